@@ -1,0 +1,223 @@
+import type { ActionsBlock, Button, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { ids } from './ids.js';
+import { LIMITS } from './limits.js';
+import { md, mention, plain, slackDate, truncate, userText } from './text.js';
+
+/** What the hypothesis modal and card need, independent of where it came from. */
+export interface HypothesisView {
+  id: number;
+  number: number;
+  statement: string;
+  method: string | null;
+  metric: string | null;
+  baseline: string | null;
+  success_criteria: string;
+  timebox_days: number;
+  next_on_failure: string | null;
+  next_on_success: string | null;
+  owner_user_id: string;
+  status: string;
+  due_at: Date | null;
+  started_at: Date | null;
+  overdue_since?: Date | null;
+  extension_count?: number;
+}
+
+export interface HypothesisFormLimits {
+  statement: number;
+  method: number;
+  metric: number;
+  baseline: number;
+  successCriteria: number;
+  nextSteps: number;
+}
+
+export interface HypothesisModalInput {
+  mode: 'new' | 'edit';
+  projects: { id: number; name: string }[];
+  initial: Partial<HypothesisView> & { projectId?: number };
+  ownerDefault: string;
+  timebox: { min: number; max: number; default: number };
+  limits: HypothesisFormLimits;
+  /** e.g. "Due Fri 12 Dec 2026 (your time)". */
+  dueHint: string;
+  privateMetadata: string;
+  notice?: string;
+}
+
+const option = (text: string, value: string): PlainTextOption => ({ text: plain(text, LIMITS.optionText), value });
+
+function textInput(
+  blockId: string,
+  label: string,
+  opts: { max: number; multiline?: boolean; optional?: boolean; initial?: string | null; hint?: string; placeholder?: string },
+): KnownBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: opts.optional ?? false,
+    label: plain(label, 2000),
+    ...(opts.hint ? { hint: plain(opts.hint, 2000) } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: blockId,
+      multiline: opts.multiline ?? false,
+      max_length: opts.max,
+      ...(opts.initial ? { initial_value: truncate(opts.initial, opts.max) } : {}),
+      ...(opts.placeholder ? { placeholder: plain(opts.placeholder, 150) } : {}),
+    },
+  };
+}
+
+/** The new/edit hypothesis modal: the design-doc template's hypothesis fields. */
+export function hypothesisModal(input: HypothesisModalInput): ModalView {
+  const { initial, limits } = input;
+  const projectOptions = input.projects.slice(0, LIMITS.selectOptions).map((p) => option(p.name, String(p.id)));
+  const selected = projectOptions.find((o) => o.value === String(initial.projectId));
+  const blocks: KnownBlock[] = [];
+  if (input.notice) blocks.push({ type: 'context', elements: [md(input.notice)] });
+  blocks.push(
+    {
+      type: 'input',
+      block_id: 'projectId',
+      label: plain('Project', 2000),
+      element: {
+        type: 'static_select',
+        action_id: 'projectId',
+        options: projectOptions,
+        ...(selected ? { initial_option: selected } : {}),
+        placeholder: plain('Choose a project', 150),
+      },
+    },
+    textInput('statement', 'Hypothesis', {
+      max: limits.statement,
+      multiline: true,
+      initial: initial.statement,
+      placeholder: 'Method A will improve metric B by X% over the baseline',
+    }),
+    textInput('method', 'Method', { max: limits.method, multiline: true, optional: true, initial: initial.method, hint: 'What you will try, in enough detail that someone else could repeat it.' }),
+    textInput('metric', 'Metric', { max: limits.metric, optional: true, initial: initial.metric, placeholder: 'e.g. recall@10 on class C' }),
+    textInput('baseline', 'Baseline', { max: limits.baseline, optional: true, initial: initial.baseline, hint: 'The simple heuristic or current production system this is measured against.' }),
+    textInput('successCriteria', 'Success criteria', {
+      max: limits.successCriteria,
+      multiline: true,
+      initial: initial.success_criteria,
+      hint: 'A measurable bar against the baseline. Bad: "improve the model". OK: "improve recall". Good: "recall on class C +5% over baseline, others down 1% at most".',
+    }),
+    {
+      type: 'input',
+      block_id: 'timeboxDays',
+      dispatch_action: true,
+      label: plain('Timebox (days)', 2000),
+      hint: plain(input.dueHint, 2000),
+      element: {
+        type: 'number_input',
+        action_id: ids.hypothesis.timebox,
+        is_decimal_allowed: false,
+        min_value: String(input.timebox.min),
+        max_value: String(input.timebox.max),
+        initial_value: String(initial.timebox_days ?? input.timebox.default),
+        dispatch_action_config: { trigger_actions_on: ['on_character_entered', 'on_enter_pressed'] },
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'ownerUserId',
+      label: plain('Owner', 2000),
+      hint: plain('Gets the check-in when the timebox ends.', 2000),
+      element: { type: 'users_select', action_id: 'ownerUserId', initial_user: initial.owner_user_id ?? input.ownerDefault },
+    },
+    textInput('nextOnFailure', 'Next step if it fails', { max: limits.nextSteps, multiline: true, optional: true, initial: initial.next_on_failure, placeholder: 'e.g. try H2' }),
+    textInput('nextOnSuccess', 'Next step if it succeeds', { max: limits.nextSteps, multiline: true, optional: true, initial: initial.next_on_success, placeholder: 'e.g. ship to production behind a flag' }),
+  );
+  if (input.mode === 'new') {
+    const now = option('Start the timebox now', 'now');
+    blocks.push({
+      type: 'input',
+      block_id: 'startNow',
+      label: plain('When', 2000),
+      element: {
+        type: 'radio_buttons',
+        action_id: 'startNow',
+        options: [now, option('Keep it proposed for now', 'proposed')],
+        initial_option: now,
+      },
+    });
+  }
+  return {
+    type: 'modal',
+    callback_id: input.mode === 'new' ? ids.hypothesis.newModal : ids.hypothesis.editModal,
+    title: plain(input.mode === 'new' ? 'New hypothesis' : `Edit H${initial.number ?? ''}`, LIMITS.viewTitle),
+    submit: plain(input.mode === 'new' ? 'Save' : 'Save changes', LIMITS.viewSubmit),
+    close: plain('Cancel', LIMITS.viewSubmit),
+    private_metadata: input.privateMetadata,
+    blocks,
+  };
+}
+
+export function dueHint(days: number, dueDay: string | null): string {
+  if (!dueDay) return `Whole days, 1 to 90. Timeboxes end work that would otherwise drift.`;
+  return `${days} day${days === 1 ? '' : 's'}: due ${dueDay} if it starts now. Its owner is asked how it went then.`;
+}
+
+const STATUS_LABEL: Record<string, string> = {
+  proposed: ':memo: Proposed',
+  running: ':hourglass_flowing_sand: Running',
+  validated: ':white_check_mark: Validated',
+  disproven: ':bulb: Disproven (knowledge gained)',
+  inconclusive: ':grey_question: Inconclusive',
+  abandoned: ':wastebasket: Abandoned',
+};
+export const statusLabel = (status: string) => STATUS_LABEL[status] ?? status;
+
+export function dueText(h: Pick<HypothesisView, 'due_at' | 'status' | 'overdue_since'>, now: Date): string {
+  if (!h.due_at) return 'not started';
+  const date = slackDate(h.due_at, h.due_at.toISOString().slice(0, 10));
+  const overdue = h.status === 'running' && (h.overdue_since || h.due_at.getTime() < now.getTime());
+  return overdue ? `:warning: overdue since ${date}` : `due ${date}`;
+}
+
+/** The card posted in the project channel when a hypothesis is written down. */
+export function hypothesisCard(
+  h: HypothesisView,
+  project: { name: string },
+  now: Date,
+): { text: string; blocks: KnownBlock[] } {
+  const fields = [
+    md(`*Owner*\n${mention(h.owner_user_id)}`),
+    md(`*Status*\n${statusLabel(h.status)}`),
+    md(`*Metric*\n${userText(h.metric ?? '—', 1000)}`),
+    md(`*Timebox*\n${h.timebox_days} days, ${dueText(h, now)}`),
+    md(`*Success criteria*\n${userText(h.success_criteria, 1900)}`),
+    md(`*Baseline*\n${userText(h.baseline ?? '—', 1900)}`),
+  ];
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(`H${h.number} · ${project.name}`, LIMITS.headerText) },
+    { type: 'section', text: md(`*${userText(h.statement, 2900)}*`) },
+    { type: 'section', fields },
+  ];
+  if (h.method) blocks.push({ type: 'context', elements: [md(`Method: ${userText(h.method, 2900)}`)] });
+  const next = [
+    h.next_on_success ? `If it succeeds: ${userText(h.next_on_success, 1400)}` : null,
+    h.next_on_failure ? `If it fails: ${userText(h.next_on_failure, 1400)}` : null,
+  ].filter((x): x is string => x !== null);
+  if (next.length) blocks.push({ type: 'context', elements: [md(next.join('\n'))] });
+  const buttons: Button[] = [];
+  if (h.status === 'proposed' || h.status === 'running') {
+    buttons.push({ type: 'button', action_id: ids.hypothesis.edit, text: plain('Edit', LIMITS.buttonText), value: String(h.id) });
+  }
+  if (h.status === 'proposed') {
+    buttons.push({
+      type: 'button',
+      action_id: ids.hypothesis.start,
+      style: 'primary',
+      text: plain('Start timebox', LIMITS.buttonText),
+      value: String(h.id),
+    });
+  }
+  if (buttons.length) blocks.push({ type: 'actions', block_id: 'hypothesis_card_actions', elements: buttons } satisfies ActionsBlock);
+  return {
+    text: `H${h.number} (${userText(project.name, 80)}): ${userText(h.statement, 300)}`,
+    blocks,
+  };
+}

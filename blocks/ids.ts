@@ -1,0 +1,29 @@
+/**
+ * Every callback_id and action_id Labbook gives Slack, in one place, namespaced by ritual.
+ * They live on in messages for months, so renaming one breaks buttons already posted:
+ * treat them as a public API.
+ */
+export const COMMAND = '/hypothesis';
+
+export const ids = {
+  hypothesis: {
+    newModal: 'hypothesis.new',
+    editModal: 'hypothesis.edit',
+    /** dispatch_action on the timebox field: refreshes the due-date hint. */
+    timebox: 'hypothesis.timebox',
+    open: 'hypothesis.open_new',
+    edit: 'hypothesis.edit_button',
+    start: 'hypothesis.start',
+  },
+  project: {
+    modal: 'project.new',
+    open: 'project.open_new',
+  },
+  design: {
+    editSection: 'design.edit_section',
+    sectionModal: 'design.section',
+    export: 'design.export',
+  },
+  list: { page: 'list.page' },
+  log: { older: 'log.older', addMessage: 'log.add_message' },
+} as const;

@@ -1,0 +1,20 @@
+/** Block Kit limits Labbook builds against (api.slack.com/reference/block-kit). */
+export const LIMITS = {
+  messageBlocks: 50,
+  viewBlocks: 100,
+  sectionText: 3000,
+  sectionField: 2000,
+  headerText: 150,
+  contextElements: 10,
+  actionsElements: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  viewTitle: 24,
+  viewSubmit: 24,
+  privateMetadata: 3000,
+  optionText: 75,
+  optionValue: 150,
+  selectOptions: 100,
+  plainTextInput: 3000,
+  messageText: 40_000,
+} as const;

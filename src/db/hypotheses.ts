@@ -1,0 +1,142 @@
+import type { Updateable } from 'kysely';
+import type { Db } from './index.js';
+import type { Hypothesis, HypothesesTable, HypothesisStatus, Project } from './schema/index.js';
+
+export interface HypothesisFields {
+  statement: string;
+  method: string | null;
+  metric: string | null;
+  baseline: string | null;
+  successCriteria: string;
+  timeboxDays: number;
+  nextOnFailure: string | null;
+  nextOnSuccess: string | null;
+  ownerUserId: string;
+}
+
+export type HypothesisWithProject = Hypothesis & { project_name: string; project_channel_id: string; lead_user_id: string };
+
+/**
+ * Inserts a hypothesis with the project's next H-number. Must run inside a transaction:
+ * bumping the counter locks the project row, so two hypotheses created at once in one
+ * project get H4 and H5, never two H4s.
+ */
+export async function insertHypothesis(
+  trx: Db,
+  project: Pick<Project, 'id' | 'team_id'>,
+  fields: HypothesisFields,
+  opts: { status: 'proposed' | 'running'; createdBy: string; at: Date; dueAt: Date | null },
+): Promise<Hypothesis> {
+  const { hypothesis_seq: number } = await trx
+    .updateTable('projects')
+    .set((eb) => ({ hypothesis_seq: eb('hypothesis_seq', '+', 1) }))
+    .where('id', '=', project.id)
+    .where('team_id', '=', project.team_id)
+    .returning('hypothesis_seq')
+    .executeTakeFirstOrThrow();
+  return trx
+    .insertInto('hypotheses')
+    .values({
+      team_id: project.team_id,
+      project_id: project.id,
+      number,
+      ...columnsOf(fields),
+      status: opts.status,
+      started_at: opts.status === 'running' ? opts.at : null,
+      due_at: opts.dueAt,
+      created_by: opts.createdBy,
+      created_at: opts.at,
+      updated_at: opts.at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function columnsOf(f: HypothesisFields) {
+  return {
+    statement: f.statement,
+    method: f.method,
+    metric: f.metric,
+    baseline: f.baseline,
+    success_criteria: f.successCriteria,
+    timebox_days: f.timeboxDays,
+    next_on_failure: f.nextOnFailure,
+    next_on_success: f.nextOnSuccess,
+    owner_user_id: f.ownerUserId,
+  };
+}
+
+function withProject(db: Db) {
+  return db
+    .selectFrom('hypotheses')
+    .innerJoin('projects', 'projects.id', 'hypotheses.project_id')
+    .selectAll('hypotheses')
+    .select(['projects.name as project_name', 'projects.channel_id as project_channel_id', 'projects.lead_user_id']);
+}
+
+export async function findHypothesis(db: Db, teamId: string, id: number): Promise<HypothesisWithProject | undefined> {
+  return withProject(db).where('hypotheses.team_id', '=', teamId).where('hypotheses.id', '=', id).executeTakeFirst();
+}
+
+/** Locks the row for the rest of the transaction: one decision about it at a time. */
+export async function lockHypothesis(trx: Db, teamId: string, id: number): Promise<Hypothesis | undefined> {
+  return trx
+    .selectFrom('hypotheses')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function updateHypothesis(
+  trx: Db,
+  teamId: string,
+  id: number,
+  patch: Updateable<HypothesesTable>,
+): Promise<Hypothesis> {
+  return trx
+    .updateTable('hypotheses')
+    .set(patch)
+    .where('team_id', '=', teamId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Running first (soonest due), then proposed, then concluded (latest first). */
+const statusOrder = (status: HypothesisStatus): number =>
+  status === 'running' ? 0 : status === 'proposed' ? 1 : 2;
+
+export function sortForList<T extends Hypothesis>(rows: T[]): T[] {
+  return [...rows].sort(
+    (a, b) =>
+      statusOrder(a.status) - statusOrder(b.status) ||
+      (a.status === 'running' ? time(a.due_at) - time(b.due_at) : 0) ||
+      (a.status === 'proposed' ? a.number - b.number : 0) ||
+      time(b.concluded_at ?? b.updated_at) - time(a.concluded_at ?? a.updated_at),
+  );
+}
+
+const time = (d: Date | null): number => (d ? d.getTime() : 0);
+
+export async function hypothesesOfProject(db: Db, teamId: string, projectId: number): Promise<HypothesisWithProject[]> {
+  const rows = await withProject(db)
+    .where('hypotheses.team_id', '=', teamId)
+    .where('hypotheses.project_id', '=', projectId)
+    .execute();
+  return sortForList(rows);
+}
+
+export async function hypothesesOfOwner(
+  db: Db,
+  teamId: string,
+  userId: string,
+  statuses?: HypothesisStatus[],
+): Promise<HypothesisWithProject[]> {
+  let query = withProject(db)
+    .where('hypotheses.team_id', '=', teamId)
+    .where('hypotheses.owner_user_id', '=', userId);
+  if (statuses) query = query.where('hypotheses.status', 'in', statuses);
+  return sortForList(await query.execute());
+}

@@ -1,0 +1,41 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { DeliveriesTable } from './deliveries.js';
+import type { DesignDocRevisionsTable } from './designDocs.js';
+import type { ExperimentLogEntriesTable } from './experimentLog.js';
+import type { HypothesesTable, HypothesisExtensionsTable } from './hypotheses.js';
+import type { DecisionMeetingsTable, ProposalsTable } from './meetings.js';
+import type { ProjectMembersTable, ProjectsTable } from './projects.js';
+import type { SlackUsersTable } from './slackUsers.js';
+import type { WorkspacesTable } from './workspaces.js';
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  slack_users: SlackUsersTable;
+  projects: ProjectsTable;
+  project_members: ProjectMembersTable;
+  design_doc_revisions: DesignDocRevisionsTable;
+  hypotheses: HypothesesTable;
+  hypothesis_extensions: HypothesisExtensionsTable;
+  experiment_log_entries: ExperimentLogEntriesTable;
+  decision_meetings: DecisionMeetingsTable;
+  proposals: ProposalsTable;
+  deliveries: DeliveriesTable;
+}
+
+export type Workspace = Selectable<WorkspacesTable>;
+export type Project = Selectable<ProjectsTable>;
+export type Hypothesis = Selectable<HypothesesTable>;
+export type NewHypothesis = Insertable<HypothesesTable>;
+export type HypothesisExtension = Selectable<HypothesisExtensionsTable>;
+export type ExperimentLogEntry = Selectable<ExperimentLogEntriesTable>;
+export type DesignDocRevision = Selectable<DesignDocRevisionsTable>;
+export type DecisionMeeting = Selectable<DecisionMeetingsTable>;
+export type Proposal = Selectable<ProposalsTable>;
+export type Delivery = Selectable<DeliveriesTable>;
+export type SlackUser = Selectable<SlackUsersTable>;
+
+export * from './projects.js';
+export * from './hypotheses.js';
+export * from './experimentLog.js';
+export type { MeetingStatus } from './meetings.js';
+export type { DeliveryStatus } from './deliveries.js';

@@ -1,0 +1,17 @@
+import type { Generated } from 'kysely';
+import type { CreatedAt } from './types.js';
+
+export interface WorkspacesTable {
+  team_id: string;
+  name: string | null;
+  bot_user_id: string | null;
+  working_hours_start: Generated<number>;
+  working_hours_end: Generated<number>;
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  working_days: Generated<number[]>;
+  digest_weekday: Generated<number>;
+  digest_hour: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+

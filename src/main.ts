@@ -1,0 +1,52 @@
+import { ConfigError, loadConfig, loadDotEnv, secretsOf } from './config.js';
+import { createLogger } from './logger.js';
+import { startLabbook } from './runtime.js';
+
+// Hard ceiling so an orchestrator's SIGKILL (usually at 10 s) never has to be the way out.
+const HARD_EXIT_MS = 9_500;
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  process.on('unhandledRejection', (reason) => logger.error('unhandled promise rejection', { error: reason }));
+
+  let labbook;
+  try {
+    labbook = await startLabbook(config, { logger });
+  } catch (error) {
+    logger.error('Labbook could not start', { error: error instanceof Error ? error.message : String(error) });
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('signal received', { signal });
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, HARD_EXIT_MS).unref();
+    labbook.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+void main();

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { appendLog } from '../../db/experimentLog.js';
+import { addRevision } from '../../db/designDocs.js';
+import { findProjectByChannel, insertProject } from '../../db/projects.js';
+import { PHASES, type Project } from '../../db/schema/index.js';
+import type { Services } from '../../services.js';
+import { escapeMrkdwn } from '../../../blocks/text.js';
+import { conflict } from '../errors.js';
+import { DESIGN_SECTION_MAX } from './designDoc.js';
+import { validateForm, type Validated } from './hypothesisDraft.js';
+
+export const PROJECT_NAME_MAX = 80;
+
+export const ProjectDraftSchema = z.object({
+  channelId: z.string({ error: 'Choose the channel where this project’s rituals happen.' }).min(1),
+  name: z
+    .string({ error: 'Give the project a name.' })
+    .trim()
+    .min(1, { error: 'Give the project a name.' })
+    .max(PROJECT_NAME_MAX, { error: `Keep the name under ${PROJECT_NAME_MAX} characters.` }),
+  leadUserId: z.string({ error: 'Choose the project lead.' }).min(1),
+  memberIds: z.array(z.string()).max(100).nullish().transform((v) => v ?? []),
+  phase: z.enum(PHASES).nullish().transform((v) => v ?? 'discover'),
+  problem: z
+    .string({ error: 'Say what problem this project solves, and why now.' })
+    .trim()
+    .min(1, { error: 'Say what problem this project solves, and why now.' })
+    .max(DESIGN_SECTION_MAX, { error: `Keep it under ${DESIGN_SECTION_MAX} characters.` }),
+});
+export type ProjectDraft = z.output<typeof ProjectDraftSchema>;
+export type ProjectField = keyof z.input<typeof ProjectDraftSchema>;
+
+export function validateProjectDraft(input: Record<string, unknown>): Validated<ProjectDraft, ProjectField> {
+  return validateForm(ProjectDraftSchema, input);
+}
+
+/**
+ * A project with its lead, members and problem statement (the one required section of
+ * the design doc), announced in the log. One project per channel: the channel is where
+ * its check-ins, meetings and digests happen.
+ */
+export async function createProject(
+  { db, clock }: Services,
+  teamId: string,
+  actor: string,
+  draft: ProjectDraft,
+): Promise<Project> {
+  const at = clock.now();
+  return db.transaction().execute(async (trx) => {
+    const existing = await findProjectByChannel(trx, teamId, draft.channelId);
+    if (existing) {
+      throw conflict(`<#${draft.channelId}> already has a project: *${escapeMrkdwn(existing.name)}*. One project per channel.`);
+    }
+    const project = await insertProject(trx, {
+      teamId,
+      channelId: draft.channelId,
+      name: draft.name,
+      leadUserId: draft.leadUserId,
+      memberIds: draft.memberIds,
+      phase: draft.phase,
+      createdBy: actor,
+      at,
+    });
+    await addRevision(trx, { teamId, projectId: project.id, section: 'problem', content: draft.problem, authorUserId: actor, at });
+    await appendLog(trx, {
+      teamId,
+      projectId: project.id,
+      kind: 'project_created',
+      authorUserId: actor,
+      text: `Project ${project.name} started, led by <@${project.lead_user_id}>.`,
+      at,
+    });
+    return project;
+  });
+}

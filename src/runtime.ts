@@ -1,0 +1,81 @@
+import { systemClock, type Clock } from './clock.js';
+import { secretsOf, type Config } from './config.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { createDb, type Db } from './db/index.js';
+import { migrateToLatest } from './db/migrate.js';
+import { ensureWorkspace } from './db/workspaces.js';
+import { createLogger, type Logger } from './logger.js';
+import type { Services } from './services.js';
+import { createSlackApp, type BotIdentity, type SlackApp } from './slack/app.js';
+import { botClient } from './slack/webClient.js';
+
+export interface Labbook {
+  port: number;
+  db: Db;
+  identity: BotIdentity;
+  slack: SlackApp;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/**
+ * Starts the whole bot: database (embedded when no DATABASE_URL), migrations, the Slack
+ * identity check, listeners, and the HTTP server. The returned `stop` is the graceful
+ * shutdown path used by SIGTERM and by tests alike.
+ */
+export async function startLabbook(config: Config, opts: StartOptions = {}): Promise<Labbook> {
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const clock = opts.clock ?? systemClock;
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((error: unknown) => logger.warn('cleanup failed', { error }));
+  };
+
+  try {
+    let embedded: EmbeddedDatabase | undefined;
+    if (!config.databaseUrl) {
+      embedded = await startEmbeddedPostgres(config.dataDir, logger);
+      cleanups.push(() => embedded!.stop());
+    }
+    const databaseUrl = config.databaseUrl ?? embedded!.url;
+    const db = createDb(databaseUrl);
+    cleanups.push(() => db.destroy());
+    await migrateToLatest(db, databaseUrl, logger);
+
+    const identity = await whoAmI(config, logger);
+    await ensureWorkspace(db, identity.teamId, { botUserId: identity.botUserId });
+
+    const services: Services = { db, clock, logger };
+    let shuttingDown = false;
+    const slack = createSlackApp(config, services, identity, () => shuttingDown);
+    const port = await slack.start();
+    logger.info('Labbook is listening', { mode: config.mode, port, teamId: identity.teamId });
+
+    const stop = async () => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      logger.info('shutting down: no new requests, finishing those in flight');
+      // Closing the server stops new connections and waits for open requests to finish.
+      await slack.stop().catch((error: unknown) => logger.warn('receiver stop failed', { error }));
+      const drained = await slack.inFlight.drain(config.shutdownTimeoutMs);
+      if (!drained) logger.warn('shutdown timeout: some Slack work was still running', { pending: slack.inFlight.size });
+      await cleanup();
+      logger.info('stopped');
+    };
+    return { port, db, identity, slack, stop };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/** auth.test: proves the token works before we accept traffic, and names our team and bot. */
+async function whoAmI(config: Config, logger: Logger): Promise<BotIdentity> {
+  const result = await botClient(config, logger).auth.test();
+  if (!result.team_id || !result.user_id) throw new Error('auth.test did not return a team and bot user');
+  return { teamId: result.team_id, botUserId: result.user_id, botId: result.bot_id ?? '' };
+}

@@ -1,0 +1,131 @@
+import type { AllMiddlewareArgs, App, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import { ids } from '../../../blocks/ids.js';
+import type { Services } from '../../services.js';
+import { exportDesignDoc, openSectionEditor, SectionRef } from '../flows/design.js';
+import { hypothesisHooks } from '../flows/hooks.js';
+import { openEditHypothesis, openNewHypothesis, refreshDueHint, startFromCard } from '../flows/hypotheses.js';
+import { ListRef, LogRef, showList, showLog } from '../flows/lists.js';
+import { openProjectModal, ProjectMeta } from '../flows/projects.js';
+import { BlockActionPayload, parseJson } from '../payloads.js';
+import { tell, tellError, type Audience } from '../tell.js';
+
+export interface ActionContext {
+  services: Services;
+  payload: BlockActionPayload;
+  value: string | undefined;
+  to: Audience & { teamId: string; triggerId: string };
+}
+
+const STALE = 'That button is out of date. Run the command again to get a fresh one.';
+
+/** Acks at once, parses the payload, and turns any failure into a private answer. */
+function action(services: Services, run: (ctx: ActionContext) => Promise<void>) {
+  return async ({ ack, body, client, respond }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const parsed = BlockActionPayload.safeParse(body);
+    if (!parsed.success) {
+      services.logger.warn('malformed block action payload', { issues: parsed.error.issues });
+      return;
+    }
+    const payload = parsed.data;
+    const to = {
+      client,
+      userId: payload.user.id,
+      respond: payload.response_url ? respond : undefined,
+      channelId: payload.channel?.id ?? payload.container?.channel_id,
+      teamId: payload.team.id,
+      triggerId: payload.trigger_id,
+    };
+    try {
+      await run({ services, payload, value: payload.actions[0]!.value, to });
+    } catch (error) {
+      await tellError(to, error, services.logger, { action: payload.actions[0]!.action_id, teamId: payload.team.id });
+    }
+  };
+}
+
+const positiveId = z.coerce.number().int().positive();
+
+export function registerActions(app: App, services: Services): void {
+  const hooks = hypothesisHooks(services);
+
+  app.action(
+    ids.hypothesis.open,
+    action(services, ({ to, value }) =>
+      // From Home the value is 'home'; from a project message it is that project's channel.
+      openNewHypothesis(services, { ...to, channelId: value && value !== 'home' ? value : undefined }),
+    ),
+  );
+
+  app.action(
+    ids.hypothesis.timebox,
+    action(services, async ({ payload, to }) => {
+      if (!payload.view) return;
+      const days = Number(payload.actions[0]!.value);
+      await refreshDueHint(services, to.client, { teamId: to.teamId, userId: to.userId, view: payload.view, days });
+    }),
+  );
+
+  app.action(
+    ids.hypothesis.edit,
+    action(services, async ({ to, value }) => {
+      const id = positiveId.safeParse(value);
+      if (!id.success) return tell(to, { text: STALE });
+      await openEditHypothesis(services, to, id.data);
+    }),
+  );
+
+  app.action(
+    ids.hypothesis.start,
+    action(services, async ({ to, value }) => {
+      const id = positiveId.safeParse(value);
+      if (!id.success) return tell(to, { text: STALE });
+      await startFromCard(services, to, id.data, hooks);
+    }),
+  );
+
+  app.action(
+    ids.project.open,
+    action(services, async ({ to, value }) => {
+      const meta = parseJson(ProjectMeta, value) ?? {};
+      await openProjectModal(services, to.client, { ...to, ...meta });
+    }),
+  );
+
+  app.action(
+    new RegExp(`^${ids.design.editSection.replace('.', '\\.')}\\.`),
+    action(services, async ({ to, value }) => {
+      const ref = parseJson(SectionRef, value);
+      if (!ref) return tell(to, { text: STALE });
+      await openSectionEditor(services, to, ref);
+    }),
+  );
+
+  app.action(
+    ids.design.export,
+    action(services, async ({ to, value }) => {
+      const id = positiveId.safeParse(value);
+      if (!id.success) return tell(to, { text: STALE });
+      await exportDesignDoc(services, to, id.data);
+    }),
+  );
+
+  app.action(
+    new RegExp(`^${ids.list.page.replace('.', '\\.')}\\.`),
+    action(services, async ({ to, value }) => {
+      const ref = parseJson(ListRef, value);
+      if (!ref) return tell(to, { text: STALE });
+      await showList(services, to, ref, true);
+    }),
+  );
+
+  app.action(
+    ids.log.older,
+    action(services, async ({ to, value }) => {
+      const ref = parseJson(LogRef, value);
+      if (!ref) return tell(to, { text: STALE });
+      await showLog(services, to, ref, true);
+    }),
+  );
+}

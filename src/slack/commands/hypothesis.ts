@@ -1,0 +1,105 @@
+import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { COMMAND } from '../../../blocks/ids.js';
+import { usageMessage, type Subcommand } from '../../../blocks/usage.js';
+import type { Services } from '../../services.js';
+import { showDesignDoc } from '../flows/design.js';
+import { openNewHypothesis } from '../flows/hypotheses.js';
+import { showChannelList, showChannelLog, showList } from '../flows/lists.js';
+import { showOrCreateProject } from '../flows/projects.js';
+import { SlashCommandPayload } from '../payloads.js';
+import { tellError, type Audience } from '../tell.js';
+
+export interface CommandContext {
+  command: SlashCommandPayload;
+  /** Whatever followed the subcommand, trimmed. */
+  args: string;
+  respond: RespondFn;
+  client: WebClient;
+  services: Services;
+  /** The caller, privately, in this channel. */
+  to: Audience & { teamId: string; channelId: string; triggerId: string };
+}
+
+interface SubcommandSpec extends Subcommand {
+  run(ctx: CommandContext): Promise<void>;
+}
+
+const SUBCOMMANDS: SubcommandSpec[] = [
+  {
+    name: 'new',
+    summary: 'write down a new hypothesis for this channel’s project',
+    run: ({ services, to }) => openNewHypothesis(services, to),
+  },
+  {
+    name: 'project',
+    summary: 'show this channel’s project, or create one',
+    run: ({ services, to, command }) => showOrCreateProject(services, { ...to, channelName: command.channel_name }),
+  },
+  {
+    name: 'design',
+    summary: 'read and edit the project’s design doc, section by section',
+    run: ({ services, to }) => showDesignDoc(services, to),
+  },
+  {
+    name: 'list',
+    summary: 'the project’s hypotheses: running with due dates, proposed, concluded',
+    run: ({ services, to }) => showChannelList(services, to),
+  },
+  {
+    name: 'mine',
+    summary: 'your hypotheses across projects',
+    run: ({ services, to }) => showList(services, to, { kind: 'mine', page: 0 }),
+  },
+  {
+    name: 'log',
+    summary: 'the latest entries of the project’s experiment log',
+    run: ({ services, to }) => showChannelLog(services, to),
+  },
+  {
+    name: 'help',
+    summary: 'show this help',
+    run: async ({ respond }) => {
+      await respond({ response_type: 'ephemeral', ...usageMessage(COMMAND, SUBCOMMANDS) });
+    },
+  },
+];
+
+/** Splits "new  some text" into the subcommand and the rest. */
+export function parseCommandText(text: string): { name: string; args: string } {
+  const [name = '', ...rest] = text.trim().split(/\s+/);
+  return { name: name.toLowerCase(), args: rest.join(' ') };
+}
+
+export function hypothesisCommand(services: Services) {
+  return async ({ ack, body, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    // Slack gives three seconds: acknowledge first, then do the work.
+    await ack();
+    const parsed = SlashCommandPayload.safeParse(body);
+    if (!parsed.success) {
+      services.logger.warn('malformed slash command payload', { issues: parsed.error.issues });
+      await respond({ response_type: 'ephemeral', text: 'Sorry, Slack sent a request I could not read. Please try again.' });
+      return;
+    }
+    const command = parsed.data;
+    const { name, args } = parseCommandText(command.text);
+    const sub = SUBCOMMANDS.find((s) => s.name === name);
+    if (!sub) {
+      await respond({ response_type: 'ephemeral', ...usageMessage(COMMAND, SUBCOMMANDS, name || undefined) });
+      return;
+    }
+    const to = {
+      client,
+      userId: command.user_id,
+      respond,
+      channelId: command.channel_id,
+      teamId: command.team_id,
+      triggerId: command.trigger_id,
+    };
+    try {
+      await sub.run({ command, args, respond, client, services, to });
+    } catch (error) {
+      await tellError(to, error, services.logger, { command: name, teamId: command.team_id });
+    }
+  };
+}

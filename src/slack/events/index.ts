@@ -1,0 +1,13 @@
+import type { App } from '@slack/bolt';
+import type { Services } from '../../services.js';
+import { publishHome } from '../flows/home.js';
+
+export function registerEvents(app: App, services: Services): void {
+  app.event('app_home_opened', async ({ event, context, client }) => {
+    // Only the Home tab is ours to draw; the Messages tab needs nothing.
+    if (event.tab !== 'home' || !context.teamId) return;
+    await publishHome(services, client, context.teamId, event.user).catch((error: unknown) =>
+      services.logger.error('could not publish the Home tab', { userId: event.user, error }),
+    );
+  });
+}

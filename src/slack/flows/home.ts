@@ -1,0 +1,29 @@
+import type { WebClient } from '@slack/web-api';
+import { homeView } from '../../../blocks/home.js';
+import { hypothesesOfOwner } from '../../db/hypotheses.js';
+import { projectsOfUser } from '../../db/projects.js';
+import type { Services } from '../../services.js';
+
+/** Publishes a person's Home tab: what they run, what waits for their answer, their projects. */
+export async function publishHome(services: Services, client: WebClient, teamId: string, userId: string): Promise<void> {
+  const now = services.clock.now();
+  const [running, projects] = await Promise.all([
+    hypothesesOfOwner(services.db, teamId, userId, ['running']),
+    projectsOfUser(services.db, teamId, userId),
+  ]);
+  // A running hypothesis past its due time is waiting for its owner's check-in answer.
+  const awaiting = running.filter((h) => h.due_at && h.due_at.getTime() <= now.getTime());
+  await client.views.publish({
+    user_id: userId,
+    view: homeView({ userId, now, running, awaitingCheckIn: awaiting, projects }),
+  });
+}
+
+/** Home refreshes after a change must never fail the change itself. */
+export async function refreshHomes(services: Services, client: WebClient, teamId: string, userIds: string[]): Promise<void> {
+  for (const userId of new Set(userIds)) {
+    await publishHome(services, client, teamId, userId).catch((error: unknown) =>
+      services.logger.warn('could not refresh the Home tab', { userId, error: String(error) }),
+    );
+  }
+}

@@ -1,0 +1,220 @@
+import type { ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { dueHint, hypothesisCard, hypothesisModal } from '../../../blocks/hypothesis.js';
+import { noProjectOffer } from '../../../blocks/project.js';
+import { findHypothesis, updateHypothesis, type HypothesisWithProject } from '../../db/hypotheses.js';
+import { findProjectByChannel, listProjects, projectsOfUser } from '../../db/projects.js';
+import type { Hypothesis, Project } from '../../db/schema/index.js';
+import {
+  createHypothesis,
+  editableHypothesis,
+  editHypothesis,
+  startHypothesis,
+  type HypothesisHooks,
+} from '../../rituals/plan/hypotheses.js';
+import {
+  HYPOTHESIS_LIMITS,
+  TIMEBOX,
+  validateHypothesisDraft,
+  type DraftField,
+} from '../../rituals/plan/hypothesisDraft.js';
+import type { Services } from '../../services.js';
+import { addDays, formatDay } from '../../time.js';
+import { parseJson, readViewState, type FormValue, type ViewSubmissionPayload } from '../payloads.js';
+import { userZone } from '../people.js';
+import { tell, type Audience } from '../tell.js';
+import { refreshHomes } from './home.js';
+import { openProjectModal } from './projects.js';
+
+export const HypothesisMeta = z.object({ channelId: z.string().optional(), hypothesisId: z.number().int().optional() });
+
+export interface FlowResult {
+  /** The body of the view_submission ack: inline errors, or a view to show next. */
+  response?: { response_action: 'errors'; errors: Record<string, string> } | { response_action: 'update'; view: ModalView };
+  /** Work done after the ack (posting cards, refreshing Home). */
+  after?: () => Promise<void>;
+}
+
+/** Projects offered in the modal: the channel's first, then the person's, then recent ones. */
+async function projectChoices(services: Services, teamId: string, userId: string, first?: Project) {
+  const [mine, recent] = await Promise.all([
+    projectsOfUser(services.db, teamId, userId),
+    listProjects(services.db, teamId, 100),
+  ]);
+  const seen = new Set<number>();
+  return [first, ...mine, ...recent]
+    .filter((p): p is Project => p !== undefined && !seen.has(p.id) && seen.add(p.id) !== undefined)
+    .slice(0, 100);
+}
+
+export async function hypothesisModalFor(
+  services: Services,
+  client: WebClient,
+  teamId: string,
+  userId: string,
+  opts: { project?: Project; channelId?: string; hypothesis?: Hypothesis; notice?: string },
+): Promise<ModalView> {
+  const tz = await userZone(services, client, teamId, userId);
+  const days = opts.hypothesis?.timebox_days ?? TIMEBOX.default;
+  const start = opts.hypothesis?.started_at ?? services.clock.now();
+  return hypothesisModal({
+    mode: opts.hypothesis ? 'edit' : 'new',
+    projects: opts.hypothesis ? [] : await projectChoices(services, teamId, userId, opts.project),
+    initial: { ...(opts.hypothesis ?? {}), projectId: opts.project?.id ?? opts.hypothesis?.project_id },
+    ownerDefault: userId,
+    timebox: TIMEBOX,
+    limits: HYPOTHESIS_LIMITS,
+    dueHint: dueHint(days, formatDay(addDays(start, days), tz)),
+    privateMetadata: JSON.stringify({ channelId: opts.channelId, hypothesisId: opts.hypothesis?.id }),
+    ...(opts.notice ? { notice: opts.notice } : {}),
+  });
+}
+
+/**
+ * `/hypothesis new` and the "New hypothesis" buttons. In a channel without a project the
+ * person is offered to create one first; with no project anywhere, the project modal
+ * opens and leads on to the hypothesis.
+ */
+export async function openNewHypothesis(
+  services: Services,
+  to: Audience & { teamId: string; triggerId: string },
+): Promise<void> {
+  const project = to.channelId ? await findProjectByChannel(services.db, to.teamId, to.channelId) : undefined;
+  if (to.channelId && !project) {
+    await tell(to, noProjectOffer(to.channelId));
+    return;
+  }
+  if (!project && (await listProjects(services.db, to.teamId, 1)).length === 0) {
+    await openProjectModal(services, to.client, { teamId: to.teamId, userId: to.userId, triggerId: to.triggerId, then: 'hypothesis' });
+    return;
+  }
+  const view = await hypothesisModalFor(services, to.client, to.teamId, to.userId, { project, channelId: to.channelId });
+  await to.client.views.open({ trigger_id: to.triggerId, view });
+}
+
+/** Redraws the due-date hint as the timebox is typed; every typed value is kept. */
+export async function refreshDueHint(
+  services: Services,
+  client: WebClient,
+  args: { teamId: string; userId: string; view: { id: string; hash?: string | undefined; blocks?: unknown }; days: number },
+): Promise<void> {
+  if (!Number.isInteger(args.days) || args.days < TIMEBOX.min || args.days > TIMEBOX.max) return;
+  const blocks = z.array(z.looseObject({ block_id: z.string().optional() })).safeParse(args.view.blocks);
+  if (!blocks.success) return;
+  const tz = await userZone(services, client, args.teamId, args.userId);
+  const hint = dueHint(args.days, formatDay(addDays(services.clock.now(), args.days), tz));
+  const original = args.view as Record<string, unknown>;
+  const view = {
+    type: 'modal' as const,
+    callback_id: String(original.callback_id),
+    title: original.title,
+    submit: original.submit,
+    close: original.close,
+    private_metadata: String(original.private_metadata ?? ''),
+    blocks: blocks.data.map((b) => (b.block_id === 'timeboxDays' ? { ...b, hint: { type: 'plain_text', text: hint } } : b)),
+  } as unknown as ModalView; // Slack's own view, handed back with one hint changed
+  await client.views.update({ view_id: args.view.id, ...(args.view.hash ? { hash: args.view.hash } : {}), view }).catch(
+    // A stale hash means the person typed again; that newer keystroke brings its own update.
+    (error: unknown) => services.logger.debug('due hint not refreshed', { error: String(error) }),
+  );
+}
+
+function errorsResponse(errors: Partial<Record<string, string>>): FlowResult {
+  return {
+    response: {
+      response_action: 'errors',
+      errors: Object.fromEntries(Object.entries(errors).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    },
+  };
+}
+
+const formOf = (payload: ViewSubmissionPayload): Record<string, FormValue> => readViewState(payload.view.state.values);
+
+export async function submitNewHypothesis(
+  services: Services,
+  client: WebClient,
+  payload: ViewSubmissionPayload,
+  hooks: HypothesisHooks,
+): Promise<FlowResult> {
+  const teamId = payload.team.id;
+  const actor = payload.user.id;
+  const checked = validateHypothesisDraft(formOf(payload));
+  if (!checked.ok) return errorsResponse(checked.errors);
+  const { hypothesis, project } = await createHypothesis(services, teamId, actor, checked.value, hooks);
+  return {
+    after: async () => {
+      await postCard(services, client, hypothesis, project, actor);
+      await refreshHomes(services, client, teamId, [actor, hypothesis.owner_user_id]);
+    },
+  };
+}
+
+/** Posts the hypothesis card to its project channel and remembers where, for later updates. */
+async function postCard(services: Services, client: WebClient, h: Hypothesis, project: Project, actor: string) {
+  const card = hypothesisCard(h, project, services.clock.now());
+  try {
+    const posted = await client.chat.postMessage({ channel: project.channel_id, ...card, unfurl_links: false });
+    if (posted.ts) {
+      await updateHypothesis(services.db, h.team_id, h.id, { card_channel_id: posted.channel ?? project.channel_id, card_ts: posted.ts });
+    }
+  } catch (error) {
+    services.logger.warn('could not post the hypothesis card', { channel: project.channel_id, error: String(error) });
+    await tell(
+      { client, userId: actor },
+      { text: `H${h.number} is saved, but I could not post it in <#${project.channel_id}>. Invite me there with \`/invite @Labbook\` so the team sees its hypotheses.` },
+    ).catch(() => undefined);
+  }
+}
+
+/** Re-renders a hypothesis' card in place after an edit, a start or a check-in. */
+export async function refreshCard(services: Services, client: WebClient, teamId: string, id: number): Promise<void> {
+  const h = await findHypothesis(services.db, teamId, id);
+  if (!h?.card_channel_id || !h.card_ts) return;
+  const card = hypothesisCard(h, { name: h.project_name }, services.clock.now());
+  await client.chat
+    .update({ channel: h.card_channel_id, ts: h.card_ts, ...card })
+    .catch((error: unknown) => services.logger.warn('could not update the hypothesis card', { id, error: String(error) }));
+}
+
+export async function openEditHypothesis(
+  services: Services,
+  to: Audience & { teamId: string; triggerId: string },
+  hypothesisId: number,
+): Promise<void> {
+  const h: HypothesisWithProject = await editableHypothesis(services.db, to.teamId, to.userId, hypothesisId);
+  const view = await hypothesisModalFor(services, to.client, to.teamId, to.userId, { hypothesis: h });
+  await to.client.views.open({ trigger_id: to.triggerId, view });
+}
+
+export async function submitEditHypothesis(
+  services: Services,
+  client: WebClient,
+  payload: ViewSubmissionPayload,
+  hooks: HypothesisHooks,
+): Promise<FlowResult> {
+  const teamId = payload.team.id;
+  const meta = parseJson(HypothesisMeta, payload.view.private_metadata);
+  if (!meta?.hypothesisId) return { after: () => tell({ client, userId: payload.user.id }, { text: 'That form is out of date; open the hypothesis again.' }) };
+  const existing = await findHypothesis(services.db, teamId, meta.hypothesisId);
+  const checked = validateHypothesisDraft({ ...formOf(payload), projectId: existing?.project_id ?? null, startNow: 'proposed' });
+  if (!checked.ok) return errorsResponse(checked.errors as Partial<Record<DraftField, string>>);
+  const updated = await editHypothesis(services, teamId, payload.user.id, meta.hypothesisId, checked.value, hooks);
+  return {
+    after: async () => {
+      await refreshCard(services, client, teamId, updated.id);
+      await refreshHomes(services, client, teamId, [payload.user.id, updated.owner_user_id]);
+    },
+  };
+}
+
+export async function startFromCard(
+  services: Services,
+  to: Audience & { teamId: string },
+  hypothesisId: number,
+  hooks: HypothesisHooks,
+): Promise<void> {
+  const h = await startHypothesis(services, to.teamId, to.userId, hypothesisId, hooks);
+  await refreshCard(services, to.client, to.teamId, h.id);
+  await refreshHomes(services, to.client, to.teamId, [to.userId, h.owner_user_id]);
+}

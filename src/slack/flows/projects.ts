@@ -1,0 +1,105 @@
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { projectCreatedMessage, projectMessage, projectModal } from '../../../blocks/project.js';
+import { currentDesignDoc } from '../../db/designDocs.js';
+import { hypothesesOfProject } from '../../db/hypotheses.js';
+import { findProjectByChannel, projectMembers } from '../../db/projects.js';
+import { PHASES, type Project } from '../../db/schema/index.js';
+import { DomainError } from '../../rituals/errors.js';
+import { DESIGN_SECTION_MAX } from '../../rituals/plan/designDoc.js';
+import { createProject, PROJECT_NAME_MAX, validateProjectDraft } from '../../rituals/plan/projects.js';
+import type { Services } from '../../services.js';
+import { parseJson, readViewState, type ViewSubmissionPayload } from '../payloads.js';
+import { tell, type Audience } from '../tell.js';
+import type { FlowResult } from './hypotheses.js';
+import { hypothesisModalFor } from './hypotheses.js';
+import { refreshHomes } from './home.js';
+
+export const ProjectMeta = z.object({
+  channelId: z.string().optional(),
+  then: z.literal('hypothesis').optional(),
+});
+
+export async function openProjectModal(
+  _services: Services,
+  client: WebClient,
+  args: { teamId: string; userId: string; triggerId: string; channelId?: string; channelName?: string; then?: 'hypothesis' },
+): Promise<void> {
+  const view = projectModal({
+    ...(args.channelId ? { channelId: args.channelId } : {}),
+    ...(args.channelName ? { suggestedName: args.channelName.replace(/[-_]+/g, ' ') } : {}),
+    leadDefault: args.userId,
+    phases: PHASES,
+    nameMax: PROJECT_NAME_MAX,
+    problemMax: DESIGN_SECTION_MAX,
+    privateMetadata: JSON.stringify({ channelId: args.channelId, then: args.then }),
+    ...(args.then ? { notice: 'Hypotheses belong to a project. Create it first; your hypothesis form comes next.' } : {}),
+  });
+  await client.views.open({ trigger_id: args.triggerId, view });
+}
+
+/** `/hypothesis project`: the channel's project, or the form to create one. */
+export async function showOrCreateProject(
+  services: Services,
+  to: Audience & { teamId: string; triggerId: string; channelId: string; channelName?: string | undefined },
+): Promise<void> {
+  const project = await findProjectByChannel(services.db, to.teamId, to.channelId);
+  if (!project) {
+    await openProjectModal(services, to.client, {
+      teamId: to.teamId,
+      userId: to.userId,
+      triggerId: to.triggerId,
+      channelId: to.channelId,
+      ...(to.channelName ? { channelName: to.channelName } : {}),
+    });
+    return;
+  }
+  await tell(to, await projectSummary(services, project));
+}
+
+async function projectSummary(services: Services, project: Project) {
+  const [members, hypotheses, doc] = await Promise.all([
+    projectMembers(services.db, project.team_id, project.id),
+    hypothesesOfProject(services.db, project.team_id, project.id),
+    currentDesignDoc(services.db, project.team_id, project.id),
+  ]);
+  const counts: Record<string, number> = {};
+  for (const h of hypotheses) counts[h.status] = (counts[h.status] ?? 0) + 1;
+  const problem = doc.find((d) => d.section === 'problem')?.content;
+  return projectMessage({ ...project, members, counts, ...(problem ? { problem } : {}) });
+}
+
+export async function submitProject(services: Services, client: WebClient, payload: ViewSubmissionPayload): Promise<FlowResult> {
+  const teamId = payload.team.id;
+  const actor = payload.user.id;
+  const meta = parseJson(ProjectMeta, payload.view.private_metadata) ?? {};
+  const checked = validateProjectDraft(readViewState(payload.view.state.values));
+  if (!checked.ok) {
+    return { response: { response_action: 'errors', errors: checked.errors as Record<string, string> } };
+  }
+  let project: Project;
+  try {
+    project = await createProject(services, teamId, actor, checked.value);
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === 'conflict') {
+      return { response: { response_action: 'errors', errors: { channelId: error.message.replace(/\*/g, '') } } };
+    }
+    throw error;
+  }
+  const announce = async () => {
+    await client.chat
+      .postMessage({ channel: project.channel_id, ...projectCreatedMessage({ ...project, creator: actor }) })
+      .catch(() =>
+        tell(
+          { client, userId: actor },
+          { text: `Project *${project.name}* is created. I could not post in <#${project.channel_id}>: invite me with \`/invite @Labbook\` so check-ins and digests can reach the team.` },
+        ),
+      );
+    await refreshHomes(services, client, teamId, [actor, project.lead_user_id]);
+  };
+  if (meta.then === 'hypothesis') {
+    const view = await hypothesisModalFor(services, client, teamId, actor, { project, channelId: project.channel_id });
+    return { response: { response_action: 'update', view }, after: announce };
+  }
+  return { after: announce };
+}

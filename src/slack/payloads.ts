@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * Slack payloads as Labbook reads them, parsed once at the edge. Bolt has already
+ * verified the signature; these schemas check that what Labbook relies on is present,
+ * so nothing deeper handles `undefined` from a malformed or unexpected payload.
+ */
+const slackId = z.string().regex(/^[A-Z0-9]{2,}$/, 'not a Slack id');
+
+export const SlashCommandPayload = z.object({
+  team_id: slackId,
+  user_id: slackId,
+  channel_id: slackId,
+  channel_name: z.string().optional(),
+  text: z.string().max(4000).default(''),
+  response_url: z.url(),
+  trigger_id: z.string().min(1),
+});
+export type SlashCommandPayload = z.infer<typeof SlashCommandPayload>;
+
+const StateValue = z.looseObject({
+  type: z.string(),
+  value: z.string().nullish(),
+  selected_user: z.string().nullish(),
+  selected_users: z.array(z.string()).nullish(),
+  selected_conversation: z.string().nullish(),
+  selected_channel: z.string().nullish(),
+  selected_option: z.object({ value: z.string() }).nullish(),
+  selected_options: z.array(z.object({ value: z.string() })).nullish(),
+  selected_date: z.string().nullish(),
+});
+const StateValues = z.record(z.string(), z.record(z.string(), StateValue));
+
+const ViewPayload = z.looseObject({
+  id: z.string(),
+  hash: z.string().optional(),
+  callback_id: z.string(),
+  private_metadata: z.string().default(''),
+  state: z.object({ values: StateValues }).default({ values: {} }),
+});
+
+export const ViewSubmissionPayload = z.object({
+  team: z.object({ id: slackId }),
+  user: z.object({ id: slackId }),
+  view: ViewPayload,
+});
+export type ViewSubmissionPayload = z.infer<typeof ViewSubmissionPayload>;
+
+export const BlockActionPayload = z.object({
+  team: z.object({ id: slackId }),
+  user: z.object({ id: slackId }),
+  trigger_id: z.string().min(1),
+  response_url: z.url().optional(),
+  channel: z.object({ id: slackId }).nullish(),
+  container: z.looseObject({ message_ts: z.string().optional(), channel_id: z.string().optional() }).optional(),
+  view: ViewPayload.nullish(),
+  actions: z
+    .array(z.looseObject({ action_id: z.string(), value: z.string().optional() }))
+    .min(1),
+});
+export type BlockActionPayload = z.infer<typeof BlockActionPayload>;
+
+export const MessageShortcutPayload = z.object({
+  team: z.object({ id: slackId }),
+  user: z.object({ id: slackId }),
+  channel: z.object({ id: slackId }),
+  trigger_id: z.string().min(1),
+  response_url: z.url(),
+  message_ts: z.string(),
+  message: z.looseObject({ text: z.string().default(''), user: z.string().optional(), ts: z.string() }),
+});
+export type MessageShortcutPayload = z.infer<typeof MessageShortcutPayload>;
+
+export type FormValue = string | string[] | null;
+
+/**
+ * Flattens view.state.values into { blockId: value }. Labbook gives each input block one
+ * element, so the block id names the field; nothing past this function reads Slack's
+ * nested shape.
+ */
+export function readViewState(values: z.infer<typeof StateValues>): Record<string, FormValue> {
+  const out: Record<string, FormValue> = {};
+  for (const [blockId, actions] of Object.entries(values)) {
+    const element = Object.values(actions)[0];
+    if (!element) continue;
+    out[blockId] =
+      element.selected_users ??
+      element.selected_options?.map((o) => o.value) ??
+      element.selected_user ??
+      element.selected_conversation ??
+      element.selected_channel ??
+      element.selected_option?.value ??
+      element.selected_date ??
+      element.value ??
+      null;
+  }
+  return out;
+}
+
+/** JSON in private_metadata or a button value, checked against what we put there. */
+export function parseJson<S extends z.ZodType>(schema: S, text: string | undefined): z.output<S> | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,29 @@
+import type { WebClient } from '@slack/web-api';
+import { cachedUser, saveUser } from '../db/slackUsers.js';
+import type { Services } from '../services.js';
+import { DAY_MS, safeZone } from '../time.js';
+
+/**
+ * A person's Slack time zone, cached for a day: users.info is rate-limited (Tier 4) and
+ * asked on hot paths such as opening a modal, where trigger_id gives us 3 seconds.
+ */
+export async function userZone(services: Services, client: WebClient, teamId: string, userId: string): Promise<string> {
+  const cached = await cachedUser(services.db, teamId, userId);
+  if (cached && services.clock.now().getTime() - cached.fetched_at.getTime() < DAY_MS) return cached.tz;
+  try {
+    const { user } = await client.users.info({ user: userId });
+    const tz = safeZone(user?.tz);
+    await saveUser(services.db, {
+      teamId,
+      userId,
+      tz,
+      realName: user?.real_name ?? null,
+      deleted: user?.deleted ?? false,
+      at: services.clock.now(),
+    });
+    return tz;
+  } catch (error) {
+    services.logger.warn('users.info failed; using the cached or UTC time zone', { userId, error: String(error) });
+    return cached?.tz ?? 'UTC';
+  }
+}

@@ -1,0 +1,37 @@
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * The client behind interactive answers (acks, modals, ephemeral replies). Someone is
+ * waiting, so retries are few and short; a 429 is honoured (Slack's Retry-After) but
+ * scheduled traffic uses its own client (see scheduledClient) so it can never pause
+ * these calls.
+ */
+export function interactiveClientOptions(config: Config, logger: Logger): WebClientOptions {
+  return {
+    slackApiUrl: config.slack.apiUrl,
+    logger,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1_000, randomize: true },
+  };
+}
+
+/**
+ * The client behind scheduled deliveries. The WebClient's default would retry for about
+ * half an hour and, on a 429, hold back every call made through it; a delivery that
+ * cannot go out now is instead rescheduled in the database, so this client fails fast
+ * and reports rate limits to the caller.
+ */
+export function scheduledClient(config: Config, logger: Logger): WebClient {
+  return new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    logger,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 10_000,
+  });
+}
+
+export function botClient(config: Config, logger: Logger): WebClient {
+  return new WebClient(config.slack.botToken, interactiveClientOptions(config, logger));
+}

@@ -1,0 +1,47 @@
+import dayjs, { type Dayjs } from 'dayjs';
+import timezone from 'dayjs/plugin/timezone.js';
+import utc from 'dayjs/plugin/utc.js';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/**
+ * All time arithmetic in one place. Instants are stored and passed as UTC `Date`s; a
+ * person's Slack time zone (an IANA name from users.info) is applied only to render or
+ * to decide what "Monday 09:00" means for them.
+ */
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function addDays(instant: Date, days: number): Date {
+  return new Date(instant.getTime() + days * DAY_MS);
+}
+
+export function inZone(instant: Date, tz: string): Dayjs {
+  return dayjs(instant).tz(safeZone(tz));
+}
+
+/** "Fri 12 Dec 2026" in the given zone. */
+export function formatDay(instant: Date, tz: string): string {
+  return inZone(instant, tz).format('ddd D MMM YYYY');
+}
+
+/** "Fri 12 Dec 2026, 09:00" in the given zone. */
+export function formatMoment(instant: Date, tz: string): string {
+  return inZone(instant, tz).format('ddd D MMM YYYY, HH:mm');
+}
+
+/** Whole days from `from` to `to`, rounded up: how long something really took. */
+export function elapsedDays(from: Date, to: Date): number {
+  return Math.max(0, Math.ceil((to.getTime() - from.getTime()) / DAY_MS));
+}
+
+/** Slack sends IANA names, but an unknown one must not crash scheduling. */
+export function safeZone(tz: string | null | undefined): string {
+  if (!tz) return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz;
+  } catch {
+    return 'UTC';
+  }
+}

@@ -1,0 +1,120 @@
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestApp, TEAM, type TestApp } from '../support/app.js';
+import { slashCommand } from '../support/slackRequests.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+beforeEach(() => {
+  t.fake.reset();
+});
+
+const user = 'U0ALICE';
+const help = (text: string, opts?: Parameters<typeof slashCommand>[2]) =>
+  slashCommand(t.target, { text, userId: user, teamId: TEAM, channelId: 'C0PROJECT', responseUrl: t.fake.responseUrl() }, opts);
+
+async function workspaceCount(): Promise<number> {
+  const { count } = await t.labbook.db
+    .selectFrom('workspaces')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return count;
+}
+
+describe('the HTTP receiver', () => {
+  it('answers /healthz with 200 while the database answers', async () => {
+    const res = await fetch(`${t.baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, database: 'ok' });
+  });
+
+  it('introduced itself to Slack with auth.test and recorded its workspace', async () => {
+    const ws = await t.labbook.db.selectFrom('workspaces').selectAll().execute();
+    expect(ws).toEqual([expect.objectContaining({ team_id: TEAM, working_hours_start: 9, working_hours_end: 18 })]);
+  });
+
+  it('rejects a request with a wrong signature with 401 and changes nothing', async () => {
+    const before = await workspaceCount();
+    const res = await slashCommand(
+      t.target,
+      { text: 'help', userId: user, teamId: 'T0STRANGER', channelId: 'C1', responseUrl: t.fake.responseUrl() },
+      { badSignature: true },
+    );
+    expect(res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.fake.responses).toEqual([]);
+    expect(await workspaceCount()).toBe(before);
+  });
+
+  it('rejects a correctly signed request older than five minutes (replay) with 401', async () => {
+    const before = await workspaceCount();
+    const res = await slashCommand(
+      t.target,
+      { text: 'help', userId: user, teamId: 'T0STRANGER', channelId: 'C1', responseUrl: t.fake.responseUrl() },
+      { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
+    );
+    expect(res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.fake.responses).toEqual([]);
+    expect(await workspaceCount()).toBe(before);
+  });
+});
+
+describe('/hypothesis help', () => {
+  it('acks at once and answers the caller alone with usage', async () => {
+    const res = await help('help');
+    expect(res.status).toBe(200);
+    const [reply] = await t.fake.waitForResponse();
+    expect(reply!.body).toMatchObject({ response_type: 'ephemeral' });
+    const shown = JSON.stringify(reply!.body.blocks);
+    expect(shown).toContain('/hypothesis help');
+    expect(t.fake.violations).toEqual([]);
+  });
+
+  it('shows the same usage, naming the mistake, for an unknown subcommand', async () => {
+    await help('frobnicate the model');
+    const [reply] = await t.fake.waitForResponse();
+    const shown = JSON.stringify(reply!.body.blocks);
+    expect(shown).toContain("I don't know `frobnicate`");
+    expect(shown).toContain('/hypothesis help');
+    expect(t.fake.violations).toEqual([]);
+  });
+
+  it('shows usage for an empty command', async () => {
+    await help('   ');
+    const [reply] = await t.fake.waitForResponse();
+    expect(JSON.stringify(reply!.body.blocks)).toContain('/hypothesis help');
+  });
+
+  it('escapes what was typed, so `<!channel>` is shown and never triggered', async () => {
+    await help('<!channel>');
+    const [reply] = await t.fake.waitForResponse();
+    const shown = JSON.stringify(reply!.body.blocks);
+    expect(shown).not.toContain('<!channel>');
+    expect(shown).toContain('&lt;!channel&gt;');
+  });
+});
+
+describe('/healthz when the database is gone', () => {
+  it('answers 503', async () => {
+    // Last in this file: it takes the database away from the running app.
+    const url = new URL(t.databaseUrl);
+    const name = url.pathname.slice(1);
+    url.pathname = '/postgres';
+    const admin = new pg.Client({ connectionString: url.toString() });
+    await admin.connect();
+    try {
+      await admin.query(`drop database ${admin.escapeIdentifier(name)} with (force)`);
+    } finally {
+      await admin.end();
+    }
+    const res = await fetch(`${t.baseUrl}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ ok: false, database: 'unreachable' });
+  });
+});
