@@ -13,18 +13,32 @@ export interface SectionView {
 }
 
 /** The design doc at a glance: each section with its current text and an Edit button. */
-export function designDocMessage(input: { projectId: number; projectName: string; sections: SectionView[] }): {
+export function designDocMessage(input: {
+  projectId: number;
+  projectName: string;
+  sections: SectionView[];
+}): {
   text: string;
   blocks: KnownBlock[];
 } {
   const filled = input.sections.filter((s) => s.content).length;
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`Design doc · ${input.projectName}`, LIMITS.headerText) },
-    { type: 'context', elements: [md(`${filled} of ${input.sections.length} sections written. Every edit is kept with its author and time.`)] },
+    {
+      type: 'context',
+      elements: [
+        md(
+          `${filled} of ${input.sections.length} sections written. Every edit is kept with its author and time.`,
+        ),
+      ],
+    },
   ];
   for (const s of input.sections) {
     const body = s.content ? userText(s.content, 600) : `_Not written yet._ ${s.guide}`;
-    const edited = s.author && s.editedAt ? `\n_${mention(s.author)}, ${slackDate(s.editedAt, s.editedAt.toISOString().slice(0, 10))}_` : '';
+    const edited =
+      s.author && s.editedAt
+        ? `\n_${mention(s.author)}, ${slackDate(s.editedAt, s.editedAt.toISOString().slice(0, 10))}_`
+        : '';
     blocks.push({
       type: 'section',
       text: md(userTextSafe(`*${s.title}*\n${body}${edited}`)),
@@ -51,7 +65,8 @@ export function designDocMessage(input: { projectId: number; projectName: string
 }
 
 // Section bodies are already escaped and cut; this only guards the block limit.
-const userTextSafe = (text: string) => (text.length > LIMITS.sectionText ? text.slice(0, LIMITS.sectionText - 1) + '…' : text);
+const userTextSafe = (text: string) =>
+  text.length > LIMITS.sectionText ? text.slice(0, LIMITS.sectionText - 1) + '…' : text;
 
 export function designSectionModal(input: {
   section: SectionView;
@@ -82,7 +97,11 @@ export function designSectionModal(input: {
     for (const v of input.history) {
       blocks.push({
         type: 'context',
-        elements: [md(`${mention(v.author)}, ${slackDate(v.at, v.at.toISOString().slice(0, 10), '{date_short} {time}')}:\n${userText(v.content, 1500)}`)],
+        elements: [
+          md(
+            `${mention(v.author)}, ${slackDate(v.at, v.at.toISOString().slice(0, 10), '{date_short} {time}')}:\n${userText(v.content, 1500)}`,
+          ),
+        ],
       });
     }
   }

@@ -17,14 +17,27 @@ const CAP = 20;
 
 export function homeView(input: HomeInput): HomeView {
   const line = (h: HypothesisView & { project_name: string }) =>
-    md(`*H${h.number}* _(${userText(h.project_name, 60)})_ ${userText(h.statement, 300)}\n${dueText(h, input.now)}`);
+    md(
+      `*H${h.number}* _(${userText(h.project_name, 60)})_ ${userText(h.statement, 300)}\n${dueText(h, input.now)}`,
+    );
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain('Your experiments', LIMITS.headerText) },
     {
       type: 'actions',
       elements: [
-        { type: 'button', action_id: ids.hypothesis.open, style: 'primary', text: plain('New hypothesis', 75), value: 'home' },
-        { type: 'button', action_id: ids.project.open, text: plain('New project', 75), value: JSON.stringify({}) },
+        {
+          type: 'button',
+          action_id: ids.hypothesis.open,
+          style: 'primary',
+          text: plain('New hypothesis', 75),
+          value: 'home',
+        },
+        {
+          type: 'button',
+          action_id: ids.project.open,
+          text: plain('New project', 75),
+          value: JSON.stringify({}),
+        },
       ],
     },
   ];
@@ -32,19 +45,35 @@ export function homeView(input: HomeInput): HomeView {
     blocks.push({ type: 'section', text: md(`*${title}*`) });
     if (items.length === 0) blocks.push({ type: 'context', elements: [md(empty)] });
     for (const h of items.slice(0, CAP)) blocks.push({ type: 'section', text: line(h) });
-    if (items.length > CAP) blocks.push({ type: 'context', elements: [md(`…and ${items.length - CAP} more: \`/hypothesis mine\` lists them all.`)] });
+    if (items.length > CAP)
+      blocks.push({
+        type: 'context',
+        elements: [md(`…and ${items.length - CAP} more: \`/hypothesis mine\` lists them all.`)],
+      });
   };
   blocks.push({ type: 'divider' });
-  list('Check-ins waiting for you', input.awaitingCheckIn, 'None. When a timebox ends, its check-in shows up here and in a DM.');
+  list(
+    'Check-ins waiting for you',
+    input.awaitingCheckIn,
+    'None. When a timebox ends, its check-in shows up here and in a DM.',
+  );
   blocks.push({ type: 'divider' });
   list('Your running hypotheses', input.running, 'Nothing running. Write one down with `/hypothesis new`.');
   blocks.push({ type: 'divider' }, { type: 'section', text: md('*Your projects*') });
-  if (input.projects.length === 0) blocks.push({ type: 'context', elements: [md('You lead or belong to no project yet.')] });
+  if (input.projects.length === 0)
+    blocks.push({ type: 'context', elements: [md('You lead or belong to no project yet.')] });
   const shown = input.projects.slice(0, CAP);
   if (shown.length) {
     blocks.push({
       type: 'section',
-      text: md(shown.map((p) => `• *${userText(p.name, 80)}* in <#${p.channel_id}>${p.lead_user_id === input.userId ? ' (you lead it)' : ` · lead ${mention(p.lead_user_id)}`}`).join('\n')),
+      text: md(
+        shown
+          .map(
+            (p) =>
+              `• *${userText(p.name, 80)}* in <#${p.channel_id}>${p.lead_user_id === input.userId ? ' (you lead it)' : ` · lead ${mention(p.lead_user_id)}`}`,
+          )
+          .join('\n'),
+      ),
     });
   }
   return { type: 'home', blocks };

@@ -45,12 +45,22 @@ export interface HypothesisModalInput {
   notice?: string;
 }
 
-const option = (text: string, value: string): PlainTextOption => ({ text: plain(text, LIMITS.optionText), value });
+const option = (text: string, value: string): PlainTextOption => ({
+  text: plain(text, LIMITS.optionText),
+  value,
+});
 
 function textInput(
   blockId: string,
   label: string,
-  opts: { max: number; multiline?: boolean; optional?: boolean; initial?: string | null; hint?: string; placeholder?: string },
+  opts: {
+    max: number;
+    multiline?: boolean;
+    optional?: boolean;
+    initial?: string | null;
+    hint?: string;
+    placeholder?: string;
+  },
 ): KnownBlock {
   return {
     type: 'input',
@@ -72,7 +82,9 @@ function textInput(
 /** The new/edit hypothesis modal: the design-doc template's hypothesis fields. */
 export function hypothesisModal(input: HypothesisModalInput): ModalView {
   const { initial, limits } = input;
-  const projectOptions = input.projects.slice(0, LIMITS.selectOptions).map((p) => option(p.name, String(p.id)));
+  const projectOptions = input.projects
+    .slice(0, LIMITS.selectOptions)
+    .map((p) => option(p.name, String(p.id)));
   const selected = projectOptions.find((o) => o.value === String(initial.projectId));
   const blocks: KnownBlock[] = [];
   if (input.notice) blocks.push({ type: 'context', elements: [md(input.notice)] });
@@ -95,9 +107,25 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
       initial: initial.statement,
       placeholder: 'Method A will improve metric B by X% over the baseline',
     }),
-    textInput('method', 'Method', { max: limits.method, multiline: true, optional: true, initial: initial.method, hint: 'What you will try, in enough detail that someone else could repeat it.' }),
-    textInput('metric', 'Metric', { max: limits.metric, optional: true, initial: initial.metric, placeholder: 'e.g. recall@10 on class C' }),
-    textInput('baseline', 'Baseline', { max: limits.baseline, optional: true, initial: initial.baseline, hint: 'The simple heuristic or current production system this is measured against.' }),
+    textInput('method', 'Method', {
+      max: limits.method,
+      multiline: true,
+      optional: true,
+      initial: initial.method,
+      hint: 'What you will try, in enough detail that someone else could repeat it.',
+    }),
+    textInput('metric', 'Metric', {
+      max: limits.metric,
+      optional: true,
+      initial: initial.metric,
+      placeholder: 'e.g. recall@10 on class C',
+    }),
+    textInput('baseline', 'Baseline', {
+      max: limits.baseline,
+      optional: true,
+      initial: initial.baseline,
+      hint: 'The simple heuristic or current production system this is measured against.',
+    }),
     textInput('successCriteria', 'Success criteria', {
       max: limits.successCriteria,
       multiline: true,
@@ -125,10 +153,26 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
       block_id: 'ownerUserId',
       label: plain('Owner', 2000),
       hint: plain('Gets the check-in when the timebox ends.', 2000),
-      element: { type: 'users_select', action_id: 'ownerUserId', initial_user: initial.owner_user_id ?? input.ownerDefault },
+      element: {
+        type: 'users_select',
+        action_id: 'ownerUserId',
+        initial_user: initial.owner_user_id ?? input.ownerDefault,
+      },
     },
-    textInput('nextOnFailure', 'Next step if it fails', { max: limits.nextSteps, multiline: true, optional: true, initial: initial.next_on_failure, placeholder: 'e.g. try H2' }),
-    textInput('nextOnSuccess', 'Next step if it succeeds', { max: limits.nextSteps, multiline: true, optional: true, initial: initial.next_on_success, placeholder: 'e.g. ship to production behind a flag' }),
+    textInput('nextOnFailure', 'Next step if it fails', {
+      max: limits.nextSteps,
+      multiline: true,
+      optional: true,
+      initial: initial.next_on_failure,
+      placeholder: 'e.g. try H2',
+    }),
+    textInput('nextOnSuccess', 'Next step if it succeeds', {
+      max: limits.nextSteps,
+      multiline: true,
+      optional: true,
+      initial: initial.next_on_success,
+      placeholder: 'e.g. ship to production behind a flag',
+    }),
   );
   if (input.mode === 'new') {
     const now = option('Start the timebox now', 'now');
@@ -204,7 +248,12 @@ export function hypothesisCard(
   if (next.length) blocks.push({ type: 'context', elements: [md(next.join('\n'))] });
   const buttons: Button[] = [];
   if (h.status === 'proposed' || h.status === 'running') {
-    buttons.push({ type: 'button', action_id: ids.hypothesis.edit, text: plain('Edit', LIMITS.buttonText), value: String(h.id) });
+    buttons.push({
+      type: 'button',
+      action_id: ids.hypothesis.edit,
+      text: plain('Edit', LIMITS.buttonText),
+      value: String(h.id),
+    });
   }
   if (h.status === 'proposed') {
     buttons.push({
@@ -215,7 +264,12 @@ export function hypothesisCard(
       value: String(h.id),
     });
   }
-  if (buttons.length) blocks.push({ type: 'actions', block_id: 'hypothesis_card_actions', elements: buttons } satisfies ActionsBlock);
+  if (buttons.length)
+    blocks.push({
+      type: 'actions',
+      block_id: 'hypothesis_card_actions',
+      elements: buttons,
+    } satisfies ActionsBlock);
   return {
     text: `H${h.number} (${userText(project.name, 80)}): ${userText(h.statement, 300)}`,
     blocks,

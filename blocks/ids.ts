@@ -24,6 +24,16 @@ export const ids = {
     sectionModal: 'design.section',
     export: 'design.export',
   },
+  checkin: {
+    /** Buttons on the check-in DM; the suffix is the answer. */
+    validated: 'checkin.outcome.validated',
+    disproven: 'checkin.outcome.disproven',
+    inconclusive: 'checkin.outcome.inconclusive',
+    abandoned: 'checkin.outcome.abandoned',
+    extend: 'checkin.extend',
+    outcomeModal: 'checkin.outcome',
+    extendModal: 'checkin.extend_modal',
+  },
   list: { page: 'list.page' },
   log: { older: 'log.older', addMessage: 'log.add_message' },
 } as const;

@@ -33,7 +33,11 @@ function hypothesisLine(h: ListedHypothesis, now: Date, withProject: boolean): s
   return `*H${h.number}*${project} ${statement}\n${mention(h.owner_user_id)} · ${tail}`;
 }
 
-const GROUP_TITLE: Record<string, string> = { running: 'Running', proposed: 'Proposed', concluded: 'Concluded' };
+const GROUP_TITLE: Record<string, string> = {
+  running: 'Running',
+  proposed: 'Proposed',
+  concluded: 'Concluded',
+};
 const groupOf = (status: string) => (status === 'running' || status === 'proposed' ? status : 'concluded');
 
 export interface HypothesisListInput {
@@ -80,8 +84,20 @@ function pager<T>(page: Page<T>, size: number, value: (page: number) => string):
   const pages = Math.ceil(page.total / size);
   if (pages <= 1) return [];
   const buttons: Button[] = [];
-  if (page.page > 0) buttons.push({ type: 'button', action_id: `${ids.list.page}.prev`, text: plain('Previous', 75), value: value(page.page - 1) });
-  if (page.page < pages - 1) buttons.push({ type: 'button', action_id: `${ids.list.page}.next`, text: plain('Next', 75), value: value(page.page + 1) });
+  if (page.page > 0)
+    buttons.push({
+      type: 'button',
+      action_id: `${ids.list.page}.prev`,
+      text: plain('Previous', 75),
+      value: value(page.page - 1),
+    });
+  if (page.page < pages - 1)
+    buttons.push({
+      type: 'button',
+      action_id: `${ids.list.page}.next`,
+      text: plain('Next', 75),
+      value: value(page.page + 1),
+    });
   return [
     { type: 'context', elements: [md(`Page ${page.page + 1} of ${pages} · ${page.total} in all`)] },
     { type: 'actions', elements: buttons },
@@ -121,7 +137,10 @@ export function experimentLogMessage(input: {
   const title = `Experiment log · ${input.projectName}`;
   const blocks: KnownBlock[] = [{ type: 'header', text: plain(title, LIMITS.headerText) }];
   if (input.entries.length === 0) {
-    blocks.push({ type: 'section', text: md('Nothing logged yet. Hypotheses, check-ins, decisions and design-doc edits land here.') });
+    blocks.push({
+      type: 'section',
+      text: md('Nothing logged yet. Hypotheses, check-ins, decisions and design-doc edits land here.'),
+    });
     return { text: title, blocks };
   }
   for (const e of input.entries) {
@@ -129,13 +148,22 @@ export function experimentLogMessage(input: {
     const when = slackDate(e.created_at, e.created_at.toISOString().slice(0, 10), '{date_short} {time}');
     blocks.push({
       type: 'section',
-      text: md(`${KIND_ICON[e.kind] ?? ':small_blue_diamond:'} ${userText(e.text, 2500)}\n${when} · ${mention(e.author_user_id)}${link}`),
+      text: md(
+        `${KIND_ICON[e.kind] ?? ':small_blue_diamond:'} ${userText(e.text, 2500)}\n${when} · ${mention(e.author_user_id)}${link}`,
+      ),
     });
   }
   if (input.hasOlder) {
     blocks.push({
       type: 'actions',
-      elements: [{ type: 'button', action_id: ids.log.older, text: plain('Older entries', 75), value: input.olderValue }],
+      elements: [
+        {
+          type: 'button',
+          action_id: ids.log.older,
+          text: plain('Older entries', 75),
+          value: input.olderValue,
+        },
+      ],
     });
   }
   return { text: title, blocks };

@@ -73,8 +73,16 @@ export function projectModal(input: ProjectModalInput): ModalView {
       type: 'input',
       block_id: 'problem',
       label: plain('Problem statement', 2000),
-      hint: plain('What we solve and why now, tied to a product or customer problem. The rest of the design doc can follow.', 2000),
-      element: { type: 'plain_text_input', action_id: 'problem', multiline: true, max_length: input.problemMax },
+      hint: plain(
+        'What we solve and why now, tied to a product or customer problem. The rest of the design doc can follow.',
+        2000,
+      ),
+      element: {
+        type: 'plain_text_input',
+        action_id: 'problem',
+        multiline: true,
+        max_length: input.problemMax,
+      },
     },
   );
   return {
@@ -95,7 +103,9 @@ export function noProjectOffer(channelId: string): { text: string; blocks: Known
     blocks: [
       {
         type: 'section',
-        text: md(`<#${channelId}> has no project yet. Hypotheses belong to a project: create one for this channel first, and I'll take you straight to your hypothesis.`),
+        text: md(
+          `<#${channelId}> has no project yet. Hypotheses belong to a project: create one for this channel first, and I'll take you straight to your hypothesis.`,
+        ),
       },
       {
         type: 'actions',
@@ -138,22 +148,35 @@ export function projectMessage(p: ProjectSummary): { text: string; blocks: Known
           md(`*Lead*\n${mention(p.lead_user_id)}`),
           md(`*Channel*\n<#${p.channel_id}>`),
           md(`*Phase*\n${phaseLabel(p.phase)} · ${p.stage}`),
-          md(`*Hypotheses*\n${count('running')} running · ${count('proposed')} proposed · ${count('validated') + count('disproven') + count('inconclusive')} concluded`),
+          md(
+            `*Hypotheses*\n${count('running')} running · ${count('proposed')} proposed · ${count('validated') + count('disproven') + count('inconclusive')} concluded`,
+          ),
         ],
       },
-      ...(p.problem ? [{ type: 'section' as const, text: md(`*Problem*\n${userText(p.problem, 2800)}`) }] : []),
+      ...(p.problem
+        ? [{ type: 'section' as const, text: md(`*Problem*\n${userText(p.problem, 2800)}`) }]
+        : []),
       { type: 'context', elements: [md(`Members: ${memberList || '—'}${more}`)] },
       {
         type: 'actions',
         elements: [
-          { type: 'button', action_id: ids.hypothesis.open, style: 'primary', text: plain('New hypothesis', LIMITS.buttonText), value: p.channel_id },
+          {
+            type: 'button',
+            action_id: ids.hypothesis.open,
+            style: 'primary',
+            text: plain('New hypothesis', LIMITS.buttonText),
+            value: p.channel_id,
+          },
         ],
       },
     ],
   };
 }
 
-export function projectCreatedMessage(p: { name: string; lead_user_id: string; creator: string }): { text: string; blocks: KnownBlock[] } {
+export function projectCreatedMessage(p: { name: string; lead_user_id: string; creator: string }): {
+  text: string;
+  blocks: KnownBlock[];
+} {
   const text = `${mention(p.creator)} started the project *${userText(p.name, 200)}*, led by ${mention(p.lead_user_id)}. Plan first: write hypotheses with \`/hypothesis new\`, the design doc with \`/hypothesis design\`.`;
   return { text: `Project ${userText(p.name, 80)} started`, blocks: [{ type: 'section', text: md(text) }] };
 }

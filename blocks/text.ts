@@ -33,5 +33,9 @@ export function slackDate(instant: Date, fallback: string, format = '{date_short
   return `<!date^${Math.floor(instant.getTime() / 1000)}^${format}|${fallback}>`;
 }
 
-export const plain = (text: string, max: number) => ({ type: 'plain_text' as const, text: truncate(text, max), emoji: true });
+export const plain = (text: string, max: number) => ({
+  type: 'plain_text' as const,
+  text: truncate(text, max),
+  emoji: true,
+});
 export const md = (text: string) => ({ type: 'mrkdwn' as const, text });

@@ -13,7 +13,11 @@ export interface UsageMessage {
 }
 
 /** The help answer; `unknown` is what the person typed when it was not a subcommand. */
-export function usageMessage(command: string, subcommands: readonly Subcommand[], unknown?: string): UsageMessage {
+export function usageMessage(
+  command: string,
+  subcommands: readonly Subcommand[],
+  unknown?: string,
+): UsageMessage {
   const lines = subcommands.map(
     (s) => `• \`${command} ${s.name}${s.args ? ` ${s.args}` : ''}\` — ${s.summary}`,
   );

@@ -13,11 +13,31 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text')
     .addColumn('bot_user_id', 'text')
     // Check-ins go out in each owner's working hours; a workspace may change them.
-    .addColumn('working_hours_start', 'smallint', (c) => c.notNull().defaultTo(9).check(sql`working_hours_start between 0 and 23`))
-    .addColumn('working_hours_end', 'smallint', (c) => c.notNull().defaultTo(18).check(sql`working_hours_end between 1 and 24`))
+    .addColumn('working_hours_start', 'smallint', (c) =>
+      c
+        .notNull()
+        .defaultTo(9)
+        .check(sql`working_hours_start between 0 and 23`),
+    )
+    .addColumn('working_hours_end', 'smallint', (c) =>
+      c
+        .notNull()
+        .defaultTo(18)
+        .check(sql`working_hours_end between 1 and 24`),
+    )
     .addColumn('working_days', sql`smallint[]`, (c) => c.notNull().defaultTo(sql`'{1,2,3,4,5}'`))
-    .addColumn('digest_weekday', 'smallint', (c) => c.notNull().defaultTo(5).check(sql`digest_weekday between 1 and 7`))
-    .addColumn('digest_hour', 'smallint', (c) => c.notNull().defaultTo(16).check(sql`digest_hour between 0 and 23`))
+    .addColumn('digest_weekday', 'smallint', (c) =>
+      c
+        .notNull()
+        .defaultTo(5)
+        .check(sql`digest_weekday between 1 and 7`),
+    )
+    .addColumn('digest_hour', 'smallint', (c) =>
+      c
+        .notNull()
+        .defaultTo(16)
+        .check(sql`digest_hour between 0 and 23`),
+    )
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addCheckConstraint('workspaces_hours_order', sql`working_hours_start < working_hours_end`)
@@ -42,9 +62,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('lead_user_id', 'text', (c) => c.notNull())
     .addColumn('phase', 'text', (c) =>
-      c.notNull().defaultTo('discover').check(sql`phase in ('discover','define','develop','deliver','deployment')`),
+      c
+        .notNull()
+        .defaultTo('discover')
+        .check(sql`phase in ('discover','define','develop','deliver','deployment')`),
     )
-    .addColumn('stage', 'text', (c) => c.notNull().defaultTo('crawl').check(sql`stage in ('crawl','walk','run')`))
+    .addColumn('stage', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('crawl')
+        .check(sql`stage in ('crawl','walk','run')`),
+    )
     // H-numbers are per project and never reused; the counter lives on the row so the
     // next number is taken under the project's row lock.
     .addColumn('hypothesis_seq', 'integer', (c) => c.notNull().defaultTo(0))
@@ -62,7 +90,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('added_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('project_members_pk', ['project_id', 'user_id'])
     .execute();
-  await db.schema.createIndex('project_members_user').on('project_members').columns(['team_id', 'user_id']).execute();
+  await db.schema
+    .createIndex('project_members_user')
+    .on('project_members')
+    .columns(['team_id', 'user_id'])
+    .execute();
 
   // Every edit of a design-doc section is a new row: the latest row per section is the
   // current text and earlier rows are its history.
@@ -125,7 +157,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('hypotheses')
     .columns(['team_id', 'owner_user_id', 'status'])
     .execute();
-  await db.schema.createIndex('hypotheses_project_status').on('hypotheses').columns(['project_id', 'status']).execute();
+  await db.schema
+    .createIndex('hypotheses_project_status')
+    .on('hypotheses')
+    .columns(['project_id', 'status'])
+    .execute();
 
   await db.schema
     .createTable('hypothesis_extensions')
@@ -151,7 +187,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('channel_id', 'text', (c) => c.notNull())
     .addColumn('thread_ts', 'text')
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('collecting').check(sql`status in ('collecting','decided','cancelled')`),
+      c
+        .notNull()
+        .defaultTo('collecting')
+        .check(sql`status in ('collecting','decided','cancelled')`),
     )
     .addColumn('decision', 'text')
     .addColumn('decided_by', 'text')
@@ -159,13 +198,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('decision_meetings_project').on('decision_meetings').columns(['project_id', 'status']).execute();
+  await db.schema
+    .createIndex('decision_meetings_project')
+    .on('decision_meetings')
+    .columns(['project_id', 'status'])
+    .execute();
 
   await db.schema
     .createTable('proposals')
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedAlwaysAsIdentity())
     .addColumn('team_id', 'text', (c) => c.notNull())
-    .addColumn('meeting_id', 'integer', (c) => c.notNull().references('decision_meetings.id').onDelete('cascade'))
+    .addColumn('meeting_id', 'integer', (c) =>
+      c.notNull().references('decision_meetings.id').onDelete('cascade'),
+    )
     .addColumn('author_user_id', 'text', (c) => c.notNull())
     .addColumn('approach', 'text', (c) => c.notNull())
     .addColumn('related_work', 'text')
@@ -223,7 +268,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('meeting_id', 'integer', (c) => c.references('decision_meetings.id').onDelete('cascade'))
     .addColumn('recipient_id', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('pending').check(sql`status in ('pending','sent','failed','cancelled')`),
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending','sent','failed','cancelled')`),
     )
     .addColumn('due_at', 'timestamptz', (c) => c.notNull())
     .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull())
@@ -243,7 +291,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .column('next_attempt_at')
     .where(sql.ref('status'), '=', 'pending')
     .execute();
-  await db.schema.createIndex('deliveries_hypothesis').on('deliveries').columns(['hypothesis_id', 'kind']).execute();
+  await db.schema
+    .createIndex('deliveries_hypothesis')
+    .on('deliveries')
+    .columns(['hypothesis_id', 'kind'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -50,7 +50,8 @@ function build(state: State, base: Record<string, unknown>): Logger {
     if (rank[level] < rank[state.level]) return;
     const line = JSON.stringify(
       { level, time: new Date().toISOString(), name: state.name, msg, ...base, ...fields },
-      (_key, value: unknown) => (value instanceof Error ? { message: value.message, stack: value.stack } : value),
+      (_key, value: unknown) =>
+        value instanceof Error ? { message: value.message, stack: value.stack } : value,
     );
     state.write(redact(line));
   };
@@ -59,7 +60,8 @@ function build(state: State, base: Record<string, unknown>): Logger {
     (level: Level) =>
     (...msg: unknown[]): void => {
       const [first, ...rest] = msg;
-      if (typeof first === 'string' && rest.length === 1 && isPlainObject(rest[0])) log(level, first, rest[0]);
+      if (typeof first === 'string' && rest.length === 1 && isPlainObject(rest[0]))
+        log(level, first, rest[0]);
       else log(level, format(...msg));
     };
   return {

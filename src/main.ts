@@ -18,13 +18,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  process.on('unhandledRejection', (reason) => logger.error('unhandled promise rejection', { error: reason }));
+  process.on('unhandledRejection', (reason) =>
+    logger.error('unhandled promise rejection', { error: reason }),
+  );
 
   let labbook;
   try {
     labbook = await startLabbook(config, { logger });
   } catch (error) {
-    logger.error('Labbook could not start', { error: error instanceof Error ? error.message : String(error) });
+    logger.error('Labbook could not start', {
+      error: error instanceof Error ? error.message : String(error),
+    });
     process.exit(1);
   }
 

@@ -7,13 +7,15 @@ import { ensureWorkspace } from './db/workspaces.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Services } from './services.js';
 import { createSlackApp, type BotIdentity, type SlackApp } from './slack/app.js';
-import { botClient } from './slack/webClient.js';
+import { botClient, scheduledClient } from './slack/webClient.js';
+import { createScheduler, type Scheduler } from './scheduler/index.js';
 
 export interface Labbook {
   port: number;
   db: Db;
   identity: BotIdentity;
   slack: SlackApp;
+  scheduler: Scheduler;
   stop(): Promise<void>;
 }
 
@@ -32,7 +34,8 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
   const clock = opts.clock ?? systemClock;
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((error: unknown) => logger.warn('cleanup failed', { error }));
+    for (const fn of cleanups.reverse())
+      await fn().catch((error: unknown) => logger.warn('cleanup failed', { error }));
   };
 
   try {
@@ -53,6 +56,11 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
     let shuttingDown = false;
     const slack = createSlackApp(config, services, identity, () => shuttingDown);
     const port = await slack.start();
+    const scheduler = createScheduler(services, scheduledClient(config, logger), {
+      cron: config.schedulerCron,
+      leaseMs: config.schedulerLeaseMs,
+    });
+    if (config.schedulerCron !== 'off') scheduler.start();
     logger.info('Labbook is listening', { mode: config.mode, port, teamId: identity.teamId });
 
     const stop = async () => {
@@ -61,12 +69,14 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
       logger.info('shutting down: no new requests, finishing those in flight');
       // Closing the server stops new connections and waits for open requests to finish.
       await slack.stop().catch((error: unknown) => logger.warn('receiver stop failed', { error }));
+      await scheduler.stop();
       const drained = await slack.inFlight.drain(config.shutdownTimeoutMs);
-      if (!drained) logger.warn('shutdown timeout: some Slack work was still running', { pending: slack.inFlight.size });
+      if (!drained)
+        logger.warn('shutdown timeout: some Slack work was still running', { pending: slack.inFlight.size });
       await cleanup();
       logger.info('stopped');
     };
-    return { port, db, identity, slack, stop };
+    return { port, db, identity, slack, scheduler, stop };
   } catch (error) {
     await cleanup();
     throw error;

@@ -2,7 +2,11 @@ import type { Db } from './index.js';
 import type { DesignDocRevision } from './schema/index.js';
 
 /** The current text of every filled section: the latest revision of each. */
-export async function currentDesignDoc(db: Db, teamId: string, projectId: number): Promise<DesignDocRevision[]> {
+export async function currentDesignDoc(
+  db: Db,
+  teamId: string,
+  projectId: number,
+): Promise<DesignDocRevision[]> {
   return db
     .selectFrom('design_doc_revisions')
     .selectAll()

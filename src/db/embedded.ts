@@ -45,7 +45,11 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   if (fresh) await server.initialise();
   await server.start();
   if (fresh) await server.createDatabase(DATABASE);
-  logger.info('no DATABASE_URL set: using embedded PostgreSQL', { dataDir: databaseDir, port, created: fresh });
+  logger.info('no DATABASE_URL set: using embedded PostgreSQL', {
+    dataDir: databaseDir,
+    port,
+    created: fresh,
+  });
   return {
     url: `postgres://labbook:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${DATABASE}`,
     stop: () => server.stop(),
@@ -108,7 +112,9 @@ function freePort(): Promise<number> {
     probe.on('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -50,7 +50,11 @@ export async function latestLog(
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
 }
 
-export async function logOfHypothesis(db: Db, teamId: string, hypothesisId: number): Promise<ExperimentLogEntry[]> {
+export async function logOfHypothesis(
+  db: Db,
+  teamId: string,
+  hypothesisId: number,
+): Promise<ExperimentLogEntry[]> {
   return db
     .selectFrom('experiment_log_entries')
     .selectAll()

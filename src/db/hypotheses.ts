@@ -14,7 +14,11 @@ export interface HypothesisFields {
   ownerUserId: string;
 }
 
-export type HypothesisWithProject = Hypothesis & { project_name: string; project_channel_id: string; lead_user_id: string };
+export type HypothesisWithProject = Hypothesis & {
+  project_name: string;
+  project_channel_id: string;
+  lead_user_id: string;
+};
 
 /**
  * Inserts a hypothesis with the project's next H-number. Must run inside a transaction:
@@ -71,11 +75,22 @@ function withProject(db: Db) {
     .selectFrom('hypotheses')
     .innerJoin('projects', 'projects.id', 'hypotheses.project_id')
     .selectAll('hypotheses')
-    .select(['projects.name as project_name', 'projects.channel_id as project_channel_id', 'projects.lead_user_id']);
+    .select([
+      'projects.name as project_name',
+      'projects.channel_id as project_channel_id',
+      'projects.lead_user_id',
+    ]);
 }
 
-export async function findHypothesis(db: Db, teamId: string, id: number): Promise<HypothesisWithProject | undefined> {
-  return withProject(db).where('hypotheses.team_id', '=', teamId).where('hypotheses.id', '=', id).executeTakeFirst();
+export async function findHypothesis(
+  db: Db,
+  teamId: string,
+  id: number,
+): Promise<HypothesisWithProject | undefined> {
+  return withProject(db)
+    .where('hypotheses.team_id', '=', teamId)
+    .where('hypotheses.id', '=', id)
+    .executeTakeFirst();
 }
 
 /** Locks the row for the rest of the transaction: one decision about it at a time. */
@@ -120,7 +135,11 @@ export function sortForList<T extends Hypothesis>(rows: T[]): T[] {
 
 const time = (d: Date | null): number => (d ? d.getTime() : 0);
 
-export async function hypothesesOfProject(db: Db, teamId: string, projectId: number): Promise<HypothesisWithProject[]> {
+export async function hypothesesOfProject(
+  db: Db,
+  teamId: string,
+  projectId: number,
+): Promise<HypothesisWithProject[]> {
   const rows = await withProject(db)
     .where('hypotheses.team_id', '=', teamId)
     .where('hypotheses.project_id', '=', projectId)

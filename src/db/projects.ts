@@ -12,7 +12,11 @@ export interface NewProject {
   at: Date;
 }
 
-export async function findProjectByChannel(db: Db, teamId: string, channelId: string): Promise<Project | undefined> {
+export async function findProjectByChannel(
+  db: Db,
+  teamId: string,
+  channelId: string,
+): Promise<Project | undefined> {
   return db
     .selectFrom('projects')
     .selectAll()
@@ -49,7 +53,9 @@ export async function insertProject(db: Db, p: NewProject): Promise<Project> {
   const members = [...new Set([p.leadUserId, ...p.memberIds])];
   await db
     .insertInto('project_members')
-    .values(members.map((user_id) => ({ team_id: p.teamId, project_id: project.id, user_id, added_at: p.at })))
+    .values(
+      members.map((user_id) => ({ team_id: p.teamId, project_id: project.id, user_id, added_at: p.at })),
+    )
     .execute();
   return project;
 }
@@ -88,7 +94,11 @@ export async function projectsOfUser(db: Db, teamId: string, userId: string, lim
         eb(
           'id',
           'in',
-          eb.selectFrom('project_members').select('project_id').where('team_id', '=', teamId).where('user_id', '=', userId),
+          eb
+            .selectFrom('project_members')
+            .select('project_id')
+            .where('team_id', '=', teamId)
+            .where('user_id', '=', userId),
         ),
       ]),
     )

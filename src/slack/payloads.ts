@@ -52,11 +52,11 @@ export const BlockActionPayload = z.object({
   trigger_id: z.string().min(1),
   response_url: z.url().optional(),
   channel: z.object({ id: slackId }).nullish(),
-  container: z.looseObject({ message_ts: z.string().optional(), channel_id: z.string().optional() }).optional(),
+  container: z
+    .looseObject({ message_ts: z.string().optional(), channel_id: z.string().optional() })
+    .optional(),
   view: ViewPayload.nullish(),
-  actions: z
-    .array(z.looseObject({ action_id: z.string(), value: z.string().optional() }))
-    .min(1),
+  actions: z.array(z.looseObject({ action_id: z.string(), value: z.string().optional() })).min(1),
 });
 export type BlockActionPayload = z.infer<typeof BlockActionPayload>;
 

@@ -7,7 +7,12 @@ import { DAY_MS, safeZone } from '../time.js';
  * A person's Slack time zone, cached for a day: users.info is rate-limited (Tier 4) and
  * asked on hot paths such as opening a modal, where trigger_id gives us 3 seconds.
  */
-export async function userZone(services: Services, client: WebClient, teamId: string, userId: string): Promise<string> {
+export async function userZone(
+  services: Services,
+  client: WebClient,
+  teamId: string,
+  userId: string,
+): Promise<string> {
   const cached = await cachedUser(services.db, teamId, userId);
   if (cached && services.clock.now().getTime() - cached.fetched_at.getTime() < DAY_MS) return cached.tz;
   try {
@@ -23,7 +28,10 @@ export async function userZone(services: Services, client: WebClient, teamId: st
     });
     return tz;
   } catch (error) {
-    services.logger.warn('users.info failed; using the cached or UTC time zone', { userId, error: String(error) });
+    services.logger.warn('users.info failed; using the cached or UTC time zone', {
+      userId,
+      error: String(error),
+    });
     return cached?.tz ?? 'UTC';
   }
 }

@@ -32,11 +32,20 @@ export const APOLOGY =
  * what to do; anything else is logged with context and answered with an apology, never
  * dropped in silence.
  */
-export async function tellError(to: Audience, error: unknown, logger: Logger, context: Record<string, unknown>): Promise<void> {
+export async function tellError(
+  to: Audience,
+  error: unknown,
+  logger: Logger,
+  context: Record<string, unknown>,
+): Promise<void> {
   if (error instanceof DomainError) {
-    await tell(to, { text: error.message }).catch((e: unknown) => logger.warn('could not tell the person', { error: e }));
+    await tell(to, { text: error.message }).catch((e: unknown) =>
+      logger.warn('could not tell the person', { error: e }),
+    );
     return;
   }
   logger.error('request failed', { ...context, error });
-  await tell(to, { text: APOLOGY }).catch((e: unknown) => logger.warn('could not apologise either', { error: e }));
+  await tell(to, { text: APOLOGY }).catch((e: unknown) =>
+    logger.warn('could not apologise either', { error: e }),
+  );
 }

@@ -16,7 +16,11 @@ beforeEach(() => {
 
 const user = 'U0ALICE';
 const help = (text: string, opts?: Parameters<typeof slashCommand>[2]) =>
-  slashCommand(t.target, { text, userId: user, teamId: TEAM, channelId: 'C0PROJECT', responseUrl: t.fake.responseUrl() }, opts);
+  slashCommand(
+    t.target,
+    { text, userId: user, teamId: TEAM, channelId: 'C0PROJECT', responseUrl: t.fake.responseUrl() },
+    opts,
+  );
 
 async function workspaceCount(): Promise<number> {
   const { count } = await t.labbook.db
@@ -35,14 +39,22 @@ describe('the HTTP receiver', () => {
 
   it('introduced itself to Slack with auth.test and recorded its workspace', async () => {
     const ws = await t.labbook.db.selectFrom('workspaces').selectAll().execute();
-    expect(ws).toEqual([expect.objectContaining({ team_id: TEAM, working_hours_start: 9, working_hours_end: 18 })]);
+    expect(ws).toEqual([
+      expect.objectContaining({ team_id: TEAM, working_hours_start: 9, working_hours_end: 18 }),
+    ]);
   });
 
   it('rejects a request with a wrong signature with 401 and changes nothing', async () => {
     const before = await workspaceCount();
     const res = await slashCommand(
       t.target,
-      { text: 'help', userId: user, teamId: 'T0STRANGER', channelId: 'C1', responseUrl: t.fake.responseUrl() },
+      {
+        text: 'help',
+        userId: user,
+        teamId: 'T0STRANGER',
+        channelId: 'C1',
+        responseUrl: t.fake.responseUrl(),
+      },
       { badSignature: true },
     );
     expect(res.status).toBe(401);
@@ -55,7 +67,13 @@ describe('the HTTP receiver', () => {
     const before = await workspaceCount();
     const res = await slashCommand(
       t.target,
-      { text: 'help', userId: user, teamId: 'T0STRANGER', channelId: 'C1', responseUrl: t.fake.responseUrl() },
+      {
+        text: 'help',
+        userId: user,
+        teamId: 'T0STRANGER',
+        channelId: 'C1',
+        responseUrl: t.fake.responseUrl(),
+      },
       { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
     );
     expect(res.status).toBe(401);

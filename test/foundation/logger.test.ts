@@ -12,7 +12,13 @@ describe('structured logs', () => {
     const { logger, parsed } = capture();
     logger.child({ teamId: 'T1' }).info('hello', { port: 3000 });
     expect(parsed()).toEqual([
-      expect.objectContaining({ level: 'info', msg: 'hello', port: 3000, teamId: 'T1', time: expect.any(String) }),
+      expect.objectContaining({
+        level: 'info',
+        msg: 'hello',
+        port: 3000,
+        teamId: 'T1',
+        time: expect.any(String),
+      }),
     ]);
   });
 

@@ -62,7 +62,13 @@ describe('a newcomer with no DATABASE_URL', () => {
       password: string;
     };
     const connect = async (pgPort: unknown) => {
-      const c = new pg.Client({ host: '127.0.0.1', port: Number(pgPort), user: 'labbook', password, database: 'labbook' });
+      const c = new pg.Client({
+        host: '127.0.0.1',
+        port: Number(pgPort),
+        user: 'labbook',
+        password,
+        database: 'labbook',
+      });
       await c.connect();
       return c;
     };
@@ -92,7 +98,9 @@ describe('three replicas starting at once on one empty database', () => {
     const databaseUrl = await createTestDatabase();
     const replicas = [0, 1, 2].map(() => start(testEnv(fake, databaseUrl)));
     const ports = await Promise.all(replicas.map((r) => r.ready));
-    const health = await Promise.all(ports.map((p) => fetch(`http://127.0.0.1:${p}/healthz`).then((r) => r.status)));
+    const health = await Promise.all(
+      ports.map((p) => fetch(`http://127.0.0.1:${p}/healthz`).then((r) => r.status)),
+    );
     expect(health).toEqual([200, 200, 200]);
 
     const migrated = replicas.filter((r) => logLines(r).some((l) => l.msg === 'database migrated'));

@@ -22,7 +22,11 @@ export interface TestApp {
 }
 
 /** Test settings for `config`, on top of the environment a real deployment would set. */
-export function testEnv(fake: FakeSlack, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function testEnv(
+  fake: FakeSlack,
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -31,6 +35,8 @@ export function testEnv(fake: FakeSlack, databaseUrl: string, extra: Record<stri
     PORT: '0',
     LOG_LEVEL: 'debug',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // Tests run sweeps themselves, with the injected clock.
+    SCHEDULER_CRON: 'off',
     ...extra,
   };
 }

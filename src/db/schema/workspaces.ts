@@ -14,4 +14,3 @@ export interface WorkspacesTable {
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
-

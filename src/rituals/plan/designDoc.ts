@@ -11,18 +11,39 @@ export interface DesignSection {
 }
 
 export const DESIGN_SECTIONS: readonly DesignSection[] = [
-  { key: 'problem', title: 'Problem statement', guide: 'What we solve and why now, tied to a product or customer problem.' },
-  { key: 'business_value', title: 'Business value', guide: 'Rough numbers: revenue, engagement, time saved. Later used to judge the project.' },
+  {
+    key: 'problem',
+    title: 'Problem statement',
+    guide: 'What we solve and why now, tied to a product or customer problem.',
+  },
+  {
+    key: 'business_value',
+    title: 'Business value',
+    guide: 'Rough numbers: revenue, engagement, time saved. Later used to judge the project.',
+  },
   { key: 'software_goals', title: 'Software goals', guide: 'The system to build and its capabilities.' },
   {
     key: 'metric_goals',
     title: 'Metric goals',
-    guide: 'One optimising metric plus satisficing thresholds (latency, memory, coverage). Specific: "raise recall by X% on class C without losing more than Y% on others", not "improve the model".',
+    guide:
+      'One optimising metric plus satisficing thresholds (latency, memory, coverage). Specific: "raise recall by X% on class C without losing more than Y% on others", not "improve the model".',
   },
   { key: 'tradeoffs', title: 'Expected trade-offs', guide: 'What we give up for what we gain.' },
-  { key: 'data_motivation', title: 'Data motivation', guide: 'Evidence that the problem is real and worth solving.' },
-  { key: 'baseline', title: 'Baseline', guide: 'The simple heuristic or current production system every hypothesis is measured against.' },
-  { key: 'software_design', title: 'Software design', guide: 'Services, pipelines, data needed in production.' },
+  {
+    key: 'data_motivation',
+    title: 'Data motivation',
+    guide: 'Evidence that the problem is real and worth solving.',
+  },
+  {
+    key: 'baseline',
+    title: 'Baseline',
+    guide: 'The simple heuristic or current production system every hypothesis is measured against.',
+  },
+  {
+    key: 'software_design',
+    title: 'Software design',
+    guide: 'Services, pipelines, data needed in production.',
+  },
   {
     key: 'delivery_plan',
     title: 'Delivery plan',
@@ -34,7 +55,11 @@ export const DESIGN_SECTIONS: readonly DesignSection[] = [
     title: 'What could go wrong',
     guide: 'Affected surfaces, customer impact, monitoring, rollback.',
   },
-  { key: 'security_privacy', title: 'Security and privacy', guide: 'Data handled, who can see it, what must not leak.' },
+  {
+    key: 'security_privacy',
+    title: 'Security and privacy',
+    guide: 'Data handled, who can see it, what must not leak.',
+  },
 ] as const;
 
 export const DESIGN_SECTION_MAX = 3000;
@@ -64,12 +89,18 @@ export function designDocMarkdown(
     const rev = current.get(section.key);
     lines.push(`## ${section.title}`, '');
     lines.push(rev ? rev.content.trim() : '_Not written yet._', '');
-    if (rev) lines.push(`<sub>Last edited by ${names(rev.author_user_id)} on ${rev.created_at.toISOString().slice(0, 10)}</sub>`, '');
+    if (rev)
+      lines.push(
+        `<sub>Last edited by ${names(rev.author_user_id)} on ${rev.created_at.toISOString().slice(0, 10)}</sub>`,
+        '',
+      );
   }
   lines.push('## Appendix: experiment log', '');
   if (log.length === 0) lines.push('_No entries yet._');
   for (const entry of [...log].reverse()) {
-    lines.push(`- ${entry.created_at.toISOString().slice(0, 10)} · ${entry.kind.replace(/_/g, ' ')} · ${entry.text.replace(/\n+/g, ' ')}`);
+    lines.push(
+      `- ${entry.created_at.toISOString().slice(0, 10)} · ${entry.kind.replace(/_/g, ' ')} · ${entry.text.replace(/\n+/g, ' ')}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -18,7 +18,8 @@ import type { HypothesisDraft } from './hypothesisDraft.js';
 import { canEditHypothesis } from './permissions.js';
 
 export const CONCLUDED = ['validated', 'disproven', 'inconclusive', 'abandoned'] as const;
-export const isConcluded = (h: Pick<Hypothesis, 'status'>) => (CONCLUDED as readonly string[]).includes(h.status);
+export const isConcluded = (h: Pick<Hypothesis, 'status'>) =>
+  (CONCLUDED as readonly string[]).includes(h.status);
 
 /** Hooks other rituals attach to a hypothesis' lifecycle (the check-in scheduler does). */
 export interface HypothesisHooks {
@@ -51,7 +52,12 @@ export async function createHypothesis(
       kind: 'hypothesis_created',
       authorUserId: actor,
       text: `H${h.number} ${status === 'running' ? 'started' : 'proposed'}: ${h.statement}`,
-      details: { status, timeboxDays: h.timebox_days, successCriteria: h.success_criteria, owner: h.owner_user_id },
+      details: {
+        status,
+        timeboxDays: h.timebox_days,
+        successCriteria: h.success_criteria,
+        owner: h.owner_user_id,
+      },
       at,
     });
     if (status === 'running') await hooks.started?.(trx, h);
@@ -61,7 +67,12 @@ export async function createHypothesis(
 }
 
 /** Loads a hypothesis the actor may change, or says why not. */
-export async function editableHypothesis(db: Db, teamId: string, actor: string, id: number): Promise<HypothesisWithProject> {
+export async function editableHypothesis(
+  db: Db,
+  teamId: string,
+  actor: string,
+  id: number,
+): Promise<HypothesisWithProject> {
   const h = await findHypothesis(db, teamId, id);
   if (!h) throw notFound('That hypothesis does not exist in this workspace (it may have been deleted).');
   const permission = canEditHypothesis(actor, h);
@@ -88,13 +99,15 @@ export async function editHypothesis(
   const at = clock.now();
   return db.transaction().execute(async (trx) => {
     const before = await lockHypothesis(trx, teamId, id);
-    if (!before || isConcluded(before)) throw conflict('This hypothesis was concluded while you were editing it.');
+    if (!before || isConcluded(before))
+      throw conflict('This hypothesis was concluded while you were editing it.');
     const next = columnsOf(fields);
     const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== before[k]);
     const timeboxChanged = before.status === 'running' && next.timebox_days !== before.timebox_days;
     const updated = await updateHypothesis(trx, teamId, id, {
       ...next,
-      due_at: timeboxChanged && before.started_at ? addDays(before.started_at, next.timebox_days) : before.due_at,
+      due_at:
+        timeboxChanged && before.started_at ? addDays(before.started_at, next.timebox_days) : before.due_at,
       updated_at: at,
     });
     if (changed.length > 0) {
@@ -116,35 +129,46 @@ export async function editHypothesis(
 
 /** Starts a proposed hypothesis' timebox now. */
 export async function startHypothesis(
-  { db, clock }: Services,
+  services: Services,
   teamId: string,
   actor: string,
   id: number,
   hooks: HypothesisHooks = {},
 ): Promise<Hypothesis> {
-  await editableHypothesis(db, teamId, actor, id);
-  const at = clock.now();
-  return db.transaction().execute(async (trx) => {
-    const before = await lockHypothesis(trx, teamId, id);
-    if (!before || before.status !== 'proposed') {
-      throw conflict(`H${before?.number ?? ''} is already ${before?.status ?? 'gone'}; nothing to start.`);
-    }
-    const started = await updateHypothesis(trx, teamId, id, {
-      status: 'running',
-      started_at: at,
-      due_at: addDays(at, before.timebox_days),
-      updated_at: at,
-    });
-    await appendLog(trx, {
-      teamId,
-      projectId: before.project_id,
-      hypothesisId: id,
-      kind: 'hypothesis_started',
-      authorUserId: actor,
-      text: `H${before.number} started: ${before.timebox_days}-day timebox.`,
-      at,
-    });
-    await hooks.started?.(trx, started);
-    return started;
+  await editableHypothesis(services.db, teamId, actor, id);
+  return services.db
+    .transaction()
+    .execute((trx) => startInTransaction(trx, teamId, actor, id, services.clock.now(), hooks));
+}
+
+/** The start itself, for callers already in a transaction (a check-in's "start H2 next"). */
+export async function startInTransaction(
+  trx: Db,
+  teamId: string,
+  actor: string,
+  id: number,
+  at: Date,
+  hooks: HypothesisHooks,
+): Promise<Hypothesis> {
+  const before = await lockHypothesis(trx, teamId, id);
+  if (!before || before.status !== 'proposed') {
+    throw conflict(`H${before?.number ?? ''} is already ${before?.status ?? 'gone'}; nothing to start.`);
+  }
+  const started = await updateHypothesis(trx, teamId, id, {
+    status: 'running',
+    started_at: at,
+    due_at: addDays(at, before.timebox_days),
+    updated_at: at,
   });
+  await appendLog(trx, {
+    teamId,
+    projectId: before.project_id,
+    hypothesisId: id,
+    kind: 'hypothesis_started',
+    authorUserId: actor,
+    text: `H${before.number} started: ${before.timebox_days}-day timebox.`,
+    at,
+  });
+  await hooks.started?.(trx, started);
+  return started;
 }

@@ -70,10 +70,13 @@ export const HypothesisDraftSchema = z.object({
 export type HypothesisDraft = HypothesisFields & { projectId: number; startNow: boolean };
 export type DraftField = keyof z.input<typeof HypothesisDraftSchema>;
 
-export type Validated<T, F extends string> = { ok: true; value: T } | { ok: false; errors: Partial<Record<F, string>> };
+export type Validated<T, F extends string> =
+  { ok: true; value: T } | { ok: false; errors: Partial<Record<F, string>> };
 
 /** Form values in, a draft or one message per offending field out. */
-export function validateHypothesisDraft(input: Record<string, unknown>): Validated<HypothesisDraft, DraftField> {
+export function validateHypothesisDraft(
+  input: Record<string, unknown>,
+): Validated<HypothesisDraft, DraftField> {
   return validateForm(HypothesisDraftSchema, input);
 }
 

@@ -19,8 +19,15 @@ export const ProjectDraftSchema = z.object({
     .min(1, { error: 'Give the project a name.' })
     .max(PROJECT_NAME_MAX, { error: `Keep the name under ${PROJECT_NAME_MAX} characters.` }),
   leadUserId: z.string({ error: 'Choose the project lead.' }).min(1),
-  memberIds: z.array(z.string()).max(100).nullish().transform((v) => v ?? []),
-  phase: z.enum(PHASES).nullish().transform((v) => v ?? 'discover'),
+  memberIds: z
+    .array(z.string())
+    .max(100)
+    .nullish()
+    .transform((v) => v ?? []),
+  phase: z
+    .enum(PHASES)
+    .nullish()
+    .transform((v) => v ?? 'discover'),
   problem: z
     .string({ error: 'Say what problem this project solves, and why now.' })
     .trim()
@@ -49,7 +56,9 @@ export async function createProject(
   return db.transaction().execute(async (trx) => {
     const existing = await findProjectByChannel(trx, teamId, draft.channelId);
     if (existing) {
-      throw conflict(`<#${draft.channelId}> already has a project: *${escapeMrkdwn(existing.name)}*. One project per channel.`);
+      throw conflict(
+        `<#${draft.channelId}> already has a project: *${escapeMrkdwn(existing.name)}*. One project per channel.`,
+      );
     }
     const project = await insertProject(trx, {
       teamId,
@@ -61,7 +70,14 @@ export async function createProject(
       createdBy: actor,
       at,
     });
-    await addRevision(trx, { teamId, projectId: project.id, section: 'problem', content: draft.problem, authorUserId: actor, at });
+    await addRevision(trx, {
+      teamId,
+      projectId: project.id,
+      section: 'problem',
+      content: draft.problem,
+      authorUserId: actor,
+      at,
+    });
     await appendLog(trx, {
       teamId,
       projectId: project.id,

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, App, SlackActionMiddlewareArgs } from '@slack/b
 import { z } from 'zod';
 import { ids } from '../../../blocks/ids.js';
 import type { Services } from '../../services.js';
+import { CheckInRef, openExtend, openOutcome } from '../flows/checkins.js';
 import { exportDesignDoc, openSectionEditor, SectionRef } from '../flows/design.js';
 import { hypothesisHooks } from '../flows/hooks.js';
 import { openEditHypothesis, openNewHypothesis, refreshDueHint, startFromCard } from '../flows/hypotheses.js';
@@ -21,7 +22,12 @@ const STALE = 'That button is out of date. Run the command again to get a fresh 
 
 /** Acks at once, parses the payload, and turns any failure into a private answer. */
 function action(services: Services, run: (ctx: ActionContext) => Promise<void>) {
-  return async ({ ack, body, client, respond }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+    client,
+    respond,
+  }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const parsed = BlockActionPayload.safeParse(body);
     if (!parsed.success) {
@@ -40,7 +46,10 @@ function action(services: Services, run: (ctx: ActionContext) => Promise<void>) 
     try {
       await run({ services, payload, value: payload.actions[0]!.value, to });
     } catch (error) {
-      await tellError(to, error, services.logger, { action: payload.actions[0]!.action_id, teamId: payload.team.id });
+      await tellError(to, error, services.logger, {
+        action: payload.actions[0]!.action_id,
+        teamId: payload.team.id,
+      });
     }
   };
 }
@@ -63,7 +72,12 @@ export function registerActions(app: App, services: Services): void {
     action(services, async ({ payload, to }) => {
       if (!payload.view) return;
       const days = Number(payload.actions[0]!.value);
-      await refreshDueHint(services, to.client, { teamId: to.teamId, userId: to.userId, view: payload.view, days });
+      await refreshDueHint(services, to.client, {
+        teamId: to.teamId,
+        userId: to.userId,
+        view: payload.view,
+        days,
+      });
     }),
   );
 
@@ -117,6 +131,26 @@ export function registerActions(app: App, services: Services): void {
       const ref = parseJson(ListRef, value);
       if (!ref) return tell(to, { text: STALE });
       await showList(services, to, ref, true);
+    }),
+  );
+
+  for (const answer of ['validated', 'disproven', 'inconclusive', 'abandoned'] as const) {
+    app.action(
+      ids.checkin[answer],
+      action(services, async ({ to, value }) => {
+        const ref = parseJson(CheckInRef, value);
+        if (!ref) return tell(to, { text: STALE });
+        await openOutcome(services, to, ref, answer);
+      }),
+    );
+  }
+
+  app.action(
+    ids.checkin.extend,
+    action(services, async ({ to, value }) => {
+      const ref = parseJson(CheckInRef, value);
+      if (!ref) return tell(to, { text: STALE });
+      await openExtend(services, to, ref);
     }),
   );
 

@@ -7,6 +7,7 @@ import { showDesignDoc } from '../flows/design.js';
 import { openNewHypothesis } from '../flows/hypotheses.js';
 import { showChannelList, showChannelLog, showList } from '../flows/lists.js';
 import { showOrCreateProject } from '../flows/projects.js';
+import { showStats } from '../flows/stats.js';
 import { SlashCommandPayload } from '../payloads.js';
 import { tellError, type Audience } from '../tell.js';
 
@@ -34,7 +35,8 @@ const SUBCOMMANDS: SubcommandSpec[] = [
   {
     name: 'project',
     summary: 'show this channel’s project, or create one',
-    run: ({ services, to, command }) => showOrCreateProject(services, { ...to, channelName: command.channel_name }),
+    run: ({ services, to, command }) =>
+      showOrCreateProject(services, { ...to, channelName: command.channel_name }),
   },
   {
     name: 'design',
@@ -57,6 +59,11 @@ const SUBCOMMANDS: SubcommandSpec[] = [
     run: ({ services, to }) => showChannelLog(services, to),
   },
   {
+    name: 'stats',
+    summary: 'concluded hypotheses, how they came out, and actual time against timeboxes',
+    run: ({ services, to }) => showStats(services, to),
+  },
+  {
     name: 'help',
     summary: 'show this help',
     run: async ({ respond }) => {
@@ -72,13 +79,21 @@ export function parseCommandText(text: string): { name: string; args: string } {
 }
 
 export function hypothesisCommand(services: Services) {
-  return async ({ ack, body, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+    respond,
+    client,
+  }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     // Slack gives three seconds: acknowledge first, then do the work.
     await ack();
     const parsed = SlashCommandPayload.safeParse(body);
     if (!parsed.success) {
       services.logger.warn('malformed slash command payload', { issues: parsed.error.issues });
-      await respond({ response_type: 'ephemeral', text: 'Sorry, Slack sent a request I could not read. Please try again.' });
+      await respond({
+        response_type: 'ephemeral',
+        text: 'Sorry, Slack sent a request I could not read. Please try again.',
+      });
       return;
     }
     const command = parsed.data;

@@ -7,7 +7,12 @@ import { appendLog, latestLog } from '../../db/experimentLog.js';
 import { findProject, findProjectByChannel, isMember } from '../../db/projects.js';
 import type { Project } from '../../db/schema/index.js';
 import { forbidden, notFound } from '../../rituals/errors.js';
-import { DESIGN_SECTION_MAX, DESIGN_SECTIONS, designDocMarkdown, designSection } from '../../rituals/plan/designDoc.js';
+import {
+  DESIGN_SECTION_MAX,
+  DESIGN_SECTIONS,
+  designDocMarkdown,
+  designSection,
+} from '../../rituals/plan/designDoc.js';
 import { canEditDesignDoc } from '../../rituals/plan/permissions.js';
 import type { Services } from '../../services.js';
 import { parseJson, readViewState, type ViewSubmissionPayload } from '../payloads.js';
@@ -22,21 +27,38 @@ async function sectionsOf(services: Services, project: Project): Promise<Section
   );
   return DESIGN_SECTIONS.map((s) => {
     const rev = current.get(s.key);
-    return rev ? { ...s, content: rev.content, author: rev.author_user_id, editedAt: rev.created_at } : { ...s };
+    return rev
+      ? { ...s, content: rev.content, author: rev.author_user_id, editedAt: rev.created_at }
+      : { ...s };
   });
 }
 
 /** `/hypothesis design`: the channel project's design doc with a button per section. */
-export async function showDesignDoc(services: Services, to: Audience & { teamId: string; channelId: string }): Promise<void> {
+export async function showDesignDoc(
+  services: Services,
+  to: Audience & { teamId: string; channelId: string },
+): Promise<void> {
   const project = await findProjectByChannel(services.db, to.teamId, to.channelId);
   if (!project) {
     await tell(to, noProjectOffer(to.channelId));
     return;
   }
-  await tell(to, designDocMessage({ projectId: project.id, projectName: project.name, sections: await sectionsOf(services, project) }));
+  await tell(
+    to,
+    designDocMessage({
+      projectId: project.id,
+      projectName: project.name,
+      sections: await sectionsOf(services, project),
+    }),
+  );
 }
 
-async function editableProject(services: Services, teamId: string, actor: string, projectId: number): Promise<Project> {
+async function editableProject(
+  services: Services,
+  teamId: string,
+  actor: string,
+  projectId: number,
+): Promise<Project> {
   const project = await findProject(services.db, teamId, projectId);
   if (!project) throw notFound('That project does not exist in this workspace.');
   const permission = canEditDesignDoc(actor, project, await isMember(services.db, teamId, project.id, actor));
@@ -71,21 +93,42 @@ const SectionForm = z.object({
     .string({ error: 'Write something, or press Cancel to keep the section as it is.' })
     .trim()
     .min(1, { error: 'Write something, or press Cancel to keep the section as it is.' })
-    .max(DESIGN_SECTION_MAX, { error: `Keep it under ${DESIGN_SECTION_MAX} characters; the appendix can link to more.` }),
+    .max(DESIGN_SECTION_MAX, {
+      error: `Keep it under ${DESIGN_SECTION_MAX} characters; the appendix can link to more.`,
+    }),
 });
 
-export async function submitSection(services: Services, client: WebClient, payload: ViewSubmissionPayload): Promise<FlowResult> {
+export async function submitSection(
+  services: Services,
+  client: WebClient,
+  payload: ViewSubmissionPayload,
+): Promise<FlowResult> {
   const teamId = payload.team.id;
   const actor = payload.user.id;
-  const ref = parseJson(SectionRef.extend({ channelId: z.string().optional() }), payload.view.private_metadata);
+  const ref = parseJson(
+    SectionRef.extend({ channelId: z.string().optional() }),
+    payload.view.private_metadata,
+  );
   const section = ref && designSection(ref.section);
-  if (!ref || !section) return { after: () => tell({ client, userId: actor }, { text: 'That form is out of date; open the design doc again.' }) };
+  if (!ref || !section)
+    return {
+      after: () =>
+        tell({ client, userId: actor }, { text: 'That form is out of date; open the design doc again.' }),
+    };
   const form = SectionForm.safeParse(readViewState(payload.view.state.values));
-  if (!form.success) return { response: { response_action: 'errors', errors: { content: form.error.issues[0]!.message } } };
+  if (!form.success)
+    return { response: { response_action: 'errors', errors: { content: form.error.issues[0]!.message } } };
   const project = await editableProject(services, teamId, actor, ref.projectId);
   const at = services.clock.now();
   await services.db.transaction().execute(async (trx) => {
-    await addRevision(trx, { teamId, projectId: project.id, section: section.key, content: form.data.content, authorUserId: actor, at });
+    await addRevision(trx, {
+      teamId,
+      projectId: project.id,
+      section: section.key,
+      content: form.data.content,
+      authorUserId: actor,
+      at,
+    });
     await appendLog(trx, {
       teamId,
       projectId: project.id,
@@ -106,7 +149,11 @@ export async function submitSection(services: Services, client: WebClient, paylo
 }
 
 /** Uploads the design doc as a Markdown file to the project channel. */
-export async function exportDesignDoc(services: Services, to: Audience & { teamId: string }, projectId: number): Promise<void> {
+export async function exportDesignDoc(
+  services: Services,
+  to: Audience & { teamId: string },
+  projectId: number,
+): Promise<void> {
   const project = await findProject(services.db, to.teamId, projectId);
   if (!project) throw notFound('That project does not exist in this workspace.');
   const [revisions, log] = await Promise.all([
@@ -125,6 +172,8 @@ export async function exportDesignDoc(services: Services, to: Audience & { teamI
     });
   } catch (error) {
     services.logger.warn('design doc export failed', { projectId, error: String(error) });
-    await tell(to, { text: `I could not upload the design doc to <#${project.channel_id}>. Invite me there with \`/invite @Labbook\` and try again.` });
+    await tell(to, {
+      text: `I could not upload the design doc to <#${project.channel_id}>. Invite me there with \`/invite @Labbook\` and try again.`,
+    });
   }
 }

@@ -5,7 +5,12 @@ import { projectsOfUser } from '../../db/projects.js';
 import type { Services } from '../../services.js';
 
 /** Publishes a person's Home tab: what they run, what waits for their answer, their projects. */
-export async function publishHome(services: Services, client: WebClient, teamId: string, userId: string): Promise<void> {
+export async function publishHome(
+  services: Services,
+  client: WebClient,
+  teamId: string,
+  userId: string,
+): Promise<void> {
   const now = services.clock.now();
   const [running, projects] = await Promise.all([
     hypothesesOfOwner(services.db, teamId, userId, ['running']),
@@ -20,7 +25,12 @@ export async function publishHome(services: Services, client: WebClient, teamId:
 }
 
 /** Home refreshes after a change must never fail the change itself. */
-export async function refreshHomes(services: Services, client: WebClient, teamId: string, userIds: string[]): Promise<void> {
+export async function refreshHomes(
+  services: Services,
+  client: WebClient,
+  teamId: string,
+  userIds: string[],
+): Promise<void> {
   for (const userId of new Set(userIds)) {
     await publishHome(services, client, teamId, userId).catch((error: unknown) =>
       services.logger.warn('could not refresh the Home tab', { userId, error: String(error) }),

@@ -27,11 +27,16 @@ import { tell, type Audience } from '../tell.js';
 import { refreshHomes } from './home.js';
 import { openProjectModal } from './projects.js';
 
-export const HypothesisMeta = z.object({ channelId: z.string().optional(), hypothesisId: z.number().int().optional() });
+export const HypothesisMeta = z.object({
+  channelId: z.string().optional(),
+  hypothesisId: z.number().int().optional(),
+});
 
 export interface FlowResult {
   /** The body of the view_submission ack: inline errors, or a view to show next. */
-  response?: { response_action: 'errors'; errors: Record<string, string> } | { response_action: 'update'; view: ModalView };
+  response?:
+    | { response_action: 'errors'; errors: Record<string, string> }
+    | { response_action: 'update'; view: ModalView };
   /** Work done after the ack (posting cards, refreshing Home). */
   after?: () => Promise<void>;
 }
@@ -86,10 +91,18 @@ export async function openNewHypothesis(
     return;
   }
   if (!project && (await listProjects(services.db, to.teamId, 1)).length === 0) {
-    await openProjectModal(services, to.client, { teamId: to.teamId, userId: to.userId, triggerId: to.triggerId, then: 'hypothesis' });
+    await openProjectModal(services, to.client, {
+      teamId: to.teamId,
+      userId: to.userId,
+      triggerId: to.triggerId,
+      then: 'hypothesis',
+    });
     return;
   }
-  const view = await hypothesisModalFor(services, to.client, to.teamId, to.userId, { project, channelId: to.channelId });
+  const view = await hypothesisModalFor(services, to.client, to.teamId, to.userId, {
+    project,
+    channelId: to.channelId,
+  });
   await to.client.views.open({ trigger_id: to.triggerId, view });
 }
 
@@ -97,7 +110,12 @@ export async function openNewHypothesis(
 export async function refreshDueHint(
   services: Services,
   client: WebClient,
-  args: { teamId: string; userId: string; view: { id: string; hash?: string | undefined; blocks?: unknown }; days: number },
+  args: {
+    teamId: string;
+    userId: string;
+    view: { id: string; hash?: string | undefined; blocks?: unknown };
+    days: number;
+  },
 ): Promise<void> {
   if (!Number.isInteger(args.days) || args.days < TIMEBOX.min || args.days > TIMEBOX.max) return;
   const blocks = z.array(z.looseObject({ block_id: z.string().optional() })).safeParse(args.view.blocks);
@@ -112,24 +130,31 @@ export async function refreshDueHint(
     submit: original.submit,
     close: original.close,
     private_metadata: String(original.private_metadata ?? ''),
-    blocks: blocks.data.map((b) => (b.block_id === 'timeboxDays' ? { ...b, hint: { type: 'plain_text', text: hint } } : b)),
+    blocks: blocks.data.map((b) =>
+      b.block_id === 'timeboxDays' ? { ...b, hint: { type: 'plain_text', text: hint } } : b,
+    ),
   } as unknown as ModalView; // Slack's own view, handed back with one hint changed
-  await client.views.update({ view_id: args.view.id, ...(args.view.hash ? { hash: args.view.hash } : {}), view }).catch(
-    // A stale hash means the person typed again; that newer keystroke brings its own update.
-    (error: unknown) => services.logger.debug('due hint not refreshed', { error: String(error) }),
-  );
+  await client.views
+    .update({ view_id: args.view.id, ...(args.view.hash ? { hash: args.view.hash } : {}), view })
+    .catch(
+      // A stale hash means the person typed again; that newer keystroke brings its own update.
+      (error: unknown) => services.logger.debug('due hint not refreshed', { error: String(error) }),
+    );
 }
 
 function errorsResponse(errors: Partial<Record<string, string>>): FlowResult {
   return {
     response: {
       response_action: 'errors',
-      errors: Object.fromEntries(Object.entries(errors).filter((e): e is [string, string] => typeof e[1] === 'string')),
+      errors: Object.fromEntries(
+        Object.entries(errors).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      ),
     },
   };
 }
 
-const formOf = (payload: ViewSubmissionPayload): Record<string, FormValue> => readViewState(payload.view.state.values);
+const formOf = (payload: ViewSubmissionPayload): Record<string, FormValue> =>
+  readViewState(payload.view.state.values);
 
 export async function submitNewHypothesis(
   services: Services,
@@ -151,30 +176,55 @@ export async function submitNewHypothesis(
 }
 
 /** Posts the hypothesis card to its project channel and remembers where, for later updates. */
-async function postCard(services: Services, client: WebClient, h: Hypothesis, project: Project, actor: string) {
+async function postCard(
+  services: Services,
+  client: WebClient,
+  h: Hypothesis,
+  project: Project,
+  actor: string,
+) {
   const card = hypothesisCard(h, project, services.clock.now());
   try {
-    const posted = await client.chat.postMessage({ channel: project.channel_id, ...card, unfurl_links: false });
+    const posted = await client.chat.postMessage({
+      channel: project.channel_id,
+      ...card,
+      unfurl_links: false,
+    });
     if (posted.ts) {
-      await updateHypothesis(services.db, h.team_id, h.id, { card_channel_id: posted.channel ?? project.channel_id, card_ts: posted.ts });
+      await updateHypothesis(services.db, h.team_id, h.id, {
+        card_channel_id: posted.channel ?? project.channel_id,
+        card_ts: posted.ts,
+      });
     }
   } catch (error) {
-    services.logger.warn('could not post the hypothesis card', { channel: project.channel_id, error: String(error) });
+    services.logger.warn('could not post the hypothesis card', {
+      channel: project.channel_id,
+      error: String(error),
+    });
     await tell(
       { client, userId: actor },
-      { text: `H${h.number} is saved, but I could not post it in <#${project.channel_id}>. Invite me there with \`/invite @Labbook\` so the team sees its hypotheses.` },
+      {
+        text: `H${h.number} is saved, but I could not post it in <#${project.channel_id}>. Invite me there with \`/invite @Labbook\` so the team sees its hypotheses.`,
+      },
     ).catch(() => undefined);
   }
 }
 
 /** Re-renders a hypothesis' card in place after an edit, a start or a check-in. */
-export async function refreshCard(services: Services, client: WebClient, teamId: string, id: number): Promise<void> {
+export async function refreshCard(
+  services: Services,
+  client: WebClient,
+  teamId: string,
+  id: number,
+): Promise<void> {
   const h = await findHypothesis(services.db, teamId, id);
   if (!h?.card_channel_id || !h.card_ts) return;
   const card = hypothesisCard(h, { name: h.project_name }, services.clock.now());
   await client.chat
     .update({ channel: h.card_channel_id, ts: h.card_ts, ...card })
-    .catch((error: unknown) => services.logger.warn('could not update the hypothesis card', { id, error: String(error) }));
+    .catch((error: unknown) =>
+      services.logger.warn('could not update the hypothesis card', { id, error: String(error) }),
+    );
 }
 
 export async function openEditHypothesis(
@@ -195,11 +245,29 @@ export async function submitEditHypothesis(
 ): Promise<FlowResult> {
   const teamId = payload.team.id;
   const meta = parseJson(HypothesisMeta, payload.view.private_metadata);
-  if (!meta?.hypothesisId) return { after: () => tell({ client, userId: payload.user.id }, { text: 'That form is out of date; open the hypothesis again.' }) };
+  if (!meta?.hypothesisId)
+    return {
+      after: () =>
+        tell(
+          { client, userId: payload.user.id },
+          { text: 'That form is out of date; open the hypothesis again.' },
+        ),
+    };
   const existing = await findHypothesis(services.db, teamId, meta.hypothesisId);
-  const checked = validateHypothesisDraft({ ...formOf(payload), projectId: existing?.project_id ?? null, startNow: 'proposed' });
+  const checked = validateHypothesisDraft({
+    ...formOf(payload),
+    projectId: existing?.project_id ?? null,
+    startNow: 'proposed',
+  });
   if (!checked.ok) return errorsResponse(checked.errors as Partial<Record<DraftField, string>>);
-  const updated = await editHypothesis(services, teamId, payload.user.id, meta.hypothesisId, checked.value, hooks);
+  const updated = await editHypothesis(
+    services,
+    teamId,
+    payload.user.id,
+    meta.hypothesisId,
+    checked.value,
+    hooks,
+  );
   return {
     after: async () => {
       await refreshCard(services, client, teamId, updated.id);

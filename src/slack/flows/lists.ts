@@ -22,7 +22,12 @@ function countByStatus(rows: { status: string }[]): Record<string, number> {
   return counts;
 }
 
-export async function showList(services: Services, to: Audience & { teamId: string }, ref: ListRef, replace = false): Promise<void> {
+export async function showList(
+  services: Services,
+  to: Audience & { teamId: string },
+  ref: ListRef,
+  replace = false,
+): Promise<void> {
   let rows: HypothesisWithProject[];
   let title: string;
   let empty: string;
@@ -50,7 +55,10 @@ export async function showList(services: Services, to: Audience & { teamId: stri
   else await tell(to, message);
 }
 
-export async function showChannelList(services: Services, to: Audience & { teamId: string; channelId: string }): Promise<void> {
+export async function showChannelList(
+  services: Services,
+  to: Audience & { teamId: string; channelId: string },
+): Promise<void> {
   const project = await findProjectByChannel(services.db, to.teamId, to.channelId);
   if (!project) return tell(to, noProjectOffer(to.channelId));
   await showList(services, to, { kind: 'project', projectId: project.id, page: 0 });
@@ -79,7 +87,10 @@ export async function showLog(
   else await tell(to, message);
 }
 
-export async function showChannelLog(services: Services, to: Audience & { teamId: string; channelId: string }): Promise<void> {
+export async function showChannelLog(
+  services: Services,
+  to: Audience & { teamId: string; channelId: string },
+): Promise<void> {
   const project = await findProjectByChannel(services.db, to.teamId, to.channelId);
   if (!project) return tell(to, noProjectOffer(to.channelId));
   await showLog(services, to, { projectId: project.id });

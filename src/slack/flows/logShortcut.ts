@@ -9,14 +9,21 @@ import { tell, type Audience } from '../tell.js';
 const NOTE_MAX = 3000;
 
 /** "Add to experiment log": any message becomes a log entry of the channel's project, with a link back. */
-export async function addMessageToLog(services: Services, to: Audience, payload: MessageShortcutPayload): Promise<void> {
+export async function addMessageToLog(
+  services: Services,
+  to: Audience,
+  payload: MessageShortcutPayload,
+): Promise<void> {
   const teamId = payload.team.id;
   const project = await findProjectByChannel(services.db, teamId, payload.channel.id);
   if (!project) {
     await tell(to, noProjectOffer(payload.channel.id));
     return;
   }
-  const { permalink } = await to.client.chat.getPermalink({ channel: payload.channel.id, message_ts: payload.message_ts });
+  const { permalink } = await to.client.chat.getPermalink({
+    channel: payload.channel.id,
+    message_ts: payload.message_ts,
+  });
   const author = payload.message.user;
   const text = payload.message.text.trim() || '(a message with no text: see the link)';
   await appendLog(services.db, {
@@ -29,5 +36,7 @@ export async function addMessageToLog(services: Services, to: Audience, payload:
     permalink: permalink ?? null,
     at: services.clock.now(),
   });
-  await tell(to, { text: `Added to the experiment log of *${project.name}*${permalink ? ` (<${permalink}|message>)` : ''}.` });
+  await tell(to, {
+    text: `Added to the experiment log of *${project.name}*${permalink ? ` (<${permalink}|message>)` : ''}.`,
+  });
 }

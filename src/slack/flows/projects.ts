@@ -23,7 +23,14 @@ export const ProjectMeta = z.object({
 export async function openProjectModal(
   _services: Services,
   client: WebClient,
-  args: { teamId: string; userId: string; triggerId: string; channelId?: string; channelName?: string; then?: 'hypothesis' },
+  args: {
+    teamId: string;
+    userId: string;
+    triggerId: string;
+    channelId?: string;
+    channelName?: string;
+    then?: 'hypothesis';
+  },
 ): Promise<void> {
   const view = projectModal({
     ...(args.channelId ? { channelId: args.channelId } : {}),
@@ -33,7 +40,9 @@ export async function openProjectModal(
     nameMax: PROJECT_NAME_MAX,
     problemMax: DESIGN_SECTION_MAX,
     privateMetadata: JSON.stringify({ channelId: args.channelId, then: args.then }),
-    ...(args.then ? { notice: 'Hypotheses belong to a project. Create it first; your hypothesis form comes next.' } : {}),
+    ...(args.then
+      ? { notice: 'Hypotheses belong to a project. Create it first; your hypothesis form comes next.' }
+      : {}),
   });
   await client.views.open({ trigger_id: args.triggerId, view });
 }
@@ -69,7 +78,11 @@ async function projectSummary(services: Services, project: Project) {
   return projectMessage({ ...project, members, counts, ...(problem ? { problem } : {}) });
 }
 
-export async function submitProject(services: Services, client: WebClient, payload: ViewSubmissionPayload): Promise<FlowResult> {
+export async function submitProject(
+  services: Services,
+  client: WebClient,
+  payload: ViewSubmissionPayload,
+): Promise<FlowResult> {
   const teamId = payload.team.id;
   const actor = payload.user.id;
   const meta = parseJson(ProjectMeta, payload.view.private_metadata) ?? {};
@@ -82,7 +95,9 @@ export async function submitProject(services: Services, client: WebClient, paylo
     project = await createProject(services, teamId, actor, checked.value);
   } catch (error) {
     if (error instanceof DomainError && error.kind === 'conflict') {
-      return { response: { response_action: 'errors', errors: { channelId: error.message.replace(/\*/g, '') } } };
+      return {
+        response: { response_action: 'errors', errors: { channelId: error.message.replace(/\*/g, '') } },
+      };
     }
     throw error;
   }
@@ -92,13 +107,18 @@ export async function submitProject(services: Services, client: WebClient, paylo
       .catch(() =>
         tell(
           { client, userId: actor },
-          { text: `Project *${project.name}* is created. I could not post in <#${project.channel_id}>: invite me with \`/invite @Labbook\` so check-ins and digests can reach the team.` },
+          {
+            text: `Project *${project.name}* is created. I could not post in <#${project.channel_id}>: invite me with \`/invite @Labbook\` so check-ins and digests can reach the team.`,
+          },
         ),
       );
     await refreshHomes(services, client, teamId, [actor, project.lead_user_id]);
   };
   if (meta.then === 'hypothesis') {
-    const view = await hypothesisModalFor(services, client, teamId, actor, { project, channelId: project.channel_id });
+    const view = await hypothesisModalFor(services, client, teamId, actor, {
+      project,
+      channelId: project.channel_id,
+    });
     return { response: { response_action: 'update', view }, after: announce };
   }
   return { after: announce };

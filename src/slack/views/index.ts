@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { ids } from '../../../blocks/ids.js';
 import { DomainError } from '../../rituals/errors.js';
 import type { Services } from '../../services.js';
+import { submitExtend, submitOutcome } from '../flows/checkins.js';
 import { submitSection } from '../flows/design.js';
 import { hypothesisHooks } from '../flows/hooks.js';
 import { submitEditHypothesis, submitNewHypothesis, type FlowResult } from '../flows/hypotheses.js';
@@ -18,31 +19,49 @@ type Flow = (services: Services, client: WebClient, payload: ViewSubmissionPaylo
  * `primaryBlock`: the modal stays open and nothing typed is lost.
  */
 function submission(services: Services, primaryBlock: string, flow: Flow) {
-  return async ({ ack, body, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+    client,
+  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
     const parsed = ViewSubmissionPayload.safeParse(body);
     if (!parsed.success) {
       services.logger.warn('malformed view submission', { issues: parsed.error.issues });
-      await ack({ response_action: 'errors', errors: { [primaryBlock]: 'Slack sent a form I could not read. Please try again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [primaryBlock]: 'Slack sent a form I could not read. Please try again.' },
+      });
       return;
     }
     let result: FlowResult;
     try {
       result = await flow(services, client, parsed.data);
     } catch (error) {
-      if (!(error instanceof DomainError)) services.logger.error('view submission failed', { callbackId: parsed.data.view.callback_id, error });
+      if (!(error instanceof DomainError))
+        services.logger.error('view submission failed', { callbackId: parsed.data.view.callback_id, error });
       const message = error instanceof DomainError ? error.message.replace(/<@(\w+)>/g, '@$1') : APOLOGY;
       await ack({ response_action: 'errors', errors: { [primaryBlock]: message } });
       return;
     }
     await ack(result.response);
-    await result.after?.().catch((error: unknown) => services.logger.error('after-submission work failed', { error }));
+    await result
+      .after?.()
+      .catch((error: unknown) => services.logger.error('after-submission work failed', { error }));
   };
 }
 
 export function registerViews(app: App, services: Services): void {
   const hooks = hypothesisHooks(services);
-  app.view(ids.hypothesis.newModal, submission(services, 'statement', (s, c, p) => submitNewHypothesis(s, c, p, hooks)));
-  app.view(ids.hypothesis.editModal, submission(services, 'statement', (s, c, p) => submitEditHypothesis(s, c, p, hooks)));
+  app.view(
+    ids.hypothesis.newModal,
+    submission(services, 'statement', (s, c, p) => submitNewHypothesis(s, c, p, hooks)),
+  );
+  app.view(
+    ids.hypothesis.editModal,
+    submission(services, 'statement', (s, c, p) => submitEditHypothesis(s, c, p, hooks)),
+  );
   app.view(ids.project.modal, submission(services, 'name', submitProject));
   app.view(ids.design.sectionModal, submission(services, 'content', submitSection));
+  app.view(ids.checkin.outcomeModal, submission(services, 'result', submitOutcome));
+  app.view(ids.checkin.extendModal, submission(services, 'reason', submitExtend));
 }

@@ -1,0 +1,298 @@
+import type { Button, KnownBlock, ModalView } from '@slack/types';
+import { statusLabel, type HypothesisView } from './hypothesis.js';
+import { ids } from './ids.js';
+import { LIMITS } from './limits.js';
+import { md, mention, plain, slackDate, userText } from './text.js';
+
+export type Answer = 'validated' | 'disproven' | 'inconclusive' | 'abandoned';
+
+export interface CheckInInput {
+  h: HypothesisView & { project_name: string };
+  plannedDays: number;
+  spentDays: number;
+  round: number;
+}
+
+/** What every check-in button carries: which hypothesis, and which round of asking. */
+export const checkInValue = (hypothesisId: number, round: number) => JSON.stringify({ hypothesisId, round });
+
+function hypothesisFacts(
+  h: HypothesisView & { project_name: string },
+  plannedDays: number,
+  spentDays: number,
+): KnownBlock[] {
+  return [
+    {
+      type: 'section',
+      text: md(`*H${h.number}* _(${userText(h.project_name, 80)})_\n${userText(h.statement, 2500)}`),
+    },
+    {
+      type: 'section',
+      fields: [
+        md(`*Metric*\n${userText(h.metric ?? '—', 1000)}`),
+        md(`*Baseline*\n${userText(h.baseline ?? '—', 1000)}`),
+        md(`*Success criteria*\n${userText(h.success_criteria, 1900)}`),
+        md(`*Time*\n${spentDays} of ${plannedDays} planned day${plannedDays === 1 ? '' : 's'}`),
+      ],
+    },
+  ];
+}
+
+/** The DM sent to a hypothesis' owner when its timebox ends. */
+export function checkInMessage(
+  input: CheckInInput,
+  opts: { reminder?: number } = {},
+): { text: string; blocks: KnownBlock[] } {
+  const { h } = input;
+  const value = checkInValue(h.id, input.round);
+  const button = (action_id: string, text: string, style?: 'primary' | 'danger'): Button => ({
+    type: 'button',
+    action_id,
+    text: plain(text, LIMITS.buttonText),
+    value,
+    ...(style ? { style } : {}),
+  });
+  const intro = opts.reminder
+    ? `:alarm_clock: Reminder ${opts.reminder}: H${h.number}'s timebox has ended and the team is waiting to hear how it went.`
+    : `:hourglass: Time's up for H${h.number}. How did it go? A disproven hypothesis is knowledge gained: it counts.`;
+  return {
+    text: `Check-in: how did H${h.number} go?`,
+    blocks: [
+      { type: 'section', text: md(intro) },
+      ...hypothesisFacts(h, input.plannedDays, input.spentDays),
+      {
+        type: 'actions',
+        block_id: 'checkin_answers',
+        elements: [
+          button(ids.checkin.validated, 'Validated', 'primary'),
+          button(ids.checkin.disproven, 'Disproven'),
+          button(ids.checkin.inconclusive, 'Inconclusive'),
+          button(ids.checkin.extend, 'Extend'),
+          button(ids.checkin.abandoned, 'Abandon', 'danger'),
+        ],
+      },
+    ],
+  };
+}
+
+/** The same DM once answered: the answer shown, the buttons gone. */
+export function answeredCheckInMessage(
+  input: CheckInInput,
+  answer: { label: string; by: string; at: Date; result?: string | null; learnings?: string | null },
+): { text: string; blocks: KnownBlock[] } {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: md(
+        `*${answer.label}* by ${mention(answer.by)}, ${slackDate(answer.at, answer.at.toISOString().slice(0, 10))}`,
+      ),
+    },
+    ...hypothesisFacts(input.h, input.plannedDays, input.spentDays),
+  ];
+  if (answer.result) blocks.push({ type: 'section', text: md(`*Result*\n${userText(answer.result, 2800)}`) });
+  if (answer.learnings)
+    blocks.push({ type: 'section', text: md(`*Learnings*\n${userText(answer.learnings, 2800)}`) });
+  return { text: `H${input.h.number}: ${answer.label}`, blocks };
+}
+
+const ANSWER_TITLE: Record<Answer, string> = {
+  validated: 'Validated',
+  disproven: 'Disproven',
+  inconclusive: 'Inconclusive',
+  abandoned: 'Abandon',
+};
+
+export interface OutcomeModalInput {
+  h: HypothesisView;
+  answer: Answer;
+  nextStep: string | null;
+  /** Proposed hypotheses of the same project that the next step may start at once. */
+  nextCandidates: { id: number; number: number; statement: string }[];
+  suggestedNextId: number | null;
+  privateMetadata: string;
+  limits: { result: number; learnings: number; nextStep: number };
+}
+
+export function outcomeModal(input: OutcomeModalInput): ModalView {
+  const { h, answer } = input;
+  const learningsRequired = answer === 'disproven';
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: md(`*H${h.number}* ${userText(h.statement, 1500)}\n*Bar:* ${userText(h.success_criteria, 1000)}`),
+    },
+    {
+      type: 'input',
+      block_id: 'result',
+      optional: answer === 'abandoned',
+      label: plain(answer === 'abandoned' ? 'Why stop here?' : 'Measured result', 2000),
+      hint: plain(
+        answer === 'abandoned'
+          ? 'So nobody re-tries it without knowing.'
+          : 'The number against the baseline, e.g. "recall +3.1% on class C, others −0.4%".',
+        2000,
+      ),
+      element: {
+        type: 'plain_text_input',
+        action_id: 'result',
+        multiline: true,
+        max_length: input.limits.result,
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'learnings',
+      optional: !learningsRequired,
+      label: plain(learningsRequired ? 'What do we now know?' : 'Learnings', 2000),
+      hint: plain(
+        learningsRequired
+          ? 'A disproven hypothesis is knowledge gained: write down the dead end so nobody walks it again.'
+          : 'What surprised you, what you would do differently.',
+        2000,
+      ),
+      element: {
+        type: 'plain_text_input',
+        action_id: 'learnings',
+        multiline: true,
+        max_length: input.limits.learnings,
+      },
+    },
+  ];
+  if (answer !== 'abandoned') {
+    blocks.push({
+      type: 'input',
+      block_id: 'nextStep',
+      optional: true,
+      label: plain('Next step', 2000),
+      element: {
+        type: 'plain_text_input',
+        action_id: 'nextStep',
+        multiline: true,
+        max_length: input.limits.nextStep,
+        ...(input.nextStep ? { initial_value: input.nextStep.slice(0, input.limits.nextStep) } : {}),
+      },
+    });
+  }
+  const candidates = input.nextCandidates.slice(0, LIMITS.selectOptions).map((c) => ({
+    text: plain(`H${c.number}: ${c.statement}`, LIMITS.optionText),
+    value: String(c.id),
+  }));
+  if (candidates.length > 0) {
+    const suggested = candidates.find((c) => c.value === String(input.suggestedNextId));
+    blocks.push({
+      type: 'input',
+      block_id: 'startNextId',
+      optional: true,
+      label: plain('Start a proposed hypothesis now', 2000),
+      hint: plain('Its timebox begins today.', 2000),
+      element: {
+        type: 'static_select',
+        action_id: 'startNextId',
+        options: candidates,
+        placeholder: plain('None', 150),
+        ...(suggested ? { initial_option: suggested } : {}),
+      },
+    });
+  }
+  return {
+    type: 'modal',
+    callback_id: ids.checkin.outcomeModal,
+    title: plain(`H${h.number}: ${ANSWER_TITLE[answer]}`, LIMITS.viewTitle),
+    submit: plain('Record', LIMITS.viewSubmit),
+    close: plain('Cancel', LIMITS.viewSubmit),
+    private_metadata: input.privateMetadata,
+    blocks,
+  };
+}
+
+export function extendModal(input: {
+  h: HypothesisView;
+  extensions: number;
+  timebox: { min: number; max: number };
+  reasonMax: number;
+  privateMetadata: string;
+}): ModalView {
+  const warning =
+    input.extensions >= 2
+      ? `\n:warning: This would be extension ${input.extensions + 1}; the project lead is told from the third on.`
+      : '';
+  return {
+    type: 'modal',
+    callback_id: ids.checkin.extendModal,
+    title: plain(`Extend H${input.h.number}`, LIMITS.viewTitle),
+    submit: plain('Extend', LIMITS.viewSubmit),
+    close: plain('Cancel', LIMITS.viewSubmit),
+    private_metadata: input.privateMetadata,
+    blocks: [
+      { type: 'section', text: md(`*H${input.h.number}* ${userText(input.h.statement, 1500)}${warning}`) },
+      {
+        type: 'input',
+        block_id: 'days',
+        label: plain('More days', 2000),
+        hint: plain(
+          'Counted from today. Extensions are logged, so the team learns how long things really take.',
+          2000,
+        ),
+        element: {
+          type: 'number_input',
+          action_id: 'days',
+          is_decimal_allowed: false,
+          min_value: String(input.timebox.min),
+          max_value: String(input.timebox.max),
+          initial_value: '7',
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'reason',
+        label: plain('Why more time?', 2000),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'reason',
+          multiline: true,
+          max_length: input.reasonMax,
+        },
+      },
+    ],
+  };
+}
+
+/** The project channel hears every conclusion; a disproven one is announced as knowledge gained. */
+export function outcomeAnnouncement(input: {
+  h: HypothesisView & { project_name: string };
+  answer: Answer;
+  by: string;
+  result: string | null;
+  learnings: string | null;
+  plannedDays: number;
+  actualDays: number;
+  startedNext?: { number: number } | null;
+}): { text: string; blocks: KnownBlock[] } {
+  const { h } = input;
+  const headline: Record<Answer, string> = {
+    validated: `:white_check_mark: *H${h.number} validated.* The bar was met.`,
+    disproven: `:bulb: *H${h.number} disproven: knowledge gained.* One dead end the team no longer has to walk.`,
+    inconclusive: `:grey_question: *H${h.number} inconclusive.* We know what we could not tell apart.`,
+    abandoned: `:wastebasket: *H${h.number} abandoned.*`,
+  };
+  const lines = [headline[input.answer], userText(h.statement, 1000)];
+  if (input.result) lines.push(`*Result:* ${userText(input.result, 700)}`);
+  if (input.learnings) lines.push(`*Learned:* ${userText(input.learnings, 700)}`);
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: md(lines.join('\n')) },
+    {
+      type: 'context',
+      elements: [
+        md(
+          `${mention(input.by)} · ${input.actualDays} of ${input.plannedDays} planned days · ${statusLabel(input.answer)}${input.startedNext ? ` · next: H${input.startedNext.number} started` : ''}`,
+        ),
+      ],
+    },
+  ];
+  return { text: `H${h.number} (${userText(h.project_name, 80)}): ${input.answer}`, blocks };
+}
+
+/** Told to the project lead, who can nudge or reassign. */
+export function leadNotice(text: string): { text: string; blocks: KnownBlock[] } {
+  return { text, blocks: [{ type: 'section', text: md(text) }] };
+}

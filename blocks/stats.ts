@@ -1,0 +1,49 @@
+import type { KnownBlock } from '@slack/types';
+import { LIMITS } from './limits.js';
+import { md, plain, userText } from './text.js';
+
+export interface StatsView {
+  concluded: number;
+  validated: number;
+  disproven: number;
+  inconclusive: number;
+  meanPlannedDays: number | null;
+  meanActualDays: number | null;
+  overrun: number | null;
+}
+
+const pct = (n: number, of: number) => (of === 0 ? '—' : `${Math.round((100 * n) / of)}%`);
+const days = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)} d`);
+
+function statsSection(title: string, s: StatsView): KnownBlock {
+  if (s.concluded === 0) return { type: 'section', text: md(`*${title}*\nNothing concluded yet.`) };
+  const estimate =
+    s.overrun === null
+      ? ''
+      : s.overrun > 1.05
+        ? `\nThings take *${s.overrun.toFixed(2)}×* their timebox: a 10-day box is closer to ${Math.round(10 * s.overrun)} days.`
+        : s.overrun < 0.95
+          ? `\nThings finish in *${s.overrun.toFixed(2)}×* their timebox.`
+          : '\nTimeboxes match the time really taken.';
+  return {
+    type: 'section',
+    text: md(
+      `*${title}*\n${s.concluded} concluded: ${pct(s.validated, s.concluded)} validated · ${pct(s.disproven, s.concluded)} disproven (knowledge gained) · ${pct(s.inconclusive, s.concluded)} inconclusive\n` +
+        `Timebox ${days(s.meanPlannedDays)} on average, actual ${days(s.meanActualDays)}${estimate}`,
+    ),
+  };
+}
+
+/** `/hypothesis stats`: the team's record and the caller's, to estimate the next timebox. */
+export function statsMessage(input: { projectName?: string; project?: StatsView; mine: StatsView }): {
+  text: string;
+  blocks: KnownBlock[];
+} {
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain('How long things really take', LIMITS.headerText) },
+  ];
+  if (input.project && input.projectName)
+    blocks.push(statsSection(userText(input.projectName, 200), input.project));
+  blocks.push(statsSection('Your hypotheses', input.mine));
+  return { text: 'Hypothesis stats', blocks };
+}

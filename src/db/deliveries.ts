@@ -1,0 +1,162 @@
+import type { Db } from './index.js';
+import type { Delivery } from './schema/index.js';
+
+export type DeliveryKind = 'checkin' | 'reminder' | 'escalation' | 'extension_notice' | 'failure_notice';
+
+export interface NewDelivery {
+  teamId: string;
+  kind: DeliveryKind;
+  /** Unique per team: the same delivery scheduled twice (two replicas, a retry) exists once. */
+  dedupeKey: string;
+  recipientId: string;
+  dueAt: Date;
+  projectId?: number | null;
+  hypothesisId?: number | null;
+  at: Date;
+}
+
+/** Schedules a delivery; a second call with the same key changes nothing. */
+export async function scheduleDelivery(db: Db, d: NewDelivery): Promise<void> {
+  await db
+    .insertInto('deliveries')
+    .values({
+      team_id: d.teamId,
+      kind: d.kind,
+      dedupe_key: d.dedupeKey,
+      recipient_id: d.recipientId,
+      project_id: d.projectId ?? null,
+      hypothesis_id: d.hypothesisId ?? null,
+      due_at: d.dueAt,
+      next_attempt_at: d.dueAt,
+      created_at: d.at,
+      updated_at: d.at,
+    })
+    .onConflict((oc) => oc.columns(['team_id', 'dedupe_key']).doNothing())
+    .execute();
+}
+
+/**
+ * Claims up to `limit` due deliveries for this worker. SKIP LOCKED lets replicas claim
+ * disjoint rows at once; the claim moves next_attempt_at forward by a lease instead of
+ * changing status, so a worker that dies mid-send leaves work that simply falls due again
+ * when the lease runs out. Served by the partial index deliveries_due.
+ */
+export async function claimDue(
+  db: Db,
+  opts: { now: Date; limit: number; leaseMs: number; workerId: string },
+): Promise<Delivery[]> {
+  const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs);
+  return db
+    .updateTable('deliveries')
+    .set({ next_attempt_at: leaseUntil, claimed_by: opts.workerId, updated_at: opts.now })
+    .where('id', 'in', dueQuery(db, opts.now, opts.limit))
+    .returningAll()
+    .execute();
+}
+
+/** The due-work query; exported so the benchmark can EXPLAIN exactly what workers run. */
+export function dueQuery(db: Db, now: Date, limit: number) {
+  return db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked();
+}
+
+export async function markSent(
+  db: Db,
+  id: number,
+  r: { at: Date; channelId: string | null; messageTs: string | null; workerId: string },
+): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      status: 'sent',
+      sent_at: r.at,
+      channel_id: r.channelId,
+      message_ts: r.messageTs,
+      attempts: eb('attempts', '+', 1),
+      last_error: null,
+      updated_at: r.at,
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Not yet: try again at `when` (a rate limit, a 5xx, or outside working hours). */
+export async function reschedule(
+  db: Db,
+  id: number,
+  r: { when: Date; at: Date; error?: string; countAttempt: boolean },
+): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      next_attempt_at: r.when,
+      last_error: r.error ?? null,
+      attempts: r.countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'),
+      updated_at: r.at,
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export async function markFailed(db: Db, id: number, r: { at: Date; error: string }): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      status: 'failed',
+      last_error: r.error,
+      attempts: eb('attempts', '+', 1),
+      updated_at: r.at,
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markCancelled(db: Db, id: number, at: Date): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({ status: 'cancelled', updated_at: at })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Once a hypothesis is answered, its pending check-in, reminders and escalation are moot. */
+export async function cancelPendingFor(
+  db: Db,
+  teamId: string,
+  hypothesisId: number,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({ status: 'cancelled', updated_at: at })
+    .where('team_id', '=', teamId)
+    .where('hypothesis_id', '=', hypothesisId)
+    .where('status', '=', 'pending')
+    .where('kind', 'in', ['checkin', 'reminder', 'escalation'])
+    .execute();
+}
+
+/** The check-in DM of a hypothesis' current round, to update once it is answered. */
+export async function sentCheckIn(
+  db: Db,
+  teamId: string,
+  hypothesisId: number,
+): Promise<Delivery | undefined> {
+  return db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('hypothesis_id', '=', hypothesisId)
+    .where('kind', '=', 'checkin')
+    .where('status', '=', 'sent')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}

@@ -1,0 +1,56 @@
+import dayjs from 'dayjs';
+import { inZone, safeZone } from '../../time.js';
+
+/** When a workspace wants people asked things: by default 09:00–18:00, Monday to Friday. */
+export interface WorkingHours {
+  startHour: number;
+  endHour: number;
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  days: readonly number[];
+}
+
+export const DEFAULT_WORKING_HOURS: WorkingHours = { startHour: 9, endHour: 18, days: [1, 2, 3, 4, 5] };
+
+// Calendar dates are handled as 'YYYY-MM-DD' strings and turned into instants with the
+// zone's own rules for that day, so a DST change between two dates cannot shift 09:00.
+const nextDate = (date: string) => dayjs.utc(date).add(1, 'day').format('YYYY-MM-DD');
+const isoWeekday = (date: string) => dayjs.utc(date).day() || 7;
+const wallClock = (date: string, hour: number, tz: string) =>
+  dayjs.tz(`${date} ${String(hour).padStart(2, '0')}:00`, tz).toDate();
+
+/**
+ * The first moment at or after `from` that falls in the person's working hours, in their
+ * own time zone: a timebox ending at 03:00 on a Saturday is asked about at 09:00 on Monday.
+ */
+export function nextWorkingMoment(from: Date, tz: string, hours: WorkingHours): Date {
+  if (hours.days.length === 0) return from;
+  const zone = safeZone(tz);
+  const local = inZone(from, zone);
+  let date = local.format('YYYY-MM-DD');
+  if (hours.days.includes(isoWeekday(date))) {
+    if (local.hour() < hours.startHour) return wallClock(date, hours.startHour, zone);
+    if (local.hour() < hours.endHour) return from;
+  }
+  for (let i = 0; i < 7; i++) {
+    date = nextDate(date);
+    if (hours.days.includes(isoWeekday(date))) return wallClock(date, hours.startHour, zone);
+  }
+  return from;
+}
+
+/**
+ * `n` working days after `from`, at the same local time, moved into working hours: a
+ * check-in sent on Friday at 10:00 is followed up on Monday at 10:00, not on Saturday.
+ */
+export function addWorkingDays(from: Date, n: number, tz: string, hours: WorkingHours): Date {
+  const zone = safeZone(tz);
+  const local = inZone(from, zone);
+  let date = local.format('YYYY-MM-DD');
+  let remaining = n;
+  for (let guard = 0; remaining > 0 && guard < 7 * (n + 1); guard++) {
+    date = nextDate(date);
+    if (hours.days.length === 0 || hours.days.includes(isoWeekday(date))) remaining--;
+  }
+  const sameTime = dayjs.tz(`${date} ${local.format('HH:mm')}`, zone).toDate();
+  return nextWorkingMoment(sameTime, zone, hours);
+}

@@ -1,0 +1,143 @@
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { checkInMessage, leadNotice } from '../../blocks/checkin.js';
+import { userText } from '../../blocks/text.js';
+import type { NewDelivery } from '../db/deliveries.js';
+import { findHypothesis, updateHypothesis, type HypothesisWithProject } from '../db/hypotheses.js';
+import type { Db } from '../db/index.js';
+import type { Delivery } from '../db/schema/index.js';
+import { getWorkspace } from '../db/workspaces.js';
+import { plannedDays, roundOf, spentDays } from '../rituals/checkins/checkins.js';
+import {
+  addWorkingDays,
+  DEFAULT_WORKING_HOURS,
+  nextWorkingMoment,
+  type WorkingHours,
+} from '../rituals/checkins/workingHours.js';
+import type { Services } from '../services.js';
+import { formatMoment } from '../time.js';
+import { recipientZone } from './people.js';
+
+export type DeliveryPlan =
+  | {
+      type: 'send';
+      message: { text: string; blocks: KnownBlock[] };
+      followUp?: (sentAt: Date) => NewDelivery;
+      effect?: (trx: Db, sentAt: Date) => Promise<void>;
+    }
+  | { type: 'later'; when: Date }
+  | { type: 'cancel'; why: string };
+
+/** Check-in, reminders and escalation of one round share this key stem. */
+export const roundKey = (h: { id: number; extension_count: number; due_at: Date | null }) =>
+  `${h.id}:${h.extension_count}:${h.due_at?.getTime() ?? 0}`;
+
+export async function workingHoursOf(db: Db, teamId: string): Promise<WorkingHours> {
+  const ws = await getWorkspace(db, teamId);
+  if (!ws) return DEFAULT_WORKING_HOURS;
+  return { startHour: ws.working_hours_start, endHour: ws.working_hours_end, days: ws.working_days };
+}
+
+/**
+ * Decides what a due delivery becomes now: a message to send (and what follows it), a
+ * later time (outside the recipient's working hours), or nothing (the hypothesis was
+ * answered, extended or edited since it was scheduled).
+ */
+export async function planDelivery(
+  services: Services,
+  client: WebClient,
+  d: Delivery,
+): Promise<DeliveryPlan> {
+  const now = services.clock.now();
+  const h = d.hypothesis_id ? await findHypothesis(services.db, d.team_id, d.hypothesis_id) : undefined;
+  if (!h) return { type: 'cancel', why: 'hypothesis gone' };
+  const hours = await workingHoursOf(services.db, d.team_id);
+  const isPerson = /^[UW]/.test(d.recipient_id);
+  const tz = isPerson ? await recipientZone(services, client, d.team_id, d.recipient_id) : 'UTC';
+  if (isPerson) {
+    const sendAt = nextWorkingMoment(d.next_attempt_at < d.due_at ? d.due_at : now, tz, hours);
+    if (sendAt.getTime() > now.getTime()) return { type: 'later', when: sendAt };
+  }
+  const stem = d.dedupe_key.split(':').slice(1, 4).join(':');
+  const current = h.status === 'running' && stem === roundKey(h);
+  const followUp = (kind: NewDelivery['kind'], suffix: string, recipientId: string) => (sentAt: Date) => ({
+    teamId: d.team_id,
+    kind,
+    dedupeKey: `${kind}:${roundKey(h)}${suffix}`,
+    recipientId,
+    dueAt: addWorkingDays(sentAt, 1, tz, hours),
+    projectId: h.project_id,
+    hypothesisId: h.id,
+    at: sentAt,
+  });
+  const input = { h, plannedDays: plannedDays(h), spentDays: spentDays(h, now), round: roundOf(h) };
+
+  switch (d.kind) {
+    case 'checkin':
+      if (!current) return { type: 'cancel', why: 'answered or rescheduled' };
+      return {
+        type: 'send',
+        message: checkInMessage(input),
+        followUp: followUp('reminder', ':1', h.owner_user_id),
+      };
+    case 'reminder': {
+      if (!current) return { type: 'cancel', why: 'answered or rescheduled' };
+      const n = Number(d.dedupe_key.split(':')[4] ?? 1);
+      return {
+        type: 'send',
+        message: checkInMessage(input, { reminder: n }),
+        followUp:
+          n < 2
+            ? followUp('reminder', `:${n + 1}`, h.owner_user_id)
+            : followUp('escalation', '', h.lead_user_id),
+      };
+    }
+    case 'escalation':
+      if (!current) return { type: 'cancel', why: 'answered or rescheduled' };
+      return {
+        type: 'send',
+        message: leadNotice(escalationText(h, tz)),
+        effect: async (trx, sentAt) => {
+          await updateHypothesis(trx, h.team_id, h.id, { overdue_since: sentAt, updated_at: sentAt });
+        },
+      };
+    case 'extension_notice': {
+      const latest = await services.db
+        .selectFrom('hypothesis_extensions')
+        .selectAll()
+        .where('hypothesis_id', '=', h.id)
+        .orderBy('extension_number', 'desc')
+        .executeTakeFirst();
+      return {
+        type: 'send',
+        message: leadNotice(extensionText(h, latest?.extended_by ?? h.owner_user_id, latest?.reason ?? '')),
+      };
+    }
+    case 'failure_notice': {
+      const failedId = Number(d.dedupe_key.split(':')[1]);
+      const failed = await services.db
+        .selectFrom('deliveries')
+        .select('last_error')
+        .where('id', '=', failedId)
+        .executeTakeFirst();
+      return { type: 'send', message: leadNotice(failureText(h, failed?.last_error ?? 'unknown')) };
+    }
+    default:
+      return { type: 'cancel', why: `unknown kind ${d.kind}` };
+  }
+}
+
+function escalationText(h: HypothesisWithProject, tz: string): string {
+  const due = h.due_at ? formatMoment(h.due_at, tz) : 'its due date';
+  return `:warning: <@${h.owner_user_id}> has not answered the check-in for *H${h.number}* (${userText(h.project_name, 80)}), due ${due}, after two reminders. It is now marked overdue. A word from you may help: conclude it, extend it, or abandon it.`;
+}
+
+function extensionText(h: HypothesisWithProject, by: string, reason: string): string {
+  return `:stopwatch: *H${h.number}* (${userText(h.project_name, 80)}) was extended for the ${ordinal(h.extension_count)} time by <@${by}>: _${userText(reason, 500)}_. Repeated extensions are a sign the hypothesis may need splitting or stopping.`;
+}
+
+function failureText(h: HypothesisWithProject, error: string): string {
+  return `:no_entry: I could not deliver the check-in for *H${h.number}* (${userText(h.project_name, 80)}) to <@${h.owner_user_id}>: Slack says \`${error}\`. If they have left, give the hypothesis a new owner with *Edit* on its card.`;
+}
+
+const ordinal = (n: number) => (n === 1 ? 'first' : n === 2 ? 'second' : n === 3 ? 'third' : `${n}th`);

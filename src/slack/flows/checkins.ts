@@ -1,0 +1,257 @@
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import {
+  answeredCheckInMessage,
+  extendModal,
+  outcomeAnnouncement,
+  outcomeModal,
+  type Answer,
+} from '../../../blocks/checkin.js';
+import { findHypothesis, hypothesesOfProject, type HypothesisWithProject } from '../../db/hypotheses.js';
+import type { Db } from '../../db/index.js';
+import type { Hypothesis } from '../../db/schema/index.js';
+import {
+  answerableHypothesis,
+  CHECKIN_LIMITS,
+  ExtendForm,
+  extendTimebox,
+  OutcomeForm,
+  outcomeErrors,
+  plannedDays,
+  recordOutcome,
+  spentDays,
+} from '../../rituals/checkins/checkins.js';
+import { canEditHypothesis } from '../../rituals/plan/permissions.js';
+import { startInTransaction } from '../../rituals/plan/hypotheses.js';
+import { TIMEBOX } from '../../rituals/plan/hypothesisDraft.js';
+import type { Services } from '../../services.js';
+import { formatMoment } from '../../time.js';
+import { parseJson, readViewState, type ViewSubmissionPayload } from '../payloads.js';
+import { userZone } from '../people.js';
+import { tell, type Audience } from '../tell.js';
+import { refreshHomes } from './home.js';
+import { hypothesisHooks } from './hooks.js';
+import type { FlowResult } from './hypotheses.js';
+import { refreshCard } from './hypotheses.js';
+
+export const CheckInRef = z.object({
+  hypothesisId: z.number().int().positive(),
+  round: z.number().int().min(0),
+});
+export type CheckInRef = z.infer<typeof CheckInRef>;
+const OutcomeMeta = CheckInRef.extend({
+  answer: z.enum(['validated', 'disproven', 'inconclusive', 'abandoned']),
+});
+
+/** The next step offered when the hypothesis failed or succeeded: from its own plan. */
+function suggestedNextStep(h: Hypothesis, answer: Answer): string | null {
+  if (answer === 'validated') return h.next_on_success;
+  if (answer === 'abandoned') return null;
+  return h.next_on_failure;
+}
+
+/** "try H2" in the next step pre-selects H2 to start at once. */
+function mentionedHypothesis(
+  text: string | null,
+  candidates: { id: number; number: number }[],
+): number | null {
+  const n = /\bH(\d+)\b/i.exec(text ?? '')?.[1];
+  return candidates.find((c) => String(c.number) === n)?.id ?? null;
+}
+
+/** Validated / Disproven / Inconclusive / Abandon: opens the form for the result. */
+export async function openOutcome(
+  services: Services,
+  to: Audience & { teamId: string; triggerId: string },
+  ref: CheckInRef,
+  answer: Answer,
+): Promise<void> {
+  const tz = await userZone(services, to.client, to.teamId, to.userId);
+  const h = await answerableHypothesis(services.db, to.teamId, to.userId, ref, tz);
+  const candidates = (await hypothesesOfProject(services.db, to.teamId, h.project_id)).filter(
+    (c) => c.status === 'proposed',
+  );
+  const nextStep = suggestedNextStep(h, answer);
+  await to.client.views.open({
+    trigger_id: to.triggerId,
+    view: outcomeModal({
+      h,
+      answer,
+      nextStep,
+      nextCandidates: answer === 'abandoned' ? [] : candidates,
+      suggestedNextId: mentionedHypothesis(nextStep, candidates),
+      privateMetadata: JSON.stringify({ ...ref, answer }),
+      limits: CHECKIN_LIMITS,
+    }),
+  });
+}
+
+export async function openExtend(
+  services: Services,
+  to: Audience & { teamId: string; triggerId: string },
+  ref: CheckInRef,
+) {
+  const tz = await userZone(services, to.client, to.teamId, to.userId);
+  const h = await answerableHypothesis(services.db, to.teamId, to.userId, ref, tz);
+  await to.client.views.open({
+    trigger_id: to.triggerId,
+    view: extendModal({
+      h,
+      extensions: h.extension_count,
+      timebox: TIMEBOX,
+      reasonMax: CHECKIN_LIMITS.reason,
+      privateMetadata: JSON.stringify(ref),
+    }),
+  });
+}
+
+const stale = (client: WebClient, userId: string): FlowResult => ({
+  after: () =>
+    tell({ client, userId }, { text: 'That check-in form is out of date. Open the check-in again.' }),
+});
+
+/** Starts the hypothesis chosen as the next step, inside the outcome's transaction. */
+function startNextWith(services: Services, teamId: string, actor: string) {
+  const hooks = hypothesisHooks(services);
+  return async (trx: Db, id: number): Promise<Hypothesis | null> => {
+    const next = await findHypothesis(trx, teamId, id);
+    if (!next || next.status !== 'proposed' || !canEditHypothesis(actor, next).allowed) return null;
+    return startInTransaction(trx, teamId, actor, id, services.clock.now(), hooks);
+  };
+}
+
+export async function submitOutcome(
+  services: Services,
+  client: WebClient,
+  payload: ViewSubmissionPayload,
+): Promise<FlowResult> {
+  const teamId = payload.team.id;
+  const actor = payload.user.id;
+  const meta = parseJson(OutcomeMeta, payload.view.private_metadata);
+  if (!meta) return stale(client, actor);
+  const form = OutcomeForm.safeParse(readViewState(payload.view.state.values));
+  if (!form.success)
+    return { response: { response_action: 'errors', errors: { result: form.error.issues[0]!.message } } };
+  const errors = outcomeErrors(meta.answer, form.data);
+  if (Object.keys(errors).length > 0) return { response: { response_action: 'errors', errors } };
+  const tz = await userZone(services, client, teamId, actor);
+  const recorded = await recordOutcome(
+    services,
+    teamId,
+    actor,
+    meta,
+    meta.answer,
+    form.data,
+    tz,
+    startNextWith(services, teamId, actor),
+  );
+  return {
+    after: async () => {
+      const h = await findHypothesis(services.db, teamId, recorded.hypothesis.id);
+      if (!h) return;
+      const label =
+        meta.answer === 'abandoned' ? 'Abandoned' : meta.answer[0]!.toUpperCase() + meta.answer.slice(1);
+      await closeCheckInDms(services, client, h, {
+        label,
+        by: actor,
+        at: recorded.hypothesis.concluded_at ?? services.clock.now(),
+        result: h.result,
+        learnings: h.learnings,
+      });
+      await client.chat
+        .postMessage({
+          channel: h.project_channel_id,
+          ...outcomeAnnouncement({
+            h,
+            answer: meta.answer,
+            by: actor,
+            result: h.result,
+            learnings: h.learnings,
+            plannedDays: recorded.plannedDays,
+            actualDays: recorded.actualDays,
+            startedNext: recorded.startedNext,
+          }),
+        })
+        .catch((error: unknown) =>
+          services.logger.warn('could not announce the outcome', { error: String(error) }),
+        );
+      await refreshCard(services, client, teamId, h.id);
+      if (recorded.startedNext) await refreshCard(services, client, teamId, recorded.startedNext.id);
+      await refreshHomes(services, client, teamId, [actor, h.owner_user_id]);
+    },
+  };
+}
+
+export async function submitExtend(
+  services: Services,
+  client: WebClient,
+  payload: ViewSubmissionPayload,
+): Promise<FlowResult> {
+  const teamId = payload.team.id;
+  const actor = payload.user.id;
+  const ref = parseJson(CheckInRef, payload.view.private_metadata);
+  if (!ref) return stale(client, actor);
+  const form = ExtendForm.safeParse(readViewState(payload.view.state.values));
+  if (!form.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of form.error.issues) errors[String(issue.path[0])] ??= issue.message;
+    return { response: { response_action: 'errors', errors } };
+  }
+  const tz = await userZone(services, client, teamId, actor);
+  const { hypothesis, extensionNumber } = await extendTimebox(services, teamId, actor, ref, form.data, tz);
+  return {
+    after: async () => {
+      const h = await findHypothesis(services.db, teamId, hypothesis.id);
+      if (!h?.due_at) return;
+      await closeCheckInDms(
+        services,
+        client,
+        h,
+        {
+          label: `Extended (${extensionNumber}), now due ${formatMoment(h.due_at, tz)}`,
+          by: actor,
+          at: services.clock.now(),
+          result: null,
+          learnings: null,
+        },
+        ref.round,
+      );
+      await refreshCard(services, client, teamId, h.id);
+      await refreshHomes(services, client, teamId, [actor, h.owner_user_id]);
+    },
+  };
+}
+
+/**
+ * Replaces the buttons of every check-in and reminder DM of the answered round with the
+ * answer, so an old DM cannot be pressed again by mistake.
+ */
+async function closeCheckInDms(
+  services: Services,
+  client: WebClient,
+  h: HypothesisWithProject,
+  answer: { label: string; by: string; at: Date; result: string | null; learnings: string | null },
+  round = h.extension_count,
+): Promise<void> {
+  const dms = await services.db
+    .selectFrom('deliveries')
+    .select(['channel_id', 'message_ts'])
+    .where('team_id', '=', h.team_id)
+    .where('hypothesis_id', '=', h.id)
+    .where('kind', 'in', ['checkin', 'reminder'])
+    .where('status', '=', 'sent')
+    .where('dedupe_key', 'like', `%:${h.id}:${round}:%`)
+    .execute();
+  const message = answeredCheckInMessage(
+    { h, plannedDays: plannedDays(h), spentDays: spentDays(h, answer.at), round },
+    answer,
+  );
+  for (const dm of dms) {
+    if (!dm.channel_id || !dm.message_ts) continue;
+    await client.chat
+      .update({ channel: dm.channel_id, ts: dm.message_ts, ...message })
+      .catch((error: unknown) =>
+        services.logger.warn('could not update a check-in DM', { error: String(error) }),
+      );
+  }
+}
