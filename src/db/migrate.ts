@@ -1,14 +1,8 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
-import { FileMigrationProvider, Migrator } from 'kysely/migration';
+import { Migrator } from 'kysely/migration';
+import { migrations } from '../../migrations/index.js';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-
-// Both src/db (tsx, vitest) and dist/src/db (built) sit two levels below the folder that
-// holds migrations/, so one relative path serves every way of running.
-const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
 // Arbitrary but fixed: every replica must ask for the same lock.
 const MIGRATION_LOCK_KEY = 4_242_017_001;
@@ -34,7 +28,7 @@ export async function migrateToLatest(
     await lockClient.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const migrator = new Migrator({
       db,
-      provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }),
+      provider: { getMigrations: () => Promise.resolve(migrations) },
     });
     const { error, results = [] } = await migrator.migrateToLatest();
     const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);

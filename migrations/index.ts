@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely/migration';
+import * as initial from './20261125T0900_initial.js';
+
+/**
+ * Every migration, by name, in the order they apply. A static list rather than a folder
+ * scan: Kysely's FileMigrationProvider loads files with a bare import(), which works for
+ * the built .js but not for .ts under vitest, and the app must migrate the same way in
+ * every runner. Add each new migration file here.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261125T0900_initial': initial,
+};
