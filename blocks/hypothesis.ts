@@ -88,8 +88,9 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
   const selected = projectOptions.find((o) => o.value === String(initial.projectId));
   const blocks: KnownBlock[] = [];
   if (input.notice) blocks.push({ type: 'context', elements: [md(input.notice)] });
-  blocks.push(
-    {
+  // A hypothesis stays in its project: the picker is only offered when writing a new one.
+  if (input.mode === 'new') {
+    blocks.push({
       type: 'input',
       block_id: 'projectId',
       label: plain('Project', 2000),
@@ -100,7 +101,9 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
         ...(selected ? { initial_option: selected } : {}),
         placeholder: plain('Choose a project', 150),
       },
-    },
+    });
+  }
+  blocks.push(
     textInput('statement', 'Hypothesis', {
       max: limits.statement,
       multiline: true,

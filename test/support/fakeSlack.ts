@@ -178,7 +178,9 @@ export class FakeSlack {
     const raw = await readBody(req);
     const path = new URL(req.url ?? '/', this.baseUrl).pathname;
     if (path.startsWith('/response/')) return this.onResponseUrl(path.slice('/response/'.length), raw, res);
-    if (path.startsWith('/upload/')) return this.onUpload(path.slice('/upload/'.length), raw, res);
+    if (path.startsWith('/upload/')) {
+      return this.onUpload(path.slice('/upload/'.length), fileContent(raw, String(req.headers['content-type'] ?? '')), res);
+    }
     if (!path.startsWith('/api/')) return void res.writeHead(404).end();
     const method = path.slice('/api/'.length);
     const args = parseArgs(raw.toString('utf8'), String(req.headers['content-type'] ?? ''));
@@ -230,10 +232,10 @@ export class FakeSlack {
     send(res, 200, { ok: true });
   }
 
-  private onUpload(fileId: string, raw: Buffer, res: ServerResponse): void {
+  private onUpload(fileId: string, content: string, res: ServerResponse): void {
     const pending = this.pendingUploads.get(fileId);
     if (!pending) return void res.writeHead(404).end();
-    pending.content = raw.toString('utf8');
+    pending.content = content;
     res.writeHead(200).end('OK');
   }
 
@@ -352,6 +354,17 @@ function parseArgs(body: string, contentType: string): Json {
     out[key] = /^[[{]/.test(value) ? tryJson(value) : value;
   }
   return out;
+}
+
+/** The file's bytes from an upload, which the WebClient sends as multipart/form-data. */
+function fileContent(raw: Buffer, contentType: string): string {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  const text = raw.toString('utf8');
+  if (!boundary) return text;
+  const marker = `--${boundary[1] ?? boundary[2]}`;
+  const part = text.split(marker).find((p) => p.includes('\r\n\r\n'));
+  if (!part) return '';
+  return part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '');
 }
 
 function tryJson(value: string): unknown {

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ids } from '../../blocks/ids.js';
+import type { Project } from '../../src/db/schema/index.js';
+import { startTestApp, TEAM, type TestApp } from '../support/app.js';
+import { buttons, hypothesisForm, makeHypothesis, makeProject } from '../support/factories.js';
+import { blockAction, input, slashCommand, viewSubmission } from '../support/slackRequests.js';
+
+let t: TestApp;
+let project: Project;
+const CHANNEL = 'C0PROJECT';
+const ALICE = 'U0ALICE';
+
+beforeAll(async () => {
+  t = await startTestApp();
+  t.fake.addUser({ id: ALICE, tz: 'Europe/Berlin' });
+  project = await makeProject(t.labbook.db, { teamId: TEAM, channelId: CHANNEL, lead: 'U0LEAD', members: [ALICE] });
+});
+afterAll(() => t?.stop());
+beforeEach(() => t.fake.reset());
+
+const command = (text: string, channelId = CHANNEL, userId = ALICE, teamId = TEAM) =>
+  slashCommand(t.target, { text, userId, teamId, channelId, responseUrl: t.fake.responseUrl() });
+
+const submitNew = (values: ReturnType<typeof hypothesisForm>, userId = ALICE) =>
+  viewSubmission(t.target, {
+    userId,
+    teamId: TEAM,
+    callbackId: ids.hypothesis.newModal,
+    privateMetadata: JSON.stringify({ channelId: CHANNEL }),
+    values,
+  });
+
+const hypothesesRows = () => t.labbook.db.selectFrom('hypotheses').selectAll().orderBy('id').execute();
+const logRows = () => t.labbook.db.selectFrom('experiment_log_entries').selectAll().orderBy('id').execute();
+
+describe('/hypothesis new', () => {
+  it('opens the new-hypothesis modal with the channel’s project, the caller as owner, and the due date', async () => {
+    const ack = await command('new');
+    expect(ack.status).toBe(200);
+    const [open] = await t.fake.waitFor('views.open');
+    const view = open!.args.view as Record<string, unknown>;
+    expect(view).toMatchObject({ type: 'modal', callback_id: 'hypothesis.new', title: { text: 'New hypothesis' } });
+    const shown = JSON.stringify(view);
+    expect(shown).toContain(`"initial_option":{"text":{"type":"plain_text","text":"Search ranking","emoji":true},"value":"${project.id}"}`);
+    expect(shown).toContain(`"initial_user":"${ALICE}"`);
+    // Monday 23 Nov 2026 + 14 days, in Alice's zone.
+    expect(shown).toContain('due Mon 7 Dec 2026 if it starts now');
+    expect(t.fake.violations).toEqual([]);
+  });
+
+  it('stores the submitted hypothesis as H1, posts its card to the project channel and logs it', async () => {
+    const reply = await submitNew(hypothesisForm({ projectId: String(project.id), ownerUserId: ALICE }));
+    expect(reply.status).toBe(200);
+    expect(reply.text).toBe('');
+    const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
+    const card = JSON.stringify(post!.args.blocks);
+    expect(card).toContain('H1 · Search ranking');
+    expect(card).toContain('Focal loss will improve recall on rare intents by 5% over the baseline');
+    expect(card).toContain(`<@${ALICE}>`);
+    expect(card).toContain('recall@10 on rare intents +5% over baseline');
+    expect(card).toMatch(/due <!date\^\d+\^\{date_short_pretty\}\|2026-12-07>/);
+
+    const [h] = await hypothesesRows();
+    expect(h).toMatchObject({
+      number: 1,
+      status: 'running',
+      owner_user_id: ALICE,
+      timebox_days: 14,
+      started_at: new Date('2026-11-23T10:00:00Z'),
+      due_at: new Date('2026-12-07T10:00:00Z'),
+    });
+    // Where the card landed is kept, so later changes update it in place.
+    await expect.poll(async () => (await hypothesesRows())[0]!.card_channel_id).toBe(CHANNEL);
+    expect((await hypothesesRows())[0]!.card_ts).toMatch(/^\d+\.\d{6}$/);
+    const log = await logRows();
+    expect(log.at(-1)).toMatchObject({ kind: 'hypothesis_created', hypothesis_id: h!.id, author_user_id: ALICE });
+    expect(t.fake.violations).toEqual([]);
+  });
+
+  it('numbers the next one H2, and a proposed one has no due date yet', async () => {
+    await submitNew(hypothesisForm({ projectId: String(project.id), startNow: 'proposed', statement: 'Oversampling rare intents improves recall by 3%' }));
+    const rows = await hypothesesRows();
+    expect(rows.at(-1)).toMatchObject({ number: 2, status: 'proposed', due_at: null, started_at: null });
+  });
+
+  it.each([
+    ['timeboxDays', { timeboxDays: '0' }, /at least 1 day/],
+    ['timeboxDays', { timeboxDays: '120' }, /at most 90 days/],
+    ['statement', { statement: null }, /Write the hypothesis/],
+    ['successCriteria', { successCriteria: 'make the model better' }, /measurable bar/],
+  ])('answers an invalid %s inline and stores nothing', async (field, values, message) => {
+    const before = (await hypothesesRows()).length;
+    const logBefore = (await logRows()).length;
+    const reply = await submitNew(hypothesisForm({ projectId: String(project.id), ...values }));
+    expect(reply.status).toBe(200);
+    expect(reply.json).toEqual({ response_action: 'errors', errors: { [field]: expect.stringMatching(message) } });
+    expect(await hypothesesRows()).toHaveLength(before);
+    expect(await logRows()).toHaveLength(logBefore);
+  });
+
+  it('shows what people typed instead of obeying it', async () => {
+    await submitNew(
+      hypothesisForm({ projectId: String(project.id), statement: '<!channel> focal loss beats <@U0BOSS> by 5%', metric: '@here recall' }),
+    );
+    const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
+    const sent = JSON.stringify(post!.args);
+    expect(sent).not.toContain('<!channel>');
+    expect(sent).not.toContain('<@U0BOSS>');
+    expect(sent).toContain('&lt;!channel&gt;');
+    expect(sent).not.toMatch(/@here\b/);
+  });
+});
+
+describe('/hypothesis new in a channel without a project', () => {
+  it('offers to create one, then leads from the project form straight to the hypothesis form', async () => {
+    await command('new', 'C0EMPTY');
+    const [offer] = await t.fake.waitForResponse();
+    const [create] = buttons(offer!.body.blocks);
+    expect(create).toMatchObject({ action_id: ids.project.open, text: { text: 'Create a project here' } });
+
+    await blockAction(t.target, { userId: ALICE, teamId: TEAM, actionId: create!.action_id, value: create!.value, responseUrl: t.fake.responseUrl(), channelId: 'C0EMPTY' });
+    const [open] = await t.fake.waitFor('views.open');
+    expect(open!.args.view).toMatchObject({ callback_id: ids.project.modal });
+
+    const reply = await viewSubmission(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      callbackId: ids.project.modal,
+      privateMetadata: JSON.stringify({ channelId: 'C0EMPTY', then: 'hypothesis' }),
+      values: {
+        name: { name: input.text('Fraud detection') },
+        channelId: { channelId: input.conversation('C0EMPTY') },
+        leadUserId: { leadUserId: input.user(ALICE) },
+        memberIds: { memberIds: input.users(['U0BOB']) },
+        phase: { phase: input.select('define') },
+        problem: { problem: input.text('Chargebacks cost us 2% of revenue.') },
+      },
+    });
+    expect(reply.json).toMatchObject({ response_action: 'update', view: { callback_id: ids.hypothesis.newModal } });
+    const created = await t.labbook.db.selectFrom('projects').selectAll().where('channel_id', '=', 'C0EMPTY').executeTakeFirstOrThrow();
+    expect(created).toMatchObject({ name: 'Fraud detection', lead_user_id: ALICE, phase: 'define', team_id: TEAM });
+    const members = await t.labbook.db.selectFrom('project_members').select('user_id').where('project_id', '=', created.id).execute();
+    expect(members.map((m) => m.user_id).sort()).toEqual([ALICE, 'U0BOB']);
+    await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'C0EMPTY');
+  });
+
+  it('refuses a second project in the same channel, inline', async () => {
+    const reply = await viewSubmission(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      callbackId: ids.project.modal,
+      values: {
+        name: { name: input.text('Again') },
+        channelId: { channelId: input.conversation(CHANNEL) },
+        leadUserId: { leadUserId: input.user(ALICE) },
+        phase: { phase: input.select('discover') },
+        problem: { problem: input.text('Same channel.') },
+      },
+    });
+    expect(reply.json).toEqual({ response_action: 'errors', errors: { channelId: expect.stringContaining('already has a project') } });
+  });
+});
+
+describe('editing and starting a hypothesis', () => {
+  it('refuses someone who is neither owner nor lead, saying who may', async () => {
+    const h = await makeHypothesis(t.labbook.db, project, { ownerUserId: 'U0OWNER' });
+    await blockAction(t.target, { userId: 'U0MALLORY', teamId: TEAM, actionId: ids.hypothesis.edit, value: String(h.id), responseUrl: t.fake.responseUrl(), channelId: CHANNEL, messageTs: '1.1' });
+    const [reply] = await t.fake.waitForResponse();
+    expect(reply!.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(reply!.body.text).toBe(`Only H${h.number}'s owner <@U0OWNER> or the project lead <@U0LEAD> can change it.`);
+    expect(t.fake.callsTo('views.open')).toEqual([]);
+  });
+
+  it('lets the owner edit, logs what changed and updates the card', async () => {
+    const h = await makeHypothesis(t.labbook.db, project, { ownerUserId: ALICE, status: 'proposed' });
+    await t.labbook.db.updateTable('hypotheses').set({ card_channel_id: CHANNEL, card_ts: '1700.000001' }).where('id', '=', h.id).execute();
+    await blockAction(t.target, { userId: ALICE, teamId: TEAM, actionId: ids.hypothesis.edit, value: String(h.id), responseUrl: t.fake.responseUrl(), channelId: CHANNEL, messageTs: '1700.000001' });
+    const [open] = await t.fake.waitFor('views.open');
+    expect(open!.args.view).toMatchObject({ callback_id: ids.hypothesis.editModal, private_metadata: JSON.stringify({ hypothesisId: h.id }) });
+
+    const { projectId: _drop, startNow: _start, ...values } = hypothesisForm({ successCriteria: 'recall +8% over baseline', ownerUserId: ALICE });
+    const reply = await viewSubmission(t.target, { userId: ALICE, teamId: TEAM, callbackId: ids.hypothesis.editModal, privateMetadata: JSON.stringify({ hypothesisId: h.id }), values });
+    expect(reply.text).toBe('');
+    const [update] = await t.fake.waitFor('chat.update');
+    expect(update!.args).toMatchObject({ channel: CHANNEL, ts: '1700.000001' });
+    expect(JSON.stringify(update!.args.blocks)).toContain('recall +8% over baseline');
+    expect(t.fake.violations).toEqual([]);
+    const log = await logRows();
+    expect(log.at(-1)).toMatchObject({ kind: 'hypothesis_edited', hypothesis_id: h.id, text: `H${h.number} edited: success criteria changed.` });
+  });
+
+  it('starts a proposed hypothesis from its card and schedules its check-in', async () => {
+    const h = await makeHypothesis(t.labbook.db, project, { ownerUserId: ALICE, status: 'proposed', timeboxDays: 5 });
+    await blockAction(t.target, { userId: 'U0LEAD', teamId: TEAM, actionId: ids.hypothesis.start, value: String(h.id), responseUrl: t.fake.responseUrl(), channelId: CHANNEL, messageTs: '1.2' });
+    await expect.poll(async () => (await t.labbook.db.selectFrom('hypotheses').select('status').where('id', '=', h.id).executeTakeFirstOrThrow()).status).toBe('running');
+    const delivery = await t.labbook.db.selectFrom('deliveries').selectAll().where('hypothesis_id', '=', h.id).executeTakeFirstOrThrow();
+    expect(delivery).toMatchObject({ kind: 'checkin', recipient_id: ALICE, status: 'pending', due_at: new Date('2026-11-28T10:00:00Z') });
+  });
+});
+
+describe('workspaces', () => {
+  it('never show one workspace’s data to another', async () => {
+    const h = await makeHypothesis(t.labbook.db, project, { ownerUserId: ALICE });
+    // Same channel id, another team: that team has no project here.
+    await command('list', CHANNEL, 'U0OTHER', 'T0OTHERTEAM');
+    const [reply] = await t.fake.waitForResponse();
+    expect(JSON.stringify(reply!.body)).toContain('has no project yet');
+    expect(JSON.stringify(reply!.body)).not.toContain('Search ranking');
+
+    t.fake.reset();
+    await blockAction(t.target, { userId: 'U0OTHER', teamId: 'T0OTHERTEAM', actionId: ids.hypothesis.edit, value: String(h.id), responseUrl: t.fake.responseUrl(), channelId: CHANNEL, messageTs: '1.3' });
+    const [refusal] = await t.fake.waitForResponse();
+    expect(refusal!.body.text).toContain('does not exist in this workspace');
+  });
+});
