@@ -1,0 +1,258 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ids } from '../../blocks/ids.js';
+import type { Project } from '../../src/db/schema/index.js';
+import { HYPOTHESIS_LIMITS } from '../../src/rituals/plan/hypothesisDraft.js';
+import { startTestApp, TEAM, type TestApp } from '../support/app.js';
+import { buttons, makeHypothesis, makeProject } from '../support/factories.js';
+import { blockAction, event, input, messageShortcut, slashCommand, viewSubmission } from '../support/slackRequests.js';
+
+let t: TestApp;
+let project: Project;
+let big: Project;
+const CHANNEL = 'C0PROJECT';
+const BIG = 'C0BIGPROJ';
+const ALICE = 'U0ALICE';
+
+const long = (n: number, seed = 'x') => `${seed} <!channel> `.padEnd(n, 'é');
+
+beforeAll(async () => {
+  t = await startTestApp();
+  project = await makeProject(t.labbook.db, { teamId: TEAM, channelId: CHANNEL, lead: 'U0LEAD', members: [ALICE] });
+  await makeHypothesis(t.labbook.db, project, { ownerUserId: ALICE, statement: 'Focal loss improves recall by 5%' });
+  await makeHypothesis(t.labbook.db, project, { ownerUserId: 'U0BOB', status: 'proposed', statement: 'Oversampling helps by 3%' });
+  // A project with 200 hypotheses, every field at its maximum length.
+  big = await makeProject(t.labbook.db, { teamId: TEAM, channelId: BIG, lead: ALICE, name: long(80, 'Big') });
+  for (let i = 0; i < 200; i++) {
+    await makeHypothesis(t.labbook.db, big, {
+      ownerUserId: ALICE,
+      status: i % 3 === 0 ? 'proposed' : 'running',
+      statement: long(HYPOTHESIS_LIMITS.statement, `S${i}`),
+      method: long(HYPOTHESIS_LIMITS.method),
+      metric: long(HYPOTHESIS_LIMITS.metric),
+      baseline: long(HYPOTHESIS_LIMITS.baseline),
+      successCriteria: long(HYPOTHESIS_LIMITS.successCriteria, '5%'),
+      nextOnFailure: long(HYPOTHESIS_LIMITS.nextSteps),
+      nextOnSuccess: long(HYPOTHESIS_LIMITS.nextSteps),
+    });
+  }
+}, 120_000);
+afterAll(() => t?.stop());
+beforeEach(() => t.fake.reset());
+
+const command = (text: string, channelId = CHANNEL, userId = ALICE) =>
+  slashCommand(t.target, { text, userId, teamId: TEAM, channelId, responseUrl: t.fake.responseUrl() });
+const reply = async () => (await t.fake.waitForResponse())[0]!.body;
+
+describe('reading the plan', () => {
+  it('`list` shows the project’s hypotheses by status, running ones with their due dates', async () => {
+    await command('list');
+    const shown = JSON.stringify(await reply());
+    expect(shown).toContain('Hypotheses · Search ranking');
+    expect(shown).toContain('1 running · 1 proposed');
+    expect(shown.indexOf('*Running*')).toBeLessThan(shown.indexOf('*Proposed*'));
+    expect(shown).toMatch(/\*H1\* Focal loss improves recall by 5%\\n<@U0ALICE> · due <!date\^\d+\^\{date_short_pretty\}\|2026-11-23>/);
+    expect(shown).toContain('proposed, 14-day timebox');
+  });
+
+  it('`mine` shows the caller’s hypotheses across projects', async () => {
+    await command('mine', 'C0ELSEWHERE');
+    const body = await reply();
+    const shown = JSON.stringify(body);
+    expect(shown).toContain('Your hypotheses');
+    expect(shown).toContain('_(Search ranking)_');
+    expect(shown).not.toContain('Oversampling helps');
+    expect(t.fake.violations).toEqual([]);
+  });
+
+  it('`log` shows the latest experiment-log entries', async () => {
+    await viewSubmission(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      callbackId: ids.design.sectionModal,
+      privateMetadata: JSON.stringify({ projectId: project.id, section: 'baseline', channelId: CHANNEL }),
+      values: { content: { content: input.text('BM25 + ranker v12') } },
+    });
+    await command('log');
+    const shown = JSON.stringify(await reply());
+    expect(shown).toContain('Experiment log · Search ranking');
+    expect(shown).toContain('Design doc: Baseline edited.');
+  });
+
+  it('`help` and an unknown subcommand show usage listing every subcommand', async () => {
+    await command('help');
+    const help = JSON.stringify(await reply());
+    for (const sub of ['new', 'project', 'design', 'list', 'mine', 'log', 'stats', 'help']) {
+      expect(help).toContain(`/hypothesis ${sub}`);
+    }
+    t.fake.reset();
+    await command('lsit');
+    expect(JSON.stringify(await reply())).toContain("I don't know `lsit`");
+  });
+
+  it('`project` shows the channel’s project', async () => {
+    await command('project');
+    const shown = JSON.stringify(await reply());
+    expect(shown).toContain('Search ranking');
+    expect(shown).toContain('<@U0LEAD>');
+    expect(shown).toContain('Rare intents are missed.');
+  });
+});
+
+describe('200 hypotheses with every field at its longest', () => {
+  it('`list` pages through them within Block Kit limits', async () => {
+    await command('list', BIG);
+    const first = await reply();
+    expect(t.fake.violations).toEqual([]);
+    const shown = JSON.stringify(first);
+    expect(shown).toContain('Page 1 of 14 · 200 in all');
+    const next = buttons(first.blocks).find((b) => b.text.text === 'Next')!;
+
+    t.fake.reset();
+    await blockAction(t.target, { userId: ALICE, teamId: TEAM, actionId: next.action_id, value: next.value, responseUrl: t.fake.responseUrl(), channelId: BIG, messageTs: '1.1' });
+    const second = await reply();
+    expect(second).toMatchObject({ replace_original: true });
+    expect(JSON.stringify(second)).toContain('Page 2 of 14');
+    expect(t.fake.violations).toEqual([]);
+  });
+
+  it('the Home tab summarises them within Block Kit limits', async () => {
+    await event(t.target, { teamId: TEAM, event: { type: 'app_home_opened', user: ALICE, channel: 'D0ALICE', tab: 'home' } });
+    const [publish] = await t.fake.waitFor('views.publish');
+    expect(t.fake.violations).toEqual([]);
+    expect(JSON.stringify(publish!.args.view)).toContain('more: `/hypothesis mine` lists them all');
+  });
+
+  it('cards, the edit modal and the design doc stay within limits too', async () => {
+    const [h] = await t.labbook.db.selectFrom('hypotheses').select('id').where('project_id', '=', big.id).where('status', '=', 'running').limit(1).execute();
+    await blockAction(t.target, { userId: ALICE, teamId: TEAM, actionId: ids.hypothesis.start, value: String(h!.id), responseUrl: t.fake.responseUrl(), channelId: BIG, messageTs: '1.1' });
+    await blockAction(t.target, { userId: ALICE, teamId: TEAM, actionId: ids.hypothesis.edit, value: String(h!.id), responseUrl: t.fake.responseUrl(), channelId: BIG, messageTs: '1.1' });
+    await t.fake.waitFor('views.open');
+    await command('design', BIG);
+    await reply();
+    expect(t.fake.violations).toEqual([]);
+  });
+});
+
+describe('the design doc', () => {
+  const section = (content: string, userId = ALICE) =>
+    viewSubmission(t.target, {
+      userId,
+      teamId: TEAM,
+      callbackId: ids.design.sectionModal,
+      privateMetadata: JSON.stringify({ projectId: project.id, section: 'metric_goals', channelId: CHANNEL }),
+      values: { content: { content: input.text(content) } },
+    });
+
+  it('`design` shows every section with a button to edit it', async () => {
+    await command('design');
+    const body = await reply();
+    const edits = buttons(body.blocks).filter((b) => b.action_id.startsWith(ids.design.editSection));
+    expect(edits).toHaveLength(12);
+    expect(JSON.stringify(body)).toContain('Rare intents are missed.');
+  });
+
+  it('keeps both versions of a section edited twice, and shows the earlier one when editing', async () => {
+    expect((await section('Optimise recall@10; p95 latency under 50 ms.')).text).toBe('');
+    expect((await section('Optimise recall@10 on rare intents; p95 latency under 40 ms.')).text).toBe('');
+    const versions = await t.labbook.db
+      .selectFrom('design_doc_revisions')
+      .select(['content', 'author_user_id'])
+      .where('project_id', '=', project.id)
+      .where('section', '=', 'metric_goals')
+      .orderBy('id')
+      .execute();
+    expect(versions).toEqual([
+      { content: 'Optimise recall@10; p95 latency under 50 ms.', author_user_id: ALICE },
+      { content: 'Optimise recall@10 on rare intents; p95 latency under 40 ms.', author_user_id: ALICE },
+    ]);
+    await blockAction(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      actionId: `${ids.design.editSection}.metric_goals`,
+      value: JSON.stringify({ projectId: project.id, section: 'metric_goals' }),
+      responseUrl: t.fake.responseUrl(),
+      channelId: CHANNEL,
+      messageTs: '1.1',
+    });
+    const [open] = await t.fake.waitFor('views.open');
+    const modal = JSON.stringify(open!.args.view);
+    expect(modal).toContain('"initial_value":"Optimise recall@10 on rare intents; p95 latency under 40 ms."');
+    expect(modal).toContain('Earlier versions');
+    expect(modal).toContain('Optimise recall@10; p95 latency under 50 ms.');
+  });
+
+  it('exports a Markdown file with every filled section to the channel', async () => {
+    await command('design');
+    const exportButton = buttons((await reply()).blocks).find((b) => b.action_id === ids.design.export)!;
+    await blockAction(t.target, { userId: ALICE, teamId: TEAM, actionId: exportButton.action_id, value: exportButton.value, responseUrl: t.fake.responseUrl(), channelId: CHANNEL, messageTs: '1.1' });
+    await t.fake.waitFor('files.completeUploadExternal');
+    const [file] = t.fake.uploads;
+    expect(file).toMatchObject({ filename: 'Search-ranking-design-doc.md', channelId: CHANNEL });
+    expect(file!.content).toContain('# Search ranking — design document');
+    expect(file!.content).toContain('## Problem statement\n\nRare intents are missed.');
+    expect(file!.content).toContain('## Metric goals\n\nOptimise recall@10 on rare intents; p95 latency under 40 ms.');
+    expect(file!.content).toContain('## Baseline\n\nBM25 + ranker v12');
+    expect(file!.content).toContain('## Appendix: experiment log');
+  });
+
+  it('refuses an edit by someone who is neither lead nor member, saying who may', async () => {
+    await blockAction(t.target, {
+      userId: 'U0STRANGER',
+      teamId: TEAM,
+      actionId: `${ids.design.editSection}.risks`,
+      value: JSON.stringify({ projectId: project.id, section: 'risks' }),
+      responseUrl: t.fake.responseUrl(),
+      channelId: CHANNEL,
+      messageTs: '1.1',
+    });
+    expect((await reply()).text).toBe('Only the project lead <@U0LEAD> and members of Search ranking can edit its design doc. Ask the lead to add you.');
+    expect(t.fake.callsTo('views.open')).toEqual([]);
+    const reply2 = await section('sneaky', 'U0STRANGER');
+    expect(reply2.json).toEqual({ response_action: 'errors', errors: { content: expect.stringContaining('Only the project lead') } });
+  });
+});
+
+describe('the message shortcut', () => {
+  it('adds any message to the channel project’s experiment log, with a link back', async () => {
+    await messageShortcut(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      callbackId: ids.log.addMessage,
+      channelId: CHANNEL,
+      messageTs: '1700000123.000200',
+      messageText: 'Learning rate warm-up made no difference <!here>',
+      responseUrl: t.fake.responseUrl(),
+    });
+    const confirmation = await reply();
+    expect(confirmation.text).toContain('Added to the experiment log of *Search ranking*');
+    const entry = await t.labbook.db.selectFrom('experiment_log_entries').selectAll().where('kind', '=', 'note').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({
+      project_id: project.id,
+      author_user_id: ALICE,
+      text: 'Learning rate warm-up made no difference <!here>',
+      permalink: `https://fake.slack.com/archives/${CHANNEL}/p1700000123000200`,
+    });
+    // Stored as written; escaped whenever it is shown.
+    t.fake.reset();
+    await command('log');
+    const shown = JSON.stringify(await reply());
+    expect(shown).toContain('&lt;!here&gt;');
+    expect(shown).not.toContain('<!here>');
+  });
+});
+
+describe('the Home tab', () => {
+  it('lists the person’s running hypotheses, soonest first, and their projects', async () => {
+    await event(t.target, { teamId: TEAM, event: { type: 'app_home_opened', user: 'U0BOB', channel: 'D0BOB', tab: 'home' } });
+    await event(t.target, { teamId: TEAM, event: { type: 'app_home_opened', user: ALICE, channel: 'D0ALICE', tab: 'home' } });
+    const publishes = await t.fake.waitFor('views.publish', undefined, { count: 2 });
+    const alice = publishes.find((p) => p.args.user_id === ALICE)!;
+    const shown = JSON.stringify(alice.args.view);
+    expect(shown).toContain('Your running hypotheses');
+    expect(shown).toContain('Focal loss improves recall by 5%');
+    expect(shown).toContain('Search ranking');
+    const bob = JSON.stringify(publishes.find((p) => p.args.user_id === 'U0BOB')!.args.view);
+    expect(bob).toContain('Nothing running');
+    expect(bob).not.toContain('Focal loss');
+  });
+});
