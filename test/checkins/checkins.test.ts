@@ -1,0 +1,356 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ids } from '../../blocks/ids.js';
+import type { Hypothesis, Project } from '../../src/db/schema/index.js';
+import { startTestApp, TEAM, type TestApp } from '../support/app.js';
+import { buttons, makeHypothesis, makeProject } from '../support/factories.js';
+import type { RecordedCall } from '../support/fakeSlack.js';
+import { blockAction, input, slashCommand, viewSubmission } from '../support/slackRequests.js';
+import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
+
+let t: TestApp;
+let project: Project;
+// Each test gets its own project, lead and owner, so what one test scheduled can never
+// be counted in another.
+let CHANNEL: string;
+let LEAD: string;
+let OWNER: string;
+let seq = 0;
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t?.stop());
+beforeEach(async () => {
+  t.fake.reset();
+  await t.labbook.db.updateTable('deliveries').set({ status: 'cancelled' }).where('status', '=', 'pending').execute();
+  seq++;
+  CHANNEL = `C0PROJ${seq}`;
+  LEAD = `U0LEAD${seq}`;
+  OWNER = `U0OWNER${seq}`;
+  t.fake.addUser({ id: OWNER, tz: 'Europe/Berlin' });
+  t.fake.addUser({ id: LEAD, tz: 'UTC' });
+  project = await makeProject(t.labbook.db, { teamId: TEAM, channelId: CHANNEL, lead: LEAD, members: [OWNER], name: 'Search ranking' });
+});
+
+const db = () => t.labbook.db;
+const sweep = () => t.labbook.scheduler.sweep();
+const dmsTo = (user: string) => t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === user);
+
+/** A running hypothesis due at `dueAt`, with its check-in scheduled as the app does. */
+async function dueHypothesis(dueAt: string, o: Parameters<typeof makeHypothesis>[2] = {}): Promise<Hypothesis> {
+  const h = await makeHypothesis(db(), project, { ownerUserId: OWNER, dueAt: new Date(dueAt), ...o });
+  await scheduleCheckIn(db(), h, new Date(dueAt));
+  return h;
+}
+
+async function checkInDm(h: Hypothesis, user = OWNER): Promise<RecordedCall> {
+  const dm = dmsTo(user).find((c) => JSON.stringify(c.args.blocks).includes(`Time's up for H${h.number}`));
+  if (!dm) throw new Error(`no check-in DM for H${h.number}`);
+  return dm;
+}
+
+async function press(h: Hypothesis, actionId: string, userId = OWNER) {
+  const dm = await checkInDm(h).catch(() => undefined);
+  const value = dm ? buttons(dm.args.blocks).find((b) => b.action_id === actionId)!.value! : JSON.stringify({ hypothesisId: h.id, round: 0 });
+  return blockAction(t.target, { userId, teamId: TEAM, actionId, value, channelId: `D${OWNER}`, messageTs: '1.1', responseUrl: t.fake.responseUrl() });
+}
+
+const submitOutcome = (h: Hypothesis, answer: string, values: Record<string, string | null>, userId = OWNER) =>
+  viewSubmission(t.target, {
+    userId,
+    teamId: TEAM,
+    callbackId: ids.checkin.outcomeModal,
+    privateMetadata: JSON.stringify({ hypothesisId: h.id, round: h.extension_count, answer }),
+    values: Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, { [k]: k === 'startNextId' ? input.select(v) : input.text(v) }]),
+    ),
+  });
+
+const row = (id: number) => db().selectFrom('hypotheses').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+describe('when the timebox ends', () => {
+  it('a timebox ending at 03:00 on Saturday is asked about once, on Monday at 09:00 local time', async () => {
+    // Saturday 28 Nov 2026 03:00 in Berlin is 02:00 UTC.
+    t.clock.set('2026-11-28T02:00:00Z');
+    const h = await dueHypothesis('2026-11-28T02:00:00Z');
+    await sweep();
+    expect(dmsTo(OWNER)).toEqual([]);
+    t.clock.set('2026-11-30T07:59:00Z');
+    await sweep();
+    expect(dmsTo(OWNER)).toEqual([]);
+    t.clock.set('2026-11-30T08:00:00Z'); // Monday 09:00 Berlin
+    await sweep();
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(1);
+    const dm = await checkInDm(h);
+    const shown = JSON.stringify(dm.args.blocks);
+    expect(shown).toContain(h.statement);
+    expect(shown).toContain('recall@10 on rare intents');
+    expect(shown).toContain('production ranker v12');
+    // Started Mon 9 Nov, due Sat 28 Nov 03:00, asked Mon 30 Nov: 21 days spent of 19 planned.
+    expect(shown).toContain('21 of 19 planned days');
+    expect(buttons(dm.args.blocks).map((b) => b.text.text)).toEqual(['Validated', 'Disproven', 'Inconclusive', 'Extend', 'Abandon']);
+    expect(t.fake.violations).toEqual([]);
+  });
+
+  it('asks an owner in UTC+13 and one in UTC−10 at their own nine o’clock', async () => {
+    t.fake.addUser({ id: 'U0TONGA', tz: 'Pacific/Tongatapu' });
+    t.fake.addUser({ id: 'U0HAWAII', tz: 'Pacific/Honolulu' });
+    // Friday 4 Dec 2026 20:00 UTC: Saturday 09:00 in Tonga, Friday 10:00 in Honolulu.
+    t.clock.set('2026-12-04T20:00:00Z');
+    await dueHypothesis('2026-12-04T20:00:00Z', { ownerUserId: 'U0TONGA' });
+    await dueHypothesis('2026-12-04T20:00:00Z', { ownerUserId: 'U0HAWAII' });
+    await sweep();
+    expect(dmsTo('U0HAWAII')).toHaveLength(1);
+    expect(dmsTo('U0TONGA')).toHaveLength(0);
+    t.clock.set('2026-12-06T19:59:00Z');
+    await sweep();
+    expect(dmsTo('U0TONGA')).toHaveLength(0);
+    t.clock.set('2026-12-06T20:00:00Z'); // Monday 09:00 in Tonga
+    await sweep();
+    expect(dmsTo('U0TONGA')).toHaveLength(1);
+    expect(dmsTo('U0HAWAII')).toHaveLength(1);
+  });
+});
+
+describe('answering the check-in', () => {
+  it('Validated: records the result, closes the DM, tells the channel and logs the time taken', async () => {
+    t.clock.set('2026-12-07T09:00:00Z');
+    const h = await dueHypothesis('2026-12-07T09:00:00Z');
+    await sweep();
+    await press(h, ids.checkin.validated);
+    const [open] = await t.fake.waitFor('views.open');
+    expect(JSON.stringify(open!.args.view)).toContain('"initial_value":"ship behind a flag"');
+
+    const reply = await submitOutcome(h, 'validated', { result: 'recall +6.2% on rare intents, others −0.3%', learnings: null, nextStep: 'ship behind a flag' });
+    expect(reply.text).toBe('');
+    expect(await row(h.id)).toMatchObject({ status: 'validated', result: 'recall +6.2% on rare intents, others −0.3%', concluded_by: OWNER, concluded_at: new Date('2026-12-07T09:00:00Z') });
+    const [update] = await t.fake.waitFor('chat.update', (c) => c.args.channel === `D${OWNER}`);
+    expect(buttons(update!.args.blocks)).toEqual([]);
+    expect(JSON.stringify(update!.args.blocks)).toContain(`*Validated* by <@${OWNER}>`);
+    const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
+    expect(JSON.stringify(post!.args.blocks)).toContain(`H${h.number} validated.`);
+    const log = await db().selectFrom('experiment_log_entries').selectAll().where('hypothesis_id', '=', h.id).where('kind', '=', 'hypothesis_concluded').executeTakeFirstOrThrow();
+    expect(log.details).toMatchObject({ outcome: 'validated', plannedDays: 28, actualDays: 28, result: 'recall +6.2% on rare intents, others −0.3%' });
+  });
+
+  it('Disproven: asks what we now know, then announces it as knowledge gained and can start the next hypothesis', async () => {
+    t.clock.set('2026-12-08T09:00:00Z');
+    const next = await makeHypothesis(db(), project, { ownerUserId: OWNER, status: 'proposed', statement: 'Oversampling rare intents lifts recall 3%' });
+    const h = await dueHypothesis('2026-12-08T09:00:00Z', { nextOnFailure: `try H${next.number}` });
+    await sweep();
+    await press(h, ids.checkin.disproven);
+    const [open] = await t.fake.waitFor('views.open');
+    const modal = JSON.stringify(open!.args.view);
+    expect(modal).toContain(`"initial_value":"try H${next.number}"`);
+    expect(modal).toContain(`"initial_option":{"text":{"type":"plain_text","text":"H${next.number}: Oversampling rare intents lifts recall 3%"`);
+
+    const missing = await submitOutcome(h, 'disproven', { result: 'recall −0.5%', learnings: null });
+    expect(missing.json).toEqual({ response_action: 'errors', errors: { learnings: expect.stringContaining('What do we now know?') } });
+    expect((await row(h.id)).status).toBe('running');
+
+    await submitOutcome(h, 'disproven', { result: 'recall −0.5%', learnings: 'Class imbalance is not the bottleneck; label noise is.', nextStep: `try H${next.number}`, startNextId: String(next.id) });
+    expect((await row(h.id)).status).toBe('disproven');
+    expect(await row(next.id)).toMatchObject({ status: 'running', started_at: new Date('2026-12-08T09:00:00Z') });
+    const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL && JSON.stringify(c.args.blocks).includes('disproven'));
+    const shown = JSON.stringify(post!.args.blocks);
+    expect(shown).toContain('knowledge gained');
+    expect(shown).toContain('Class imbalance is not the bottleneck');
+    expect(shown).toContain(`next: H${next.number} started`);
+    const scheduled = await db().selectFrom('deliveries').select('kind').where('hypothesis_id', '=', next.id).execute();
+    expect(scheduled).toEqual([{ kind: 'checkin' }]);
+  });
+
+  it('Abandon: records it without a result and cancels what was still to come', async () => {
+    t.clock.set('2026-12-09T09:00:00Z');
+    const h = await dueHypothesis('2026-12-09T09:00:00Z');
+    await sweep();
+    await submitOutcome(h, 'abandoned', { result: 'The data source was retired.', learnings: null });
+    expect((await row(h.id)).status).toBe('abandoned');
+    const pending = await db().selectFrom('deliveries').select('kind').where('hypothesis_id', '=', h.id).where('status', '=', 'pending').execute();
+    expect(pending).toEqual([]);
+    const log = await db().selectFrom('experiment_log_entries').select('kind').where('hypothesis_id', '=', h.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(log.kind).toBe('hypothesis_abandoned');
+  });
+
+  it('Extend: moves the due date, logs the reason, asks again later, and tells the lead on the third', async () => {
+    t.clock.set('2026-12-14T09:00:00Z'); // Monday; one-day extensions stay in the working week
+    let h = await dueHypothesis('2026-12-14T09:00:00Z');
+    for (let n = 1; n <= 3; n++) {
+      await sweep();
+      const dm = dmsTo(OWNER).at(-1)!;
+      const extend = buttons(dm.args.blocks).find((b) => b.action_id === ids.checkin.extend)!;
+      expect(JSON.parse(extend.value!)).toEqual({ hypothesisId: h.id, round: n - 1 });
+      await blockAction(t.target, { userId: OWNER, teamId: TEAM, actionId: extend.action_id, value: extend.value, channelId: `D${OWNER}`, messageTs: '1.1' });
+      await t.fake.waitFor('views.open', undefined, { count: n });
+      const reply = await viewSubmission(t.target, {
+        userId: OWNER,
+        teamId: TEAM,
+        callbackId: ids.checkin.extendModal,
+        privateMetadata: extend.value!,
+        values: { days: { days: input.number('1') }, reason: { reason: input.text(`GPU queue was full (${n})`) } },
+      });
+      expect(reply.text).toBe('');
+      h = await row(h.id);
+      expect(h).toMatchObject({ extension_count: n, status: 'running', due_at: new Date(t.clock.now().getTime() + 86_400_000) });
+      t.clock.set(h.due_at!);
+    }
+    const extensions = await db().selectFrom('hypothesis_extensions').select(['extension_number', 'reason']).where('hypothesis_id', '=', h.id).orderBy('extension_number').execute();
+    expect(extensions.map((e) => e.reason)).toEqual(['GPU queue was full (1)', 'GPU queue was full (2)', 'GPU queue was full (3)']);
+    await sweep();
+    const toLead = dmsTo(LEAD).filter((c) => String(c.args.text).includes('extended for the third time'));
+    expect(toLead).toHaveLength(1);
+    expect(JSON.stringify(toLead[0]!.args.blocks)).toContain('GPU queue was full (3)');
+  });
+});
+
+describe('no answer', () => {
+  it('reminds after one working day, again after another, then tells the lead and marks it overdue', async () => {
+    t.clock.set('2026-12-11T10:00:00Z'); // Friday, 11:00 in Berlin
+    const h = await dueHypothesis('2026-12-11T10:00:00Z');
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(1);
+    t.clock.set('2026-12-12T10:00:00Z'); // Saturday: not a working day
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(1);
+    t.clock.set('2026-12-14T10:00:00Z'); // Monday
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(2);
+    expect(String(dmsTo(OWNER)[1]!.args.blocks && JSON.stringify(dmsTo(OWNER)[1]!.args.blocks))).toContain('Reminder 1');
+    t.clock.set('2026-12-15T10:00:00Z');
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(3);
+    expect(dmsTo(LEAD)).toHaveLength(0);
+    expect((await row(h.id)).overdue_since).toBeNull();
+    t.clock.set('2026-12-16T10:00:00Z');
+    await sweep();
+    const escalation = dmsTo(LEAD);
+    expect(escalation).toHaveLength(1);
+    expect(String(escalation[0]!.args.text)).toContain(`<@${OWNER}> has not answered the check-in for *H${h.number}*`);
+    expect((await row(h.id)).overdue_since).toEqual(new Date('2026-12-16T10:00:00Z'));
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(3);
+
+    await slashCommand(t.target, { text: 'list', userId: LEAD, teamId: TEAM, channelId: CHANNEL, responseUrl: t.fake.responseUrl() });
+    const [list] = await t.fake.waitForResponse();
+    expect(JSON.stringify(list!.body)).toMatch(new RegExp(`\\*H${h.number}\\*[^"]*overdue since`));
+  });
+});
+
+describe('stale, double and unauthorised answers', () => {
+  it('a button pressed after the answer says what was recorded, by whom and when', async () => {
+    t.clock.set('2026-12-17T09:00:00Z');
+    const h = await dueHypothesis('2026-12-17T09:00:00Z');
+    await sweep();
+    await submitOutcome(h, 'validated', { result: '+5.1%' });
+    t.fake.reset();
+    await press(h, ids.checkin.disproven);
+    const [reply] = await t.fake.waitForResponse();
+    expect(reply!.body.text).toBe(`H${h.number} was already recorded as *validated* by <@${OWNER}> on Thu 17 Dec 2026, 10:00. Nothing was changed.`);
+    expect(t.fake.callsTo('views.open')).toEqual([]);
+  });
+
+  it('two submissions at once record one outcome', async () => {
+    t.clock.set('2026-12-18T09:00:00Z');
+    const h = await dueHypothesis('2026-12-18T09:00:00Z');
+    await sweep();
+    const [a, b] = await Promise.all([
+      submitOutcome(h, 'validated', { result: '+5%' }),
+      submitOutcome(h, 'inconclusive', { result: 'noisy' }, LEAD),
+    ]);
+    const errors = [a, b].filter((r) => r.text !== '');
+    expect(errors).toHaveLength(1);
+    expect(JSON.stringify(errors[0]!.json)).toContain('was already recorded as');
+    const concluded = await db().selectFrom('experiment_log_entries').select('id').where('hypothesis_id', '=', h.id).where('kind', '=', 'hypothesis_concluded').execute();
+    expect(concluded).toHaveLength(1);
+  });
+
+  it('someone who is neither owner nor lead is refused', async () => {
+    t.clock.set('2026-12-21T09:00:00Z');
+    const h = await dueHypothesis('2026-12-21T09:00:00Z');
+    await sweep();
+    await press(h, ids.checkin.validated, 'U0MALLORY');
+    const [reply] = await t.fake.waitForResponse();
+    expect(reply!.body.text).toBe(`Only H${h.number}'s owner <@${OWNER}> or the project lead <@${LEAD}> can answer its check-in.`);
+    expect((await row(h.id)).status).toBe('running');
+  });
+});
+
+describe('when Slack is in trouble', () => {
+  it('429 with Retry-After and 503s delay the DM until Slack recovers; it arrives once', async () => {
+    t.clock.set('2026-12-22T09:00:00Z');
+    const h = await dueHypothesis('2026-12-22T09:00:00Z');
+    t.fake.fail('chat.postMessage', { kind: 'ratelimited', retryAfter: 2 }, { kind: 'http', status: 503 }, { kind: 'http', status: 503 });
+    await sweep();
+    const d = () => db().selectFrom('deliveries').selectAll().where('hypothesis_id', '=', h.id).where('kind', '=', 'checkin').executeTakeFirstOrThrow();
+    expect(await d()).toMatchObject({ status: 'pending', last_error: 'ratelimited', next_attempt_at: new Date('2026-12-22T09:00:02Z') });
+    t.clock.advance(1_000);
+    await sweep();
+    expect(t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === OWNER)).toHaveLength(1);
+    t.clock.advance(1_000);
+    await sweep(); // 503
+    expect((await d()).last_error).toBe('http 503');
+    t.clock.advance(60_000);
+    await sweep(); // 503 again
+    t.clock.advance(120_000);
+    await sweep();
+    expect(await d()).toMatchObject({ status: 'sent', attempts: 4 });
+    expect(dmsTo(OWNER)).toHaveLength(1);
+  });
+
+  it('account_inactive stops the retries, is recorded, and the lead is told', async () => {
+    t.clock.set('2026-12-23T09:00:00Z');
+    t.fake.addUser({ id: 'U0GONE', tz: 'UTC' });
+    const h = await dueHypothesis('2026-12-23T09:00:00Z', { ownerUserId: 'U0GONE' });
+    t.fake.fail('chat.postMessage', { kind: 'error', error: 'account_inactive' });
+    await sweep();
+    const d = await db().selectFrom('deliveries').selectAll().where('hypothesis_id', '=', h.id).where('kind', '=', 'checkin').executeTakeFirstOrThrow();
+    expect(d).toMatchObject({ status: 'failed', last_error: 'account_inactive', attempts: 1 });
+    const toLead = dmsTo(LEAD);
+    expect(toLead).toHaveLength(1);
+    expect(String(toLead[0]!.args.text)).toContain('Slack says `account_inactive`');
+    t.clock.advance(3_600_000);
+    await sweep();
+    expect(t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'U0GONE')).toHaveLength(1);
+    const note = await db().selectFrom('experiment_log_entries').select('text').where('hypothesis_id', '=', h.id).where('kind', '=', 'note').executeTakeFirstOrThrow();
+    expect(note.text).toContain('could not be delivered: account_inactive');
+  });
+
+  it('an owner who has left the workspace is a permanent failure too', async () => {
+    t.clock.set('2026-12-24T09:00:00Z');
+    t.fake.addUser({ id: 'U0LEFT', deleted: true });
+    const h = await dueHypothesis('2026-12-24T09:00:00Z', { ownerUserId: 'U0LEFT' });
+    await sweep();
+    expect(dmsTo('U0LEFT')).toHaveLength(0);
+    const d = await db().selectFrom('deliveries').selectAll().where('hypothesis_id', '=', h.id).where('kind', '=', 'checkin').executeTakeFirstOrThrow();
+    expect(d).toMatchObject({ status: 'failed', last_error: 'account_inactive' });
+    expect(dmsTo(LEAD).some((c) => String(c.args.text).includes(`H${h.number}`))).toBe(true);
+  });
+});
+
+describe('/hypothesis stats', () => {
+  it('shows the share of each outcome and how actual time compares with timeboxes', async () => {
+    const outcomes = [
+      ['validated', 10],
+      ['validated', 14],
+      ['disproven', 12],
+      ['inconclusive', 16],
+    ] as const;
+    for (const [status, days] of outcomes) {
+      const h = await makeHypothesis(db(), project, { ownerUserId: OWNER, timeboxDays: 10, startedAt: new Date('2026-10-01T09:00:00Z') });
+      await db()
+        .updateTable('hypotheses')
+        .set({ status, concluded_at: new Date(Date.parse('2026-10-01T09:00:00Z') + days * 86_400_000), concluded_by: OWNER })
+        .where('id', '=', h.id)
+        .execute();
+    }
+    await slashCommand(t.target, { text: 'stats', userId: OWNER, teamId: TEAM, channelId: CHANNEL, responseUrl: t.fake.responseUrl() });
+    const [reply] = await t.fake.waitForResponse();
+    const shown = JSON.stringify(reply!.body.blocks);
+    expect(shown).toContain('*Search ranking*\\n4 concluded: 50% validated · 25% disproven (knowledge gained) · 25% inconclusive');
+    expect(shown).toContain('Timebox 10.0 d on average, actual 13.0 d');
+    expect(shown).toContain('Things take *1.30×* their timebox: a 10-day box is closer to 13 days.');
+    expect(shown).toContain('*Your hypotheses*\\n4 concluded');
+    expect(t.fake.violations).toEqual([]);
+  });
+});
