@@ -36,7 +36,9 @@ describe('the fake Slack, as a WebClient sees it', () => {
 
   it('keeps failing for a window of time when told to', async () => {
     fake.failUntil('users.info', { kind: 'error', error: 'internal_error' }, Date.now() + 60_000);
-    await expect(client.users.info({ user: 'U1' })).rejects.toMatchObject({ data: { error: 'internal_error' } });
+    await expect(client.users.info({ user: 'U1' })).rejects.toMatchObject({
+      data: { error: 'internal_error' },
+    });
   });
 
   it('answers a Slack error such as channel_not_found', async () => {
@@ -59,7 +61,9 @@ describe('the fake Slack, as a WebClient sees it', () => {
     await expect(client.chat.postMessage({ channel: 'C1', text: 'x', blocks })).rejects.toMatchObject({
       data: { error: 'invalid_blocks' },
     });
-    await expect(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [section('y'.repeat(3001))] })).rejects.toMatchObject({
+    await expect(
+      client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [section('y'.repeat(3001))] }),
+    ).rejects.toMatchObject({
       data: { error: 'invalid_blocks' },
     });
     await expect(
@@ -79,12 +83,16 @@ describe('the fake Slack, as a WebClient sees it', () => {
     fake.addUser({ id: 'U0TONGA', tz: 'Pacific/Tongatapu', tzOffset: 46800 });
     const { user } = await client.users.info({ user: 'U0TONGA' });
     expect(user).toMatchObject({ id: 'U0TONGA', tz: 'Pacific/Tongatapu', deleted: false });
-    await expect(client.users.info({ user: 'U0NOBODY' })).rejects.toMatchObject({ data: { error: 'user_not_found' } });
+    await expect(client.users.info({ user: 'U0NOBODY' })).rejects.toMatchObject({
+      data: { error: 'user_not_found' },
+    });
   });
 
   it('takes file uploads the way files.uploadV2 makes them', async () => {
     await client.files.uploadV2({ channel_id: 'C1', content: '# Doc\n', filename: 'doc.md', title: 'Doc' });
-    expect(fake.uploads).toEqual([expect.objectContaining({ filename: 'doc.md', content: '# Doc\n', channelId: 'C1' })]);
+    expect(fake.uploads).toEqual([
+      expect.objectContaining({ filename: 'doc.md', content: '# Doc\n', channelId: 'C1' }),
+    ]);
   });
 });
 
@@ -106,18 +114,34 @@ describe('Block Kit limits', () => {
     ]);
     expect(
       checkMessageBlocks([
-        { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'b'.repeat(76) }, action_id: 'a' }] },
+        {
+          type: 'actions',
+          elements: [{ type: 'button', text: { type: 'plain_text', text: 'b'.repeat(76) }, action_id: 'a' }],
+        },
       ]),
     ).toEqual(['blocks[0].elements[0].text: 76 chars > 75']);
   });
 
   it('checks modals: 100 blocks, submit with inputs, private_metadata, input lengths', () => {
-    const input = { type: 'input', label: { type: 'plain_text', text: 'L' }, element: { type: 'plain_text_input', action_id: 'x', max_length: 3001 } };
+    const input = {
+      type: 'input',
+      label: { type: 'plain_text', text: 'L' },
+      element: { type: 'plain_text_input', action_id: 'x', max_length: 3001 },
+    };
     expect(
-      checkView({ type: 'modal', title: { type: 'plain_text', text: 'T' }, private_metadata: 'm'.repeat(3001), blocks: [input] }),
-    ).toEqual(['input blocks without submit', 'private_metadata > 3000', 'blocks[0].element: max_length 3001 > 3000']);
-    expect(checkView({ type: 'home', blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) })).toEqual([
-      '101 blocks > 100',
+      checkView({
+        type: 'modal',
+        title: { type: 'plain_text', text: 'T' },
+        private_metadata: 'm'.repeat(3001),
+        blocks: [input],
+      }),
+    ).toEqual([
+      'input blocks without submit',
+      'private_metadata > 3000',
+      'blocks[0].element: max_length 3001 > 3000',
     ]);
+    expect(
+      checkView({ type: 'home', blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) }),
+    ).toEqual(['101 blocks > 100']);
   });
 });

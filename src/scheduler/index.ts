@@ -54,6 +54,7 @@ export function createScheduler(services: Services, client: WebClient, opts: Sch
     try {
       const plan = await planDelivery(services, client, d);
       if (plan.type === 'cancel') {
+        logger.debug('delivery no longer needed', { deliveryId: d.id, kind: d.kind, why: plan.why });
         await markCancelled(db, d.id, clock.now());
         report.cancelled++;
         return;
@@ -175,6 +176,7 @@ export function createScheduler(services: Services, client: WebClient, opts: Sch
   return {
     sweep,
     start() {
+      logger.info('scheduler started', { cron: opts.cron, workerId });
       task = cron.schedule(opts.cron, () => {
         sweep().catch((error: unknown) => logger.error('scheduler sweep failed', { error }));
       });

@@ -22,14 +22,24 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 beforeEach(async () => {
   t.fake.reset();
-  await t.labbook.db.updateTable('deliveries').set({ status: 'cancelled' }).where('status', '=', 'pending').execute();
+  await t.labbook.db
+    .updateTable('deliveries')
+    .set({ status: 'cancelled' })
+    .where('status', '=', 'pending')
+    .execute();
   seq++;
   CHANNEL = `C0PROJ${seq}`;
   LEAD = `U0LEAD${seq}`;
   OWNER = `U0OWNER${seq}`;
   t.fake.addUser({ id: OWNER, tz: 'Europe/Berlin' });
   t.fake.addUser({ id: LEAD, tz: 'UTC' });
-  project = await makeProject(t.labbook.db, { teamId: TEAM, channelId: CHANNEL, lead: LEAD, members: [OWNER], name: 'Search ranking' });
+  project = await makeProject(t.labbook.db, {
+    teamId: TEAM,
+    channelId: CHANNEL,
+    lead: LEAD,
+    members: [OWNER],
+    name: 'Search ranking',
+  });
 });
 
 const db = () => t.labbook.db;
@@ -37,7 +47,10 @@ const sweep = () => t.labbook.scheduler.sweep();
 const dmsTo = (user: string) => t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === user);
 
 /** A running hypothesis due at `dueAt`, with its check-in scheduled as the app does. */
-async function dueHypothesis(dueAt: string, o: Parameters<typeof makeHypothesis>[2] = {}): Promise<Hypothesis> {
+async function dueHypothesis(
+  dueAt: string,
+  o: Parameters<typeof makeHypothesis>[2] = {},
+): Promise<Hypothesis> {
   const h = await makeHypothesis(db(), project, { ownerUserId: OWNER, dueAt: new Date(dueAt), ...o });
   await scheduleCheckIn(db(), h, new Date(dueAt));
   return h;
@@ -51,22 +64,41 @@ async function checkInDm(h: Hypothesis, user = OWNER): Promise<RecordedCall> {
 
 async function press(h: Hypothesis, actionId: string, userId = OWNER) {
   const dm = await checkInDm(h).catch(() => undefined);
-  const value = dm ? buttons(dm.args.blocks).find((b) => b.action_id === actionId)!.value! : JSON.stringify({ hypothesisId: h.id, round: 0 });
-  return blockAction(t.target, { userId, teamId: TEAM, actionId, value, channelId: `D${OWNER}`, messageTs: '1.1', responseUrl: t.fake.responseUrl() });
+  const value = dm
+    ? buttons(dm.args.blocks).find((b) => b.action_id === actionId)!.value!
+    : JSON.stringify({ hypothesisId: h.id, round: 0 });
+  return blockAction(t.target, {
+    userId,
+    teamId: TEAM,
+    actionId,
+    value,
+    channelId: `D${OWNER}`,
+    messageTs: '1.1',
+    responseUrl: t.fake.responseUrl(),
+  });
 }
 
-const submitOutcome = (h: Hypothesis, answer: string, values: Record<string, string | null>, userId = OWNER) =>
+const submitOutcome = (
+  h: Hypothesis,
+  answer: string,
+  values: Record<string, string | null>,
+  userId = OWNER,
+) =>
   viewSubmission(t.target, {
     userId,
     teamId: TEAM,
     callbackId: ids.checkin.outcomeModal,
     privateMetadata: JSON.stringify({ hypothesisId: h.id, round: h.extension_count, answer }),
     values: Object.fromEntries(
-      Object.entries(values).map(([k, v]) => [k, { [k]: k === 'startNextId' ? input.select(v) : input.text(v) }]),
+      Object.entries(values).map(([k, v]) => [
+        k,
+        { [k]: k === 'startNextId' ? input.select(v) : input.text(v) },
+      ]),
     ),
   });
 
-const row = (id: number) => db().selectFrom('hypotheses').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const row = (id: number) =>
+  db().selectFrom('hypotheses').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 describe('when the timebox ends', () => {
   it('a timebox ending at 03:00 on Saturday is asked about once, on Monday at 09:00 local time', async () => {
@@ -89,7 +121,13 @@ describe('when the timebox ends', () => {
     expect(shown).toContain('production ranker v12');
     // Started Mon 9 Nov, due Sat 28 Nov 03:00, asked Mon 30 Nov: 21 days spent of 19 planned.
     expect(shown).toContain('21 of 19 planned days');
-    expect(buttons(dm.args.blocks).map((b) => b.text.text)).toEqual(['Validated', 'Disproven', 'Inconclusive', 'Extend', 'Abandon']);
+    expect(buttons(dm.args.blocks).map((b) => b.text.text)).toEqual([
+      'Validated',
+      'Disproven',
+      'Inconclusive',
+      'Extend',
+      'Abandon',
+    ]);
     expect(t.fake.violations).toEqual([]);
   });
 
@@ -122,42 +160,85 @@ describe('answering the check-in', () => {
     const [open] = await t.fake.waitFor('views.open');
     expect(JSON.stringify(open!.args.view)).toContain('"initial_value":"ship behind a flag"');
 
-    const reply = await submitOutcome(h, 'validated', { result: 'recall +6.2% on rare intents, others −0.3%', learnings: null, nextStep: 'ship behind a flag' });
+    const reply = await submitOutcome(h, 'validated', {
+      result: 'recall +6.2% on rare intents, others −0.3%',
+      learnings: null,
+      nextStep: 'ship behind a flag',
+    });
     expect(reply.text).toBe('');
-    expect(await row(h.id)).toMatchObject({ status: 'validated', result: 'recall +6.2% on rare intents, others −0.3%', concluded_by: OWNER, concluded_at: new Date('2026-12-07T09:00:00Z') });
+    expect(await row(h.id)).toMatchObject({
+      status: 'validated',
+      result: 'recall +6.2% on rare intents, others −0.3%',
+      concluded_by: OWNER,
+      concluded_at: new Date('2026-12-07T09:00:00Z'),
+    });
     const [update] = await t.fake.waitFor('chat.update', (c) => c.args.channel === `D${OWNER}`);
     expect(buttons(update!.args.blocks)).toEqual([]);
     expect(JSON.stringify(update!.args.blocks)).toContain(`*Validated* by <@${OWNER}>`);
     const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
     expect(JSON.stringify(post!.args.blocks)).toContain(`H${h.number} validated.`);
-    const log = await db().selectFrom('experiment_log_entries').selectAll().where('hypothesis_id', '=', h.id).where('kind', '=', 'hypothesis_concluded').executeTakeFirstOrThrow();
-    expect(log.details).toMatchObject({ outcome: 'validated', plannedDays: 28, actualDays: 28, result: 'recall +6.2% on rare intents, others −0.3%' });
+    const log = await db()
+      .selectFrom('experiment_log_entries')
+      .selectAll()
+      .where('hypothesis_id', '=', h.id)
+      .where('kind', '=', 'hypothesis_concluded')
+      .executeTakeFirstOrThrow();
+    expect(log.details).toMatchObject({
+      outcome: 'validated',
+      plannedDays: 28,
+      actualDays: 28,
+      result: 'recall +6.2% on rare intents, others −0.3%',
+    });
   });
 
   it('Disproven: asks what we now know, then announces it as knowledge gained and can start the next hypothesis', async () => {
     t.clock.set('2026-12-08T09:00:00Z');
-    const next = await makeHypothesis(db(), project, { ownerUserId: OWNER, status: 'proposed', statement: 'Oversampling rare intents lifts recall 3%' });
+    const next = await makeHypothesis(db(), project, {
+      ownerUserId: OWNER,
+      status: 'proposed',
+      statement: 'Oversampling rare intents lifts recall 3%',
+    });
     const h = await dueHypothesis('2026-12-08T09:00:00Z', { nextOnFailure: `try H${next.number}` });
     await sweep();
     await press(h, ids.checkin.disproven);
     const [open] = await t.fake.waitFor('views.open');
     const modal = JSON.stringify(open!.args.view);
     expect(modal).toContain(`"initial_value":"try H${next.number}"`);
-    expect(modal).toContain(`"initial_option":{"text":{"type":"plain_text","text":"H${next.number}: Oversampling rare intents lifts recall 3%"`);
+    expect(modal).toContain(
+      `"initial_option":{"text":{"type":"plain_text","text":"H${next.number}: Oversampling rare intents lifts recall 3%"`,
+    );
 
     const missing = await submitOutcome(h, 'disproven', { result: 'recall −0.5%', learnings: null });
-    expect(missing.json).toEqual({ response_action: 'errors', errors: { learnings: expect.stringContaining('What do we now know?') } });
+    expect(missing.json).toEqual({
+      response_action: 'errors',
+      errors: { learnings: expect.stringContaining('What do we now know?') },
+    });
     expect((await row(h.id)).status).toBe('running');
 
-    await submitOutcome(h, 'disproven', { result: 'recall −0.5%', learnings: 'Class imbalance is not the bottleneck; label noise is.', nextStep: `try H${next.number}`, startNextId: String(next.id) });
+    await submitOutcome(h, 'disproven', {
+      result: 'recall −0.5%',
+      learnings: 'Class imbalance is not the bottleneck; label noise is.',
+      nextStep: `try H${next.number}`,
+      startNextId: String(next.id),
+    });
     expect((await row(h.id)).status).toBe('disproven');
-    expect(await row(next.id)).toMatchObject({ status: 'running', started_at: new Date('2026-12-08T09:00:00Z') });
-    const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL && JSON.stringify(c.args.blocks).includes('disproven'));
+    expect(await row(next.id)).toMatchObject({
+      status: 'running',
+      started_at: new Date('2026-12-08T09:00:00Z'),
+    });
+    const [post] = await t.fake.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === CHANNEL && JSON.stringify(c.args.blocks).includes('disproven'),
+    );
     const shown = JSON.stringify(post!.args.blocks);
     expect(shown).toContain('knowledge gained');
     expect(shown).toContain('Class imbalance is not the bottleneck');
     expect(shown).toContain(`next: H${next.number} started`);
-    const scheduled = await db().selectFrom('deliveries').select('kind').where('hypothesis_id', '=', next.id).execute();
+    const scheduled = await db()
+      .selectFrom('deliveries')
+      .select('kind')
+      .where('hypothesis_id', '=', next.id)
+      .execute();
     expect(scheduled).toEqual([{ kind: 'checkin' }]);
   });
 
@@ -167,9 +248,19 @@ describe('answering the check-in', () => {
     await sweep();
     await submitOutcome(h, 'abandoned', { result: 'The data source was retired.', learnings: null });
     expect((await row(h.id)).status).toBe('abandoned');
-    const pending = await db().selectFrom('deliveries').select('kind').where('hypothesis_id', '=', h.id).where('status', '=', 'pending').execute();
+    const pending = await db()
+      .selectFrom('deliveries')
+      .select('kind')
+      .where('hypothesis_id', '=', h.id)
+      .where('status', '=', 'pending')
+      .execute();
     expect(pending).toEqual([]);
-    const log = await db().selectFrom('experiment_log_entries').select('kind').where('hypothesis_id', '=', h.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const log = await db()
+      .selectFrom('experiment_log_entries')
+      .select('kind')
+      .where('hypothesis_id', '=', h.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(log.kind).toBe('hypothesis_abandoned');
   });
 
@@ -181,22 +272,45 @@ describe('answering the check-in', () => {
       const dm = dmsTo(OWNER).at(-1)!;
       const extend = buttons(dm.args.blocks).find((b) => b.action_id === ids.checkin.extend)!;
       expect(JSON.parse(extend.value!)).toEqual({ hypothesisId: h.id, round: n - 1 });
-      await blockAction(t.target, { userId: OWNER, teamId: TEAM, actionId: extend.action_id, value: extend.value, channelId: `D${OWNER}`, messageTs: '1.1' });
+      await blockAction(t.target, {
+        userId: OWNER,
+        teamId: TEAM,
+        actionId: extend.action_id,
+        value: extend.value,
+        channelId: `D${OWNER}`,
+        messageTs: '1.1',
+      });
       await t.fake.waitFor('views.open', undefined, { count: n });
       const reply = await viewSubmission(t.target, {
         userId: OWNER,
         teamId: TEAM,
         callbackId: ids.checkin.extendModal,
         privateMetadata: extend.value!,
-        values: { days: { days: input.number('1') }, reason: { reason: input.text(`GPU queue was full (${n})`) } },
+        values: {
+          days: { days: input.number('1') },
+          reason: { reason: input.text(`GPU queue was full (${n})`) },
+        },
       });
       expect(reply.text).toBe('');
       h = await row(h.id);
-      expect(h).toMatchObject({ extension_count: n, status: 'running', due_at: new Date(t.clock.now().getTime() + 86_400_000) });
+      expect(h).toMatchObject({
+        extension_count: n,
+        status: 'running',
+        due_at: new Date(t.clock.now().getTime() + 86_400_000),
+      });
       t.clock.set(h.due_at!);
     }
-    const extensions = await db().selectFrom('hypothesis_extensions').select(['extension_number', 'reason']).where('hypothesis_id', '=', h.id).orderBy('extension_number').execute();
-    expect(extensions.map((e) => e.reason)).toEqual(['GPU queue was full (1)', 'GPU queue was full (2)', 'GPU queue was full (3)']);
+    const extensions = await db()
+      .selectFrom('hypothesis_extensions')
+      .select(['extension_number', 'reason'])
+      .where('hypothesis_id', '=', h.id)
+      .orderBy('extension_number')
+      .execute();
+    expect(extensions.map((e) => e.reason)).toEqual([
+      'GPU queue was full (1)',
+      'GPU queue was full (2)',
+      'GPU queue was full (3)',
+    ]);
     await sweep();
     const toLead = dmsTo(LEAD).filter((c) => String(c.args.text).includes('extended for the third time'));
     expect(toLead).toHaveLength(1);
@@ -216,7 +330,9 @@ describe('no answer', () => {
     t.clock.set('2026-12-14T10:00:00Z'); // Monday
     await sweep();
     expect(dmsTo(OWNER)).toHaveLength(2);
-    expect(String(dmsTo(OWNER)[1]!.args.blocks && JSON.stringify(dmsTo(OWNER)[1]!.args.blocks))).toContain('Reminder 1');
+    expect(String(dmsTo(OWNER)[1]!.args.blocks && JSON.stringify(dmsTo(OWNER)[1]!.args.blocks))).toContain(
+      'Reminder 1',
+    );
     t.clock.set('2026-12-15T10:00:00Z');
     await sweep();
     expect(dmsTo(OWNER)).toHaveLength(3);
@@ -226,12 +342,20 @@ describe('no answer', () => {
     await sweep();
     const escalation = dmsTo(LEAD);
     expect(escalation).toHaveLength(1);
-    expect(String(escalation[0]!.args.text)).toContain(`<@${OWNER}> has not answered the check-in for *H${h.number}*`);
+    expect(String(escalation[0]!.args.text)).toContain(
+      `<@${OWNER}> has not answered the check-in for *H${h.number}*`,
+    );
     expect((await row(h.id)).overdue_since).toEqual(new Date('2026-12-16T10:00:00Z'));
     await sweep();
     expect(dmsTo(OWNER)).toHaveLength(3);
 
-    await slashCommand(t.target, { text: 'list', userId: LEAD, teamId: TEAM, channelId: CHANNEL, responseUrl: t.fake.responseUrl() });
+    await slashCommand(t.target, {
+      text: 'list',
+      userId: LEAD,
+      teamId: TEAM,
+      channelId: CHANNEL,
+      responseUrl: t.fake.responseUrl(),
+    });
     const [list] = await t.fake.waitForResponse();
     expect(JSON.stringify(list!.body)).toMatch(new RegExp(`\\*H${h.number}\\*[^"]*overdue since`));
   });
@@ -246,7 +370,9 @@ describe('stale, double and unauthorised answers', () => {
     t.fake.reset();
     await press(h, ids.checkin.disproven);
     const [reply] = await t.fake.waitForResponse();
-    expect(reply!.body.text).toBe(`H${h.number} was already recorded as *validated* by <@${OWNER}> on Thu 17 Dec 2026, 10:00. Nothing was changed.`);
+    expect(reply!.body.text).toBe(
+      `H${h.number} was already recorded as *validated* by <@${OWNER}> on Thu 17 Dec 2026, 10:00. Nothing was changed.`,
+    );
     expect(t.fake.callsTo('views.open')).toEqual([]);
   });
 
@@ -261,7 +387,12 @@ describe('stale, double and unauthorised answers', () => {
     const errors = [a, b].filter((r) => r.text !== '');
     expect(errors).toHaveLength(1);
     expect(JSON.stringify(errors[0]!.json)).toContain('was already recorded as');
-    const concluded = await db().selectFrom('experiment_log_entries').select('id').where('hypothesis_id', '=', h.id).where('kind', '=', 'hypothesis_concluded').execute();
+    const concluded = await db()
+      .selectFrom('experiment_log_entries')
+      .select('id')
+      .where('hypothesis_id', '=', h.id)
+      .where('kind', '=', 'hypothesis_concluded')
+      .execute();
     expect(concluded).toHaveLength(1);
   });
 
@@ -271,7 +402,9 @@ describe('stale, double and unauthorised answers', () => {
     await sweep();
     await press(h, ids.checkin.validated, 'U0MALLORY');
     const [reply] = await t.fake.waitForResponse();
-    expect(reply!.body.text).toBe(`Only H${h.number}'s owner <@${OWNER}> or the project lead <@${LEAD}> can answer its check-in.`);
+    expect(reply!.body.text).toBe(
+      `Only H${h.number}'s owner <@${OWNER}> or the project lead <@${LEAD}> can answer its check-in.`,
+    );
     expect((await row(h.id)).status).toBe('running');
   });
 });
@@ -280,10 +413,25 @@ describe('when Slack is in trouble', () => {
   it('429 with Retry-After and 503s delay the DM until Slack recovers; it arrives once', async () => {
     t.clock.set('2026-12-22T09:00:00Z');
     const h = await dueHypothesis('2026-12-22T09:00:00Z');
-    t.fake.fail('chat.postMessage', { kind: 'ratelimited', retryAfter: 2 }, { kind: 'http', status: 503 }, { kind: 'http', status: 503 });
+    t.fake.fail(
+      'chat.postMessage',
+      { kind: 'ratelimited', retryAfter: 2 },
+      { kind: 'http', status: 503 },
+      { kind: 'http', status: 503 },
+    );
     await sweep();
-    const d = () => db().selectFrom('deliveries').selectAll().where('hypothesis_id', '=', h.id).where('kind', '=', 'checkin').executeTakeFirstOrThrow();
-    expect(await d()).toMatchObject({ status: 'pending', last_error: 'ratelimited', next_attempt_at: new Date('2026-12-22T09:00:02Z') });
+    const d = () =>
+      db()
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('hypothesis_id', '=', h.id)
+        .where('kind', '=', 'checkin')
+        .executeTakeFirstOrThrow();
+    expect(await d()).toMatchObject({
+      status: 'pending',
+      last_error: 'ratelimited',
+      next_attempt_at: new Date('2026-12-22T09:00:02Z'),
+    });
     t.clock.advance(1_000);
     await sweep();
     expect(t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === OWNER)).toHaveLength(1);
@@ -304,7 +452,12 @@ describe('when Slack is in trouble', () => {
     const h = await dueHypothesis('2026-12-23T09:00:00Z', { ownerUserId: 'U0GONE' });
     t.fake.fail('chat.postMessage', { kind: 'error', error: 'account_inactive' });
     await sweep();
-    const d = await db().selectFrom('deliveries').selectAll().where('hypothesis_id', '=', h.id).where('kind', '=', 'checkin').executeTakeFirstOrThrow();
+    const d = await db()
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('hypothesis_id', '=', h.id)
+      .where('kind', '=', 'checkin')
+      .executeTakeFirstOrThrow();
     expect(d).toMatchObject({ status: 'failed', last_error: 'account_inactive', attempts: 1 });
     const toLead = dmsTo(LEAD);
     expect(toLead).toHaveLength(1);
@@ -312,7 +465,12 @@ describe('when Slack is in trouble', () => {
     t.clock.advance(3_600_000);
     await sweep();
     expect(t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'U0GONE')).toHaveLength(1);
-    const note = await db().selectFrom('experiment_log_entries').select('text').where('hypothesis_id', '=', h.id).where('kind', '=', 'note').executeTakeFirstOrThrow();
+    const note = await db()
+      .selectFrom('experiment_log_entries')
+      .select('text')
+      .where('hypothesis_id', '=', h.id)
+      .where('kind', '=', 'note')
+      .executeTakeFirstOrThrow();
     expect(note.text).toContain('could not be delivered: account_inactive');
   });
 
@@ -322,7 +480,12 @@ describe('when Slack is in trouble', () => {
     const h = await dueHypothesis('2026-12-24T09:00:00Z', { ownerUserId: 'U0LEFT' });
     await sweep();
     expect(dmsTo('U0LEFT')).toHaveLength(0);
-    const d = await db().selectFrom('deliveries').selectAll().where('hypothesis_id', '=', h.id).where('kind', '=', 'checkin').executeTakeFirstOrThrow();
+    const d = await db()
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('hypothesis_id', '=', h.id)
+      .where('kind', '=', 'checkin')
+      .executeTakeFirstOrThrow();
     expect(d).toMatchObject({ status: 'failed', last_error: 'account_inactive' });
     expect(dmsTo(LEAD).some((c) => String(c.args.text).includes(`H${h.number}`))).toBe(true);
   });
@@ -337,17 +500,33 @@ describe('/hypothesis stats', () => {
       ['inconclusive', 16],
     ] as const;
     for (const [status, days] of outcomes) {
-      const h = await makeHypothesis(db(), project, { ownerUserId: OWNER, timeboxDays: 10, startedAt: new Date('2026-10-01T09:00:00Z') });
+      const h = await makeHypothesis(db(), project, {
+        ownerUserId: OWNER,
+        timeboxDays: 10,
+        startedAt: new Date('2026-10-01T09:00:00Z'),
+      });
       await db()
         .updateTable('hypotheses')
-        .set({ status, concluded_at: new Date(Date.parse('2026-10-01T09:00:00Z') + days * 86_400_000), concluded_by: OWNER })
+        .set({
+          status,
+          concluded_at: new Date(Date.parse('2026-10-01T09:00:00Z') + days * 86_400_000),
+          concluded_by: OWNER,
+        })
         .where('id', '=', h.id)
         .execute();
     }
-    await slashCommand(t.target, { text: 'stats', userId: OWNER, teamId: TEAM, channelId: CHANNEL, responseUrl: t.fake.responseUrl() });
+    await slashCommand(t.target, {
+      text: 'stats',
+      userId: OWNER,
+      teamId: TEAM,
+      channelId: CHANNEL,
+      responseUrl: t.fake.responseUrl(),
+    });
     const [reply] = await t.fake.waitForResponse();
     const shown = JSON.stringify(reply!.body.blocks);
-    expect(shown).toContain('*Search ranking*\\n4 concluded: 50% validated · 25% disproven (knowledge gained) · 25% inconclusive');
+    expect(shown).toContain(
+      '*Search ranking*\\n4 concluded: 50% validated · 25% disproven (knowledge gained) · 25% inconclusive',
+    );
     expect(shown).toContain('Timebox 10.0 d on average, actual 13.0 d');
     expect(shown).toContain('Things take *1.30×* their timebox: a 10-day box is closer to 13 days.');
     expect(shown).toContain('*Your hypotheses*\\n4 concluded');

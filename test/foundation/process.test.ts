@@ -105,7 +105,9 @@ describe('three replicas starting at once on one empty database', () => {
 
     const migrated = replicas.filter((r) => logLines(r).some((l) => l.msg === 'database migrated'));
     expect(migrated).toHaveLength(1);
-    const files = (await readdir(path.resolve('migrations'))).filter((f) => f.endsWith('.ts') && f !== 'index.ts');
+    const files = (await readdir(path.resolve('migrations'))).filter(
+      (f) => f.endsWith('.ts') && f !== 'index.ts',
+    );
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     const { rows } = await client.query<{ name: string }>('select name from kysely_migration');

@@ -13,7 +13,12 @@ const ALICE = 'U0ALICE';
 beforeAll(async () => {
   t = await startTestApp();
   t.fake.addUser({ id: ALICE, tz: 'Europe/Berlin' });
-  project = await makeProject(t.labbook.db, { teamId: TEAM, channelId: CHANNEL, lead: 'U0LEAD', members: [ALICE] });
+  project = await makeProject(t.labbook.db, {
+    teamId: TEAM,
+    channelId: CHANNEL,
+    lead: 'U0LEAD',
+    members: [ALICE],
+  });
 });
 afterAll(() => t?.stop());
 beforeEach(() => t.fake.reset());
@@ -39,9 +44,15 @@ describe('/hypothesis new', () => {
     expect(ack.status).toBe(200);
     const [open] = await t.fake.waitFor('views.open');
     const view = open!.args.view as Record<string, unknown>;
-    expect(view).toMatchObject({ type: 'modal', callback_id: 'hypothesis.new', title: { text: 'New hypothesis' } });
+    expect(view).toMatchObject({
+      type: 'modal',
+      callback_id: 'hypothesis.new',
+      title: { text: 'New hypothesis' },
+    });
     const shown = JSON.stringify(view);
-    expect(shown).toContain(`"initial_option":{"text":{"type":"plain_text","text":"Search ranking","emoji":true},"value":"${project.id}"}`);
+    expect(shown).toContain(
+      `"initial_option":{"text":{"type":"plain_text","text":"Search ranking","emoji":true},"value":"${project.id}"}`,
+    );
     expect(shown).toContain(`"initial_user":"${ALICE}"`);
     // Monday 23 Nov 2026 + 14 days, in Alice's zone.
     expect(shown).toContain('due Mon 7 Dec 2026 if it starts now');
@@ -73,12 +84,22 @@ describe('/hypothesis new', () => {
     await expect.poll(async () => (await hypothesesRows())[0]!.card_channel_id).toBe(CHANNEL);
     expect((await hypothesesRows())[0]!.card_ts).toMatch(/^\d+\.\d{6}$/);
     const log = await logRows();
-    expect(log.at(-1)).toMatchObject({ kind: 'hypothesis_created', hypothesis_id: h!.id, author_user_id: ALICE });
+    expect(log.at(-1)).toMatchObject({
+      kind: 'hypothesis_created',
+      hypothesis_id: h!.id,
+      author_user_id: ALICE,
+    });
     expect(t.fake.violations).toEqual([]);
   });
 
   it('numbers the next one H2, and a proposed one has no due date yet', async () => {
-    await submitNew(hypothesisForm({ projectId: String(project.id), startNow: 'proposed', statement: 'Oversampling rare intents improves recall by 3%' }));
+    await submitNew(
+      hypothesisForm({
+        projectId: String(project.id),
+        startNow: 'proposed',
+        statement: 'Oversampling rare intents improves recall by 3%',
+      }),
+    );
     const rows = await hypothesesRows();
     expect(rows.at(-1)).toMatchObject({ number: 2, status: 'proposed', due_at: null, started_at: null });
   });
@@ -93,14 +114,21 @@ describe('/hypothesis new', () => {
     const logBefore = (await logRows()).length;
     const reply = await submitNew(hypothesisForm({ projectId: String(project.id), ...values }));
     expect(reply.status).toBe(200);
-    expect(reply.json).toEqual({ response_action: 'errors', errors: { [field]: expect.stringMatching(message) } });
+    expect(reply.json).toEqual({
+      response_action: 'errors',
+      errors: { [field]: expect.stringMatching(message) },
+    });
     expect(await hypothesesRows()).toHaveLength(before);
     expect(await logRows()).toHaveLength(logBefore);
   });
 
   it('shows what people typed instead of obeying it', async () => {
     await submitNew(
-      hypothesisForm({ projectId: String(project.id), statement: '<!channel> focal loss beats <@U0BOSS> by 5%', metric: '@here recall' }),
+      hypothesisForm({
+        projectId: String(project.id),
+        statement: '<!channel> focal loss beats <@U0BOSS> by 5%',
+        metric: '@here recall',
+      }),
     );
     const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
     const sent = JSON.stringify(post!.args);
@@ -118,7 +146,14 @@ describe('/hypothesis new in a channel without a project', () => {
     const [create] = buttons(offer!.body.blocks);
     expect(create).toMatchObject({ action_id: ids.project.open, text: { text: 'Create a project here' } });
 
-    await blockAction(t.target, { userId: ALICE, teamId: TEAM, actionId: create!.action_id, value: create!.value, responseUrl: t.fake.responseUrl(), channelId: 'C0EMPTY' });
+    await blockAction(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      actionId: create!.action_id,
+      value: create!.value,
+      responseUrl: t.fake.responseUrl(),
+      channelId: 'C0EMPTY',
+    });
     const [open] = await t.fake.waitFor('views.open');
     expect(open!.args.view).toMatchObject({ callback_id: ids.project.modal });
 
@@ -136,10 +171,26 @@ describe('/hypothesis new in a channel without a project', () => {
         problem: { problem: input.text('Chargebacks cost us 2% of revenue.') },
       },
     });
-    expect(reply.json).toMatchObject({ response_action: 'update', view: { callback_id: ids.hypothesis.newModal } });
-    const created = await t.labbook.db.selectFrom('projects').selectAll().where('channel_id', '=', 'C0EMPTY').executeTakeFirstOrThrow();
-    expect(created).toMatchObject({ name: 'Fraud detection', lead_user_id: ALICE, phase: 'define', team_id: TEAM });
-    const members = await t.labbook.db.selectFrom('project_members').select('user_id').where('project_id', '=', created.id).execute();
+    expect(reply.json).toMatchObject({
+      response_action: 'update',
+      view: { callback_id: ids.hypothesis.newModal },
+    });
+    const created = await t.labbook.db
+      .selectFrom('projects')
+      .selectAll()
+      .where('channel_id', '=', 'C0EMPTY')
+      .executeTakeFirstOrThrow();
+    expect(created).toMatchObject({
+      name: 'Fraud detection',
+      lead_user_id: ALICE,
+      phase: 'define',
+      team_id: TEAM,
+    });
+    const members = await t.labbook.db
+      .selectFrom('project_members')
+      .select('user_id')
+      .where('project_id', '=', created.id)
+      .execute();
     expect(members.map((m) => m.user_id).sort()).toEqual([ALICE, 'U0BOB']);
     await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'C0EMPTY');
   });
@@ -157,44 +208,118 @@ describe('/hypothesis new in a channel without a project', () => {
         problem: { problem: input.text('Same channel.') },
       },
     });
-    expect(reply.json).toEqual({ response_action: 'errors', errors: { channelId: expect.stringContaining('already has a project') } });
+    expect(reply.json).toEqual({
+      response_action: 'errors',
+      errors: { channelId: expect.stringContaining('already has a project') },
+    });
   });
 });
 
 describe('editing and starting a hypothesis', () => {
   it('refuses someone who is neither owner nor lead, saying who may', async () => {
     const h = await makeHypothesis(t.labbook.db, project, { ownerUserId: 'U0OWNER' });
-    await blockAction(t.target, { userId: 'U0MALLORY', teamId: TEAM, actionId: ids.hypothesis.edit, value: String(h.id), responseUrl: t.fake.responseUrl(), channelId: CHANNEL, messageTs: '1.1' });
+    await blockAction(t.target, {
+      userId: 'U0MALLORY',
+      teamId: TEAM,
+      actionId: ids.hypothesis.edit,
+      value: String(h.id),
+      responseUrl: t.fake.responseUrl(),
+      channelId: CHANNEL,
+      messageTs: '1.1',
+    });
     const [reply] = await t.fake.waitForResponse();
     expect(reply!.body).toMatchObject({ response_type: 'ephemeral' });
-    expect(reply!.body.text).toBe(`Only H${h.number}'s owner <@U0OWNER> or the project lead <@U0LEAD> can change it.`);
+    expect(reply!.body.text).toBe(
+      `Only H${h.number}'s owner <@U0OWNER> or the project lead <@U0LEAD> can change it.`,
+    );
     expect(t.fake.callsTo('views.open')).toEqual([]);
   });
 
   it('lets the owner edit, logs what changed and updates the card', async () => {
     const h = await makeHypothesis(t.labbook.db, project, { ownerUserId: ALICE, status: 'proposed' });
-    await t.labbook.db.updateTable('hypotheses').set({ card_channel_id: CHANNEL, card_ts: '1700.000001' }).where('id', '=', h.id).execute();
-    await blockAction(t.target, { userId: ALICE, teamId: TEAM, actionId: ids.hypothesis.edit, value: String(h.id), responseUrl: t.fake.responseUrl(), channelId: CHANNEL, messageTs: '1700.000001' });
+    await t.labbook.db
+      .updateTable('hypotheses')
+      .set({ card_channel_id: CHANNEL, card_ts: '1700.000001' })
+      .where('id', '=', h.id)
+      .execute();
+    await blockAction(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      actionId: ids.hypothesis.edit,
+      value: String(h.id),
+      responseUrl: t.fake.responseUrl(),
+      channelId: CHANNEL,
+      messageTs: '1700.000001',
+    });
     const [open] = await t.fake.waitFor('views.open');
-    expect(open!.args.view).toMatchObject({ callback_id: ids.hypothesis.editModal, private_metadata: JSON.stringify({ hypothesisId: h.id }) });
+    expect(open!.args.view).toMatchObject({
+      callback_id: ids.hypothesis.editModal,
+      private_metadata: JSON.stringify({ hypothesisId: h.id }),
+    });
 
-    const { projectId: _drop, startNow: _start, ...values } = hypothesisForm({ successCriteria: 'recall +8% over baseline', ownerUserId: ALICE });
-    const reply = await viewSubmission(t.target, { userId: ALICE, teamId: TEAM, callbackId: ids.hypothesis.editModal, privateMetadata: JSON.stringify({ hypothesisId: h.id }), values });
+    const {
+      projectId: _drop,
+      startNow: _start,
+      ...values
+    } = hypothesisForm({ successCriteria: 'recall +8% over baseline', ownerUserId: ALICE });
+    const reply = await viewSubmission(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      callbackId: ids.hypothesis.editModal,
+      privateMetadata: JSON.stringify({ hypothesisId: h.id }),
+      values,
+    });
     expect(reply.text).toBe('');
     const [update] = await t.fake.waitFor('chat.update');
     expect(update!.args).toMatchObject({ channel: CHANNEL, ts: '1700.000001' });
     expect(JSON.stringify(update!.args.blocks)).toContain('recall +8% over baseline');
     expect(t.fake.violations).toEqual([]);
     const log = await logRows();
-    expect(log.at(-1)).toMatchObject({ kind: 'hypothesis_edited', hypothesis_id: h.id, text: `H${h.number} edited: success criteria changed.` });
+    expect(log.at(-1)).toMatchObject({
+      kind: 'hypothesis_edited',
+      hypothesis_id: h.id,
+      text: `H${h.number} edited: success criteria changed.`,
+    });
   });
 
   it('starts a proposed hypothesis from its card and schedules its check-in', async () => {
-    const h = await makeHypothesis(t.labbook.db, project, { ownerUserId: ALICE, status: 'proposed', timeboxDays: 5 });
-    await blockAction(t.target, { userId: 'U0LEAD', teamId: TEAM, actionId: ids.hypothesis.start, value: String(h.id), responseUrl: t.fake.responseUrl(), channelId: CHANNEL, messageTs: '1.2' });
-    await expect.poll(async () => (await t.labbook.db.selectFrom('hypotheses').select('status').where('id', '=', h.id).executeTakeFirstOrThrow()).status).toBe('running');
-    const delivery = await t.labbook.db.selectFrom('deliveries').selectAll().where('hypothesis_id', '=', h.id).executeTakeFirstOrThrow();
-    expect(delivery).toMatchObject({ kind: 'checkin', recipient_id: ALICE, status: 'pending', due_at: new Date('2026-11-28T10:00:00Z') });
+    const h = await makeHypothesis(t.labbook.db, project, {
+      ownerUserId: ALICE,
+      status: 'proposed',
+      timeboxDays: 5,
+    });
+    await blockAction(t.target, {
+      userId: 'U0LEAD',
+      teamId: TEAM,
+      actionId: ids.hypothesis.start,
+      value: String(h.id),
+      responseUrl: t.fake.responseUrl(),
+      channelId: CHANNEL,
+      messageTs: '1.2',
+    });
+    await expect
+      .poll(
+        async () =>
+          (
+            await t.labbook.db
+              .selectFrom('hypotheses')
+              .select('status')
+              .where('id', '=', h.id)
+              .executeTakeFirstOrThrow()
+          ).status,
+      )
+      .toBe('running');
+    const delivery = await t.labbook.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('hypothesis_id', '=', h.id)
+      .executeTakeFirstOrThrow();
+    expect(delivery).toMatchObject({
+      kind: 'checkin',
+      recipient_id: ALICE,
+      status: 'pending',
+      due_at: new Date('2026-11-28T10:00:00Z'),
+    });
   });
 });
 
@@ -208,7 +333,15 @@ describe('workspaces', () => {
     expect(JSON.stringify(reply!.body)).not.toContain('Search ranking');
 
     t.fake.reset();
-    await blockAction(t.target, { userId: 'U0OTHER', teamId: 'T0OTHERTEAM', actionId: ids.hypothesis.edit, value: String(h.id), responseUrl: t.fake.responseUrl(), channelId: CHANNEL, messageTs: '1.3' });
+    await blockAction(t.target, {
+      userId: 'U0OTHER',
+      teamId: 'T0OTHERTEAM',
+      actionId: ids.hypothesis.edit,
+      value: String(h.id),
+      responseUrl: t.fake.responseUrl(),
+      channelId: CHANNEL,
+      messageTs: '1.3',
+    });
     const [refusal] = await t.fake.waitForResponse();
     expect(refusal!.body.text).toContain('does not exist in this workspace');
   });

@@ -4,7 +4,14 @@ import type { Project } from '../../src/db/schema/index.js';
 import { HYPOTHESIS_LIMITS } from '../../src/rituals/plan/hypothesisDraft.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, makeHypothesis, makeProject } from '../support/factories.js';
-import { blockAction, event, input, messageShortcut, slashCommand, viewSubmission } from '../support/slackRequests.js';
+import {
+  blockAction,
+  event,
+  input,
+  messageShortcut,
+  slashCommand,
+  viewSubmission,
+} from '../support/slackRequests.js';
 
 let t: TestApp;
 let project: Project;
@@ -17,9 +24,21 @@ const long = (n: number, seed = 'x') => `${seed} <!channel> `.padEnd(n, 'é');
 
 beforeAll(async () => {
   t = await startTestApp();
-  project = await makeProject(t.labbook.db, { teamId: TEAM, channelId: CHANNEL, lead: 'U0LEAD', members: [ALICE] });
-  await makeHypothesis(t.labbook.db, project, { ownerUserId: ALICE, statement: 'Focal loss improves recall by 5%' });
-  await makeHypothesis(t.labbook.db, project, { ownerUserId: 'U0BOB', status: 'proposed', statement: 'Oversampling helps by 3%' });
+  project = await makeProject(t.labbook.db, {
+    teamId: TEAM,
+    channelId: CHANNEL,
+    lead: 'U0LEAD',
+    members: [ALICE],
+  });
+  await makeHypothesis(t.labbook.db, project, {
+    ownerUserId: ALICE,
+    statement: 'Focal loss improves recall by 5%',
+  });
+  await makeHypothesis(t.labbook.db, project, {
+    ownerUserId: 'U0BOB',
+    status: 'proposed',
+    statement: 'Oversampling helps by 3%',
+  });
   // A project with 200 hypotheses, every field at its maximum length.
   big = await makeProject(t.labbook.db, { teamId: TEAM, channelId: BIG, lead: ALICE, name: long(80, 'Big') });
   for (let i = 0; i < 200; i++) {
@@ -50,7 +69,9 @@ describe('reading the plan', () => {
     expect(shown).toContain('Hypotheses · Search ranking');
     expect(shown).toContain('1 running · 1 proposed');
     expect(shown.indexOf('*Running*')).toBeLessThan(shown.indexOf('*Proposed*'));
-    expect(shown).toMatch(/\*H1\* Focal loss improves recall by 5%\\n<@U0ALICE> · due <!date\^\d+\^\{date_short_pretty\}\|2026-11-23>/);
+    expect(shown).toMatch(
+      /\*H1\* Focal loss improves recall by 5%\\n<@U0ALICE> · due <!date\^\d+\^\{date_short_pretty\}\|2026-11-23>/,
+    );
     expect(shown).toContain('proposed, 14-day timebox');
   });
 
@@ -108,7 +129,15 @@ describe('200 hypotheses with every field at its longest', () => {
     const next = buttons(first.blocks).find((b) => b.text.text === 'Next')!;
 
     t.fake.reset();
-    await blockAction(t.target, { userId: ALICE, teamId: TEAM, actionId: next.action_id, value: next.value, responseUrl: t.fake.responseUrl(), channelId: BIG, messageTs: '1.1' });
+    await blockAction(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      actionId: next.action_id,
+      value: next.value,
+      responseUrl: t.fake.responseUrl(),
+      channelId: BIG,
+      messageTs: '1.1',
+    });
     const second = await reply();
     expect(second).toMatchObject({ replace_original: true });
     expect(JSON.stringify(second)).toContain('Page 2 of 14');
@@ -116,16 +145,41 @@ describe('200 hypotheses with every field at its longest', () => {
   });
 
   it('the Home tab summarises them within Block Kit limits', async () => {
-    await event(t.target, { teamId: TEAM, event: { type: 'app_home_opened', user: ALICE, channel: 'D0ALICE', tab: 'home' } });
+    await event(t.target, {
+      teamId: TEAM,
+      event: { type: 'app_home_opened', user: ALICE, channel: 'D0ALICE', tab: 'home' },
+    });
     const [publish] = await t.fake.waitFor('views.publish');
     expect(t.fake.violations).toEqual([]);
     expect(JSON.stringify(publish!.args.view)).toContain('more: `/hypothesis mine` lists them all');
   });
 
   it('cards, the edit modal and the design doc stay within limits too', async () => {
-    const [h] = await t.labbook.db.selectFrom('hypotheses').select('id').where('project_id', '=', big.id).where('status', '=', 'running').limit(1).execute();
-    await blockAction(t.target, { userId: ALICE, teamId: TEAM, actionId: ids.hypothesis.start, value: String(h!.id), responseUrl: t.fake.responseUrl(), channelId: BIG, messageTs: '1.1' });
-    await blockAction(t.target, { userId: ALICE, teamId: TEAM, actionId: ids.hypothesis.edit, value: String(h!.id), responseUrl: t.fake.responseUrl(), channelId: BIG, messageTs: '1.1' });
+    const [h] = await t.labbook.db
+      .selectFrom('hypotheses')
+      .select('id')
+      .where('project_id', '=', big.id)
+      .where('status', '=', 'running')
+      .limit(1)
+      .execute();
+    await blockAction(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      actionId: ids.hypothesis.start,
+      value: String(h!.id),
+      responseUrl: t.fake.responseUrl(),
+      channelId: BIG,
+      messageTs: '1.1',
+    });
+    await blockAction(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      actionId: ids.hypothesis.edit,
+      value: String(h!.id),
+      responseUrl: t.fake.responseUrl(),
+      channelId: BIG,
+      messageTs: '1.1',
+    });
     await t.fake.waitFor('views.open');
     await command('design', BIG);
     await reply();
@@ -184,13 +238,23 @@ describe('the design doc', () => {
   it('exports a Markdown file with every filled section to the channel', async () => {
     await command('design');
     const exportButton = buttons((await reply()).blocks).find((b) => b.action_id === ids.design.export)!;
-    await blockAction(t.target, { userId: ALICE, teamId: TEAM, actionId: exportButton.action_id, value: exportButton.value, responseUrl: t.fake.responseUrl(), channelId: CHANNEL, messageTs: '1.1' });
+    await blockAction(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      actionId: exportButton.action_id,
+      value: exportButton.value,
+      responseUrl: t.fake.responseUrl(),
+      channelId: CHANNEL,
+      messageTs: '1.1',
+    });
     await t.fake.waitFor('files.completeUploadExternal');
     const [file] = t.fake.uploads;
     expect(file).toMatchObject({ filename: 'Search-ranking-design-doc.md', channelId: CHANNEL });
     expect(file!.content).toContain('# Search ranking — design document');
     expect(file!.content).toContain('## Problem statement\n\nRare intents are missed.');
-    expect(file!.content).toContain('## Metric goals\n\nOptimise recall@10 on rare intents; p95 latency under 40 ms.');
+    expect(file!.content).toContain(
+      '## Metric goals\n\nOptimise recall@10 on rare intents; p95 latency under 40 ms.',
+    );
     expect(file!.content).toContain('## Baseline\n\nBM25 + ranker v12');
     expect(file!.content).toContain('## Appendix: experiment log');
   });
@@ -205,10 +269,15 @@ describe('the design doc', () => {
       channelId: CHANNEL,
       messageTs: '1.1',
     });
-    expect((await reply()).text).toBe('Only the project lead <@U0LEAD> and members of Search ranking can edit its design doc. Ask the lead to add you.');
+    expect((await reply()).text).toBe(
+      'Only the project lead <@U0LEAD> and members of Search ranking can edit its design doc. Ask the lead to add you.',
+    );
     expect(t.fake.callsTo('views.open')).toEqual([]);
     const reply2 = await section('sneaky', 'U0STRANGER');
-    expect(reply2.json).toEqual({ response_action: 'errors', errors: { content: expect.stringContaining('Only the project lead') } });
+    expect(reply2.json).toEqual({
+      response_action: 'errors',
+      errors: { content: expect.stringContaining('Only the project lead') },
+    });
   });
 });
 
@@ -225,7 +294,12 @@ describe('the message shortcut', () => {
     });
     const confirmation = await reply();
     expect(confirmation.text).toContain('Added to the experiment log of *Search ranking*');
-    const entry = await t.labbook.db.selectFrom('experiment_log_entries').selectAll().where('kind', '=', 'note').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const entry = await t.labbook.db
+      .selectFrom('experiment_log_entries')
+      .selectAll()
+      .where('kind', '=', 'note')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(entry).toMatchObject({
       project_id: project.id,
       author_user_id: ALICE,
@@ -243,8 +317,14 @@ describe('the message shortcut', () => {
 
 describe('the Home tab', () => {
   it('lists the person’s running hypotheses, soonest first, and their projects', async () => {
-    await event(t.target, { teamId: TEAM, event: { type: 'app_home_opened', user: 'U0BOB', channel: 'D0BOB', tab: 'home' } });
-    await event(t.target, { teamId: TEAM, event: { type: 'app_home_opened', user: ALICE, channel: 'D0ALICE', tab: 'home' } });
+    await event(t.target, {
+      teamId: TEAM,
+      event: { type: 'app_home_opened', user: 'U0BOB', channel: 'D0BOB', tab: 'home' },
+    });
+    await event(t.target, {
+      teamId: TEAM,
+      event: { type: 'app_home_opened', user: ALICE, channel: 'D0ALICE', tab: 'home' },
+    });
     const publishes = await t.fake.waitFor('views.publish', undefined, { count: 2 });
     const alice = publishes.find((p) => p.args.user_id === ALICE)!;
     const shown = JSON.stringify(alice.args.view);

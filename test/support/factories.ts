@@ -25,7 +25,14 @@ export async function makeProject(
       createdBy: o.lead ?? 'U0LEAD',
       at,
     });
-    await addRevision(trx, { teamId: o.teamId, projectId: project.id, section: 'problem', content: 'Rare intents are missed.', authorUserId: project.lead_user_id, at });
+    await addRevision(trx, {
+      teamId: o.teamId,
+      projectId: project.id,
+      section: 'problem',
+      content: 'Rare intents are missed.',
+      authorUserId: project.lead_user_id,
+      at,
+    });
     return project;
   });
 }

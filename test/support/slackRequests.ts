@@ -25,9 +25,16 @@ export interface SlackReply {
   json: unknown;
 }
 
-export async function postSigned(target: SlackTarget, body: string, contentType: string, opts: SendOpts = {}): Promise<SlackReply> {
+export async function postSigned(
+  target: SlackTarget,
+  body: string,
+  contentType: string,
+  opts: SendOpts = {},
+): Promise<SlackReply> {
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = opts.badSignature ? sign('not-the-secret', timestamp, body) : sign(target.signingSecret, timestamp, body);
+  const signature = opts.badSignature
+    ? sign('not-the-secret', timestamp, body)
+    : sign(target.signingSecret, timestamp, body);
   const res = await fetch(target.url, {
     method: 'POST',
     headers: {
@@ -52,7 +59,12 @@ let triggers = 0;
 const trigger = () => `${Date.now()}.${++triggers}.fa4e1d2c3b`;
 
 const team = (id: string) => ({ id, domain: id.toLowerCase() });
-const user = (id: string, teamId: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: teamId });
+const user = (id: string, teamId: string) => ({
+  id,
+  username: id.toLowerCase(),
+  name: id.toLowerCase(),
+  team_id: teamId,
+});
 
 export interface CommandArgs {
   text: string;
@@ -90,8 +102,17 @@ export function slashCommand(target: SlackTarget, a: CommandArgs, opts?: SendOpt
   );
 }
 
-function interactive(target: SlackTarget, payload: Record<string, unknown>, opts?: SendOpts): Promise<SlackReply> {
-  return postSigned(target, form({ payload: JSON.stringify(payload) }), 'application/x-www-form-urlencoded', opts);
+function interactive(
+  target: SlackTarget,
+  payload: Record<string, unknown>,
+  opts?: SendOpts,
+): Promise<SlackReply> {
+  return postSigned(
+    target,
+    form({ payload: JSON.stringify(payload) }),
+    'application/x-www-form-urlencoded',
+    opts,
+  );
 }
 
 export interface ActionArgs {
@@ -118,7 +139,9 @@ export function blockAction(target: SlackTarget, a: ActionArgs, opts?: SendOpts)
     block_id: a.blockId ?? 'b1',
     action_ts: `${Date.now() / 1000}`,
     ...(a.value !== undefined ? { value: a.value } : {}),
-    ...(a.selectedOption ? { selected_option: { value: a.selectedOption, text: { type: 'plain_text', text: a.selectedOption } } } : {}),
+    ...(a.selectedOption
+      ? { selected_option: { value: a.selectedOption, text: { type: 'plain_text', text: a.selectedOption } } }
+      : {}),
   };
   const fromMessage = a.channelId && a.messageTs;
   return interactive(
@@ -219,7 +242,11 @@ export function messageShortcut(target: SlackTarget, a: ShortcutArgs, opts?: Sen
 }
 
 /** An Events API event_callback, JSON as Slack posts it. */
-export function event(target: SlackTarget, a: { teamId: string; event: Record<string, unknown>; eventId?: string }, opts?: SendOpts): Promise<SlackReply> {
+export function event(
+  target: SlackTarget,
+  a: { teamId: string; event: Record<string, unknown>; eventId?: string },
+  opts?: SendOpts,
+): Promise<SlackReply> {
   return postSigned(
     target,
     JSON.stringify({
@@ -230,7 +257,15 @@ export function event(target: SlackTarget, a: { teamId: string; event: Record<st
       type: 'event_callback',
       event_id: a.eventId ?? `Ev${Date.now()}${++triggers}`,
       event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ enterprise_id: null, team_id: a.teamId, user_id: 'U0LABBOT', is_bot: true, is_enterprise_install: false }],
+      authorizations: [
+        {
+          enterprise_id: null,
+          team_id: a.teamId,
+          user_id: 'U0LABBOT',
+          is_bot: true,
+          is_enterprise_install: false,
+        },
+      ],
       is_ext_shared_channel: false,
     }),
     'application/json',
@@ -245,6 +280,12 @@ export const input = {
   user: (id: string | null) => ({ type: 'users_select', selected_user: id }),
   users: (ids: string[]) => ({ type: 'multi_users_select', selected_users: ids }),
   conversation: (id: string | null) => ({ type: 'conversations_select', selected_conversation: id }),
-  select: (value: string | null) => ({ type: 'static_select', selected_option: value === null ? null : { value, text: { type: 'plain_text', text: value } } }),
-  radio: (value: string | null) => ({ type: 'radio_buttons', selected_option: value === null ? null : { value, text: { type: 'plain_text', text: value } } }),
+  select: (value: string | null) => ({
+    type: 'static_select',
+    selected_option: value === null ? null : { value, text: { type: 'plain_text', text: value } },
+  }),
+  radio: (value: string | null) => ({
+    type: 'radio_buttons',
+    selected_option: value === null ? null : { value, text: { type: 'plain_text', text: value } },
+  }),
 };
