@@ -4,16 +4,19 @@ import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
 import { md, mention, plain, userText } from './text.js';
 
+type Listed = HypothesisView & { project_name: string };
+
 export interface HomeInput {
   userId: string;
   now: Date;
-  running: (HypothesisView & { project_name: string })[];
-  awaitingCheckIn: (HypothesisView & { project_name: string })[];
+  running: { rows: Listed[]; total: number };
+  awaitingCheckIn: { rows: Listed[]; total: number };
   projects: { name: string; channel_id: string; lead_user_id: string }[];
 }
 
 // Each list is capped so the Home tab stays within Slack's 100 blocks.
-const CAP = 20;
+export const HOME_LIST_CAP = 20;
+const CAP = HOME_LIST_CAP;
 
 export function homeView(input: HomeInput): HomeView {
   const line = (h: HypothesisView & { project_name: string }) =>
@@ -41,14 +44,15 @@ export function homeView(input: HomeInput): HomeView {
       ],
     },
   ];
-  const list = (title: string, items: (HypothesisView & { project_name: string })[], empty: string) => {
+  const list = (title: string, items: { rows: Listed[]; total: number }, empty: string) => {
     blocks.push({ type: 'section', text: md(`*${title}*`) });
-    if (items.length === 0) blocks.push({ type: 'context', elements: [md(empty)] });
-    for (const h of items.slice(0, CAP)) blocks.push({ type: 'section', text: line(h) });
-    if (items.length > CAP)
+    if (items.total === 0) blocks.push({ type: 'context', elements: [md(empty)] });
+    const shown = items.rows.slice(0, CAP);
+    for (const h of shown) blocks.push({ type: 'section', text: line(h) });
+    if (items.total > shown.length)
       blocks.push({
         type: 'context',
-        elements: [md(`…and ${items.length - CAP} more: \`/hypothesis mine\` lists them all.`)],
+        elements: [md(`…and ${items.total - shown.length} more: \`/hypothesis mine\` lists them all.`)],
       });
   };
   blocks.push({ type: 'divider' });

@@ -70,9 +70,9 @@ function build(state: State, base: Record<string, unknown>): Logger {
     warn: varargs('warn'),
     error: varargs('error'),
     log,
-    setLevel: (level: LogLevel) => {
-      state.level = level as Level;
-    },
+    // Bolt's receivers call setLevel(INFO) on the logger they are given, which would
+    // silently override LOG_LEVEL; the level is set once, from configuration.
+    setLevel: () => undefined,
     getLevel: () => state.level as LogLevel,
     setName: (name: string) => {
       state.name = name;

@@ -159,3 +159,28 @@ export async function hypothesesOfOwner(
   if (statuses) query = query.where('hypotheses.status', 'in', statuses);
   return sortForList(await query.execute());
 }
+
+/**
+ * A person's running hypotheses, soonest due first, at most `limit`, with how many there
+ * are in all: what the Home tab shows, without loading a long history.
+ */
+export async function runningOfOwner(
+  db: Db,
+  teamId: string,
+  userId: string,
+  opts: { limit: number; dueBy?: Date },
+): Promise<{ rows: HypothesisWithProject[]; total: number }> {
+  let base = withProject(db)
+    .where('hypotheses.team_id', '=', teamId)
+    .where('hypotheses.owner_user_id', '=', userId)
+    .where('hypotheses.status', '=', 'running');
+  if (opts.dueBy) base = base.where('hypotheses.due_at', '<=', opts.dueBy);
+  const [rows, { total }] = await Promise.all([
+    base.orderBy('hypotheses.due_at').limit(opts.limit).execute(),
+    base
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total };
+}

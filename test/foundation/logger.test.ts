@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, LogLevel } from '../../src/logger.js';
 
 function capture(level: 'debug' | 'info' = 'info', secrets: string[] = []) {
   const lines: string[] = [];
@@ -22,8 +22,9 @@ describe('structured logs', () => {
     ]);
   });
 
-  it('drops lines below LOG_LEVEL', () => {
+  it('drops lines below LOG_LEVEL, even after Bolt asks for another level', () => {
     const { logger, lines } = capture('info');
+    logger.setLevel(LogLevel.DEBUG);
     logger.debug('noise');
     logger.warn('signal');
     expect(lines).toHaveLength(1);

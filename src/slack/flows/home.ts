@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import { homeView } from '../../../blocks/home.js';
-import { hypothesesOfOwner } from '../../db/hypotheses.js';
+import { HOME_LIST_CAP, homeView } from '../../../blocks/home.js';
+import { runningOfOwner } from '../../db/hypotheses.js';
 import { projectsOfUser } from '../../db/projects.js';
 import type { Services } from '../../services.js';
 
@@ -12,12 +12,12 @@ export async function publishHome(
   userId: string,
 ): Promise<void> {
   const now = services.clock.now();
-  const [running, projects] = await Promise.all([
-    hypothesesOfOwner(services.db, teamId, userId, ['running']),
-    projectsOfUser(services.db, teamId, userId),
+  const [running, awaiting, projects] = await Promise.all([
+    runningOfOwner(services.db, teamId, userId, { limit: HOME_LIST_CAP }),
+    // A running hypothesis past its due time is waiting for its owner's check-in answer.
+    runningOfOwner(services.db, teamId, userId, { limit: HOME_LIST_CAP, dueBy: now }),
+    projectsOfUser(services.db, teamId, userId, HOME_LIST_CAP),
   ]);
-  // A running hypothesis past its due time is waiting for its owner's check-in answer.
-  const awaiting = running.filter((h) => h.due_at && h.due_at.getTime() <= now.getTime());
   await client.views.publish({
     user_id: userId,
     view: homeView({ userId, now, running, awaitingCheckIn: awaiting, projects }),

@@ -1,0 +1,251 @@
+/**
+ * `npm run bench`: measurements, each against a baseline taken in the same run on the same
+ * machine, reported as ratios (absolute numbers vary by machine; ratios travel).
+ *
+ *  1. Ack time of `/hypothesis new` and of a new-hypothesis submission under concurrent
+ *     load, against a bare Bolt app that only acks.
+ *  2. One sweep finding and claiming 1,000 due check-ins among 100,000 deliveries, against
+ *     the same claim on a table holding only the 1,000; plus EXPLAIN of the due query.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { ids } from '../blocks/ids.js';
+import { loadConfig } from '../src/config.js';
+import { claimDue, dueQuery } from '../src/db/deliveries.js';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { createDb, type Db } from '../src/db/index.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { createLogger } from '../src/logger.js';
+import { startLabbook } from '../src/runtime.js';
+import { BOT_TOKEN, SIGNING_SECRET, TEAM, testEnv } from '../test/support/app.js';
+import { hypothesisForm, makeProject } from '../test/support/factories.js';
+import { FakeSlack } from '../test/support/fakeSlack.js';
+import { slashCommand, viewSubmission, type SlackTarget } from '../test/support/slackRequests.js';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
+const quiet = createLogger({ level: 'error' });
+
+async function main() {
+  const server = await databaseServer();
+  try {
+    const fake = await FakeSlack.start({ teamId: TEAM });
+    fake.addUser({ id: 'U0ALICE', tz: 'Europe/Berlin' });
+    await ackBenchmark(server.url, fake);
+    await fake.close();
+    await sweepBenchmark(server.url);
+  } finally {
+    await server.stop();
+  }
+}
+
+// --- 1. ack time --------------------------------------------------------------------------
+
+async function ackBenchmark(adminUrl: string, fake: FakeSlack) {
+  const url = await freshDatabase(adminUrl);
+  const labbook = await startLabbook(loadConfig(testEnv(fake, url, { LOG_LEVEL: 'error' })), {
+    logger: quiet,
+  });
+  const projects: Awaited<ReturnType<typeof makeProject>>[] = [];
+  for (let i = 0; i < 20; i++) {
+    projects.push(
+      await makeProject(labbook.db, {
+        teamId: TEAM,
+        channelId: `C0BENCH${i}`,
+        lead: 'U0LEAD',
+        name: `Bench ${i}`,
+      }),
+    );
+  }
+  const project = projects[0]!;
+  let turn = 0;
+  const bare = await bareBolt(fake);
+  const targets = {
+    labbook: { url: `http://127.0.0.1:${labbook.port}/slack/events`, signingSecret: SIGNING_SECRET },
+    bare: { url: `http://127.0.0.1:${bare.port}/slack/events`, signingSecret: SIGNING_SECRET },
+  };
+  const command = (target: SlackTarget) => () =>
+    slashCommand(target, {
+      text: 'new',
+      userId: 'U0ALICE',
+      teamId: TEAM,
+      channelId: 'C0BENCH',
+      responseUrl: fake.responseUrl(),
+    });
+  // H-numbers are per project, so submissions to one project take turns on its row lock:
+  // the worst case. Teams rarely collide like that, so the spread case is measured too.
+  const submission = (target: SlackTarget, spread: boolean) => () =>
+    viewSubmission(target, {
+      userId: 'U0ALICE',
+      teamId: TEAM,
+      callbackId: ids.hypothesis.newModal,
+      values: hypothesisForm({
+        projectId: String((spread ? projects[turn++ % projects.length]! : project).id),
+        ownerUserId: 'U0ALICE',
+      }),
+    });
+
+  console.log(`\n## Ack time under load (${REQUESTS} requests, ${CONCURRENCY} at a time)\n`);
+  console.log('| request | bare Bolt p50 / p95 | Labbook p50 / p95 | ratio p50 | ratio p95 |');
+  console.log('|---|---|---|---|---|');
+  for (const [name, make] of [
+    ['/hypothesis new', command],
+    ['submission, all into one project', (t: SlackTarget) => submission(t, false)],
+    ['submission, spread over 20 projects', (t: SlackTarget) => submission(t, true)],
+  ] as const) {
+    await load(make(targets.bare), 50); // warm-up
+    await load(make(targets.labbook), 50);
+    const base = await load(make(targets.bare), REQUESTS);
+    const ours = await load(make(targets.labbook), REQUESTS);
+    console.log(
+      `| ${name} | ${ms(base.p50)} / ${ms(base.p95)} | ${ms(ours.p50)} / ${ms(ours.p95)} | ${(ours.p50 / base.p50).toFixed(2)}× | ${(ours.p95 / base.p95).toFixed(2)}× |`,
+    );
+    if (ours.failures > 0) console.log(`  (${ours.failures} Labbook requests did not answer 200)`);
+  }
+  const { count } = await labbook.db
+    .selectFrom('hypotheses')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  console.log(
+    `\n${count} hypotheses were stored by the submissions above; Slack's limit for an ack is 3000 ms.`,
+  );
+  await bare.stop();
+  await labbook.stop();
+}
+
+/** The baseline: Bolt on the same receiver, acking and nothing else. */
+async function bareBolt(fake: FakeSlack) {
+  const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, logLevel: LogLevel.ERROR });
+  const app = new App({
+    token: BOT_TOKEN,
+    botId: 'B0',
+    botUserId: 'U0',
+    receiver,
+    logLevel: LogLevel.ERROR,
+    clientOptions: { slackApiUrl: fake.apiUrl },
+  });
+  app.command('/hypothesis', async ({ ack }) => ack());
+  app.view(ids.hypothesis.newModal, async ({ ack }) => ack());
+  const server = (await app.start(0)) as import('node:http').Server;
+  const address = server.address();
+  return { port: typeof address === 'object' && address ? address.port : 0, stop: () => app.stop() };
+}
+
+async function load(send: () => Promise<{ status: number }>, total: number) {
+  const latencies: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      next++;
+      const started = performance.now();
+      const res = await send();
+      latencies.push(performance.now() - started);
+      if (res.status !== 200) failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return { p50: at(0.5), p95: at(0.95), failures };
+}
+
+// --- 2. the due query ---------------------------------------------------------------------
+
+async function sweepBenchmark(adminUrl: string) {
+  console.log('\n## Finding and claiming 1,000 due check-ins\n');
+  const small = await deliveriesTable(adminUrl, 1_000, 1_000);
+  const large = await deliveriesTable(adminUrl, 100_000, 1_000);
+  const base = await timeClaims(small.db);
+  const ours = await timeClaims(large.db);
+  console.log('| table | claims (50 each) | time | ratio |');
+  console.log('|---|---|---|---|');
+  console.log(`| 1,000 deliveries, all due (baseline) | ${base.claims} | ${ms(base.ms)} | 1.00× |`);
+  console.log(
+    `| 100,000 deliveries, 1,000 due | ${ours.claims} | ${ms(ours.ms)} | ${(ours.ms / base.ms).toFixed(2)}× |`,
+  );
+  const plan = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw(
+    dueQuery(large.db, new Date(), 50)
+      .compile()
+      .sql.replace(/\$(\d+)/g, (_, n: string) => placeholder(Number(n))),
+  )}`.execute(large.db);
+  console.log('\nEXPLAIN of the due query on the 100,000-row table:\n');
+  console.log(plan.rows.map((r) => `    ${r['QUERY PLAN']}`).join('\n'));
+  const usesIndex = plan.rows.some((r) => r['QUERY PLAN'].includes('deliveries_due'));
+  console.log(`\nUses the partial index deliveries_due: ${usesIndex ? 'yes' : 'NO'}`);
+  await small.db.destroy();
+  await large.db.destroy();
+}
+
+// The due query's parameters, in order: status, now, limit.
+function placeholder(n: number): string {
+  return ["'pending'", 'now()', '50'][n - 1] ?? 'null';
+}
+
+async function deliveriesTable(adminUrl: string, total: number, due: number): Promise<{ db: Db }> {
+  const url = await freshDatabase(adminUrl);
+  const db = createDb(url, { max: 4 });
+  await migrateToLatest(db, url, quiet);
+  await db.insertInto('workspaces').values({ team_id: TEAM }).execute();
+  // Due ones first fell due an hour ago; the rest fall due over the next 90 days, and
+  // half of those were already sent (the table a long-lived workspace accumulates).
+  await sql`
+    insert into deliveries (team_id, kind, dedupe_key, recipient_id, status, due_at, next_attempt_at)
+    select ${TEAM}, 'checkin', 'bench:' || g, 'U' || g,
+           case when g > ${due} and g % 2 = 0 then 'sent' else 'pending' end,
+           t, t
+    from generate_series(1, ${total}) g,
+         lateral (select case when g <= ${due} then now() - interval '1 hour'
+                              else now() + (g % 90 + 1) * interval '1 day' end as t) times`.execute(db);
+  await sql`analyze deliveries`.execute(db);
+  return { db };
+}
+
+async function timeClaims(db: Db) {
+  const started = performance.now();
+  let claims = 0;
+  for (;;) {
+    const claimed = await claimDue(db, { now: new Date(), limit: 50, leaseMs: 60_000, workerId: 'bench' });
+    if (claimed.length === 0) break;
+    claims++;
+  }
+  return { claims, ms: performance.now() - started };
+}
+
+// --- plumbing -----------------------------------------------------------------------------
+
+async function databaseServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => undefined };
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'labbook-bench-'));
+  const embedded = await startEmbeddedPostgres(dir, quiet);
+  return {
+    url: embedded.url,
+    stop: async () => {
+      await embedded.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const created: string[] = [];
+async function freshDatabase(adminUrl: string): Promise<string> {
+  const name = `labbook_bench_${process.pid}_${created.length}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`drop database if exists ${name} with (force)`);
+  await client.query(`create database ${name}`);
+  await client.end();
+  created.push(name);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+await main();
+process.exit(0);
