@@ -8,6 +8,7 @@
  *     the same claim on a table holding only the 1,000; plus EXPLAIN of the due query.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
@@ -130,7 +131,7 @@ async function bareBolt(fake: FakeSlack) {
   });
   app.command('/hypothesis', async ({ ack }) => ack());
   app.view(ids.hypothesis.newModal, async ({ ack }) => ack());
-  const server = (await app.start(0)) as import('node:http').Server;
+  const server = (await app.start(0)) as Server;
   const address = server.address();
   return { port: typeof address === 'object' && address ? address.port : 0, stop: () => app.stop() };
 }

@@ -1,30 +1,53 @@
 import { createHmac } from 'node:crypto';
+import type {
+  BlockAction,
+  EnvelopedEvent,
+  MessageShortcut,
+  SlashCommand,
+  ViewOutput,
+  ViewSubmitAction,
+} from '@slack/bolt';
 
 /**
- * Requests as Slack sends them: signed with the app's signing secret (v0 HMAC-SHA256 of
- * "v0:timestamp:body"), posted to the app's real HTTP receiver.
+ * Requests as Slack sends them to an app's Request URL: slash commands form-encoded,
+ * interactivity as `payload=<json>`, events as JSON; each signed with the signing secret
+ * (`v0=` + hex HMAC-SHA256 of `v0:<timestamp>:<raw body>`), posted with fetch to the app's
+ * real HTTP receiver.
+ *
+ * Payload shapes follow Slack's interaction-payload reference and are checked at compile
+ * time against Bolt's own types, so Bolt's routing and authorize see what they would see
+ * from Slack: team {id, domain}, user {id, username, name, team_id}, api_app_id, token,
+ * trigger_id, is_enterprise_install: false, enterprise: null.
  */
+
+/** Slack's request signature: `v0=` + hex HMAC-SHA256(secret, `v0:${timestamp}:${body}`). */
 export function sign(secret: string, timestamp: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
 export interface SlackTarget {
+  /** The app's Request URL, e.g. http://127.0.0.1:PORT/slack/events. */
   url: string;
   signingSecret: string;
 }
 
 export interface SendOpts {
-  /** Seconds since the epoch; default now. */
+  /** X-Slack-Request-Timestamp in seconds; default now. Bolt rejects anything over 5 minutes old. */
   timestamp?: number;
+  /** Sign with the wrong secret. */
   badSignature?: boolean;
+  /** Sets X-Slack-Retry-Num / X-Slack-Retry-Reason, as Slack does when it redelivers an event. */
+  retry?: { num: number; reason: string };
 }
 
 export interface SlackReply {
   status: number;
   text: string;
+  /** The body parsed as JSON, or undefined when it is empty or not JSON. */
   json: unknown;
 }
 
+/** POSTs `body` signed the way Slack signs it. */
 export async function postSigned(
   target: SlackTarget,
   body: string,
@@ -32,31 +55,47 @@ export async function postSigned(
   opts: SendOpts = {},
 ): Promise<SlackReply> {
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = opts.badSignature
-    ? sign('not-the-secret', timestamp, body)
-    : sign(target.signingSecret, timestamp, body);
-  const res = await fetch(target.url, {
-    method: 'POST',
-    headers: {
-      'content-type': contentType,
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': signature,
-    },
-    body,
-  });
-  const text = await res.text();
-  let json: unknown = undefined;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
+  const secret = opts.badSignature ? `${target.signingSecret}-but-wrong` : target.signingSecret;
+  const headers: Record<string, string> = {
+    'content-type': contentType,
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': sign(secret, timestamp, body),
+  };
+  if (opts.retry) {
+    headers['x-slack-retry-num'] = String(opts.retry.num);
+    headers['x-slack-retry-reason'] = opts.retry.reason;
   }
-  return { status: res.status, text, json };
+  const res = await fetch(target.url, { method: 'POST', headers, body });
+  const text = await res.text();
+  return { status: res.status, text, json: parseJsonOrUndefined(text) };
 }
 
-const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-let triggers = 0;
-const trigger = () => `${Date.now()}.${++triggers}.fa4e1d2c3b`;
+function parseJsonOrUndefined(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+// --- shared pieces ---------------------------------------------------------------------
+
+/** The app id and verification token every payload carries (Bolt ignores the token; Slack still sends it). */
+export const APP_ID = 'A0LABBOOK';
+export const VERIFICATION_TOKEN = 'verification-token-unused';
+const BOT_ID = 'B0LABBOT';
+const DEFAULT_CHANNEL_NAME = 'ml-ranking';
+
+const FORM = 'application/x-www-form-urlencoded';
+const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
+
+let sequence = 0;
+/** Trigger ids look like "<digits>.<digits>.<hex>" and are unique per interaction. */
+const newTriggerId = (): string =>
+  `${Date.now()}.${++sequence}.${(sequence * 2654435761).toString(16).padStart(8, '0')}`;
+/** Slack timestamps are "<seconds>.<micros>" strings. */
+const slackTs = (): string => (Date.now() / 1000).toFixed(6);
 
 const team = (id: string) => ({ id, domain: id.toLowerCase() });
 const user = (id: string, teamId: string) => ({
@@ -65,6 +104,18 @@ const user = (id: string, teamId: string) => ({
   name: id.toLowerCase(),
   team_id: teamId,
 });
+/** Non-enterprise workspace: Slack sends is_enterprise_install false and enterprise null. */
+const workspaceInstall = { is_enterprise_install: false, enterprise: null } as const;
+
+/** Bolt types `enterprise` as optional; Slack actually sends null for a plain workspace. */
+type AsSent<T> = Omit<T, 'enterprise'> & { enterprise: null };
+
+/** Interactivity: form-encoded `payload=<json>`. */
+function postPayload(target: SlackTarget, payload: object, opts?: SendOpts): Promise<SlackReply> {
+  return postSigned(target, form({ payload: JSON.stringify(payload) }), FORM, opts);
+}
+
+// --- slash commands --------------------------------------------------------------------
 
 export interface CommandArgs {
   text: string;
@@ -72,48 +123,40 @@ export interface CommandArgs {
   teamId: string;
   channelId: string;
   responseUrl: string;
+  /** Default '/hypothesis'. */
   command?: string;
   triggerId?: string;
   userName?: string;
   channelName?: string;
 }
 
-/** A slash command, form-encoded as Slack posts it. */
-export function slashCommand(target: SlackTarget, a: CommandArgs, opts?: SendOpts): Promise<SlackReply> {
-  return postSigned(
-    target,
-    form({
-      token: 'verification-token-unused',
-      team_id: a.teamId,
-      team_domain: a.teamId.toLowerCase(),
-      channel_id: a.channelId,
-      channel_name: a.channelName ?? 'ml-ranking',
-      user_id: a.userId,
-      user_name: a.userName ?? a.userId.toLowerCase(),
-      command: a.command ?? '/hypothesis',
-      text: a.text,
-      api_app_id: 'A0LABBOOK',
-      is_enterprise_install: 'false',
-      response_url: a.responseUrl,
-      trigger_id: a.triggerId ?? trigger(),
-    }),
-    'application/x-www-form-urlencoded',
-    opts,
-  );
+/** The fields of a slash command POST, in the order Slack's documentation shows them. */
+export function slashCommandFields(a: CommandArgs): SlashCommand {
+  return {
+    token: VERIFICATION_TOKEN,
+    team_id: a.teamId,
+    team_domain: a.teamId.toLowerCase(),
+    channel_id: a.channelId,
+    channel_name: a.channelName ?? DEFAULT_CHANNEL_NAME,
+    user_id: a.userId,
+    user_name: a.userName ?? a.userId.toLowerCase(),
+    command: a.command ?? '/hypothesis',
+    text: a.text,
+    api_app_id: APP_ID,
+    is_enterprise_install: 'false',
+    response_url: a.responseUrl,
+    trigger_id: a.triggerId ?? newTriggerId(),
+  };
 }
 
-function interactive(
-  target: SlackTarget,
-  payload: Record<string, unknown>,
-  opts?: SendOpts,
-): Promise<SlackReply> {
-  return postSigned(
-    target,
-    form({ payload: JSON.stringify(payload) }),
-    'application/x-www-form-urlencoded',
-    opts,
-  );
+/** A slash command, form-encoded as Slack posts it (every value a string). */
+export function slashCommand(target: SlackTarget, a: CommandArgs, opts?: SendOpts): Promise<SlackReply> {
+  const fields = slashCommandFields(a);
+  const strings = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]));
+  return postSigned(target, form(strings), FORM, opts);
 }
+
+// --- block_actions ---------------------------------------------------------------------
 
 export interface ActionArgs {
   userId: string;
@@ -121,90 +164,174 @@ export interface ActionArgs {
   actionId: string;
   value?: string;
   blockId?: string;
+  /** Slack sends one for actions in messages, not for actions in modals. */
   responseUrl?: string;
   channelId?: string;
   messageTs?: string;
-  /** When the action comes from a modal or the Home tab. */
+  /** When the action comes from a modal or the Home tab: the view as Slack sends it back. */
   view?: Record<string, unknown>;
+  /** The chosen option's value, for a static_select (or overflow/radio with actionType). */
   selectedOption?: string;
   triggerId?: string;
+  /** Overrides the container Slack would derive from the message or view. */
+  container?: Record<string, unknown>;
+  /** Element type; default 'static_select' with selectedOption, else 'button'. */
   actionType?: string;
+  /** The message the action was taken on; default a minimal bot message at messageTs. */
+  message?: Record<string, unknown>;
+  /** state.values of the message or view, for stateful elements. */
+  stateValues?: StateValues;
 }
 
-/** A block_actions payload: a button (or input with dispatch_action) pressed. */
-export function blockAction(target: SlackTarget, a: ActionArgs, opts?: SendOpts): Promise<SlackReply> {
-  const action: Record<string, unknown> = {
-    type: a.actionType ?? 'button',
-    action_id: a.actionId,
-    block_id: a.blockId ?? 'b1',
-    action_ts: `${Date.now() / 1000}`,
-    ...(a.value !== undefined ? { value: a.value } : {}),
-    ...(a.selectedOption
-      ? { selected_option: { value: a.selectedOption, text: { type: 'plain_text', text: a.selectedOption } } }
-      : {}),
-  };
-  const fromMessage = a.channelId && a.messageTs;
-  return interactive(
-    target,
-    {
-      type: 'block_actions',
-      team: team(a.teamId),
-      user: user(a.userId, a.teamId),
-      api_app_id: 'A0LABBOOK',
-      token: 'verification-token-unused',
-      trigger_id: a.triggerId ?? trigger(),
-      is_enterprise_install: false,
-      enterprise: null,
-      container: fromMessage
-        ? { type: 'message', message_ts: a.messageTs, channel_id: a.channelId, is_ephemeral: false }
-        : a.view
-          ? { type: 'view', view_id: a.view.id }
-          : { type: 'message' },
-      ...(a.channelId ? { channel: { id: a.channelId, name: 'ml-ranking' } } : {}),
-      ...(a.view ? { view: a.view } : {}),
-      ...(a.responseUrl ? { response_url: a.responseUrl } : {}),
-      actions: [action],
-    },
-    opts,
-  );
+/** State values as the test gives them: { blockId: { actionId: input.text('…') } }. */
+type StateValues = Record<string, Record<string, unknown>>;
+
+type AnyBlockAction = AsSent<Omit<BlockAction, 'actions' | 'view' | 'response_url' | 'state'>> & {
+  actions: Record<string, unknown>[];
+  view?: Record<string, unknown>;
+  state?: { values: StateValues };
+  /** Absent for actions in modals and the Home tab. */
+  response_url?: string;
+};
+
+/** One element of `actions`, shaped per element type as Slack sends it. */
+function actionElement(a: ActionArgs): Record<string, unknown> {
+  const type = a.actionType ?? (a.selectedOption !== undefined ? 'static_select' : 'button');
+  const base = { type, action_id: a.actionId, block_id: a.blockId ?? 'b1', action_ts: slackTs() };
+  const option = (value: string) => ({ text: { type: 'plain_text', text: value, emoji: true }, value });
+  if (a.selectedOption !== undefined) return { ...base, selected_option: option(a.selectedOption) };
+  if (type === 'button') {
+    return {
+      ...base,
+      text: { type: 'plain_text', text: a.actionId, emoji: true },
+      ...(a.value !== undefined ? { value: a.value } : {}),
+    };
+  }
+  return { ...base, ...(a.value !== undefined ? { value: a.value } : {}) };
 }
+
+/** Where the action happened: a message (with ts and channel) or a view (modal / Home). */
+function actionContainer(a: ActionArgs): Record<string, unknown> {
+  if (a.container) return a.container;
+  if (a.view) return { type: 'view', view_id: a.view.id };
+  if (a.channelId && a.messageTs)
+    return { type: 'message', message_ts: a.messageTs, channel_id: a.channelId, is_ephemeral: false };
+  return { type: 'message', is_ephemeral: false };
+}
+
+/** The message an action was taken on: by default a bot message at `ts`, as Slack includes it. */
+function sourceMessage(ts: string, overrides: Record<string, unknown> = {}): BlockAction['message'] {
+  return { type: 'message', subtype: 'bot_message', bot_id: BOT_ID, text: '', blocks: [], ...overrides, ts };
+}
+
+/** A block_actions payload: a button pressed, an option chosen. */
+export function blockActionPayload(a: ActionArgs): AnyBlockAction {
+  const stateValues = a.stateValues ?? {};
+  return {
+    type: 'block_actions',
+    team: team(a.teamId),
+    user: user(a.userId, a.teamId),
+    api_app_id: APP_ID,
+    token: VERIFICATION_TOKEN,
+    trigger_id: a.triggerId ?? newTriggerId(),
+    ...workspaceInstall,
+    container: actionContainer(a),
+    ...(a.channelId ? { channel: { id: a.channelId, name: DEFAULT_CHANNEL_NAME } } : {}),
+    ...(a.view === undefined && a.messageTs !== undefined
+      ? { message: sourceMessage(a.messageTs, a.message) }
+      : {}),
+    ...(a.view ? { view: a.view } : { state: { values: stateValues } }),
+    ...(a.responseUrl ? { response_url: a.responseUrl } : {}),
+    actions: [actionElement(a)],
+  };
+}
+
+export function blockAction(target: SlackTarget, a: ActionArgs, opts?: SendOpts): Promise<SlackReply> {
+  return postPayload(target, blockActionPayload(a), opts);
+}
+
+// --- view_submission -------------------------------------------------------------------
 
 export interface SubmissionArgs {
   userId: string;
   teamId: string;
   callbackId: string;
   privateMetadata?: string;
+  /** state.values as Slack sends them: { blockId: { actionId: input.text('…') } }. */
   values: Record<string, Record<string, unknown>>;
   viewId?: string;
+  /** Present when the modal has a channel picker with response_url_enabled. */
+  responseUrls?: unknown[];
+  /** The modal's blocks, when the handler reads them. */
+  blocks?: unknown[];
+  title?: string;
 }
 
-/** A view_submission payload: a modal's Submit pressed. The reply body carries response_action. */
-export function viewSubmission(target: SlackTarget, a: SubmissionArgs, opts?: SendOpts): Promise<SlackReply> {
-  return interactive(
-    target,
-    {
-      type: 'view_submission',
-      team: team(a.teamId),
-      user: user(a.userId, a.teamId),
-      api_app_id: 'A0LABBOOK',
-      token: 'verification-token-unused',
-      trigger_id: trigger(),
-      is_enterprise_install: false,
-      enterprise: null,
-      view: {
-        id: a.viewId ?? 'V0MODAL',
-        team_id: a.teamId,
-        type: 'modal',
-        callback_id: a.callbackId,
-        private_metadata: a.privateMetadata ?? '',
-        hash: 'h0',
-        state: { values: a.values },
-      },
-      response_urls: [],
-    },
-    opts,
-  );
+/** The view as Slack returns it in interaction payloads (Bolt's ViewOutput). */
+export function viewOutput(a: {
+  teamId: string;
+  callbackId: string;
+  privateMetadata?: string;
+  values?: Record<string, Record<string, unknown>>;
+  viewId?: string;
+  type?: 'modal' | 'home';
+  blocks?: unknown[];
+  title?: string;
+}): Omit<ViewOutput, 'blocks' | 'state'> & {
+  blocks: unknown[];
+  state: { values: Record<string, Record<string, unknown>> };
+} {
+  const viewId = a.viewId ?? 'V0MODAL';
+  const modal = (a.type ?? 'modal') === 'modal';
+  return {
+    id: viewId,
+    team_id: a.teamId,
+    type: a.type ?? 'modal',
+    blocks: a.blocks ?? [],
+    private_metadata: a.privateMetadata ?? '',
+    callback_id: a.callbackId,
+    state: { values: a.values ?? {} },
+    hash: `${Math.floor(Date.now() / 1000)}.${viewId}`,
+    title: { type: 'plain_text', text: a.title ?? 'Labbook', emoji: true },
+    clear_on_close: false,
+    notify_on_close: false,
+    close: modal ? { type: 'plain_text', text: 'Cancel', emoji: true } : null,
+    submit: modal ? { type: 'plain_text', text: 'Save', emoji: true } : null,
+    previous_view_id: null,
+    root_view_id: viewId,
+    app_id: APP_ID,
+    external_id: '',
+    app_installed_team_id: a.teamId,
+    bot_id: BOT_ID,
+  };
 }
+
+/** A view_submission payload: a modal's Submit pressed. */
+export function viewSubmissionPayload(a: SubmissionArgs): AsSent<
+  Omit<ViewSubmitAction, 'view' | 'response_urls'>
+> & {
+  view: ReturnType<typeof viewOutput>;
+  response_urls: unknown[];
+} {
+  return {
+    type: 'view_submission',
+    team: team(a.teamId),
+    user: user(a.userId, a.teamId),
+    api_app_id: APP_ID,
+    token: VERIFICATION_TOKEN,
+    trigger_id: newTriggerId(),
+    ...workspaceInstall,
+    view: viewOutput(a),
+    response_urls: a.responseUrls ?? [],
+  };
+}
+
+/** Sends a view_submission; the reply's `json` carries any response_action (errors, update, push, clear). */
+export function viewSubmission(target: SlackTarget, a: SubmissionArgs, opts?: SendOpts): Promise<SlackReply> {
+  return postPayload(target, viewSubmissionPayload(a), opts);
+}
+
+// --- message shortcut ------------------------------------------------------------------
 
 export interface ShortcutArgs {
   userId: string;
@@ -216,76 +343,112 @@ export interface ShortcutArgs {
   messageUser?: string;
   responseUrl: string;
   triggerId?: string;
+  channelName?: string;
 }
 
-/** A message shortcut, chosen from a message's "More actions" menu. */
+/** A message shortcut ("More actions" on a message): type message_action. */
+export function messageShortcutPayload(a: ShortcutArgs): AsSent<MessageShortcut> & { api_app_id: string } {
+  return {
+    type: 'message_action',
+    callback_id: a.callbackId,
+    trigger_id: a.triggerId ?? newTriggerId(),
+    message_ts: a.messageTs,
+    response_url: a.responseUrl,
+    action_ts: slackTs(),
+    team: team(a.teamId),
+    user: user(a.userId, a.teamId),
+    channel: { id: a.channelId, name: a.channelName ?? DEFAULT_CHANNEL_NAME },
+    message: { type: 'message', text: a.messageText, user: a.messageUser ?? 'U0WRITER', ts: a.messageTs },
+    api_app_id: APP_ID,
+    token: VERIFICATION_TOKEN,
+    ...workspaceInstall,
+  };
+}
+
 export function messageShortcut(target: SlackTarget, a: ShortcutArgs, opts?: SendOpts): Promise<SlackReply> {
-  return interactive(
-    target,
-    {
-      type: 'message_action',
-      callback_id: a.callbackId,
-      team: team(a.teamId),
-      user: user(a.userId, a.teamId),
-      channel: { id: a.channelId, name: 'ml-ranking' },
-      api_app_id: 'A0LABBOOK',
-      token: 'verification-token-unused',
-      trigger_id: a.triggerId ?? trigger(),
-      is_enterprise_install: false,
-      enterprise: null,
-      message_ts: a.messageTs,
-      response_url: a.responseUrl,
-      message: { type: 'message', text: a.messageText, user: a.messageUser ?? 'U0WRITER', ts: a.messageTs },
-    },
-    opts,
-  );
+  return postPayload(target, messageShortcutPayload(a), opts);
 }
 
-/** An Events API event_callback, JSON as Slack posts it. */
-export function event(
+// --- Events API ------------------------------------------------------------------------
+
+export interface EventArgs {
+  teamId: string;
+  event: Record<string, unknown> & { type: string };
+  eventId?: string;
+  /** The bot user the authorization is for; default U0LABBOT (the fake Slack's default). */
+  botUserId?: string;
+}
+
+/** An event_callback envelope, with the authorizations Bolt reads to find the installation. */
+export function eventEnvelope(a: EventArgs): EnvelopedEvent<Record<string, unknown> & { type: string }> {
+  return {
+    token: VERIFICATION_TOKEN,
+    team_id: a.teamId,
+    context_team_id: a.teamId,
+    api_app_id: APP_ID,
+    event: { event_ts: slackTs(), ...a.event },
+    type: 'event_callback',
+    event_id: a.eventId ?? `Ev${Date.now().toString(36).toUpperCase()}${++sequence}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: a.teamId,
+        user_id: a.botUserId ?? 'U0LABBOT',
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
+    is_ext_shared_channel: false,
+  };
+}
+
+export function event(target: SlackTarget, a: EventArgs, opts?: SendOpts): Promise<SlackReply> {
+  return postSigned(target, JSON.stringify(eventEnvelope(a)), 'application/json', opts);
+}
+
+/** The url_verification handshake Slack sends when the Request URL is saved; the app must echo `challenge`. */
+export function urlVerification(
   target: SlackTarget,
-  a: { teamId: string; event: Record<string, unknown>; eventId?: string },
+  challenge: string,
   opts?: SendOpts,
 ): Promise<SlackReply> {
   return postSigned(
     target,
-    JSON.stringify({
-      token: 'verification-token-unused',
-      team_id: a.teamId,
-      api_app_id: 'A0LABBOOK',
-      event: { event_ts: `${Date.now() / 1000}`, ...a.event },
-      type: 'event_callback',
-      event_id: a.eventId ?? `Ev${Date.now()}${++triggers}`,
-      event_time: Math.floor(Date.now() / 1000),
-      authorizations: [
-        {
-          enterprise_id: null,
-          team_id: a.teamId,
-          user_id: 'U0LABBOT',
-          is_bot: true,
-          is_enterprise_install: false,
-        },
-      ],
-      is_ext_shared_channel: false,
-    }),
+    JSON.stringify({ token: VERIFICATION_TOKEN, challenge, type: 'url_verification' }),
     'application/json',
     opts,
   );
 }
 
-/** state.values entries as Slack sends them for each input element. */
+// --- state.values entries --------------------------------------------------------------
+
+const selected = (value: string) => ({ text: { type: 'plain_text', text: value, emoji: true }, value });
+
+/**
+ * state.values entries as Slack sends them, one per input element type. An empty input
+ * arrives as `value: null` / `selected_option: null` / `selected_users: []`.
+ */
 export const input = {
   text: (value: string | null) => ({ type: 'plain_text_input', value }),
   number: (value: string | null) => ({ type: 'number_input', value }),
   user: (id: string | null) => ({ type: 'users_select', selected_user: id }),
   users: (ids: string[]) => ({ type: 'multi_users_select', selected_users: ids }),
   conversation: (id: string | null) => ({ type: 'conversations_select', selected_conversation: id }),
+  channel: (id: string | null) => ({ type: 'channels_select', selected_channel: id }),
   select: (value: string | null) => ({
     type: 'static_select',
-    selected_option: value === null ? null : { value, text: { type: 'plain_text', text: value } },
+    selected_option: value === null ? null : selected(value),
+  }),
+  multiSelect: (values: string[]) => ({
+    type: 'multi_static_select',
+    selected_options: values.map(selected),
   }),
   radio: (value: string | null) => ({
     type: 'radio_buttons',
-    selected_option: value === null ? null : { value, text: { type: 'plain_text', text: value } },
+    selected_option: value === null ? null : selected(value),
   }),
+  checkboxes: (values: string[]) => ({ type: 'checkboxes', selected_options: values.map(selected) }),
+  /** 'YYYY-MM-DD', as the datepicker sends it. */
+  date: (value: string | null) => ({ type: 'datepicker', selected_date: value }),
 };
