@@ -1,27 +1,28 @@
+import type { Hypothesis } from '../src/db/schema/index.js';
 import type { ActionsBlock, Button, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
 import { md, mention, plain, slackDate, truncate, userText } from './text.js';
 
-/** What the hypothesis modal and card need, independent of where it came from. */
-export interface HypothesisView {
-  id: number;
-  number: number;
-  statement: string;
-  method: string | null;
-  metric: string | null;
-  baseline: string | null;
-  success_criteria: string;
-  timebox_days: number;
-  next_on_failure: string | null;
-  next_on_success: string | null;
-  owner_user_id: string;
-  status: string;
-  due_at: Date | null;
-  started_at: Date | null;
-  overdue_since?: Date | null;
-  extension_count?: number;
-}
+/** What the hypothesis modal and card show of a hypothesis row. */
+export type HypothesisView = Pick<
+  Hypothesis,
+  | 'id'
+  | 'number'
+  | 'statement'
+  | 'method'
+  | 'metric'
+  | 'baseline'
+  | 'success_criteria'
+  | 'timebox_days'
+  | 'next_on_failure'
+  | 'next_on_success'
+  | 'owner_user_id'
+  | 'status'
+  | 'due_at'
+  | 'started_at'
+> &
+  Partial<Pick<Hypothesis, 'overdue_since' | 'extension_count'>>;
 
 export interface HypothesisFormLimits {
   statement: number;

@@ -1,16 +1,10 @@
 import type { KnownBlock } from '@slack/types';
+import type { Stats } from '../src/rituals/checkins/stats.js';
 import { LIMITS } from './limits.js';
 import { md, plain, userText } from './text.js';
 
-export interface StatsView {
-  concluded: number;
-  validated: number;
-  disproven: number;
-  inconclusive: number;
-  meanPlannedDays: number | null;
-  meanActualDays: number | null;
-  overrun: number | null;
-}
+/** The figures computed by the check-in ritual's stats. */
+export type StatsView = Stats;
 
 const pct = (n: number, of: number) => (of === 0 ? '—' : `${Math.round((100 * n) / of)}%`);
 const days = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)} d`);

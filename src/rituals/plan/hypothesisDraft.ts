@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { validateForm, type Validated } from '../forms.js';
 import type { HypothesisFields } from '../../db/hypotheses.js';
 
 /** Field lengths: enforced by max_length in the modal and again here, server-side. */
@@ -70,26 +71,9 @@ export const HypothesisDraftSchema = z.object({
 export type HypothesisDraft = HypothesisFields & { projectId: number; startNow: boolean };
 export type DraftField = keyof z.input<typeof HypothesisDraftSchema>;
 
-export type Validated<T, F extends string> =
-  { ok: true; value: T } | { ok: false; errors: Partial<Record<F, string>> };
-
 /** Form values in, a draft or one message per offending field out. */
 export function validateHypothesisDraft(
   input: Record<string, unknown>,
 ): Validated<HypothesisDraft, DraftField> {
   return validateForm(HypothesisDraftSchema, input);
-}
-
-export function validateForm<S extends z.ZodType, F extends string>(
-  schema: S,
-  input: Record<string, unknown>,
-): Validated<z.output<S>, F> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const errors: Partial<Record<F, string>> = {};
-  for (const issue of parsed.error.issues) {
-    const field = String(issue.path[0] ?? '') as F;
-    errors[field] ??= issue.message;
-  }
-  return { ok: false, errors };
 }

@@ -7,7 +7,7 @@ import type { Services } from '../../services.js';
 import { escapeMrkdwn } from '../../../blocks/text.js';
 import { conflict } from '../errors.js';
 import { DESIGN_SECTION_MAX } from './designDoc.js';
-import { validateForm, type Validated } from './hypothesisDraft.js';
+import { validateForm, type Validated } from '../forms.js';
 
 export const PROJECT_NAME_MAX = 80;
 

@@ -28,11 +28,12 @@ import type { Services } from '../../services.js';
 import { formatMoment } from '../../time.js';
 import { parseJson, readViewState, type ViewSubmissionPayload } from '../payloads.js';
 import { userZone } from '../people.js';
-import { tell, type Audience } from '../tell.js';
+import type { Audience } from '../tell.js';
 import { refreshHomes } from './home.js';
 import { hypothesisHooks } from './hooks.js';
-import type { FlowResult } from './hypotheses.js';
 import { refreshCard } from './hypotheses.js';
+import { errorsResponse, staleForm, type FlowResult } from './result.js';
+import { validateForm } from '../../rituals/forms.js';
 
 export const CheckInRef = z.object({
   hypothesisId: z.number().int().positive(),
@@ -105,11 +106,6 @@ export async function openExtend(
   });
 }
 
-const stale = (client: WebClient, userId: string): FlowResult => ({
-  after: () =>
-    tell({ client, userId }, { text: 'That check-in form is out of date. Open the check-in again.' }),
-});
-
 /** Starts the hypothesis chosen as the next step, inside the outcome's transaction. */
 function startNextWith(services: Services, teamId: string, actor: string) {
   const hooks = hypothesisHooks(services);
@@ -128,12 +124,11 @@ export async function submitOutcome(
   const teamId = payload.team.id;
   const actor = payload.user.id;
   const meta = parseJson(OutcomeMeta, payload.view.private_metadata);
-  if (!meta) return stale(client, actor);
-  const form = OutcomeForm.safeParse(readViewState(payload.view.state.values));
-  if (!form.success)
-    return { response: { response_action: 'errors', errors: { result: form.error.issues[0]!.message } } };
-  const errors = outcomeErrors(meta.answer, form.data);
-  if (Object.keys(errors).length > 0) return { response: { response_action: 'errors', errors } };
+  if (!meta) return staleForm(client, actor, 'the check-in');
+  const form = validateForm(OutcomeForm, readViewState(payload.view.state.values));
+  if (!form.ok) return errorsResponse(form.errors);
+  const errors = outcomeErrors(meta.answer, form.value);
+  if (Object.keys(errors).length > 0) return errorsResponse(errors);
   const tz = await userZone(services, client, teamId, actor);
   const recorded = await recordOutcome(
     services,
@@ -141,7 +136,7 @@ export async function submitOutcome(
     actor,
     meta,
     meta.answer,
-    form.data,
+    form.value,
     tz,
     startNextWith(services, teamId, actor),
   );
@@ -190,15 +185,11 @@ export async function submitExtend(
   const teamId = payload.team.id;
   const actor = payload.user.id;
   const ref = parseJson(CheckInRef, payload.view.private_metadata);
-  if (!ref) return stale(client, actor);
-  const form = ExtendForm.safeParse(readViewState(payload.view.state.values));
-  if (!form.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of form.error.issues) errors[String(issue.path[0])] ??= issue.message;
-    return { response: { response_action: 'errors', errors } };
-  }
+  if (!ref) return staleForm(client, actor, 'the check-in');
+  const form = validateForm(ExtendForm, readViewState(payload.view.state.values));
+  if (!form.ok) return errorsResponse(form.errors);
   const tz = await userZone(services, client, teamId, actor);
-  const { hypothesis, extensionNumber } = await extendTimebox(services, teamId, actor, ref, form.data, tz);
+  const { hypothesis, extensionNumber } = await extendTimebox(services, teamId, actor, ref, form.value, tz);
   return {
     after: async () => {
       const h = await findHypothesis(services.db, teamId, hypothesis.id);

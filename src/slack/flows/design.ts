@@ -17,7 +17,8 @@ import { canEditDesignDoc } from '../../rituals/plan/permissions.js';
 import type { Services } from '../../services.js';
 import { parseJson, readViewState, type ViewSubmissionPayload } from '../payloads.js';
 import { tell, type Audience } from '../tell.js';
-import type { FlowResult } from './hypotheses.js';
+import { errorsResponse, staleForm, type FlowResult } from './result.js';
+import { validateForm } from '../../rituals/forms.js';
 
 export const SectionRef = z.object({ projectId: z.number().int().positive(), section: z.string() });
 
@@ -110,14 +111,9 @@ export async function submitSection(
     payload.view.private_metadata,
   );
   const section = ref && designSection(ref.section);
-  if (!ref || !section)
-    return {
-      after: () =>
-        tell({ client, userId: actor }, { text: 'That form is out of date; open the design doc again.' }),
-    };
-  const form = SectionForm.safeParse(readViewState(payload.view.state.values));
-  if (!form.success)
-    return { response: { response_action: 'errors', errors: { content: form.error.issues[0]!.message } } };
+  if (!ref || !section) return staleForm(client, actor, 'the design doc');
+  const form = validateForm(SectionForm, readViewState(payload.view.state.values));
+  if (!form.ok) return errorsResponse(form.errors);
   const project = await editableProject(services, teamId, actor, ref.projectId);
   const at = services.clock.now();
   await services.db.transaction().execute(async (trx) => {
@@ -125,7 +121,7 @@ export async function submitSection(
       teamId,
       projectId: project.id,
       section: section.key,
-      content: form.data.content,
+      content: form.value.content,
       authorUserId: actor,
       at,
     });

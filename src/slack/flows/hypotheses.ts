@@ -1,4 +1,5 @@
 import type { ModalView } from '@slack/types';
+import { errorsResponse, staleForm, type FlowResult } from './result.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { dueHint, hypothesisCard, hypothesisModal } from '../../../blocks/hypothesis.js';
@@ -13,12 +14,7 @@ import {
   startHypothesis,
   type HypothesisHooks,
 } from '../../rituals/plan/hypotheses.js';
-import {
-  HYPOTHESIS_LIMITS,
-  TIMEBOX,
-  validateHypothesisDraft,
-  type DraftField,
-} from '../../rituals/plan/hypothesisDraft.js';
+import { HYPOTHESIS_LIMITS, TIMEBOX, validateHypothesisDraft } from '../../rituals/plan/hypothesisDraft.js';
 import type { Services } from '../../services.js';
 import { addDays, formatDay } from '../../time.js';
 import { parseJson, readViewState, type FormValue, type ViewSubmissionPayload } from '../payloads.js';
@@ -31,15 +27,6 @@ export const HypothesisMeta = z.object({
   channelId: z.string().optional(),
   hypothesisId: z.number().int().optional(),
 });
-
-export interface FlowResult {
-  /** The body of the view_submission ack: inline errors, or a view to show next. */
-  response?:
-    | { response_action: 'errors'; errors: Record<string, string> }
-    | { response_action: 'update'; view: ModalView };
-  /** Work done after the ack (posting cards, refreshing Home). */
-  after?: () => Promise<void>;
-}
 
 /** Projects offered in the modal: the channel's first, then the person's, then recent ones. */
 async function projectChoices(services: Services, teamId: string, userId: string, first?: Project) {
@@ -142,17 +129,6 @@ export async function refreshDueHint(
     );
 }
 
-function errorsResponse(errors: Partial<Record<string, string>>): FlowResult {
-  return {
-    response: {
-      response_action: 'errors',
-      errors: Object.fromEntries(
-        Object.entries(errors).filter((e): e is [string, string] => typeof e[1] === 'string'),
-      ),
-    },
-  };
-}
-
 const formOf = (payload: ViewSubmissionPayload): Record<string, FormValue> =>
   readViewState(payload.view.state.values);
 
@@ -245,21 +221,14 @@ export async function submitEditHypothesis(
 ): Promise<FlowResult> {
   const teamId = payload.team.id;
   const meta = parseJson(HypothesisMeta, payload.view.private_metadata);
-  if (!meta?.hypothesisId)
-    return {
-      after: () =>
-        tell(
-          { client, userId: payload.user.id },
-          { text: 'That form is out of date; open the hypothesis again.' },
-        ),
-    };
+  if (!meta?.hypothesisId) return staleForm(client, payload.user.id, 'the hypothesis');
   const existing = await findHypothesis(services.db, teamId, meta.hypothesisId);
   const checked = validateHypothesisDraft({
     ...formOf(payload),
     projectId: existing?.project_id ?? null,
     startNow: 'proposed',
   });
-  if (!checked.ok) return errorsResponse(checked.errors as Partial<Record<DraftField, string>>);
+  if (!checked.ok) return errorsResponse(checked.errors);
   const updated = await editHypothesis(
     services,
     teamId,
@@ -286,3 +255,5 @@ export async function startFromCard(
   await refreshCard(services, to.client, to.teamId, h.id);
   await refreshHomes(services, to.client, to.teamId, [to.userId, h.owner_user_id]);
 }
+
+export type { FlowResult } from './result.js';

@@ -11,7 +11,7 @@ import { createProject, PROJECT_NAME_MAX, validateProjectDraft } from '../../rit
 import type { Services } from '../../services.js';
 import { parseJson, readViewState, type ViewSubmissionPayload } from '../payloads.js';
 import { tell, type Audience } from '../tell.js';
-import type { FlowResult } from './hypotheses.js';
+import { errorsResponse, type FlowResult } from './result.js';
 import { hypothesisModalFor } from './hypotheses.js';
 import { refreshHomes } from './home.js';
 
@@ -87,9 +87,7 @@ export async function submitProject(
   const actor = payload.user.id;
   const meta = parseJson(ProjectMeta, payload.view.private_metadata) ?? {};
   const checked = validateProjectDraft(readViewState(payload.view.state.values));
-  if (!checked.ok) {
-    return { response: { response_action: 'errors', errors: checked.errors as Record<string, string> } };
-  }
+  if (!checked.ok) return errorsResponse(checked.errors);
   let project: Project;
   try {
     project = await createProject(services, teamId, actor, checked.value);
