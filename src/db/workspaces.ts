@@ -22,6 +22,52 @@ export async function ensureWorkspace(
     .execute();
 }
 
+/** When the workspace's people are asked things; the schema's defaults when it has no row. */
+export interface WorkingHoursRow {
+  startHour: number;
+  endHour: number;
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  days: readonly number[];
+}
+
+export async function workingHoursOf(db: Db, teamId: string): Promise<WorkingHoursRow> {
+  const ws = await getWorkspace(db, teamId);
+  if (!ws) return { startHour: 9, endHour: 18, days: [1, 2, 3, 4, 5] };
+  return { startHour: ws.working_hours_start, endHour: ws.working_hours_end, days: ws.working_days };
+}
+
 export async function getWorkspace(db: Db, teamId: string): Promise<Workspace | undefined> {
   return db.selectFrom('workspaces').selectAll().where('team_id', '=', teamId).executeTakeFirst();
+}
+
+/**
+ * Changes when the workspace's people are asked things, and puts every delivery still
+ * waiting for a window back to its due time, so the next sweep decides again under the
+ * new hours (one waiting on Slack's Retry-After keeps its time).
+ */
+export async function setWorkingHours(
+  db: Db,
+  teamId: string,
+  hours: WorkingHoursRow,
+  at: Date,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('workspaces')
+      .set({
+        working_hours_start: hours.startHour,
+        working_hours_end: hours.endHour,
+        working_days: [...hours.days],
+        updated_at: at,
+      })
+      .where('team_id', '=', teamId)
+      .execute();
+    await trx
+      .updateTable('deliveries')
+      .set((eb) => ({ next_attempt_at: eb.fn('greatest', [eb.ref('due_at'), eb.val(at)]), updated_at: at }))
+      .where('team_id', '=', teamId)
+      .where('status', '=', 'pending')
+      .where('last_error', 'is', null)
+      .execute();
+  });
 }

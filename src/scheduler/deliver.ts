@@ -6,14 +6,9 @@ import type { NewDelivery } from '../db/deliveries.js';
 import { findHypothesis, updateHypothesis, type HypothesisWithProject } from '../db/hypotheses.js';
 import type { Db } from '../db/index.js';
 import type { Delivery } from '../db/schema/index.js';
-import { getWorkspace } from '../db/workspaces.js';
+import { workingHoursOf } from '../db/workspaces.js';
 import { plannedDays, roundOf, spentDays } from '../rituals/checkins/checkins.js';
-import {
-  addWorkingDays,
-  DEFAULT_WORKING_HOURS,
-  nextWorkingMoment,
-  type WorkingHours,
-} from '../rituals/checkins/workingHours.js';
+import { addWorkingDays, nextWorkingMoment } from '../rituals/checkins/workingHours.js';
 import type { Services } from '../services.js';
 import { formatMoment } from '../time.js';
 import { recipientZone } from './people.js';
@@ -31,12 +26,6 @@ export type DeliveryPlan =
 /** Check-in, reminders and escalation of one round share this key stem. */
 export const roundKey = (h: { id: number; extension_count: number; due_at: Date | null }) =>
   `${h.id}:${h.extension_count}:${h.due_at?.getTime() ?? 0}`;
-
-export async function workingHoursOf(db: Db, teamId: string): Promise<WorkingHours> {
-  const ws = await getWorkspace(db, teamId);
-  if (!ws) return DEFAULT_WORKING_HOURS;
-  return { startHour: ws.working_hours_start, endHour: ws.working_hours_end, days: ws.working_days };
-}
 
 /**
  * Decides what a due delivery becomes now: a message to send (and what follows it), a

@@ -491,6 +491,65 @@ describe('when Slack is in trouble', () => {
   });
 });
 
+describe('/hypothesis hours', () => {
+  const hours = (text: string, userId: string) =>
+    slashCommand(t.target, {
+      text: `hours ${text}`,
+      userId,
+      teamId: TEAM,
+      channelId: CHANNEL,
+      responseUrl: t.fake.responseUrl(),
+    });
+
+  it('shows the hours to anyone, lets only an admin change them, and waiting check-ins follow', async () => {
+    t.fake.addUser({ id: 'U0ADMIN', isAdmin: true });
+    t.clock.set('2026-11-27T12:00:00Z'); // Friday noon
+    await dueHypothesis('2026-11-27T12:00:00Z', { ownerUserId: OWNER });
+    await hours('', OWNER);
+    expect((await t.fake.waitForResponse())[0]!.body.text).toContain('go out 09:00–18:00, Mon–Fri');
+
+    t.fake.reset();
+    await hours('8-17 sun-thu', OWNER);
+    expect((await t.fake.waitForResponse())[0]!.body.text).toContain('Only a workspace admin or owner');
+    expect(await workspaceHours()).toEqual({
+      working_hours_start: 9,
+      working_hours_end: 18,
+      working_days: [1, 2, 3, 4, 5],
+    });
+
+    t.fake.reset();
+    await hours('8-17 sun-thu', 'U0ADMIN');
+    expect((await t.fake.waitForResponse())[0]!.body.text).toContain('now go out 08:00–17:00');
+    expect(await workspaceHours()).toEqual({
+      working_hours_start: 8,
+      working_hours_end: 17,
+      working_days: [1, 2, 3, 4, 7],
+    });
+
+    // Friday is no longer a working day: the check-in waits for Sunday 09:00 Berlin.
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(0);
+    t.clock.set('2026-11-29T07:00:00Z');
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(1);
+
+    t.fake.reset();
+    await hours('whenever', 'U0ADMIN');
+    expect((await t.fake.waitForResponse())[0]!.body.text).toContain('I could not read `whenever`');
+    t.fake.reset();
+    await hours('9-18 mon-fri', 'U0ADMIN');
+    await t.fake.waitForResponse();
+    expect(await workspaceHours()).toMatchObject({ working_days: [1, 2, 3, 4, 5] });
+  });
+});
+
+const workspaceHours = () =>
+  db()
+    .selectFrom('workspaces')
+    .select(['working_hours_start', 'working_hours_end', 'working_days'])
+    .where('team_id', '=', TEAM)
+    .executeTakeFirstOrThrow();
+
 describe('/hypothesis stats', () => {
   it('shows the share of each outcome and how actual time compares with timeboxes', async () => {
     const outcomes = [

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   addWorkingDays,
   DEFAULT_WORKING_HOURS as HOURS,
+  describeWorkingHours,
   nextWorkingMoment,
+  parseWorkingHours,
 } from '../../src/rituals/checkins/workingHours.js';
 
 const iso = (d: Date) => d.toISOString();
@@ -66,4 +68,30 @@ describe('one working day later', () => {
       '2026-11-25T17:30:00.000Z',
     );
   });
+});
+
+describe('a workspace’s working hours, as typed', () => {
+  it.each([
+    ['9-18 mon-fri', { startHour: 9, endHour: 18, days: [1, 2, 3, 4, 5] }, '09:00–18:00, Mon–Fri'],
+    [
+      '08:00-17:00 sun-thu',
+      { startHour: 8, endHour: 17, days: [1, 2, 3, 4, 7] },
+      '08:00–17:00, Mon, Tue, Wed, Thu, Sun',
+    ],
+    ['10-16 mon,wed,fri', { startHour: 10, endHour: 16, days: [1, 3, 5] }, '10:00–16:00, Mon, Wed, Fri'],
+    ['0-24 mon-sun', { startHour: 0, endHour: 24, days: [1, 2, 3, 4, 5, 6, 7] }, '00:00–24:00, every day'],
+  ])('reads %j', (text, hours, described) => {
+    const parsed = parseWorkingHours(text);
+    expect(parsed).toEqual({ ok: true, value: hours });
+    expect(describeWorkingHours(hours)).toBe(described);
+  });
+
+  it.each(['18-9 mon-fri', '9-18', 'mornings', '9-18 funday'])(
+    'refuses %j with a way to write it',
+    (text) => {
+      const parsed = parseWorkingHours(text);
+      expect(parsed.ok).toBe(false);
+      expect(!parsed.ok && parsed.error).toMatch(/`9-18`|`9-18 mon-fri`/);
+    },
+  );
 });

@@ -155,5 +155,9 @@ describe('graceful shutdown', () => {
     // It waited for the slow answer rather than dropping it.
     expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(1_000);
     expect(logLines(p).some((l) => l.msg === 'stopped')).toBe(true);
+    // The whole run logged at debug level, Slack calls included: no token, no secret.
+    expect(p.output()).not.toContain(BOT_TOKEN);
+    expect(p.output()).not.toContain(SIGNING_SECRET);
+    expect(p.output()).toContain('"msg":"apiCall(\'auth.test\') start"');
   });
 });

@@ -59,6 +59,34 @@ describe('/hypothesis new', () => {
     expect(t.fake.violations).toEqual([]);
   });
 
+  it('redraws the due date as the timebox is typed, keeping the rest of the form', async () => {
+    await command('new');
+    const [open] = await t.fake.waitFor('views.open');
+    const view: Record<string, unknown> = {
+      ...(open!.args.view as Record<string, unknown>),
+      id: 'V0TYPING',
+      hash: 'h1',
+    };
+    await blockAction(t.target, {
+      userId: ALICE,
+      teamId: TEAM,
+      actionId: ids.hypothesis.timebox,
+      actionType: 'number_input',
+      value: '3',
+      view,
+    });
+    const [update] = await t.fake.waitFor('views.update');
+    expect(update!.args).toMatchObject({ view_id: 'V0TYPING', hash: 'h1' });
+    const blocks = (update!.args.view as { blocks: { block_id?: string; hint?: { text: string } }[] }).blocks;
+    expect(blocks.find((b) => b.block_id === 'timeboxDays')!.hint!.text).toBe(
+      '3 days: due Thu 26 Nov 2026 if it starts now. Its owner is asked how it went then.',
+    );
+    expect(blocks.map((b) => b.block_id)).toEqual(
+      (view.blocks as { block_id?: string }[]).map((b) => b.block_id),
+    );
+    expect(t.fake.violations).toEqual([]);
+  });
+
   it('stores the submitted hypothesis as H1, posts its card to the project channel and logs it', async () => {
     const reply = await submitNew(hypothesisForm({ projectId: String(project.id), ownerUserId: ALICE }));
     expect(reply.status).toBe(200);

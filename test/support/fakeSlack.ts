@@ -49,6 +49,8 @@ export interface FakeUser {
   realName?: string;
   deleted?: boolean;
   isBot?: boolean;
+  isAdmin?: boolean;
+  isOwner?: boolean;
 }
 
 export interface ResponseUrlPost {
@@ -452,6 +454,8 @@ export class FakeSlack {
         real_name: realName,
         deleted: user.deleted ?? false,
         is_bot: user.isBot ?? false,
+        is_admin: user.isAdmin ?? false,
+        is_owner: user.isOwner ?? false,
         tz: user.tz ?? 'UTC',
         tz_label: user.tz ?? 'Coordinated Universal Time',
         tz_offset: user.tzOffset ?? 0,

@@ -54,3 +54,49 @@ export function addWorkingDays(from: Date, n: number, tz: string, hours: Working
   const sameTime = dayjs.tz(`${date} ${local.format('HH:mm')}`, zone).toDate();
   return nextWorkingMoment(sameTime, zone, hours);
 }
+
+const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** "09:00–18:00, Mon–Fri". */
+export function describeWorkingHours(h: WorkingHours): string {
+  const pad = (n: number) => `${String(n).padStart(2, '0')}:00`;
+  const days = [...h.days].sort((a, b) => a - b);
+  const consecutive = days.every((d, i) => i === 0 || d === days[i - 1]! + 1);
+  const name = (d: number) => DAY_NAMES[d - 1]![0]!.toUpperCase() + DAY_NAMES[d - 1]!.slice(1);
+  const dayText =
+    days.length === 7
+      ? 'every day'
+      : consecutive && days.length > 2
+        ? `${name(days[0]!)}–${name(days.at(-1)!)}`
+        : days.map(name).join(', ');
+  return `${pad(h.startHour)}–${pad(h.endHour)}, ${dayText}`;
+}
+
+/**
+ * Reads "9-18 mon-fri", "08:00-17:00 sun-thu" or "10-16 mon,wed,fri". Ranges of days wrap
+ * round the week ("sun-thu"); hours are whole, end after start.
+ */
+export function parseWorkingHours(
+  text: string,
+): { ok: true; value: WorkingHours } | { ok: false; error: string } {
+  const match = /^\s*(\d{1,2})(?::00)?\s*-\s*(\d{1,2})(?::00)?\s+([a-z,\- ]+?)\s*$/i.exec(text);
+  const usage = 'Write the hours and days like `9-18 mon-fri`, `8-17 sun-thu` or `10-16 mon,wed,fri`.';
+  if (!match) return { ok: false, error: usage };
+  const startHour = Number(match[1]);
+  const endHour = Number(match[2]);
+  if (startHour > 23 || endHour > 24 || endHour <= startHour) {
+    return { ok: false, error: 'The day must end after it starts, between 0 and 24 (e.g. `9-18`).' };
+  }
+  const days = new Set<number>();
+  for (const part of match[3]!.toLowerCase().split(/[ ,]+/).filter(Boolean)) {
+    const [from, to] = part
+      .split('-')
+      .map((d) => DAY_NAMES.indexOf(d.slice(0, 3) as (typeof DAY_NAMES)[number]) + 1);
+    if (!from || (part.includes('-') && !to)) return { ok: false, error: usage };
+    for (let d = from, n = 0; n < 7; d = (d % 7) + 1, n++) {
+      days.add(d);
+      if (d === (to ?? from)) break;
+    }
+  }
+  return { ok: true, value: { startHour, endHour, days: [...days].sort((a, b) => a - b) } };
+}

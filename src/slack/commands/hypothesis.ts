@@ -7,6 +7,7 @@ import { showDesignDoc } from '../flows/design.js';
 import { openNewHypothesis } from '../flows/hypotheses.js';
 import { showChannelList, showChannelLog, showList } from '../flows/lists.js';
 import { showOrCreateProject } from '../flows/projects.js';
+import { workingHoursCommand } from '../flows/settings.js';
 import { showStats } from '../flows/stats.js';
 import { SlashCommandPayload } from '../payloads.js';
 import { tellError, type Audience } from '../tell.js';
@@ -62,6 +63,12 @@ const SUBCOMMANDS: SubcommandSpec[] = [
     name: 'stats',
     summary: 'concluded hypotheses, how they came out, and actual time against timeboxes',
     run: ({ services, to }) => showStats(services, to),
+  },
+  {
+    name: 'hours',
+    args: '[9-18 mon-fri]',
+    summary: 'when check-ins go out; admins can change it for the workspace',
+    run: ({ services, to, args }) => workingHoursCommand(services, to, args),
   },
   {
     name: 'help',
