@@ -2,7 +2,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import { dueText, statusLabel, type HypothesisView } from './hypothesis.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
-import { md, mention, plain, slackDate, userText } from './text.js';
+import { escapeMrkdwn, md, mention, plain, slackDate, userText } from './text.js';
 
 /** One page of a list: long lists are paged so no message passes Slack's 50 blocks. */
 export const PAGE_SIZE = 15;
@@ -65,7 +65,7 @@ export function hypothesisListMessage(input: HypothesisListInput): { text: strin
   });
   if (page.total === 0) {
     blocks.push({ type: 'section', text: md(input.empty) });
-    return { text: input.title, blocks };
+    return { text: escapeMrkdwn(input.title), blocks };
   }
   let group = '';
   for (const h of page.items) {
@@ -77,7 +77,7 @@ export function hypothesisListMessage(input: HypothesisListInput): { text: strin
     blocks.push({ type: 'section', text: md(hypothesisLine(h, input.now, input.withProject)) });
   }
   blocks.push(...pager(page, PAGE_SIZE, input.pageValue));
-  return { text: input.title, blocks };
+  return { text: escapeMrkdwn(input.title), blocks };
 }
 
 function pager<T>(page: Page<T>, size: number, value: (page: number) => string): KnownBlock[] {
@@ -141,7 +141,7 @@ export function experimentLogMessage(input: {
       type: 'section',
       text: md('Nothing logged yet. Hypotheses, check-ins, decisions and design-doc edits land here.'),
     });
-    return { text: title, blocks };
+    return { text: escapeMrkdwn(title), blocks };
   }
   for (const e of input.entries) {
     const link = e.permalink ? ` · <${e.permalink}|message>` : '';
@@ -166,5 +166,5 @@ export function experimentLogMessage(input: {
       ],
     });
   }
-  return { text: title, blocks };
+  return { text: escapeMrkdwn(title), blocks };
 }

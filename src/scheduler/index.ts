@@ -134,8 +134,8 @@ export function createScheduler(services: Services, client: WebClient, opts: Sch
         hypothesisId: d.hypothesis_id,
         kind: 'note',
         authorUserId: 'USLACKBOT',
-        text: `A ${d.kind.replace('_', ' ')} for <@${d.recipient_id}> could not be delivered: ${detail}.`,
-        details: { deliveryId: d.id, error: detail },
+        text: `A ${d.kind === 'checkin' ? 'check-in' : d.kind.replace('_', ' ')} could not be delivered to its recipient: ${detail}.`,
+        details: { deliveryId: d.id, recipient: d.recipient_id, error: detail },
         at: now,
       });
       await scheduleDelivery(trx, {

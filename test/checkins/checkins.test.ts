@@ -471,7 +471,7 @@ describe('when Slack is in trouble', () => {
       .where('hypothesis_id', '=', h.id)
       .where('kind', '=', 'note')
       .executeTakeFirstOrThrow();
-    expect(note.text).toContain('could not be delivered: account_inactive');
+    expect(note.text).toBe('A check-in could not be delivered to its recipient: account_inactive.');
   });
 
   it('an owner who has left the workspace is a permanent failure too', async () => {

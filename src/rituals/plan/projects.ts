@@ -83,7 +83,8 @@ export async function createProject(
       projectId: project.id,
       kind: 'project_created',
       authorUserId: actor,
-      text: `Project ${project.name} started, led by <@${project.lead_user_id}>.`,
+      text: `Project ${project.name} started.`,
+      details: { lead: project.lead_user_id, members: draft.memberIds },
       at,
     });
     return project;

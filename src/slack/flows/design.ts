@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from '../../../blocks/text.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { designDocMessage, designSectionModal, type SectionView } from '../../../blocks/designDoc.js';
@@ -139,7 +140,9 @@ export async function submitSection(
     after: () =>
       tell(
         { client, userId: actor, channelId: ref.channelId },
-        { text: `Saved *${section.title}* in the design doc of ${project.name}. Earlier versions are kept.` },
+        {
+          text: `Saved *${section.title}* in the design doc of ${escapeMrkdwn(project.name)}. Earlier versions are kept.`,
+        },
       ),
   };
 }
@@ -164,7 +167,7 @@ export async function exportDesignDoc(
       content: markdown,
       filename,
       title: `${project.name} — design doc`,
-      initial_comment: `Design doc of *${project.name}*, exported by <@${to.userId}>.`,
+      initial_comment: `Design doc of *${escapeMrkdwn(project.name)}*, exported by <@${to.userId}>.`,
     });
   } catch (error) {
     services.logger.warn('design doc export failed', { projectId, error: String(error) });

@@ -1,5 +1,5 @@
 import { noProjectOffer } from '../../../blocks/project.js';
-import { truncate } from '../../../blocks/text.js';
+import { escapeMrkdwn, truncate } from '../../../blocks/text.js';
 import { appendLog } from '../../db/experimentLog.js';
 import { findProjectByChannel } from '../../db/projects.js';
 import type { Services } from '../../services.js';
@@ -37,6 +37,6 @@ export async function addMessageToLog(
     at: services.clock.now(),
   });
   await tell(to, {
-    text: `Added to the experiment log of *${project.name}*${permalink ? ` (<${permalink}|message>)` : ''}.`,
+    text: `Added to the experiment log of *${escapeMrkdwn(project.name)}*${permalink ? ` (<${permalink}|message>)` : ''}.`,
   });
 }

@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from '../../../blocks/text.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { projectCreatedMessage, projectMessage, projectModal } from '../../../blocks/project.js';
@@ -106,7 +107,7 @@ export async function submitProject(
         tell(
           { client, userId: actor },
           {
-            text: `Project *${project.name}* is created. I could not post in <#${project.channel_id}>: invite me with \`/invite @Labbook\` so check-ins and digests can reach the team.`,
+            text: `Project *${escapeMrkdwn(project.name)}* is created. I could not post in <#${project.channel_id}>: invite me with \`/invite @Labbook\` so check-ins and digests can reach the team.`,
           },
         ),
       );
