@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../logger.js';
+import { freePort } from '../net.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -103,18 +103,4 @@ async function loadCredentials(root: string): Promise<{ password: string }> {
   const credentials = { password: randomBytes(18).toString('base64url') };
   await fs.writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
   return credentials;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

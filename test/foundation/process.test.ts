@@ -8,6 +8,8 @@ import { createTestDatabase } from '../support/db.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { spawnLabbook, type LabbookProcess } from '../support/process.js';
 import { slashCommand } from '../support/slackRequests.js';
+import { FakeSocketMode } from '../support/socketMode.js';
+import { freePort } from '../../src/net.js';
 
 let fake: FakeSlack;
 const running: LabbookProcess[] = [];
@@ -159,5 +161,51 @@ describe('graceful shutdown', () => {
     expect(p.output()).not.toContain(BOT_TOKEN);
     expect(p.output()).not.toContain(SIGNING_SECRET);
     expect(p.output()).toContain('"msg":"apiCall(\'auth.test\') start"');
+  });
+});
+
+describe('Socket Mode', () => {
+  it('connects with the app token through SLACK_API_URL, serves /healthz, and answers over the socket', async () => {
+    const socket = await FakeSocketMode.start();
+    fake.reset();
+    fake.useSocketMode(socket.url);
+    const port = await freePort();
+    const env: Record<string, string> = {
+      ...testEnv(fake, await createTestDatabase()),
+      SLACK_APP_TOKEN: 'xapp-1-A0LABBOOK-1234-socketsecret',
+      PORT: String(port),
+    };
+    delete env.SLACK_SIGNING_SECRET;
+    const p = start(env);
+    await p.ready;
+    await socket.waitForConnection();
+    // The Socket Mode client found the fake Slack (installerOptions.clientOptions) and
+    // authenticated with the app-level token.
+    expect(fake.okCallsTo('apps.connections.open').map((c) => c.token)).toEqual([env.SLACK_APP_TOKEN]);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+
+    const ack = await socket.send('slash_commands', {
+      token: 'unused',
+      team_id: TEAM,
+      team_domain: 'labbook',
+      channel_id: 'C0PROJECT',
+      channel_name: 'ml',
+      user_id: 'U0ALICE',
+      user_name: 'alice',
+      command: '/hypothesis',
+      text: 'help',
+      api_app_id: 'A0LABBOOK',
+      is_enterprise_install: 'false',
+      response_url: fake.responseUrl(),
+      trigger_id: '1.2.3',
+    });
+    expect(ack.envelope_id).toEqual(expect.any(String));
+    const [reply] = await fake.waitForResponse();
+    expect(JSON.stringify(reply!.body)).toContain('/hypothesis help');
+
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+    expect(p.output()).not.toContain('socketsecret');
+    await socket.close();
   });
 });

@@ -105,6 +105,8 @@ export class FakeSlack {
   private readonly handlers: Record<string, Handler>;
   private seq = 0;
   private tsCounter = 0;
+  /** Where apps.connections.open sends a Socket Mode client (see socketMode.ts). */
+  private socketModeUrl: string | undefined;
 
   private constructor(
     private readonly server: http.Server,
@@ -203,6 +205,11 @@ export class FakeSlack {
   }
 
   /** Forgets calls, violations, responses, uploads and injected faults; keeps users. */
+  /** Points Socket Mode clients at a WebSocket server of the test's. */
+  useSocketMode(url: string): void {
+    this.socketModeUrl = url;
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.violations.length = 0;
@@ -342,6 +349,9 @@ export class FakeSlack {
   private methodHandlers(): Record<string, Handler> {
     return {
       'auth.test': () => this.authTest(),
+      // Socket Mode: Slack answers the app-level token with a single-use WebSocket URL.
+      'apps.connections.open': () =>
+        this.socketModeUrl ? ok({ url: this.socketModeUrl }) : slackError('invalid_auth'),
       'chat.postMessage': (a) => this.messageChecked('chat.postMessage', a, () => this.postMessage(a)),
       'chat.update': (a) => this.messageChecked('chat.update', a, () => this.updateMessage(a)),
       'chat.postEphemeral': (a) =>
