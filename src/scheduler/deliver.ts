@@ -44,7 +44,8 @@ export async function planDelivery(
   const isPerson = /^[UW]/.test(d.recipient_id);
   const tz = isPerson ? await recipientZone(services, client, d.team_id, d.recipient_id) : 'UTC';
   if (isPerson) {
-    const sendAt = nextWorkingMoment(d.next_attempt_at < d.due_at ? d.due_at : now, tz, hours);
+    // Claimed means due; the only question left is whether it is working time for them now.
+    const sendAt = nextWorkingMoment(now, tz, hours);
     if (sendAt.getTime() > now.getTime()) return { type: 'later', when: sendAt };
   }
   const stem = d.dedupe_key.split(':').slice(1, 4).join(':');
