@@ -203,9 +203,12 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
   };
 }
 
-export function dueHint(days: number, dueDay: string | null): string {
-  if (!dueDay) return `Whole days, 1 to 90. Timeboxes end work that would otherwise drift.`;
-  return `${days} day${days === 1 ? '' : 's'}: due ${dueDay} if it starts now. Its owner is asked how it went then.`;
+/** The due date a timebox implies: from now for a new one, from its start for a running one. */
+export function dueHint(days: number, dueDay: string, startedDay?: string): string {
+  const span = `${days} day${days === 1 ? '' : 's'}`;
+  return startedDay
+    ? `${span} from its start on ${startedDay}: due ${dueDay}. Its owner is asked how it went then.`
+    : `${span}: due ${dueDay} if it starts now. Its owner is asked how it went then.`;
 }
 
 const STATUS_LABEL: Record<string, string> = {

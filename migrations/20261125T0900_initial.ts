@@ -239,9 +239,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema
-    .createIndex('experiment_log_project_time')
+    .createIndex('experiment_log_project_order')
     .on('experiment_log_entries')
-    .columns(['project_id', 'created_at desc', 'id desc'])
+    .columns(['project_id', 'id desc'])
     .execute();
   await sql`
     create function experiment_log_is_append_only() returns trigger language plpgsql as $$

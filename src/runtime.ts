@@ -45,7 +45,10 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
       cleanups.push(() => embedded!.stop());
     }
     const databaseUrl = config.databaseUrl ?? embedded!.url;
-    const db = createDb(databaseUrl);
+    const db = createDb(databaseUrl, {
+      onError: (error) =>
+        logger.warn('database connection lost; the pool will reconnect', { error: error.message }),
+    });
     cleanups.push(() => db.destroy());
     await migrateToLatest(db, databaseUrl, logger);
 

@@ -15,7 +15,12 @@ export interface NewDelivery {
   at: Date;
 }
 
-/** Schedules a delivery; a second call with the same key changes nothing. */
+/**
+ * Schedules a delivery. A second call with the same key changes nothing while the first
+ * is pending or sent to the same person; one that was cancelled or failed, or went to
+ * someone else, is brought back to life, so a timebox changed and changed back, or an
+ * owner replaced (after a failure or not), is asked again.
+ */
 export async function scheduleDelivery(db: Db, d: NewDelivery): Promise<void> {
   await db
     .insertInto('deliveries')
@@ -31,7 +36,27 @@ export async function scheduleDelivery(db: Db, d: NewDelivery): Promise<void> {
       created_at: d.at,
       updated_at: d.at,
     })
-    .onConflict((oc) => oc.columns(['team_id', 'dedupe_key']).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(['team_id', 'dedupe_key'])
+        .doUpdateSet({
+          status: 'pending',
+          recipient_id: d.recipientId,
+          due_at: d.dueAt,
+          next_attempt_at: d.dueAt,
+          attempts: 0,
+          last_error: null,
+          claimed_by: null,
+          updated_at: d.at,
+        })
+        .where((eb) =>
+          eb.or([
+            eb('deliveries.status', 'in', ['cancelled', 'failed']),
+            // Sent to someone who no longer owns it: the new owner must be asked too.
+            eb('deliveries.recipient_id', '<>', eb.ref('excluded.recipient_id')),
+          ]),
+        ),
+    )
     .execute();
 }
 
@@ -67,13 +92,44 @@ export function dueQuery(db: Db, now: Date, limit: number) {
     .skipLocked();
 }
 
+/**
+ * Renews this worker's claim just before it sends. A claim can outlive its lease while a
+ * batch waits on a slow Slack; once the lease has run out another replica may have taken
+ * the row, so the worker sends only if the row is still its own, still pending and still
+ * leased, which keeps two replicas from posting the same DM.
+ */
+export async function renewClaim(
+  db: Db,
+  id: number,
+  opts: { workerId: string; now: Date; leaseMs: number },
+): Promise<boolean> {
+  const renewed = await db
+    .updateTable('deliveries')
+    .set({ next_attempt_at: new Date(opts.now.getTime() + opts.leaseMs), updated_at: opts.now })
+    .where('id', '=', id)
+    .where('claimed_by', '=', opts.workerId)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '>', opts.now)
+    .returning('id')
+    .executeTakeFirst();
+  return renewed !== undefined;
+}
+
+/** Writes by the worker that holds the claim; a row cancelled or taken meanwhile is left alone. */
+function claimed(db: Db, id: number, workerId: string) {
+  return db
+    .updateTable('deliveries')
+    .where('id', '=', id)
+    .where('claimed_by', '=', workerId)
+    .where('status', '=', 'pending');
+}
+
 export async function markSent(
   db: Db,
   id: number,
   r: { at: Date; channelId: string | null; messageTs: string | null; workerId: string },
 ): Promise<void> {
-  await db
-    .updateTable('deliveries')
+  await claimed(db, id, r.workerId)
     .set((eb) => ({
       status: 'sent',
       sent_at: r.at,
@@ -83,47 +139,54 @@ export async function markSent(
       last_error: null,
       updated_at: r.at,
     }))
-    .where('id', '=', id)
     .execute();
 }
 
-/** Not yet: try again at `when` (a rate limit, a 5xx, or outside working hours). */
+/** Not yet: try again at `when` (a rate limit, a 5xx, or outside working hours); the claim is released. */
 export async function reschedule(
   db: Db,
   id: number,
-  r: { when: Date; at: Date; error?: string; countAttempt: boolean },
+  r: { when: Date; at: Date; error?: string; countAttempt: boolean; workerId: string },
 ): Promise<void> {
-  await db
-    .updateTable('deliveries')
+  await claimed(db, id, r.workerId)
     .set((eb) => ({
       next_attempt_at: r.when,
+      claimed_by: null,
       last_error: r.error ?? null,
       attempts: r.countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'),
       updated_at: r.at,
     }))
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
     .execute();
 }
 
-export async function markFailed(db: Db, id: number, r: { at: Date; error: string }): Promise<void> {
-  await db
-    .updateTable('deliveries')
+export async function markFailed(
+  db: Db,
+  id: number,
+  r: { at: Date; error: string; workerId: string },
+): Promise<void> {
+  await claimed(db, id, r.workerId)
     .set((eb) => ({
       status: 'failed',
       last_error: r.error,
       attempts: eb('attempts', '+', 1),
       updated_at: r.at,
     }))
-    .where('id', '=', id)
     .execute();
 }
 
-export async function markCancelled(db: Db, id: number, at: Date): Promise<void> {
+export async function markCancelled(db: Db, id: number, r: { at: Date; workerId: string }): Promise<void> {
+  await claimed(db, id, r.workerId).set({ status: 'cancelled', updated_at: r.at }).execute();
+}
+
+/** Gives claimed rows back at once (a worker stopping before it reached them). */
+export async function releaseClaims(db: Db, ids: number[], r: { at: Date; workerId: string }): Promise<void> {
+  if (ids.length === 0) return;
   await db
     .updateTable('deliveries')
-    .set({ status: 'cancelled', updated_at: at })
-    .where('id', '=', id)
+    .set({ next_attempt_at: r.at, claimed_by: null, updated_at: r.at })
+    .where('id', 'in', ids)
+    .where('claimed_by', '=', r.workerId)
+    .where('status', '=', 'pending')
     .execute();
 }
 

@@ -47,7 +47,9 @@ export async function latestLog(
     .where('team_id', '=', teamId)
     .where('project_id', '=', projectId);
   if (opts.beforeId !== undefined) query = query.where('id', '<', opts.beforeId);
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
+  // Paged by id, the order entries were appended in: two entries written at once can carry
+  // clock times in the other order, and paging by time could then skip one.
+  return query.orderBy('id', 'desc').limit(opts.limit).execute();
 }
 
 export async function logOfHypothesis(

@@ -8,7 +8,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export type Db = Kysely<Database>;
 
-export function createDb(connectionString: string, opts: { max?: number } = {}): Db {
+export function createDb(
+  connectionString: string,
+  opts: { max?: number; onError?: (error: Error) => void } = {},
+): Db {
   const pool = new pg.Pool({
     connectionString,
     max: opts.max ?? 10,
@@ -17,8 +20,8 @@ export function createDb(connectionString: string, opts: { max?: number } = {}):
     idleTimeoutMillis: 30_000,
   });
   // An idle client losing its connection (e.g. the server restarts) must not crash the
-  // process; the pool replaces it on next use.
-  pool.on('error', () => undefined);
+  // process; the pool replaces it on next use, and the operator hears about it.
+  pool.on('error', (error) => opts.onError?.(error));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

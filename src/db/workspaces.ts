@@ -68,6 +68,8 @@ export async function setWorkingHours(
       .where('team_id', '=', teamId)
       .where('status', '=', 'pending')
       .where('last_error', 'is', null)
+      // A row a worker holds right now is that worker's to finish.
+      .where('claimed_by', 'is', null)
       .execute();
   });
 }

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { checkInMessage, leadNotice } from '../../blocks/checkin.js';
 import { userText } from '../../blocks/text.js';
 import type { NewDelivery } from '../db/deliveries.js';
-import { findHypothesis, updateHypothesis, type HypothesisWithProject } from '../db/hypotheses.js';
+import { findHypothesis, type HypothesisWithProject } from '../db/hypotheses.js';
 import type { Db } from '../db/index.js';
 import type { Delivery } from '../db/schema/index.js';
 import { workingHoursOf } from '../db/workspaces.js';
@@ -16,6 +16,8 @@ import { recipientZone } from './people.js';
 export type DeliveryPlan =
   | {
       type: 'send';
+      /** Who gets it now: the hypothesis' current owner or lead, whoever it was scheduled for. */
+      recipientId: string;
       message: { text: string; blocks: KnownBlock[] };
       followUp?: (sentAt: Date) => NewDelivery;
       effect?: (trx: Db, sentAt: Date) => Promise<void>;
@@ -40,16 +42,26 @@ export async function planDelivery(
   const now = services.clock.now();
   const h = d.hypothesis_id ? await findHypothesis(services.db, d.team_id, d.hypothesis_id) : undefined;
   if (!h) return { type: 'cancel', why: 'hypothesis gone' };
+  const stem = d.dedupe_key.split(':').slice(1, 4).join(':');
+  const current = h.status === 'running' && stem === roundKey(h);
+  if (!current && ['checkin', 'reminder', 'escalation'].includes(d.kind)) {
+    return { type: 'cancel', why: 'answered or rescheduled' };
+  }
+  // Asked of whoever owns or leads it now, which may not be who it was scheduled for.
+  const recipientId =
+    d.kind === 'checkin' || d.kind === 'reminder'
+      ? h.owner_user_id
+      : d.kind === 'escalation'
+        ? h.lead_user_id
+        : d.recipient_id;
   const hours = await workingHoursOf(services.db, d.team_id);
-  const isPerson = /^[UW]/.test(d.recipient_id);
-  const tz = isPerson ? await recipientZone(services, client, d.team_id, d.recipient_id) : 'UTC';
+  const isPerson = /^[UW]/.test(recipientId);
+  const tz = isPerson ? await recipientZone(services, client, d.team_id, recipientId) : 'UTC';
   if (isPerson) {
     // Claimed means due; the only question left is whether it is working time for them now.
     const sendAt = nextWorkingMoment(now, tz, hours);
     if (sendAt.getTime() > now.getTime()) return { type: 'later', when: sendAt };
   }
-  const stem = d.dedupe_key.split(':').slice(1, 4).join(':');
-  const current = h.status === 'running' && stem === roundKey(h);
   const followUp = (kind: NewDelivery['kind'], suffix: string, recipientId: string) => (sentAt: Date) => ({
     teamId: d.team_id,
     kind,
@@ -64,17 +76,17 @@ export async function planDelivery(
 
   switch (d.kind) {
     case 'checkin':
-      if (!current) return { type: 'cancel', why: 'answered or rescheduled' };
       return {
         type: 'send',
+        recipientId,
         message: checkInMessage(input),
         followUp: followUp('reminder', ':1', h.owner_user_id),
       };
     case 'reminder': {
-      if (!current) return { type: 'cancel', why: 'answered or rescheduled' };
       const n = Number(d.dedupe_key.split(':')[4] ?? 1);
       return {
         type: 'send',
+        recipientId,
         message: checkInMessage(input, { reminder: n }),
         followUp:
           n < 2
@@ -83,23 +95,31 @@ export async function planDelivery(
       };
     }
     case 'escalation':
-      if (!current) return { type: 'cancel', why: 'answered or rescheduled' };
       return {
         type: 'send',
+        recipientId,
         message: leadNotice(escalationText(h, tz)),
         effect: async (trx, sentAt) => {
-          await updateHypothesis(trx, h.team_id, h.id, { overdue_since: sentAt, updated_at: sentAt });
+          await trx
+            .updateTable('hypotheses')
+            .set({ overdue_since: sentAt, updated_at: sentAt })
+            .where('team_id', '=', h.team_id)
+            .where('id', '=', h.id)
+            .where('status', '=', 'running')
+            .execute();
         },
       };
     case 'extension_notice': {
       const latest = await services.db
         .selectFrom('hypothesis_extensions')
         .selectAll()
+        .where('team_id', '=', d.team_id)
         .where('hypothesis_id', '=', h.id)
         .orderBy('extension_number', 'desc')
         .executeTakeFirst();
       return {
         type: 'send',
+        recipientId,
         message: leadNotice(extensionText(h, latest?.extended_by ?? h.owner_user_id, latest?.reason ?? '')),
       };
     }
@@ -108,9 +128,14 @@ export async function planDelivery(
       const failed = await services.db
         .selectFrom('deliveries')
         .select('last_error')
+        .where('team_id', '=', d.team_id)
         .where('id', '=', failedId)
         .executeTakeFirst();
-      return { type: 'send', message: leadNotice(failureText(h, failed?.last_error ?? 'unknown')) };
+      return {
+        type: 'send',
+        recipientId,
+        message: leadNotice(failureText(h, failed?.last_error ?? 'unknown')),
+      };
     }
     default:
       return { type: 'cancel', why: `unknown kind ${d.kind}` };

@@ -7,6 +7,8 @@ import {
   markCancelled,
   markFailed,
   markSent,
+  releaseClaims,
+  renewClaim,
   reschedule,
   scheduleDelivery,
 } from '../db/deliveries.js';
@@ -49,28 +51,47 @@ export function createScheduler(services: Services, client: WebClient, opts: Sch
   const { db, clock, logger } = services;
   let task: ScheduledTask | undefined;
   let running: Promise<SweepReport> | undefined;
+  let stopping = false;
 
   async function handle(d: Delivery, report: SweepReport): Promise<void> {
+    let plan;
     try {
-      const plan = await planDelivery(services, client, d);
-      if (plan.type === 'cancel') {
-        logger.debug('delivery no longer needed', { deliveryId: d.id, kind: d.kind, why: plan.why });
-        await markCancelled(db, d.id, clock.now());
-        report.cancelled++;
-        return;
-      }
-      if (plan.type === 'later') {
-        await reschedule(db, d.id, { when: plan.when, at: clock.now(), countAttempt: false });
-        report.deferred++;
-        return;
-      }
-      const posted = await client.chat.postMessage({
-        channel: d.recipient_id,
+      plan = await planDelivery(services, client, d);
+    } catch (error) {
+      return fail(d, error, report);
+    }
+    const at = clock.now();
+    if (plan.type === 'cancel') {
+      logger.debug('delivery no longer needed', { deliveryId: d.id, kind: d.kind, why: plan.why });
+      await markCancelled(db, d.id, { at, workerId });
+      report.cancelled++;
+      return;
+    }
+    if (plan.type === 'later') {
+      await reschedule(db, d.id, { when: plan.when, at, countAttempt: false, workerId });
+      report.deferred++;
+      return;
+    }
+    if (!(await renewClaim(db, d.id, { workerId, now: at, leaseMs: opts.leaseMs }))) {
+      logger.info('delivery left to another replica: claim expired before sending', { deliveryId: d.id });
+      return;
+    }
+    let posted;
+    try {
+      posted = await client.chat.postMessage({
+        channel: plan.recipientId,
         ...plan.message,
         unfurl_links: false,
       });
-      const sentAt = clock.now();
+    } catch (error) {
+      return fail(d, error, report);
+    }
+    const sentAt = clock.now();
+    try {
       await db.transaction().execute(async (trx) => {
+        // The hypothesis is locked before the delivery row, in the same order as an
+        // answer being recorded, so the two cannot deadlock.
+        await plan.effect?.(trx, sentAt);
         await markSent(trx, d.id, {
           at: sentAt,
           channelId: posted.channel ?? null,
@@ -78,40 +99,32 @@ export function createScheduler(services: Services, client: WebClient, opts: Sch
           workerId,
         });
         if (plan.followUp) await scheduleDelivery(trx, plan.followUp(sentAt));
-        await plan.effect?.(trx, sentAt);
       });
       report.sent++;
     } catch (error) {
-      await fail(d, error, report);
+      // The DM is out; retrying would send it again. Say so loudly instead.
+      logger.error('delivery sent but not recorded', { deliveryId: d.id, kind: d.kind, error });
     }
   }
 
   async function fail(d: Delivery, error: unknown, report: SweepReport): Promise<void> {
     const now = clock.now();
     const failure = classifySlackFailure(error);
+    const retry = (when: Date) =>
+      reschedule(db, d.id, { when, at: now, error: failure.detail, countAttempt: true, workerId });
     if (failure.type === 'rate_limited') {
-      await reschedule(db, d.id, {
-        when: new Date(now.getTime() + failure.retryAfterMs),
-        at: now,
-        error: failure.detail,
-        countAttempt: true,
-      });
+      await retry(new Date(now.getTime() + failure.retryAfterMs));
       report.retried++;
       return;
     }
     if (failure.type === 'transient' && d.attempts + 1 < MAX_ATTEMPTS) {
       logger.warn('delivery failed; will retry', { deliveryId: d.id, kind: d.kind, error: failure.detail });
-      await reschedule(db, d.id, {
-        when: new Date(now.getTime() + backoffMs(d.attempts)),
-        at: now,
-        error: failure.detail,
-        countAttempt: true,
-      });
+      await retry(new Date(now.getTime() + backoffMs(d.attempts)));
       report.retried++;
       return;
     }
     logger.warn('delivery failed for good', { deliveryId: d.id, kind: d.kind, error: failure.detail });
-    await markFailed(db, d.id, { at: now, error: failure.detail });
+    await markFailed(db, d.id, { at: now, error: failure.detail, workerId });
     report.failed++;
     await tellLeadOfFailure(d, failure.detail).catch((e: unknown) =>
       logger.error('could not report a failed delivery', { deliveryId: d.id, error: e }),
@@ -153,7 +166,7 @@ export function createScheduler(services: Services, client: WebClient, opts: Sch
 
   async function sweepOnce(): Promise<SweepReport> {
     const report: SweepReport = { sent: 0, deferred: 0, retried: 0, failed: 0, cancelled: 0 };
-    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+    for (let batch = 0; batch < MAX_BATCHES && !stopping; batch++) {
       const claimed = await claimDue(db, {
         now: clock.now(),
         limit: batchSize,
@@ -161,7 +174,15 @@ export function createScheduler(services: Services, client: WebClient, opts: Sch
         workerId,
       });
       if (claimed.length === 0) break;
-      for (const d of claimed) await handle(d, report);
+      for (const [i, d] of claimed.entries()) {
+        if (stopping) {
+          // Shutting down: hand the rest back now rather than after the lease runs out.
+          const rest = claimed.slice(i).map((c) => c.id);
+          await releaseClaims(db, rest, { at: clock.now(), workerId });
+          break;
+        }
+        await handle(d, report);
+      }
     }
     if (report.sent + report.failed + report.retried > 0) logger.info('scheduler sweep', { ...report });
     return report;
@@ -182,6 +203,7 @@ export function createScheduler(services: Services, client: WebClient, opts: Sch
       });
     },
     async stop() {
+      stopping = true;
       await task?.stop();
       await running?.catch(() => undefined);
     },

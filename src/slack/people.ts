@@ -4,6 +4,14 @@ import type { Services } from '../services.js';
 import { DAY_MS, safeZone } from '../time.js';
 
 /**
+ * The zone Labbook last saw for a person, without asking Slack: for paths that must
+ * answer within Slack's 3 seconds and only use it to word a sentence.
+ */
+export async function knownZone(services: Services, teamId: string, userId: string): Promise<string> {
+  return (await cachedUser(services.db, teamId, userId))?.tz ?? 'UTC';
+}
+
+/**
  * A person's Slack time zone, cached for a day: users.info is rate-limited (Tier 4) and
  * asked on hot paths such as opening a modal, where trigger_id gives us 3 seconds.
  */

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import type { Hypothesis, Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, makeHypothesis, makeProject } from '../support/factories.js';
+import { buttons, hypothesisForm, makeHypothesis, makeProject } from '../support/factories.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { blockAction, input, slashCommand, viewSubmission } from '../support/slackRequests.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
+import { claimDue, renewClaim } from '../../src/db/deliveries.js';
 
 let t: TestApp;
 let project: Project;
@@ -488,6 +489,76 @@ describe('when Slack is in trouble', () => {
       .executeTakeFirstOrThrow();
     expect(d).toMatchObject({ status: 'failed', last_error: 'account_inactive' });
     expect(dmsTo(LEAD).some((c) => String(c.args.text).includes(`H${h.number}`))).toBe(true);
+  });
+});
+
+describe('when the plan changes under a scheduled check-in', () => {
+  const edit = (h: Hypothesis, o: Record<string, string>, userId = LEAD) => {
+    const {
+      projectId: _p,
+      startNow: _s,
+      ...values
+    } = hypothesisForm({ ownerUserId: h.owner_user_id, timeboxDays: String(h.timebox_days), ...o });
+    return viewSubmission(t.target, {
+      userId,
+      teamId: TEAM,
+      callbackId: ids.hypothesis.editModal,
+      privateMetadata: JSON.stringify({ hypothesisId: h.id }),
+      values,
+    });
+  };
+
+  it('a timebox changed and changed back is still asked about', async () => {
+    t.clock.set('2026-12-01T09:00:00Z');
+    const h = await makeHypothesis(db(), project, { ownerUserId: OWNER, status: 'proposed', timeboxDays: 3 });
+    await blockAction(t.target, {
+      userId: LEAD,
+      teamId: TEAM,
+      actionId: ids.hypothesis.start,
+      value: String(h.id),
+      channelId: CHANNEL,
+      messageTs: '1.1',
+      responseUrl: t.fake.responseUrl(),
+    });
+    await expect.poll(async () => (await row(h.id)).status).toBe('running');
+    expect((await edit(h, { timeboxDays: '10' })).text).toBe('');
+    expect((await edit(h, { timeboxDays: '3' })).text).toBe('');
+    t.clock.set('2026-12-04T09:00:00Z');
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(1);
+  });
+
+  it('a new owner is asked, even after the old one’s check-in went out', async () => {
+    t.clock.set('2026-12-02T09:00:00Z');
+    t.fake.addUser({ id: 'U0HEIR', tz: 'UTC' });
+    const h = await dueHypothesis('2026-12-02T09:00:00Z');
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(1);
+    expect((await edit(h, { ownerUserId: 'U0HEIR' })).text).toBe('');
+    await sweep();
+    expect(dmsTo('U0HEIR')).toHaveLength(1);
+    expect(dmsTo(OWNER)).toHaveLength(1);
+    // The old owner's buttons no longer answer for it.
+    await press(h, ids.checkin.validated, OWNER);
+    const [refusal] = await t.fake.waitForResponse();
+    expect(refusal!.body.text).toContain('owner <@U0HEIR>');
+  });
+});
+
+describe('claims', () => {
+  it('a worker whose lease ran out does not send what another replica took over', async () => {
+    t.clock.set('2026-12-03T09:00:00Z');
+    const h = await dueHypothesis('2026-12-03T09:00:00Z');
+    const now = t.clock.now();
+    const [mine] = await claimDue(db(), { now, limit: 1, leaseMs: 1_000, workerId: 'slow-replica' });
+    expect(mine!.hypothesis_id).toBe(h.id);
+    // The slow replica stalls past its lease; this app's scheduler takes the row and sends.
+    t.clock.advance(2_000);
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(1);
+    expect(
+      await renewClaim(db(), mine!.id, { workerId: 'slow-replica', now: t.clock.now(), leaseMs: 1_000 }),
+    ).toBe(false);
   });
 });
 

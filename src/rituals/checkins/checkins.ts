@@ -40,7 +40,7 @@ export async function scheduleCheckIn(db: Db, h: Hypothesis, at: Date): Promise<
 export function checkInHooks(services: Services): HypothesisHooks {
   return {
     started: (trx, h) => scheduleCheckIn(trx, h, services.clock.now()),
-    timeboxChanged: async (trx, h) => {
+    checkInChanged: async (trx, h) => {
       const at = services.clock.now();
       await cancelPendingFor(trx, h.team_id, h.id, at);
       await scheduleCheckIn(trx, h, at);

@@ -24,7 +24,7 @@ export const isConcluded = (h: Pick<Hypothesis, 'status'>) =>
 /** Hooks other rituals attach to a hypothesis' lifecycle (the check-in scheduler does). */
 export interface HypothesisHooks {
   started?(trx: Db, h: Hypothesis): Promise<void>;
-  timeboxChanged?(trx: Db, h: Hypothesis): Promise<void>;
+  checkInChanged?(trx: Db, h: Hypothesis): Promise<void>;
 }
 
 export async function createHypothesis(
@@ -122,7 +122,8 @@ export async function editHypothesis(
         at,
       });
     }
-    if (timeboxChanged) await hooks.timeboxChanged?.(trx, updated);
+    const ownerChanged = before.status === 'running' && next.owner_user_id !== before.owner_user_id;
+    if (timeboxChanged || ownerChanged) await hooks.checkInChanged?.(trx, updated);
     return updated;
   });
 }

@@ -27,7 +27,7 @@ import { TIMEBOX } from '../../rituals/plan/hypothesisDraft.js';
 import type { Services } from '../../services.js';
 import { formatMoment } from '../../time.js';
 import { parseJson, readViewState, type ViewSubmissionPayload } from '../payloads.js';
-import { userZone } from '../people.js';
+import { knownZone, userZone } from '../people.js';
 import type { Audience } from '../tell.js';
 import { refreshHomes } from './home.js';
 import { hypothesisHooks } from './hooks.js';
@@ -129,7 +129,7 @@ export async function submitOutcome(
   if (!form.ok) return errorsResponse(form.errors);
   const errors = outcomeErrors(meta.answer, form.value);
   if (Object.keys(errors).length > 0) return errorsResponse(errors);
-  const tz = await userZone(services, client, teamId, actor);
+  const tz = await knownZone(services, teamId, actor);
   const recorded = await recordOutcome(
     services,
     teamId,
@@ -188,7 +188,7 @@ export async function submitExtend(
   if (!ref) return staleForm(client, actor, 'the check-in');
   const form = validateForm(ExtendForm, readViewState(payload.view.state.values));
   if (!form.ok) return errorsResponse(form.errors);
-  const tz = await userZone(services, client, teamId, actor);
+  const tz = await knownZone(services, teamId, actor);
   const { hypothesis, extensionNumber } = await extendTimebox(services, teamId, actor, ref, form.value, tz);
   return {
     after: async () => {

@@ -57,7 +57,11 @@ export async function hypothesisModalFor(
     ownerDefault: userId,
     timebox: TIMEBOX,
     limits: HYPOTHESIS_LIMITS,
-    dueHint: dueHint(days, formatDay(addDays(start, days), tz)),
+    dueHint: dueHint(
+      days,
+      formatDay(addDays(start, days), tz),
+      opts.hypothesis?.started_at ? formatDay(opts.hypothesis.started_at, tz) : undefined,
+    ),
     privateMetadata: JSON.stringify({ channelId: opts.channelId, hypothesisId: opts.hypothesis?.id }),
     ...(opts.notice ? { notice: opts.notice } : {}),
   });
@@ -107,9 +111,20 @@ export async function refreshDueHint(
   if (!Number.isInteger(args.days) || args.days < TIMEBOX.min || args.days > TIMEBOX.max) return;
   const blocks = z.array(z.looseObject({ block_id: z.string().optional() })).safeParse(args.view.blocks);
   if (!blocks.success) return;
-  const tz = await userZone(services, client, args.teamId, args.userId);
-  const hint = dueHint(args.days, formatDay(addDays(services.clock.now(), args.days), tz));
   const original = args.view as Record<string, unknown>;
+  // Editing a running hypothesis: its timebox counts from its start, not from today.
+  const meta = parseJson(HypothesisMeta, String(original.private_metadata ?? ''));
+  const editing = meta?.hypothesisId
+    ? await findHypothesis(services.db, args.teamId, meta.hypothesisId)
+    : undefined;
+  const startedAt = editing?.started_at ?? undefined;
+  const tz = await userZone(services, client, args.teamId, args.userId);
+  const start = startedAt ?? services.clock.now();
+  const hint = dueHint(
+    args.days,
+    formatDay(addDays(start, args.days), tz),
+    startedAt ? formatDay(startedAt, tz) : undefined,
+  );
   const view = {
     type: 'modal' as const,
     callback_id: String(original.callback_id),

@@ -114,11 +114,15 @@ export async function submitProject(
     await refreshHomes(services, client, teamId, [actor, project.lead_user_id]);
   };
   if (meta.then === 'hypothesis') {
+    // The project exists now; if the next form cannot be built, still close and announce.
     const view = await hypothesisModalFor(services, client, teamId, actor, {
       project,
       channelId: project.channel_id,
+    }).catch((error: unknown) => {
+      services.logger.error('could not build the hypothesis form after creating a project', { error });
+      return undefined;
     });
-    return { response: { response_action: 'update', view }, after: announce };
+    if (view) return { response: { response_action: 'update', view }, after: announce };
   }
   return { after: announce };
 }
