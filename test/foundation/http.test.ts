@@ -81,6 +81,15 @@ describe('/hypothesis help', () => {
     expect(t.fake.violations).toEqual([]);
   });
 
+  it('acks before the work: a slow reply does not hold back the 200 Slack waits for', async () => {
+    t.fake.failResponseUrl({ kind: 'slow', delayMs: 2_000 });
+    const started = Date.now();
+    const res = await help('help');
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await t.fake.waitForResponse(undefined, { timeoutMs: 5_000 });
+  });
+
   it('shows the same usage, naming the mistake, for an unknown subcommand', async () => {
     await help('frobnicate the model');
     const [reply] = await t.fake.waitForResponse();
