@@ -1,4 +1,4 @@
-import type { HomeView, KnownBlock } from '@slack/types';
+import type { HomeView, KnownBlock, Overflow } from '@slack/types';
 import { dueText, type HypothesisView } from './hypothesis.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
@@ -17,6 +17,26 @@ export interface HomeInput {
 // Each list is capped so the Home tab stays within Slack's 100 blocks.
 export const HOME_LIST_CAP = 20;
 const CAP = HOME_LIST_CAP;
+
+const ANSWERS = [
+  ['validated', 'Validated'],
+  ['disproven', 'Disproven'],
+  ['inconclusive', 'Inconclusive'],
+  ['extend', 'Extend'],
+  ['abandoned', 'Abandon'],
+] as const;
+
+/** The check-in's five answers as an overflow menu (Slack allows at most five options). */
+function answerMenu(h: Listed): Overflow {
+  return {
+    type: 'overflow',
+    action_id: ids.checkin.fromHome,
+    options: ANSWERS.map(([answer, label]) => ({
+      text: plain(label, LIMITS.optionText),
+      value: JSON.stringify({ hypothesisId: h.id, round: h.extension_count ?? 0, answer }),
+    })),
+  };
+}
 
 export function homeView(input: HomeInput): HomeView {
   const line = (h: HypothesisView & { project_name: string }) =>
@@ -44,11 +64,18 @@ export function homeView(input: HomeInput): HomeView {
       ],
     },
   ];
-  const list = (title: string, items: { rows: Listed[]; total: number }, empty: string) => {
+  const list = (
+    title: string,
+    items: { rows: Listed[]; total: number },
+    empty: string,
+    answerable = false,
+  ) => {
     blocks.push({ type: 'section', text: md(`*${title}*`) });
     if (items.total === 0) blocks.push({ type: 'context', elements: [md(empty)] });
     const shown = items.rows.slice(0, CAP);
-    for (const h of shown) blocks.push({ type: 'section', text: line(h) });
+    for (const h of shown) {
+      blocks.push({ type: 'section', text: line(h), ...(answerable ? { accessory: answerMenu(h) } : {}) });
+    }
     if (items.total > shown.length)
       blocks.push({
         type: 'context',
@@ -60,6 +87,7 @@ export function homeView(input: HomeInput): HomeView {
     'Check-ins waiting for you',
     input.awaitingCheckIn,
     'None. When a timebox ends, its check-in shows up here and in a DM.',
+    true,
   );
   blocks.push({ type: 'divider' });
   list('Your running hypotheses', input.running, 'Nothing running. Write one down with `/hypothesis new`.');

@@ -31,6 +31,8 @@ export const ids = {
     inconclusive: 'checkin.outcome.inconclusive',
     abandoned: 'checkin.outcome.abandoned',
     extend: 'checkin.extend',
+    /** Overflow menu on the Home tab: the same answers, from where the person is. */
+    fromHome: 'checkin.from_home',
     outcomeModal: 'checkin.outcome',
     extendModal: 'checkin.extend_modal',
   },

@@ -34,7 +34,8 @@ const StateValues = z.record(z.string(), z.record(z.string(), StateValue));
 const ViewPayload = z.looseObject({
   id: z.string(),
   hash: z.string().optional(),
-  callback_id: z.string(),
+  // Home views carry an empty or missing callback_id.
+  callback_id: z.string().default(''),
   private_metadata: z.string().default(''),
   state: z.object({ values: StateValues }).default({ values: {} }),
 });

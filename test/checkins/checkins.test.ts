@@ -4,7 +4,7 @@ import type { Hypothesis, Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, hypothesisForm, makeHypothesis, makeProject } from '../support/factories.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
-import { blockAction, input, slashCommand, viewSubmission } from '../support/slackRequests.js';
+import { blockAction, event, input, slashCommand, viewSubmission } from '../support/slackRequests.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { claimDue, renewClaim } from '../../src/db/deliveries.js';
 
@@ -316,6 +316,45 @@ describe('answering the check-in', () => {
     const toLead = dmsTo(LEAD).filter((c) => String(c.args.text).includes('extended for the third time'));
     expect(toLead).toHaveLength(1);
     expect(JSON.stringify(toLead[0]!.args.blocks)).toContain('GPU queue was full (3)');
+  });
+});
+
+describe('from the Home tab', () => {
+  it('lists the waiting check-in with its answers, and choosing one opens its form', async () => {
+    t.clock.set('2026-12-07T10:00:00Z');
+    const h = await dueHypothesis('2026-12-07T10:00:00Z');
+    await event(t.target, {
+      teamId: TEAM,
+      event: { type: 'app_home_opened', user: OWNER, channel: `D${OWNER}`, tab: 'home' },
+    });
+    const [publish] = await t.fake.waitFor('views.publish');
+    const view = publish!.args.view as {
+      blocks: { accessory?: { action_id: string; options: { value: string; text: { text: string } }[] } }[];
+    };
+    const menu = view.blocks.find((b) => b.accessory?.action_id === ids.checkin.fromHome)!.accessory!;
+    expect(menu.options.map((o) => o.text.text)).toEqual([
+      'Validated',
+      'Disproven',
+      'Inconclusive',
+      'Extend',
+      'Abandon',
+    ]);
+    expect(t.fake.violations).toEqual([]);
+
+    const disproven = menu.options[1]!.value;
+    await blockAction(t.target, {
+      userId: OWNER,
+      teamId: TEAM,
+      actionId: ids.checkin.fromHome,
+      actionType: 'overflow',
+      selectedOption: disproven,
+      view: { id: 'VHOME', type: 'home' },
+    });
+    const [open] = await t.fake.waitFor('views.open');
+    expect(open!.args.view).toMatchObject({
+      callback_id: ids.checkin.outcomeModal,
+      private_metadata: JSON.stringify({ hypothesisId: h.id, round: 0, answer: 'disproven' }),
+    });
   });
 });
 

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, App, SlackActionMiddlewareArgs } from '@slack/b
 import { z } from 'zod';
 import { ids } from '../../../blocks/ids.js';
 import type { Services } from '../../services.js';
+import { ANSWERS } from '../../rituals/checkins/checkins.js';
 import { CheckInRef, openExtend, openOutcome } from '../flows/checkins.js';
 import { exportDesignDoc, openSectionEditor, SectionRef } from '../flows/design.js';
 import { hypothesisHooks } from '../flows/hooks.js';
@@ -134,7 +135,7 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  for (const answer of ['validated', 'disproven', 'inconclusive', 'abandoned'] as const) {
+  for (const answer of ANSWERS) {
     app.action(
       ids.checkin[answer],
       action(services, async ({ to, value }) => {
@@ -144,6 +145,17 @@ export function registerActions(app: App, services: Services): void {
       }),
     );
   }
+
+  app.action(
+    ids.checkin.fromHome,
+    action(services, async ({ payload, to }) => {
+      const chosen = payload.actions[0]!.selected_option as { value?: string } | undefined;
+      const ref = parseJson(CheckInRef.extend({ answer: z.enum([...ANSWERS, 'extend']) }), chosen?.value);
+      if (!ref) return tell(to, { text: STALE });
+      if (ref.answer === 'extend') await openExtend(services, to, ref);
+      else await openOutcome(services, to, ref, ref.answer);
+    }),
+  );
 
   app.action(
     ids.checkin.extend,
