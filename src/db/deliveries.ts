@@ -206,20 +206,3 @@ export async function cancelPendingFor(
     .where('kind', 'in', ['checkin', 'reminder', 'escalation'])
     .execute();
 }
-
-/** The check-in DM of a hypothesis' current round, to update once it is answered. */
-export async function sentCheckIn(
-  db: Db,
-  teamId: string,
-  hypothesisId: number,
-): Promise<Delivery | undefined> {
-  return db
-    .selectFrom('deliveries')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .where('hypothesis_id', '=', hypothesisId)
-    .where('kind', '=', 'checkin')
-    .where('status', '=', 'sent')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-}

@@ -51,17 +51,3 @@ export async function latestLog(
   // clock times in the other order, and paging by time could then skip one.
   return query.orderBy('id', 'desc').limit(opts.limit).execute();
 }
-
-export async function logOfHypothesis(
-  db: Db,
-  teamId: string,
-  hypothesisId: number,
-): Promise<ExperimentLogEntry[]> {
-  return db
-    .selectFrom('experiment_log_entries')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .where('hypothesis_id', '=', hypothesisId)
-    .orderBy('id')
-    .execute();
-}
