@@ -18,6 +18,8 @@ export const ids = {
   project: {
     modal: 'project.new',
     open: 'project.open_new',
+    edit: 'project.edit',
+    editModal: 'project.edit_modal',
   },
   design: {
     editSection: 'design.edit_section',

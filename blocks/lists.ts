@@ -115,6 +115,7 @@ export interface LogLine {
 
 const KIND_ICON: Record<string, string> = {
   project_created: ':seedling:',
+  project_edited: ':busts_in_silhouette:',
   hypothesis_created: ':memo:',
   hypothesis_edited: ':pencil2:',
   hypothesis_started: ':hourglass_flowing_sand:',

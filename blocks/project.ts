@@ -12,27 +12,33 @@ export interface ProjectModalInput {
   problemMax: number;
   privateMetadata: string;
   notice?: string;
+  /** Editing an existing project: its channel and problem statement are not asked again. */
+  editing?: { name: string; memberIds: string[]; phase: string; stage: string; stages: readonly string[] };
 }
 
 const phaseLabel = (phase: string) => phase[0]!.toUpperCase() + phase.slice(1);
 
 export function projectModal(input: ProjectModalInput): ModalView {
+  const { editing } = input;
   const phaseOptions = input.phases.map((p) => ({ text: plain(phaseLabel(p), LIMITS.optionText), value: p }));
+  const initialPhase = phaseOptions.find((o) => o.value === editing?.phase) ?? phaseOptions[0];
   const blocks: KnownBlock[] = [];
   if (input.notice) blocks.push({ type: 'context', elements: [md(input.notice)] });
-  blocks.push(
-    {
-      type: 'input',
-      block_id: 'name',
-      label: plain('Project name', 2000),
-      element: {
-        type: 'plain_text_input',
-        action_id: 'name',
-        max_length: input.nameMax,
-        ...(input.suggestedName ? { initial_value: input.suggestedName.slice(0, input.nameMax) } : {}),
-      },
+  blocks.push({
+    type: 'input',
+    block_id: 'name',
+    label: plain('Project name', 2000),
+    element: {
+      type: 'plain_text_input',
+      action_id: 'name',
+      max_length: input.nameMax,
+      ...((editing?.name ?? input.suggestedName)
+        ? { initial_value: (editing?.name ?? input.suggestedName ?? '').slice(0, input.nameMax) }
+        : {}),
     },
-    {
+  });
+  if (!editing) {
+    blocks.push({
       type: 'input',
       block_id: 'channelId',
       label: plain('Channel', 2000),
@@ -43,7 +49,9 @@ export function projectModal(input: ProjectModalInput): ModalView {
         filter: { include: ['public', 'private'], exclude_bot_users: true },
         ...(input.channelId ? { initial_conversation: input.channelId } : {}),
       },
-    },
+    });
+  }
+  blocks.push(
     {
       type: 'input',
       block_id: 'leadUserId',
@@ -56,7 +64,12 @@ export function projectModal(input: ProjectModalInput): ModalView {
       block_id: 'memberIds',
       optional: true,
       label: plain('Members', 2000),
-      element: { type: 'multi_users_select', action_id: 'memberIds', max_selected_items: 100 },
+      element: {
+        type: 'multi_users_select',
+        action_id: 'memberIds',
+        max_selected_items: 100,
+        ...(editing?.memberIds.length ? { initial_users: editing.memberIds } : {}),
+      },
     },
     {
       type: 'input',
@@ -66,25 +79,57 @@ export function projectModal(input: ProjectModalInput): ModalView {
         type: 'static_select',
         action_id: 'phase',
         options: phaseOptions,
-        ...(phaseOptions[0] ? { initial_option: phaseOptions[0] } : {}),
-      },
-    },
-    {
-      type: 'input',
-      block_id: 'problem',
-      label: plain('Problem statement', 2000),
-      hint: plain(
-        'What we solve and why now, tied to a product or customer problem. The rest of the design doc can follow.',
-        2000,
-      ),
-      element: {
-        type: 'plain_text_input',
-        action_id: 'problem',
-        multiline: true,
-        max_length: input.problemMax,
+        ...(initialPhase ? { initial_option: initialPhase } : {}),
       },
     },
   );
+  if (editing) {
+    const stageOptions = editing.stages.map((s) => ({
+      text: plain(phaseLabel(s), LIMITS.optionText),
+      value: s,
+    }));
+    blocks.push({
+      type: 'input',
+      block_id: 'stage',
+      label: plain('Delivery stage', 2000),
+      hint: plain(
+        'Crawl: prove efficacy cheaply. Walk: a complete component. Run: a first-class system.',
+        2000,
+      ),
+      element: {
+        type: 'static_select',
+        action_id: 'stage',
+        options: stageOptions,
+        ...(stageOptions.find((o) => o.value === editing.stage)
+          ? { initial_option: stageOptions.find((o) => o.value === editing.stage)! }
+          : {}),
+      },
+    });
+    return {
+      type: 'modal',
+      callback_id: ids.project.editModal,
+      title: plain('Edit project', LIMITS.viewTitle),
+      submit: plain('Save', LIMITS.viewSubmit),
+      close: plain('Cancel', LIMITS.viewSubmit),
+      private_metadata: input.privateMetadata,
+      blocks,
+    };
+  }
+  blocks.push({
+    type: 'input',
+    block_id: 'problem',
+    label: plain('Problem statement', 2000),
+    hint: plain(
+      'What we solve and why now, tied to a product or customer problem. The rest of the design doc can follow.',
+      2000,
+    ),
+    element: {
+      type: 'plain_text_input',
+      action_id: 'problem',
+      multiline: true,
+      max_length: input.problemMax,
+    },
+  });
   return {
     type: 'modal',
     callback_id: ids.project.modal,
@@ -124,6 +169,7 @@ export function noProjectOffer(channelId: string): { text: string; blocks: Known
 }
 
 export interface ProjectSummary {
+  id: number;
   name: string;
   channel_id: string;
   lead_user_id: string;
@@ -166,6 +212,12 @@ export function projectMessage(p: ProjectSummary): { text: string; blocks: Known
             style: 'primary',
             text: plain('New hypothesis', LIMITS.buttonText),
             value: p.channel_id,
+          },
+          {
+            type: 'button',
+            action_id: ids.project.edit,
+            text: plain('Edit project', LIMITS.buttonText),
+            value: String(p.id),
           },
         ],
       },

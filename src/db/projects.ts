@@ -117,3 +117,40 @@ export async function listProjects(db: Db, teamId: string, limit: number): Promi
     .limit(limit)
     .execute();
 }
+
+export async function updateProject(
+  db: Db,
+  teamId: string,
+  id: number,
+  patch: Pick<Project, 'name' | 'lead_user_id' | 'phase' | 'stage'> & { updated_at: Date },
+): Promise<Project> {
+  return db
+    .updateTable('projects')
+    .set(patch)
+    .where('team_id', '=', teamId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Replaces the member list; the lead is always a member. */
+export async function setMembers(
+  db: Db,
+  teamId: string,
+  project: Pick<Project, 'id' | 'lead_user_id'>,
+  memberIds: string[],
+  at: Date,
+): Promise<void> {
+  const members = [...new Set([project.lead_user_id, ...memberIds])];
+  await db
+    .deleteFrom('project_members')
+    .where('team_id', '=', teamId)
+    .where('project_id', '=', project.id)
+    .where('user_id', 'not in', members)
+    .execute();
+  await db
+    .insertInto('project_members')
+    .values(members.map((user_id) => ({ team_id: teamId, project_id: project.id, user_id, added_at: at })))
+    .onConflict((oc) => oc.columns(['project_id', 'user_id']).doNothing())
+    .execute();
+}

@@ -270,7 +270,7 @@ describe('the design doc', () => {
       messageTs: '1.1',
     });
     expect((await reply()).text).toBe(
-      'Only the project lead <@U0LEAD> and members of Search ranking can edit its design doc. Ask the lead to add you.',
+      'Only the project lead <@U0LEAD> and members of Search ranking can edit its design doc. Ask the lead to add you (Edit project, under `/hypothesis project`).',
     );
     expect(t.fake.callsTo('views.open')).toEqual([]);
     const reply2 = await section('sneaky', 'U0STRANGER');
@@ -278,6 +278,78 @@ describe('the design doc', () => {
       response_action: 'errors',
       errors: { content: expect.stringContaining('Only the project lead') },
     });
+  });
+});
+
+describe('editing the project', () => {
+  it('lets the lead add a member, who may then edit the design doc; others are refused', async () => {
+    await blockAction(t.target, {
+      userId: 'U0CAROL',
+      teamId: TEAM,
+      actionId: ids.project.edit,
+      value: String(project.id),
+      responseUrl: t.fake.responseUrl(),
+      channelId: CHANNEL,
+      messageTs: '1.1',
+    });
+    expect((await reply()).text).toBe(
+      "Only the project lead <@U0LEAD> can change the project's name, lead, members and phase.",
+    );
+
+    t.fake.reset();
+    await command('project', CHANNEL, 'U0LEAD');
+    const edit = buttons((await reply()).blocks).find((b) => b.action_id === ids.project.edit)!;
+    await blockAction(t.target, {
+      userId: 'U0LEAD',
+      teamId: TEAM,
+      actionId: edit.action_id,
+      value: edit.value,
+      responseUrl: t.fake.responseUrl(),
+      channelId: CHANNEL,
+      messageTs: '1.1',
+    });
+    const [open] = await t.fake.waitFor('views.open');
+    const modal = open!.args.view as Record<string, unknown>;
+    expect(modal).toMatchObject({ callback_id: ids.project.editModal, title: { text: 'Edit project' } });
+    expect(JSON.stringify(modal)).toContain(`"initial_users":["${ALICE}"]`);
+    expect(t.fake.violations).toEqual([]);
+
+    const saved = await viewSubmission(t.target, {
+      userId: 'U0LEAD',
+      teamId: TEAM,
+      callbackId: ids.project.editModal,
+      privateMetadata: modal.private_metadata as string,
+      values: {
+        name: { name: input.text('Search ranking') },
+        leadUserId: { leadUserId: input.user('U0LEAD') },
+        memberIds: { memberIds: input.users([ALICE, 'U0CAROL']) },
+        phase: { phase: input.select('deliver') },
+        stage: { stage: input.select('walk') },
+      },
+    });
+    expect(saved.text).toBe('');
+    expect(
+      await t.labbook.db
+        .selectFrom('projects')
+        .select(['phase', 'stage'])
+        .where('id', '=', project.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ phase: 'deliver', stage: 'walk' });
+    const entry = await t.labbook.db
+      .selectFrom('experiment_log_entries')
+      .selectAll()
+      .where('kind', '=', 'project_edited')
+      .executeTakeFirstOrThrow();
+    expect(entry.text).toBe('Project Search ranking updated: phase develop → deliver; stage crawl → walk.');
+
+    const carolEdits = await viewSubmission(t.target, {
+      userId: 'U0CAROL',
+      teamId: TEAM,
+      callbackId: ids.design.sectionModal,
+      privateMetadata: JSON.stringify({ projectId: project.id, section: 'risks', channelId: CHANNEL }),
+      values: { content: { content: input.text('Rollback: flip the flag.') } },
+    });
+    expect(carolEdits.text).toBe('');
   });
 });
 

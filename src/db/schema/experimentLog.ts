@@ -3,6 +3,7 @@ import type { CreatedAt, Id } from './types.js';
 
 export const LOG_KINDS = [
   'project_created',
+  'project_edited',
   'hypothesis_created',
   'hypothesis_edited',
   'hypothesis_started',

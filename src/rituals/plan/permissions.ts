@@ -19,6 +19,14 @@ export function canEditHypothesis(
   };
 }
 
+export function canEditProject(actor: string, project: { lead_user_id: string }): Permission {
+  if (actor === project.lead_user_id) return allowed;
+  return {
+    allowed: false,
+    reason: `Only the project lead <@${project.lead_user_id}> can change the project's name, lead, members and phase.`,
+  };
+}
+
 export function canEditDesignDoc(
   actor: string,
   project: { lead_user_id: string; name: string },
@@ -27,6 +35,6 @@ export function canEditDesignDoc(
   if (actor === project.lead_user_id || isMember) return allowed;
   return {
     allowed: false,
-    reason: `Only the project lead <@${project.lead_user_id}> and members of ${escapeMrkdwn(project.name)} can edit its design doc. Ask the lead to add you.`,
+    reason: `Only the project lead <@${project.lead_user_id}> and members of ${escapeMrkdwn(project.name)} can edit its design doc. Ask the lead to add you (Edit project, under \`/hypothesis project\`).`,
   };
 }

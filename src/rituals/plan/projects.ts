@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { appendLog } from '../../db/experimentLog.js';
 import { addRevision } from '../../db/designDocs.js';
-import { findProjectByChannel, insertProject } from '../../db/projects.js';
-import { PHASES, type Project } from '../../db/schema/index.js';
+import {
+  findProjectByChannel,
+  insertProject,
+  projectMembers,
+  setMembers,
+  updateProject,
+} from '../../db/projects.js';
+import { PHASES, STAGES, type Project } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
 import { escapeMrkdwn } from '../../../blocks/text.js';
-import { conflict } from '../errors.js';
+import { conflict, forbidden, notFound } from '../errors.js';
+import { canEditProject } from './permissions.js';
 import { DESIGN_SECTION_MAX } from './designDoc.js';
 import { validateForm, type Validated } from '../forms.js';
 
@@ -85,6 +92,72 @@ export async function createProject(
       authorUserId: actor,
       text: `Project ${project.name} started.`,
       details: { lead: project.lead_user_id, members: draft.memberIds },
+      at,
+    });
+    return project;
+  });
+}
+
+export const ProjectEditSchema = ProjectDraftSchema.pick({
+  name: true,
+  leadUserId: true,
+  memberIds: true,
+}).extend({
+  phase: z.enum(PHASES, { error: 'Choose the phase.' }),
+  stage: z.enum(STAGES, { error: 'Choose the delivery stage.' }),
+});
+export type ProjectEdit = z.output<typeof ProjectEditSchema>;
+
+/** The lead may rename the project, hand it over, and change members, phase and stage. */
+export async function projectForLead(db: Services['db'], teamId: string, actor: string, projectId: number) {
+  const project = await db
+    .selectFrom('projects')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('id', '=', projectId)
+    .executeTakeFirst();
+  if (!project) throw notFound('That project does not exist in this workspace.');
+  const permission = canEditProject(actor, project);
+  if (!permission.allowed) throw forbidden(permission.reason);
+  return project;
+}
+
+export async function editProject(
+  { db, clock }: Services,
+  teamId: string,
+  actor: string,
+  projectId: number,
+  edit: ProjectEdit,
+): Promise<Project> {
+  const at = clock.now();
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom('projects').select('id').where('id', '=', projectId).forUpdate().execute();
+    const before = await projectForLead(trx, teamId, actor, projectId);
+    const membersBefore = await projectMembers(trx, teamId, projectId);
+    const project = await updateProject(trx, teamId, projectId, {
+      name: edit.name,
+      lead_user_id: edit.leadUserId,
+      phase: edit.phase,
+      stage: edit.stage,
+      updated_at: at,
+    });
+    await setMembers(trx, teamId, project, edit.memberIds, at);
+    const changes = [
+      before.name !== project.name && `renamed from ${before.name}`,
+      before.lead_user_id !== project.lead_user_id && 'new project lead',
+      before.phase !== project.phase && `phase ${before.phase} → ${project.phase}`,
+      before.stage !== project.stage && `stage ${before.stage} → ${project.stage}`,
+    ].filter((c): c is string => typeof c === 'string');
+    await appendLog(trx, {
+      teamId,
+      projectId,
+      kind: 'project_edited',
+      authorUserId: actor,
+      text: `Project ${project.name} updated${changes.length ? `: ${changes.join('; ')}` : ''}.`,
+      details: {
+        lead: { before: before.lead_user_id, after: project.lead_user_id },
+        members: { before: membersBefore, after: await projectMembers(trx, teamId, projectId) },
+      },
       at,
     });
     return project;

@@ -8,7 +8,7 @@ import { exportDesignDoc, openSectionEditor, SectionRef } from '../flows/design.
 import { hypothesisHooks } from '../flows/hooks.js';
 import { openEditHypothesis, openNewHypothesis, refreshDueHint, startFromCard } from '../flows/hypotheses.js';
 import { ListRef, LogRef, showList, showLog } from '../flows/lists.js';
-import { openProjectModal, ProjectMeta } from '../flows/projects.js';
+import { openEditProject, openProjectModal, ProjectMeta } from '../flows/projects.js';
 import { BlockActionPayload, parseJson } from '../payloads.js';
 import { tell, tellError, type Audience } from '../tell.js';
 
@@ -105,6 +105,15 @@ export function registerActions(app: App, services: Services): void {
     action(services, async ({ to, value }) => {
       const meta = parseJson(ProjectMeta, value) ?? {};
       await openProjectModal(services, to.client, { ...to, ...meta });
+    }),
+  );
+
+  app.action(
+    ids.project.edit,
+    action(services, async ({ to, value }) => {
+      const id = positiveId.safeParse(value);
+      if (!id.success) return tell(to, { text: STALE });
+      await openEditProject(services, to, id.data);
     }),
   );
 

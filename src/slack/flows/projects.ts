@@ -5,14 +5,22 @@ import { projectCreatedMessage, projectMessage, projectModal } from '../../../bl
 import { currentDesignDoc } from '../../db/designDocs.js';
 import { hypothesesOfProject } from '../../db/hypotheses.js';
 import { findProjectByChannel, projectMembers } from '../../db/projects.js';
-import { PHASES, type Project } from '../../db/schema/index.js';
+import { PHASES, STAGES, type Project } from '../../db/schema/index.js';
 import { DomainError } from '../../rituals/errors.js';
 import { DESIGN_SECTION_MAX } from '../../rituals/plan/designDoc.js';
-import { createProject, PROJECT_NAME_MAX, validateProjectDraft } from '../../rituals/plan/projects.js';
+import {
+  createProject,
+  editProject,
+  projectForLead,
+  ProjectEditSchema,
+  PROJECT_NAME_MAX,
+  validateProjectDraft,
+} from '../../rituals/plan/projects.js';
+import { validateForm } from '../../rituals/forms.js';
 import type { Services } from '../../services.js';
 import { parseJson, readViewState, type ViewSubmissionPayload } from '../payloads.js';
 import { tell, type Audience } from '../tell.js';
-import { errorsResponse, type FlowResult } from './result.js';
+import { errorsResponse, staleForm, type FlowResult } from './result.js';
 import { hypothesisModalFor } from './hypotheses.js';
 import { refreshHomes } from './home.js';
 
@@ -125,4 +133,58 @@ export async function submitProject(
     if (view) return { response: { response_action: 'update', view }, after: announce };
   }
   return { after: announce };
+}
+
+const EditMeta = z.object({ projectId: z.number().int().positive(), channelId: z.string().optional() });
+
+/** "Edit project", for the lead: name, lead, members, phase and stage. */
+export async function openEditProject(
+  services: Services,
+  to: Audience & { teamId: string; triggerId: string },
+  projectId: number,
+): Promise<void> {
+  const project = await projectForLead(services.db, to.teamId, to.userId, projectId);
+  const members = await projectMembers(services.db, to.teamId, project.id);
+  await to.client.views.open({
+    trigger_id: to.triggerId,
+    view: projectModal({
+      leadDefault: project.lead_user_id,
+      phases: PHASES,
+      nameMax: PROJECT_NAME_MAX,
+      problemMax: DESIGN_SECTION_MAX,
+      privateMetadata: JSON.stringify({ projectId: project.id, channelId: to.channelId }),
+      editing: {
+        name: project.name,
+        memberIds: members.filter((m) => m !== project.lead_user_id),
+        phase: project.phase,
+        stage: project.stage,
+        stages: STAGES,
+      },
+    }),
+  });
+}
+
+export async function submitEditProject(
+  services: Services,
+  client: WebClient,
+  payload: ViewSubmissionPayload,
+): Promise<FlowResult> {
+  const teamId = payload.team.id;
+  const actor = payload.user.id;
+  const meta = parseJson(EditMeta, payload.view.private_metadata);
+  if (!meta) return staleForm(client, actor, 'the project');
+  const checked = validateForm(ProjectEditSchema, readViewState(payload.view.state.values));
+  if (!checked.ok) return errorsResponse(checked.errors);
+  const project = await editProject(services, teamId, actor, meta.projectId, checked.value);
+  return {
+    after: async () => {
+      await tell(
+        { client, userId: actor, channelId: meta.channelId },
+        {
+          text: `Saved *${escapeMrkdwn(project.name)}*: lead <@${project.lead_user_id}>, phase ${project.phase}, stage ${project.stage}.`,
+        },
+      );
+      await refreshHomes(services, client, teamId, [actor, project.lead_user_id]);
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { submitExtend, submitOutcome } from '../flows/checkins.js';
 import { submitSection } from '../flows/design.js';
 import { hypothesisHooks } from '../flows/hooks.js';
 import { submitEditHypothesis, submitNewHypothesis, type FlowResult } from '../flows/hypotheses.js';
-import { submitProject } from '../flows/projects.js';
+import { submitEditProject, submitProject } from '../flows/projects.js';
 import { ViewSubmissionPayload } from '../payloads.js';
 import { APOLOGY } from '../tell.js';
 
@@ -61,6 +61,7 @@ export function registerViews(app: App, services: Services): void {
     submission(services, 'statement', (s, c, p) => submitEditHypothesis(s, c, p, hooks)),
   );
   app.view(ids.project.modal, submission(services, 'name', submitProject));
+  app.view(ids.project.editModal, submission(services, 'name', submitEditProject));
   app.view(ids.design.sectionModal, submission(services, 'content', submitSection));
   app.view(ids.checkin.outcomeModal, submission(services, 'result', submitOutcome));
   app.view(ids.checkin.extendModal, submission(services, 'reason', submitExtend));
