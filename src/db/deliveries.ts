@@ -124,12 +124,13 @@ function claimed(db: Db, id: number, workerId: string) {
     .where('status', '=', 'pending');
 }
 
+/** Records the send; false when the row was cancelled (or taken) while the message was on its way. */
 export async function markSent(
   db: Db,
   id: number,
   r: { at: Date; channelId: string | null; messageTs: string | null; workerId: string },
-): Promise<void> {
-  await claimed(db, id, r.workerId)
+): Promise<boolean> {
+  const updated = await claimed(db, id, r.workerId)
     .set((eb) => ({
       status: 'sent',
       sent_at: r.at,
@@ -139,7 +140,9 @@ export async function markSent(
       last_error: null,
       updated_at: r.at,
     }))
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
+  return updated !== undefined;
 }
 
 /** Not yet: try again at `when` (a rate limit, a 5xx, or outside working hours); the claim is released. */

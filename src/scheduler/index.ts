@@ -88,23 +88,42 @@ export function createScheduler(services: Services, client: WebClient, opts: Sch
     }
     const sentAt = clock.now();
     try {
-      await db.transaction().execute(async (trx) => {
+      const recorded = await db.transaction().execute(async (trx) => {
         // The hypothesis is locked before the delivery row, in the same order as an
         // answer being recorded, so the two cannot deadlock.
         await plan.effect?.(trx, sentAt);
-        await markSent(trx, d.id, {
+        const marked = await markSent(trx, d.id, {
           at: sentAt,
           channelId: posted.channel ?? null,
           messageTs: posted.ts ?? null,
           workerId,
         });
-        if (plan.followUp) await scheduleDelivery(trx, plan.followUp(sentAt));
+        if (marked && plan.followUp) await scheduleDelivery(trx, plan.followUp(sentAt));
+        return marked;
       });
-      report.sent++;
+      if (recorded) report.sent++;
+      else await withdraw(d, posted.channel, posted.ts);
     } catch (error) {
       // The DM is out; retrying would send it again. Say so loudly instead.
       logger.error('delivery sent but not recorded', { deliveryId: d.id, kind: d.kind, error });
     }
+  }
+
+  /**
+   * The hypothesis was answered (or its check-in moved) while this message was on its
+   * way: take it back, so no DM with live buttons asks about something already settled.
+   */
+  async function withdraw(d: Delivery, channel: string | undefined, ts: string | undefined): Promise<void> {
+    logger.info('delivery overtaken while sending; withdrawing the message', {
+      deliveryId: d.id,
+      kind: d.kind,
+    });
+    if (!channel || !ts) return;
+    await client.chat
+      .delete({ channel, ts })
+      .catch((error: unknown) =>
+        logger.warn('could not withdraw the message', { deliveryId: d.id, error: String(error) }),
+      );
   }
 
   async function fail(d: Delivery, error: unknown, report: SweepReport): Promise<void> {

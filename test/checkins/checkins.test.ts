@@ -584,6 +584,34 @@ describe('when the plan changes under a scheduled check-in', () => {
   });
 });
 
+describe('an answer racing a reminder', () => {
+  it('withdraws the reminder that was on its way when the answer was recorded', async () => {
+    t.clock.set('2026-12-08T10:00:00Z'); // Tuesday
+    const h = await dueHypothesis('2026-12-08T10:00:00Z');
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(1);
+    t.clock.set('2026-12-09T10:00:00Z');
+    t.fake.fail('chat.postMessage', { kind: 'slow', delayMs: 800 });
+    const sweeping = sweep();
+    await expect
+      .poll(() => t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === OWNER).length)
+      .toBe(2);
+    expect((await submitOutcome(h, 'validated', { result: '+5.3%' })).text).toBe('');
+    await sweeping;
+    const reminder = t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === OWNER)[1]!;
+    expect(JSON.stringify(reminder.args.blocks)).toContain('Reminder 1');
+    const [deleted] = await t.fake.waitFor('chat.delete');
+    expect(deleted!.args.channel).toBe(`D${OWNER}`);
+    const row = await db()
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('hypothesis_id', '=', h.id)
+      .where('kind', '=', 'reminder')
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('cancelled');
+  });
+});
+
 describe('claims', () => {
   it('a worker whose lease ran out does not send what another replica took over', async () => {
     t.clock.set('2026-12-03T09:00:00Z');
