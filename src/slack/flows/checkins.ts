@@ -26,14 +26,13 @@ import { startInTransaction } from '../../rituals/plan/hypotheses.js';
 import { TIMEBOX } from '../../rituals/plan/hypothesisDraft.js';
 import type { Services } from '../../services.js';
 import { formatMoment } from '../../time.js';
-import { parseJson, readViewState, type ViewSubmissionPayload } from '../payloads.js';
+import type { ViewSubmissionPayload } from '../payloads.js';
 import { knownZone, userZone } from '../people.js';
 import type { Audience } from '../tell.js';
 import { refreshHomes } from './home.js';
 import { hypothesisHooks } from './hooks.js';
 import { refreshCard } from './hypotheses.js';
-import { errorsResponse, staleForm, type FlowResult } from './result.js';
-import { validateForm } from '../../rituals/forms.js';
+import { errorsResponse, readSubmission, type FlowResult } from './result.js';
 
 export const CheckInRef = z.object({
   hypothesisId: z.number().int().positive(),
@@ -121,13 +120,14 @@ export async function submitOutcome(
   client: WebClient,
   payload: ViewSubmissionPayload,
 ): Promise<FlowResult> {
-  const teamId = payload.team.id;
-  const actor = payload.user.id;
-  const meta = parseJson(OutcomeMeta, payload.view.private_metadata);
-  if (!meta) return staleForm(client, actor, 'the check-in');
-  const form = validateForm(OutcomeForm, readViewState(payload.view.state.values));
-  if (!form.ok) return errorsResponse(form.errors);
-  const errors = outcomeErrors(meta.answer, form.value);
+  const read = readSubmission(client, payload, {
+    meta: OutcomeMeta,
+    form: OutcomeForm,
+    what: 'the check-in',
+  });
+  if (!read.ok) return read.result;
+  const { teamId, actor, meta, form } = read;
+  const errors = outcomeErrors(meta.answer, form);
   if (Object.keys(errors).length > 0) return errorsResponse(errors);
   const tz = await knownZone(services, teamId, actor);
   const recorded = await recordOutcome(
@@ -136,7 +136,7 @@ export async function submitOutcome(
     actor,
     meta,
     meta.answer,
-    form.value,
+    form,
     tz,
     startNextWith(services, teamId, actor),
   );
@@ -182,14 +182,11 @@ export async function submitExtend(
   client: WebClient,
   payload: ViewSubmissionPayload,
 ): Promise<FlowResult> {
-  const teamId = payload.team.id;
-  const actor = payload.user.id;
-  const ref = parseJson(CheckInRef, payload.view.private_metadata);
-  if (!ref) return staleForm(client, actor, 'the check-in');
-  const form = validateForm(ExtendForm, readViewState(payload.view.state.values));
-  if (!form.ok) return errorsResponse(form.errors);
+  const read = readSubmission(client, payload, { meta: CheckInRef, form: ExtendForm, what: 'the check-in' });
+  if (!read.ok) return read.result;
+  const { teamId, actor, meta: ref, form } = read;
   const tz = await knownZone(services, teamId, actor);
-  const { hypothesis, extensionNumber } = await extendTimebox(services, teamId, actor, ref, form.value, tz);
+  const { hypothesis, extensionNumber } = await extendTimebox(services, teamId, actor, ref, form, tz);
   return {
     after: async () => {
       const h = await findHypothesis(services.db, teamId, hypothesis.id);

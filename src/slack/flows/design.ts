@@ -16,10 +16,9 @@ import {
 } from '../../rituals/plan/designDoc.js';
 import { canEditDesignDoc } from '../../rituals/plan/permissions.js';
 import type { Services } from '../../services.js';
-import { parseJson, readViewState, type ViewSubmissionPayload } from '../payloads.js';
+import type { ViewSubmissionPayload } from '../payloads.js';
 import { tell, type Audience } from '../tell.js';
-import { errorsResponse, staleForm, type FlowResult } from './result.js';
-import { validateForm } from '../../rituals/forms.js';
+import { readSubmission, type FlowResult } from './result.js';
 
 export const SectionRef = z.object({ projectId: z.number().int().positive(), section: z.string() });
 
@@ -90,6 +89,11 @@ export async function openSectionEditor(
   });
 }
 
+/** A known section of a project, and where the edit came from. */
+const SectionMeta = SectionRef.extend({ channelId: z.string().optional() }).refine(
+  (ref) => designSection(ref.section) !== undefined,
+);
+
 const SectionForm = z.object({
   content: z
     .string({ error: 'Write something, or press Cancel to keep the section as it is.' })
@@ -105,16 +109,14 @@ export async function submitSection(
   client: WebClient,
   payload: ViewSubmissionPayload,
 ): Promise<FlowResult> {
-  const teamId = payload.team.id;
-  const actor = payload.user.id;
-  const ref = parseJson(
-    SectionRef.extend({ channelId: z.string().optional() }),
-    payload.view.private_metadata,
-  );
-  const section = ref && designSection(ref.section);
-  if (!ref || !section) return staleForm(client, actor, 'the design doc');
-  const form = validateForm(SectionForm, readViewState(payload.view.state.values));
-  if (!form.ok) return errorsResponse(form.errors);
+  const read = readSubmission(client, payload, {
+    meta: SectionMeta,
+    form: SectionForm,
+    what: 'the design doc',
+  });
+  if (!read.ok) return read.result;
+  const { teamId, actor, meta: ref, form } = read;
+  const section = designSection(ref.section)!;
   const project = await editableProject(services, teamId, actor, ref.projectId);
   const at = services.clock.now();
   await services.db.transaction().execute(async (trx) => {
@@ -122,7 +124,7 @@ export async function submitSection(
       teamId,
       projectId: project.id,
       section: section.key,
-      content: form.value.content,
+      content: form.content,
       authorUserId: actor,
       at,
     });

@@ -16,11 +16,10 @@ import {
   PROJECT_NAME_MAX,
   validateProjectDraft,
 } from '../../rituals/plan/projects.js';
-import { validateForm } from '../../rituals/forms.js';
 import type { Services } from '../../services.js';
 import { parseJson, readViewState, type ViewSubmissionPayload } from '../payloads.js';
 import { tell, type Audience } from '../tell.js';
-import { errorsResponse, staleForm, type FlowResult } from './result.js';
+import { errorsResponse, readSubmission, type FlowResult } from './result.js';
 import { hypothesisModalFor } from './hypotheses.js';
 import { refreshHomes } from './home.js';
 
@@ -169,13 +168,14 @@ export async function submitEditProject(
   client: WebClient,
   payload: ViewSubmissionPayload,
 ): Promise<FlowResult> {
-  const teamId = payload.team.id;
-  const actor = payload.user.id;
-  const meta = parseJson(EditMeta, payload.view.private_metadata);
-  if (!meta) return staleForm(client, actor, 'the project');
-  const checked = validateForm(ProjectEditSchema, readViewState(payload.view.state.values));
-  if (!checked.ok) return errorsResponse(checked.errors);
-  const project = await editProject(services, teamId, actor, meta.projectId, checked.value);
+  const read = readSubmission(client, payload, {
+    meta: EditMeta,
+    form: ProjectEditSchema,
+    what: 'the project',
+  });
+  if (!read.ok) return read.result;
+  const { teamId, actor, meta, form } = read;
+  const project = await editProject(services, teamId, actor, meta.projectId, form);
   return {
     after: async () => {
       await tell(
