@@ -13,6 +13,15 @@ export interface CheckInInput {
   round: number;
 }
 
+/** The check-in's answers, in the order every surface offers them. */
+export const CHECKIN_ANSWERS = [
+  { answer: 'validated', label: 'Validated', actionId: ids.checkin.validated, style: 'primary' },
+  { answer: 'disproven', label: 'Disproven', actionId: ids.checkin.disproven },
+  { answer: 'inconclusive', label: 'Inconclusive', actionId: ids.checkin.inconclusive },
+  { answer: 'extend', label: 'Extend', actionId: ids.checkin.extend },
+  { answer: 'abandoned', label: 'Abandon', actionId: ids.checkin.abandoned, style: 'danger' },
+] as const;
+
 /** What every check-in button carries: which hypothesis, and which round of asking. */
 export const checkInValue = (hypothesisId: number, round: number) => JSON.stringify({ hypothesisId, round });
 
@@ -63,13 +72,7 @@ export function checkInMessage(
       {
         type: 'actions',
         block_id: 'checkin_answers',
-        elements: [
-          button(ids.checkin.validated, 'Validated', 'primary'),
-          button(ids.checkin.disproven, 'Disproven'),
-          button(ids.checkin.inconclusive, 'Inconclusive'),
-          button(ids.checkin.extend, 'Extend'),
-          button(ids.checkin.abandoned, 'Abandon', 'danger'),
-        ],
+        elements: CHECKIN_ANSWERS.map((a) => button(a.actionId, a.label, 'style' in a ? a.style : undefined)),
       },
     ],
   };

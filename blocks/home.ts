@@ -1,4 +1,5 @@
 import type { HomeView, KnownBlock, Overflow } from '@slack/types';
+import { CHECKIN_ANSWERS } from './checkin.js';
 import { dueText, type HypothesisView } from './hypothesis.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
@@ -18,20 +19,12 @@ export interface HomeInput {
 export const HOME_LIST_CAP = 20;
 const CAP = HOME_LIST_CAP;
 
-const ANSWERS = [
-  ['validated', 'Validated'],
-  ['disproven', 'Disproven'],
-  ['inconclusive', 'Inconclusive'],
-  ['extend', 'Extend'],
-  ['abandoned', 'Abandon'],
-] as const;
-
 /** The check-in's five answers as an overflow menu (Slack allows at most five options). */
 function answerMenu(h: Listed): Overflow {
   return {
     type: 'overflow',
     action_id: ids.checkin.fromHome,
-    options: ANSWERS.map(([answer, label]) => ({
+    options: CHECKIN_ANSWERS.map(({ answer, label }) => ({
       text: plain(label, LIMITS.optionText),
       value: JSON.stringify({ hypothesisId: h.id, round: h.extension_count ?? 0, answer }),
     })),

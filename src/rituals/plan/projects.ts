@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { appendLog } from '../../db/experimentLog.js';
 import { addRevision } from '../../db/designDocs.js';
 import {
+  findProject,
   findProjectByChannel,
   insertProject,
   projectMembers,
@@ -110,12 +111,7 @@ export type ProjectEdit = z.output<typeof ProjectEditSchema>;
 
 /** The lead may rename the project, hand it over, and change members, phase and stage. */
 export async function projectForLead(db: Services['db'], teamId: string, actor: string, projectId: number) {
-  const project = await db
-    .selectFrom('projects')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .where('id', '=', projectId)
-    .executeTakeFirst();
+  const project = await findProject(db, teamId, projectId);
   if (!project) throw notFound('That project does not exist in this workspace.');
   const permission = canEditProject(actor, project);
   if (!permission.allowed) throw forbidden(permission.reason);
