@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './logger.js';
 import type { Services } from './services.js';
 import { createSlackApp, type BotIdentity, type SlackApp } from './slack/app.js';
 import { botClient, scheduledClient } from './slack/webClient.js';
+import { deliveryRituals } from './rituals/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 
 export interface Labbook {
@@ -59,9 +60,12 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
     let shuttingDown = false;
     const slack = createSlackApp(config, services, identity, () => shuttingDown);
     const port = await slack.start();
-    const scheduler = createScheduler(services, scheduledClient(config, logger), {
+    const scheduled = scheduledClient(config, logger);
+    const scheduler = createScheduler(services, {
       cron: config.schedulerCron,
       leaseMs: config.schedulerLeaseMs,
+      rituals: deliveryRituals,
+      clientFor: () => Promise.resolve(scheduled),
     });
     if (config.schedulerCron !== 'off') scheduler.start();
     logger.info('Labbook is listening', { mode: config.mode, port, teamId: identity.teamId });

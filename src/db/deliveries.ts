@@ -1,17 +1,17 @@
 import type { Db } from './index.js';
 import type { Delivery } from './schema/index.js';
 
-export type DeliveryKind = 'checkin' | 'reminder' | 'escalation' | 'extension_notice' | 'failure_notice';
-
 export interface NewDelivery {
   teamId: string;
-  kind: DeliveryKind;
+  /** Owned by one ritual (see DeliveryRitual.kinds), which plans it when it falls due. */
+  kind: string;
   /** Unique per team: the same delivery scheduled twice (two replicas, a retry) exists once. */
   dedupeKey: string;
   recipientId: string;
   dueAt: Date;
   projectId?: number | null;
   hypothesisId?: number | null;
+  meetingId?: number | null;
   at: Date;
 }
 
@@ -31,6 +31,7 @@ export async function scheduleDelivery(db: Db, d: NewDelivery): Promise<void> {
       recipient_id: d.recipientId,
       project_id: d.projectId ?? null,
       hypothesis_id: d.hypothesisId ?? null,
+      meeting_id: d.meetingId ?? null,
       due_at: d.dueAt,
       next_attempt_at: d.dueAt,
       created_at: d.at,

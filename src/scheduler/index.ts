@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import cron, { type ScheduledTask } from 'node-cron';
-import { appendLog } from '../db/experimentLog.js';
 import {
   claimDue,
   markCancelled,
@@ -12,11 +11,10 @@ import {
   reschedule,
   scheduleDelivery,
 } from '../db/deliveries.js';
-import { findProject } from '../db/projects.js';
 import type { Delivery } from '../db/schema/index.js';
 import type { Services } from '../services.js';
-import { planDelivery } from './deliver.js';
-import { backoffMs, classifySlackFailure, MAX_ATTEMPTS } from './slackErrors.js';
+import { ritualsByKind, type DeliveryContext, type DeliveryRitual, type SentMessage } from './rituals.js';
+import { backoffMs, classifySlackFailure, MAX_ATTEMPTS, PermanentDeliveryError } from './slackErrors.js';
 
 export interface SweepReport {
   sent: number;
@@ -31,6 +29,13 @@ export interface SchedulerOptions {
   /** How long a claimed delivery is reserved for its worker before another may take it. */
   leaseMs: number;
   batchSize?: number;
+  /** Every ritual that schedules deliveries; each plans its own kinds. */
+  rituals: DeliveryRitual[];
+  /**
+   * The fail-fast Web API client for a workspace. Rejects with PermanentDeliveryError when
+   * the workspace has no installation any more, so its deliveries are cancelled, not retried.
+   */
+  clientFor(teamId: string): Promise<WebClient>;
 }
 
 export interface Scheduler {
@@ -45,20 +50,35 @@ export interface Scheduler {
 // picked up by the next tick.
 const MAX_BATCHES = 100;
 
-export function createScheduler(services: Services, client: WebClient, opts: SchedulerOptions): Scheduler {
+/**
+ * The sweep: claims due deliveries, asks the ritual that owns each what it becomes now,
+ * sends it and records the outcome. Ritual-agnostic by design: a new ritual registers a
+ * DeliveryRitual and never touches this file.
+ */
+export function createScheduler(services: Services, opts: SchedulerOptions): Scheduler {
   const workerId = randomUUID();
   const batchSize = opts.batchSize ?? 50;
   const { db, clock, logger } = services;
+  const byKind = ritualsByKind(opts.rituals);
   let task: ScheduledTask | undefined;
   let running: Promise<SweepReport> | undefined;
   let stopping = false;
 
   async function handle(d: Delivery, report: SweepReport): Promise<void> {
+    const ritual = byKind.get(d.kind);
+    if (!ritual) {
+      logger.warn('delivery of a kind no ritual owns; cancelled', { deliveryId: d.id, kind: d.kind });
+      await markCancelled(db, d.id, { at: clock.now(), workerId });
+      report.cancelled++;
+      return;
+    }
+    let ctx: DeliveryContext;
     let plan;
     try {
-      plan = await planDelivery(services, client, d);
+      ctx = { services, client: await opts.clientFor(d.team_id) };
+      plan = await ritual.plan(ctx, d);
     } catch (error) {
-      return fail(d, error, report);
+      return fail(ritual, d, error, report);
     }
     const at = clock.now();
     if (plan.type === 'cancel') {
@@ -78,55 +98,92 @@ export function createScheduler(services: Services, client: WebClient, opts: Sch
     }
     let posted;
     try {
-      posted = await client.chat.postMessage({
+      posted = await ctx.client.chat.postMessage({
         channel: plan.recipientId,
         ...plan.message,
         unfurl_links: false,
       });
     } catch (error) {
-      return fail(d, error, report);
+      return fail(ritual, d, error, report);
     }
-    const sentAt = clock.now();
+    const sent: SentMessage = { at: clock.now(), channelId: posted.channel ?? null, ts: posted.ts ?? null };
     try {
       const recorded = await db.transaction().execute(async (trx) => {
-        // The hypothesis is locked before the delivery row, in the same order as an
+        // The ritual's rows are locked before the delivery row, in the same order as an
         // answer being recorded, so the two cannot deadlock.
-        await plan.effect?.(trx, sentAt);
+        await plan.effect?.(trx, sent);
         const marked = await markSent(trx, d.id, {
-          at: sentAt,
-          channelId: posted.channel ?? null,
-          messageTs: posted.ts ?? null,
+          at: sent.at,
+          channelId: sent.channelId,
+          messageTs: sent.ts,
           workerId,
         });
-        if (marked && plan.followUp) await scheduleDelivery(trx, plan.followUp(sentAt));
+        if (marked && plan.followUp) await scheduleDelivery(trx, plan.followUp(sent.at));
         return marked;
       });
-      if (recorded) report.sent++;
-      else await withdraw(d, posted.channel, posted.ts);
+      if (!recorded) return await withdraw(ctx.client, d, sent);
+      report.sent++;
     } catch (error) {
-      // The DM is out; retrying would send it again. Say so loudly instead.
+      // The message is out; retrying would send it again. Say so loudly instead.
       logger.error('delivery sent but not recorded', { deliveryId: d.id, kind: d.kind, error });
+      return;
+    }
+    await sendRest(ctx.client, d, plan, sent);
+  }
+
+  /**
+   * The thread replies of a long message, and any after-work (an upload). The delivery is
+   * already recorded as sent, so a failure here is logged, never retried as a whole.
+   */
+  async function sendRest(
+    client: WebClient,
+    d: Delivery,
+    plan: Extract<Awaited<ReturnType<DeliveryRitual['plan']>>, { type: 'send' }>,
+    sent: SentMessage,
+  ): Promise<void> {
+    try {
+      for (const reply of plan.thread ?? []) {
+        if (!sent.channelId || !sent.ts) break;
+        await client.chat.postMessage({
+          channel: sent.channelId,
+          thread_ts: sent.ts,
+          ...reply,
+          unfurl_links: false,
+        });
+      }
+      await plan.after?.(sent);
+    } catch (error) {
+      logger.warn('the rest of a delivery could not be sent', {
+        deliveryId: d.id,
+        kind: d.kind,
+        error: String(error),
+      });
     }
   }
 
   /**
-   * The hypothesis was answered (or its check-in moved) while this message was on its
-   * way: take it back, so no DM with live buttons asks about something already settled.
+   * What was sent was overtaken while on its way (answered, moved, ended): take it back,
+   * so no message with live buttons asks about something already settled.
    */
-  async function withdraw(d: Delivery, channel: string | undefined, ts: string | undefined): Promise<void> {
+  async function withdraw(client: WebClient, d: Delivery, sent: SentMessage): Promise<void> {
     logger.info('delivery overtaken while sending; withdrawing the message', {
       deliveryId: d.id,
       kind: d.kind,
     });
-    if (!channel || !ts) return;
+    if (!sent.channelId || !sent.ts) return;
     await client.chat
-      .delete({ channel, ts })
+      .delete({ channel: sent.channelId, ts: sent.ts })
       .catch((error: unknown) =>
         logger.warn('could not withdraw the message', { deliveryId: d.id, error: String(error) }),
       );
   }
 
-  async function fail(d: Delivery, error: unknown, report: SweepReport): Promise<void> {
+  async function fail(
+    ritual: DeliveryRitual,
+    d: Delivery,
+    error: unknown,
+    report: SweepReport,
+  ): Promise<void> {
     const now = clock.now();
     const failure = classifySlackFailure(error);
     const retry = (when: Date) =>
@@ -142,45 +199,25 @@ export function createScheduler(services: Services, client: WebClient, opts: Sch
       report.retried++;
       return;
     }
+    if (error instanceof PermanentDeliveryError && error.detail === 'not_installed') {
+      // Nobody to tell in a workspace that removed Labbook; the work simply ends.
+      logger.info('delivery for a workspace without an installation; cancelled', {
+        deliveryId: d.id,
+        teamId: d.team_id,
+      });
+      await markCancelled(db, d.id, { at: now, workerId });
+      report.cancelled++;
+      return;
+    }
     logger.warn('delivery failed for good', { deliveryId: d.id, kind: d.kind, error: failure.detail });
     await markFailed(db, d.id, { at: now, error: failure.detail, workerId });
     report.failed++;
-    await tellLeadOfFailure(d, failure.detail).catch((e: unknown) =>
-      logger.error('could not report a failed delivery', { deliveryId: d.id, error: e }),
-    );
-  }
-
-  /**
-   * A delivery that can never arrive is recorded in the log and shown to the project
-   * lead; if the lead is the one who cannot be reached, the project channel hears it.
-   */
-  async function tellLeadOfFailure(d: Delivery, detail: string): Promise<void> {
-    if (d.kind === 'failure_notice' || !d.project_id) return;
-    const project = await findProject(db, d.team_id, d.project_id);
-    if (!project) return;
-    const now = clock.now();
-    await db.transaction().execute(async (trx) => {
-      await appendLog(trx, {
-        teamId: d.team_id,
-        projectId: project.id,
-        hypothesisId: d.hypothesis_id,
-        kind: 'note',
-        authorUserId: 'USLACKBOT',
-        text: `A ${d.kind === 'checkin' ? 'check-in' : d.kind.replace('_', ' ')} could not be delivered to its recipient: ${detail}.`,
-        details: { deliveryId: d.id, recipient: d.recipient_id, error: detail },
-        at: now,
-      });
-      await scheduleDelivery(trx, {
-        teamId: d.team_id,
-        kind: 'failure_notice',
-        dedupeKey: `failure_notice:${d.id}`,
-        recipientId: project.lead_user_id === d.recipient_id ? project.channel_id : project.lead_user_id,
-        dueAt: now,
-        projectId: project.id,
-        hypothesisId: d.hypothesis_id,
-        at: now,
-      });
-    });
+    if (!ritual.failedForGood) return;
+    try {
+      await ritual.failedForGood({ services, client: await opts.clientFor(d.team_id) }, d, failure.detail);
+    } catch (e) {
+      logger.error('could not report a failed delivery', { deliveryId: d.id, error: e });
+    }
   }
 
   async function sweepOnce(): Promise<SweepReport> {

@@ -20,6 +20,8 @@ export interface RecordedCall {
   fault?: Fault['kind'];
   /** The answer said ok:true. */
   ok: boolean;
+  /** What the fake answered (for views.*, the view with the id and hash Slack gives it). */
+  response?: Record<string, unknown>;
 }
 
 export interface BlockKitViolation {
@@ -283,6 +285,7 @@ export class FakeSlack {
 
     const answer = call.token ? this.answer(method, args) : slackError('not_authed');
     call.ok = answer.ok === true;
+    call.response = answer;
     sendJson(res, 200, answer);
   }
 

@@ -326,6 +326,30 @@ export function viewSubmissionPayload(a: SubmissionArgs): AsSent<
   };
 }
 
+/**
+ * The view_submission Slack sends for a view the app rendered: the view object as Slack
+ * answered it (id, hash, private_metadata, blocks) with the person's state.values.
+ */
+export function viewSubmissionFor(
+  who: { userId: string; teamId: string },
+  view: Record<string, unknown> & { id: string; state: { values: Record<string, unknown> } },
+): Record<string, unknown> {
+  return {
+    type: 'view_submission',
+    team: team(who.teamId),
+    user: user(who.userId, who.teamId),
+    api_app_id: APP_ID,
+    token: VERIFICATION_TOKEN,
+    trigger_id: newTriggerId(),
+    ...workspaceInstall,
+    view: {
+      ...viewOutput({ teamId: who.teamId, callbackId: String(view.callback_id ?? ''), viewId: view.id }),
+      ...view,
+    },
+    response_urls: [],
+  };
+}
+
 /** Sends a view_submission; the reply's `json` carries any response_action (errors, update, push, clear). */
 export function viewSubmission(target: SlackTarget, a: SubmissionArgs, opts?: SendOpts): Promise<SlackReply> {
   return postPayload(target, viewSubmissionPayload(a), opts);

@@ -1,42 +1,43 @@
-import type { KnownBlock } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
-import { checkInMessage, leadNotice } from '../../blocks/checkin.js';
-import { userText } from '../../blocks/text.js';
-import type { NewDelivery } from '../db/deliveries.js';
-import { findHypothesis, type HypothesisWithProject } from '../db/hypotheses.js';
-import type { Db } from '../db/index.js';
-import type { Delivery } from '../db/schema/index.js';
-import { workingHoursOf } from '../db/workspaces.js';
-import { plannedDays, roundOf, spentDays } from '../rituals/checkins/checkins.js';
-import { addWorkingDays, nextWorkingMoment } from '../rituals/checkins/workingHours.js';
-import type { Services } from '../services.js';
-import { formatMoment } from '../time.js';
-import { recipientZone } from './people.js';
+import { checkInMessage, leadNotice } from '../../../blocks/checkin.js';
+import { userText } from '../../../blocks/text.js';
+import { scheduleDelivery, type NewDelivery } from '../../db/deliveries.js';
+import { appendLog } from '../../db/experimentLog.js';
+import { findHypothesis, type HypothesisWithProject } from '../../db/hypotheses.js';
+import { findProject } from '../../db/projects.js';
+import type { Delivery } from '../../db/schema/index.js';
+import { workingHoursOf } from '../../db/workspaces.js';
+import { recipientZone } from '../../scheduler/people.js';
+import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
+import { formatMoment } from '../../time.js';
+import { plannedDays, roundOf, spentDays } from './checkins.js';
+import { addWorkingDays, nextWorkingMoment } from './workingHours.js';
 
-export type DeliveryPlan =
-  | {
-      type: 'send';
-      /** Who gets it now: the hypothesis' current owner or lead, whoever it was scheduled for. */
-      recipientId: string;
-      message: { text: string; blocks: KnownBlock[] };
-      followUp?: (sentAt: Date) => NewDelivery;
-      effect?: (trx: Db, sentAt: Date) => Promise<void>;
-    }
-  | { type: 'later'; when: Date }
-  | { type: 'cancel'; why: string };
+export const CHECKIN_KINDS = [
+  'checkin',
+  'reminder',
+  'escalation',
+  'extension_notice',
+  'failure_notice',
+] as const;
 
 /** Check-in, reminders and escalation of one round share this key stem. */
 export const roundKey = (h: { id: number; extension_count: number; due_at: Date | null }) =>
   `${h.id}:${h.extension_count}:${h.due_at?.getTime() ?? 0}`;
 
+/** The timebox check-in ritual's deliveries: the check-in, two reminders, escalation, notices to the lead. */
+export const checkInDeliveries: DeliveryRitual = {
+  kinds: CHECKIN_KINDS,
+  plan: planCheckInDelivery,
+  failedForGood: tellLeadOfFailure,
+};
+
 /**
- * Decides what a due delivery becomes now: a message to send (and what follows it), a
- * later time (outside the recipient's working hours), or nothing (the hypothesis was
- * answered, extended or edited since it was scheduled).
+ * Decides what a due check-in delivery becomes now: a message to send (and what follows
+ * it), a later time (outside the recipient's working hours), or nothing (the hypothesis
+ * was answered, extended or edited since it was scheduled).
  */
-export async function planDelivery(
-  services: Services,
-  client: WebClient,
+async function planCheckInDelivery(
+  { services, client }: DeliveryContext,
   d: Delivery,
 ): Promise<DeliveryPlan> {
   const now = services.clock.now();
@@ -99,10 +100,10 @@ export async function planDelivery(
         type: 'send',
         recipientId,
         message: leadNotice(escalationText(h, tz)),
-        effect: async (trx, sentAt) => {
+        effect: async (trx, sent) => {
           await trx
             .updateTable('hypotheses')
-            .set({ overdue_since: sentAt, updated_at: sentAt })
+            .set({ overdue_since: sent.at, updated_at: sent.at })
             .where('team_id', '=', h.team_id)
             .where('id', '=', h.id)
             .where('status', '=', 'running')
@@ -140,6 +141,40 @@ export async function planDelivery(
     default:
       return { type: 'cancel', why: `unknown kind ${d.kind}` };
   }
+}
+
+/**
+ * A check-in that can never arrive is recorded in the log and shown to the project lead;
+ * if the lead is the one who cannot be reached, the project channel hears it.
+ */
+async function tellLeadOfFailure({ services }: DeliveryContext, d: Delivery, detail: string): Promise<void> {
+  if (d.kind === 'failure_notice' || !d.project_id) return;
+  const { db, clock } = services;
+  const project = await findProject(db, d.team_id, d.project_id);
+  if (!project) return;
+  const now = clock.now();
+  await db.transaction().execute(async (trx) => {
+    await appendLog(trx, {
+      teamId: d.team_id,
+      projectId: project.id,
+      hypothesisId: d.hypothesis_id,
+      kind: 'note',
+      authorUserId: 'USLACKBOT',
+      text: `A ${d.kind === 'checkin' ? 'check-in' : d.kind.replace('_', ' ')} could not be delivered to its recipient: ${detail}.`,
+      details: { deliveryId: d.id, recipient: d.recipient_id, error: detail },
+      at: now,
+    });
+    await scheduleDelivery(trx, {
+      teamId: d.team_id,
+      kind: 'failure_notice',
+      dedupeKey: `failure_notice:${d.id}`,
+      recipientId: project.lead_user_id === d.recipient_id ? project.channel_id : project.lead_user_id,
+      dueAt: now,
+      projectId: project.id,
+      hypothesisId: d.hypothesis_id,
+      at: now,
+    });
+  });
 }
 
 function escalationText(h: HypothesisWithProject, tz: string): string {
