@@ -105,6 +105,7 @@ export class FakeSlack {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly handlers: Record<string, Handler>;
+  private readonly extraHandlers = new Map<string, (args: Json, token: string | undefined) => Json>();
   private seq = 0;
   private tsCounter = 0;
   /** Where apps.connections.open sends a Socket Mode client (see socketMode.ts). */
@@ -150,6 +151,17 @@ export class FakeSlack {
 
   addUser(user: FakeUser): void {
     this.users.set(user.id, user);
+  }
+
+  /**
+   * Answers `method` with `handler` (added or replacing the built-in one), for a test support
+   * module that fakes a part of Slack of its own (OAuth, say) without growing this file.
+   */
+  handle(
+    method: string,
+    handler: (args: Record<string, unknown>, token: string | undefined) => Record<string, unknown>,
+  ): void {
+    this.extraHandlers.set(method, handler);
   }
 
   /** The next calls to `method` get these faults, one each, in order; later calls are answered normally. */
@@ -283,7 +295,12 @@ export class FakeSlack {
     if (fault?.kind === 'slow') await this.sleep(fault.delayMs);
     else if (fault) return answerFault(fault, res);
 
-    const answer = call.token ? this.answer(method, args) : slackError('not_authed');
+    const extra = this.extraHandlers.get(method);
+    const answer = extra
+      ? extra(args, call.token)
+      : call.token
+        ? this.answer(method, args)
+        : slackError('not_authed');
     call.ok = answer.ok === true;
     call.response = answer;
     sendJson(res, 200, answer);
