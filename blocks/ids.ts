@@ -40,4 +40,5 @@ export const ids = {
   },
   list: { page: 'list.page' },
   log: { older: 'log.older', addMessage: 'log.add_message' },
+  workspace: { forgetModal: 'workspace.forget' },
 } as const;

@@ -7,10 +7,26 @@ import { z } from 'zod';
  * misconfigured deployment fails with one readable message instead of a stack trace
  * deep inside Bolt or pg.
  */
+// 32 random bytes in base64, as `openssl rand -base64 32` prints.
+const encryptionKey = z
+  .string()
+  .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+    error: 'must be 32 random bytes in base64: generate one with `openssl rand -base64 32`',
+  })
+  .transform((v) => Buffer.from(v, 'base64'));
+
 const ConfigSchema = z.object({
   SLACK_BOT_TOKEN: z
-    .string({ error: 'is required: the Bot User OAuth Token (xoxb-…) from "OAuth & Permissions"' })
-    .startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' }),
+    .string()
+    .startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' })
+    .optional(),
+  // OAuth mode (any number of workspaces): all three set, from "Basic Information".
+  SLACK_CLIENT_ID: z.string().min(1).optional(),
+  SLACK_CLIENT_SECRET: z.string().min(1).optional(),
+  SLACK_STATE_SECRET: z.string().min(16, { error: 'must be at least 16 random characters' }).optional(),
+  LABBOOK_ENCRYPTION_KEY: encryptionKey.optional(),
+  // The key before the last rotation: still decrypts, and what it decrypts is re-encrypted.
+  LABBOOK_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z
     .string()
@@ -50,14 +66,26 @@ const ConfigSchema = z.object({
 
 type Env = z.infer<typeof ConfigSchema>;
 
+/** Installing into any number of workspaces: Bolt's OAuth flow, tokens kept encrypted. */
+export interface OAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  /** AES-256 keys: tokens are written with `current`, read with either. */
+  keys: { current: Buffer; previous: Buffer | undefined };
+}
+
 export interface Config {
   slack: {
-    botToken: string;
+    /** Single-workspace mode only; in OAuth mode each workspace's token comes from its installation. */
+    botToken: string | undefined;
     signingSecret: string | undefined;
     appToken: string | undefined;
     apiUrl: string;
   };
   mode: 'http' | 'socket';
+  /** Set in OAuth mode; undefined in single-workspace mode. */
+  oauth: OAuthConfig | undefined;
   port: number;
   databaseUrl: string | undefined;
   dataDir: string;
@@ -89,9 +117,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'SLACK_SIGNING_SECRET is required in HTTP mode: copy the Signing Secret from "Basic Information" (or set SLACK_APP_TOKEN for Socket Mode)',
     );
   }
+  problems.push(...workspaceModeProblems(raw));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
+    oauth:
+      e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && e.LABBOOK_ENCRYPTION_KEY
+        ? {
+            clientId: e.SLACK_CLIENT_ID,
+            clientSecret: e.SLACK_CLIENT_SECRET,
+            stateSecret: e.SLACK_STATE_SECRET,
+            keys: { current: e.LABBOOK_ENCRYPTION_KEY, previous: e.LABBOOK_ENCRYPTION_KEY_PREVIOUS },
+          }
+        : undefined,
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,
@@ -107,6 +145,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedulerLeaseMs: e.SCHEDULER_LEASE_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
+}
+
+const OAUTH_SETTINGS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+/**
+ * Single-workspace mode needs SLACK_BOT_TOKEN; OAuth mode needs the three OAuth settings and
+ * the encryption key, and refuses a bot token, so no call can quietly go out with it.
+ */
+function workspaceModeProblems(raw: Record<string, string>): string[] {
+  const oauthSet = OAUTH_SETTINGS.filter((name) => raw[name]);
+  if (oauthSet.length === 0) {
+    return raw.SLACK_BOT_TOKEN
+      ? []
+      : [
+          'SLACK_BOT_TOKEN is required: the Bot User OAuth Token (xoxb-…) from "OAuth & Permissions" (or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install into many workspaces)',
+        ];
+  }
+  const problems = OAUTH_SETTINGS.filter((name) => !raw[name]).map(
+    (name) => `${name} is required in OAuth mode (${oauthSet.join(', ')} set)`,
+  );
+  if (!raw.LABBOOK_ENCRYPTION_KEY)
+    problems.push(
+      'LABBOOK_ENCRYPTION_KEY is required in OAuth mode: tokens are encrypted with it; generate one with `openssl rand -base64 32`',
+    );
+  if (raw.SLACK_BOT_TOKEN)
+    problems.push(
+      "SLACK_BOT_TOKEN must not be set in OAuth mode: each workspace's token comes from its installation",
+    );
+  return problems;
 }
 
 /** `FOO=` in a .env file means "not set", not "set to the empty string". */
@@ -125,7 +192,14 @@ export function loadDotEnv(path = '.env'): void {
 
 /** Values that must never reach a log line. */
 export function secretsOf(config: Config): string[] {
-  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken].filter(
-    (s): s is string => typeof s === 'string' && s.length > 0,
-  );
+  const { oauth } = config;
+  return [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    oauth?.clientSecret,
+    oauth?.stateSecret,
+    oauth?.keys.current.toString('base64'),
+    oauth?.keys.previous?.toString('base64'),
+  ].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }

@@ -8,8 +8,10 @@ import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const rank: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-// Slack tokens are recognisable by prefix; anything else secret is registered by value.
-const TOKEN_PATTERN = /\b(xox[abposr]|xapp)-[A-Za-z0-9-]+/g;
+// Slack tokens are recognisable by prefix (bot, user, app-level, and the xoxe refresh
+// tokens of token rotation), so installed tokens are redacted without being registered;
+// anything else secret is registered by value.
+const TOKEN_PATTERN = /\b(xox[abposre]|xapp)[-.][A-Za-z0-9.-]+/g;
 
 export interface Logger extends BoltLogger {
   child(fields: Record<string, unknown>): Logger;

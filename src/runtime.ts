@@ -6,7 +6,11 @@ import { migrateToLatest } from './db/migrate.js';
 import { ensureWorkspace } from './db/workspaces.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Services } from './services.js';
-import { createSlackApp, type BotIdentity, type SlackApp } from './slack/app.js';
+import type { WebClient } from '@slack/web-api';
+import { createInstallationStore } from './db/installations.js';
+import { createSlackApp, type BotIdentity, type SlackApp, type SlackAuth } from './slack/app.js';
+import { teamClients } from './slack/teamClients.js';
+import { createTokenCipher } from './tokenCipher.js';
 import { botClient, scheduledClient } from './slack/webClient.js';
 import { deliveryRituals } from './rituals/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
@@ -14,7 +18,8 @@ import { createScheduler, type Scheduler } from './scheduler/index.js';
 export interface Labbook {
   port: number;
   db: Db;
-  identity: BotIdentity;
+  /** The one workspace's bot, in single-workspace mode; undefined in OAuth mode. */
+  identity: BotIdentity | undefined;
   slack: SlackApp;
   scheduler: Scheduler;
   stop(): Promise<void>;
@@ -53,22 +58,23 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
     cleanups.push(() => db.destroy());
     await migrateToLatest(db, databaseUrl, logger);
 
-    const identity = await whoAmI(config, logger);
-    await ensureWorkspace(db, identity.teamId, { botUserId: identity.botUserId });
-
     const services: Services = { db, clock, logger };
+    const { auth, clientFor, identity } = await workspaces(config, services);
     let shuttingDown = false;
-    const slack = createSlackApp(config, services, identity, () => shuttingDown);
+    const slack = createSlackApp(config, services, auth, () => shuttingDown);
     const port = await slack.start();
-    const scheduled = scheduledClient(config, logger);
     const scheduler = createScheduler(services, {
       cron: config.schedulerCron,
       leaseMs: config.schedulerLeaseMs,
       rituals: deliveryRituals,
-      clientFor: () => Promise.resolve(scheduled),
+      clientFor,
     });
     if (config.schedulerCron !== 'off') scheduler.start();
-    logger.info('Labbook is listening', { mode: config.mode, port, teamId: identity.teamId });
+    logger.info('Labbook is listening', {
+      mode: config.mode,
+      port,
+      ...(identity ? { teamId: identity.teamId } : { install: '/slack/install' }),
+    });
 
     const stop = async () => {
       if (shuttingDown) return;
@@ -88,6 +94,38 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
     await cleanup();
     throw error;
   }
+}
+
+/**
+ * Which workspaces Labbook serves, and with which tokens. Single-workspace mode: the one
+ * whose SLACK_BOT_TOKEN passes auth.test. OAuth mode: every workspace with an installation,
+ * each with its own token (SLACK_BOT_TOKEN is never read).
+ */
+async function workspaces(
+  config: Config,
+  services: Services,
+): Promise<{
+  auth: SlackAuth;
+  clientFor: (teamId: string) => Promise<WebClient>;
+  identity: BotIdentity | undefined;
+}> {
+  const { db, logger } = services;
+  if (config.oauth) {
+    const cipher = createTokenCipher(config.oauth.keys);
+    return {
+      auth: { mode: 'oauth', installationStore: createInstallationStore(db, cipher, logger) },
+      clientFor: teamClients(db, cipher, logger, (token) => scheduledClient(config, logger, token)),
+      identity: undefined,
+    };
+  }
+  const identity = await whoAmI(config, logger);
+  await ensureWorkspace(db, identity.teamId, { botUserId: identity.botUserId });
+  const scheduled = scheduledClient(config, logger);
+  return {
+    auth: { mode: 'single', identity },
+    clientFor: () => Promise.resolve(scheduled),
+    identity,
+  };
 }
 
 /** auth.test: proves the token works before we accept traffic, and names our team and bot. */

@@ -210,3 +210,18 @@ export async function cancelPendingFor(
     .where('kind', 'in', ['checkin', 'reminder', 'escalation'])
     .execute();
 }
+
+/**
+ * Labbook was removed from these workspaces: nothing waiting for them can be sent. A
+ * reinstall schedules afresh (the projects and hypotheses are still there).
+ */
+export async function cancelPendingForTeams(db: Db, teamIds: string[], at: Date): Promise<number> {
+  if (teamIds.length === 0) return 0;
+  const result = await db
+    .updateTable('deliveries')
+    .set({ status: 'cancelled', updated_at: at })
+    .where('team_id', 'in', teamIds)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

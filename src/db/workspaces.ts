@@ -5,16 +5,22 @@ import type { Workspace } from './schema/index.js';
 export async function ensureWorkspace(
   db: Db,
   teamId: string,
-  fields: { name?: string | null; botUserId?: string | null } = {},
+  fields: { name?: string | null; botUserId?: string | null; enterpriseId?: string | null } = {},
 ): Promise<void> {
   await db
     .insertInto('workspaces')
-    .values({ team_id: teamId, name: fields.name ?? null, bot_user_id: fields.botUserId ?? null })
+    .values({
+      team_id: teamId,
+      name: fields.name ?? null,
+      bot_user_id: fields.botUserId ?? null,
+      enterprise_id: fields.enterpriseId ?? null,
+    })
     .onConflict((oc) =>
-      fields.name || fields.botUserId
+      fields.name || fields.botUserId || fields.enterpriseId
         ? oc.column('team_id').doUpdateSet((eb) => ({
             name: eb.fn.coalesce(eb.val(fields.name ?? null), 'workspaces.name'),
             bot_user_id: eb.fn.coalesce(eb.val(fields.botUserId ?? null), 'workspaces.bot_user_id'),
+            enterprise_id: eb.fn.coalesce(eb.val(fields.enterpriseId ?? null), 'workspaces.enterprise_id'),
             updated_at: new Date(),
           }))
         : oc.column('team_id').doNothing(),
@@ -72,4 +78,49 @@ export async function setWorkingHours(
       .where('claimed_by', 'is', null)
       .execute();
   });
+}
+
+/**
+ * `/hypothesis forget-workspace`: everything Labbook keeps about the workspace goes, in
+ * one transaction: its deliveries, its row (projects, hypotheses, logs, meetings and
+ * people cascade from it) and its own installation with the tokens. An org-wide
+ * installation serves other workspaces too, so it stays. Without an installation of its
+ * own (single-workspace mode, or an org-wide install) Labbook stays in the workspace, so a
+ * bare row with the default settings is put back for the requests still to come.
+ */
+export async function forgetWorkspace(db: Db, teamId: string): Promise<{ uninstalled: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('deliveries').where('team_id', '=', teamId).execute();
+    const { enterprise_id: enterpriseId = null } =
+      (await trx
+        .deleteFrom('workspaces')
+        .where('team_id', '=', teamId)
+        .returning('enterprise_id')
+        .executeTakeFirst()) ?? {};
+    const removed = await trx.deleteFrom('installations').where('id', '=', teamId).executeTakeFirst();
+    const uninstalled = removed.numDeletedRows > 0n;
+    if (!uninstalled)
+      await trx.insertInto('workspaces').values({ team_id: teamId, enterprise_id: enterpriseId }).execute();
+    return { uninstalled };
+  });
+}
+
+/** What forget-workspace is about to delete, as counts for the confirmation. */
+export async function workspaceHoldings(
+  db: Db,
+  teamId: string,
+): Promise<{ projects: number; hypotheses: number; logEntries: number }> {
+  const count = (table: 'projects' | 'hypotheses' | 'experiment_log_entries') =>
+    db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('team_id', '=', teamId)
+      .executeTakeFirstOrThrow()
+      .then((r) => r.n);
+  const [projects, hypotheses, logEntries] = await Promise.all([
+    count('projects'),
+    count('hypotheses'),
+    count('experiment_log_entries'),
+  ]);
+  return { projects, hypotheses, logEntries };
 }

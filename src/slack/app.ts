@@ -1,12 +1,14 @@
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type InstallationStore, type Receiver } from '@slack/bolt';
 import type { Config } from '../config.js';
 import { ensureWorkspace } from '../db/workspaces.js';
 import type { Services } from '../services.js';
 import { registerActions } from './actions/index.js';
 import { registerCommands } from './commands/index.js';
 import { registerEvents } from './events/index.js';
+import { registerInstallationEvents } from './events/installations.js';
 import { healthRoute } from './health.js';
 import { InFlight } from './inflight.js';
+import { oauthReceiverOptions } from './oauth/installer.js';
 import { registerShortcuts } from './shortcuts/index.js';
 import { registerViews } from './views/index.js';
 import { interactiveClientOptions } from './webClient.js';
@@ -16,6 +18,13 @@ export interface BotIdentity {
   botUserId: string;
   botId: string;
 }
+
+/**
+ * Whose token answers a request: the one workspace's (SLACK_BOT_TOKEN, checked at start-up)
+ * or, in OAuth mode, the installation of the workspace the request comes from.
+ */
+export type SlackAuth =
+  { mode: 'single'; identity: BotIdentity } | { mode: 'oauth'; installationStore: InstallationStore };
 
 export interface SlackApp {
   app: App;
@@ -29,19 +38,30 @@ export interface SlackApp {
 export function createSlackApp(
   config: Config,
   services: Services,
-  identity: BotIdentity,
+  auth: SlackAuth,
   isShuttingDown: () => boolean,
 ): SlackApp {
   const { logger } = services;
   const customRoutes = [healthRoute(services.db, isShuttingDown)];
+  // OAuth mode: Bolt's own install flow, on either receiver; /slack/install and
+  // /slack/oauth_redirect are served beside /healthz.
+  const oauth =
+    auth.mode === 'oauth' && config.oauth
+      ? oauthReceiverOptions(config.oauth, services.db, auth.installationStore, config.slack.apiUrl)
+      : undefined;
   const receiver: Receiver =
     config.mode === 'socket'
       ? new SocketModeReceiver({
           appToken: config.slack.appToken!,
           logger,
           customRoutes,
+          ...oauth,
           // The Socket Mode client takes its API URL from here, not from clientOptions.
-          installerOptions: { port: config.port, clientOptions: { slackApiUrl: config.slack.apiUrl } },
+          installerOptions: {
+            ...oauth?.installerOptions,
+            port: config.port,
+            clientOptions: { slackApiUrl: config.slack.apiUrl },
+          },
         })
       : new HTTPReceiver({
           signingSecret: config.slack.signingSecret!,
@@ -50,12 +70,15 @@ export function createSlackApp(
           logger,
           // Ack is sent the moment a listener calls ack(); the rest of the work continues.
           processBeforeResponse: false,
+          ...oauth,
         });
 
   const app = new App({
-    token: config.slack.botToken,
-    botId: identity.botId,
-    botUserId: identity.botUserId,
+    // Single-workspace mode: one token for everything. OAuth mode: Bolt's authorize reads
+    // the installation of the workspace each request comes from.
+    ...(auth.mode === 'single'
+      ? { token: config.slack.botToken, botId: auth.identity.botId, botUserId: auth.identity.botUserId }
+      : {}),
     receiver,
     logger,
     clientOptions: interactiveClientOptions(config, logger),
@@ -68,7 +91,7 @@ export function createSlackApp(
       (async () => {
         const teamId = context.teamId;
         if (teamId && !knownTeams.has(teamId)) {
-          await ensureWorkspace(services.db, teamId);
+          await ensureWorkspace(services.db, teamId, { enterpriseId: context.enterpriseId ?? null });
           knownTeams.add(teamId);
         }
         await next();
@@ -81,6 +104,7 @@ export function createSlackApp(
   registerViews(app, services);
   registerShortcuts(app, services);
   registerEvents(app, services);
+  if (auth.mode === 'oauth') registerInstallationEvents(app, services);
 
   app.error(async (error) => {
     logger.error('unhandled error in a Slack listener', { error });

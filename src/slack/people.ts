@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { cachedUser, saveUser } from '../db/slackUsers.js';
+import { forbidden } from '../rituals/errors.js';
 import type { Services } from '../services.js';
 import { DAY_MS, safeZone } from '../time.js';
 
@@ -42,4 +43,14 @@ export async function userZone(
     });
     return cached?.tz ?? 'UTC';
   }
+}
+
+/** Workspace-wide settings and deletions are for workspace admins and owners only. */
+export async function requireWorkspaceAdmin(
+  client: WebClient,
+  userId: string,
+  refusal: string,
+): Promise<void> {
+  const { user } = await client.users.info({ user: userId });
+  if (!user?.is_admin && !user?.is_owner) throw forbidden(refusal);
 }

@@ -22,8 +22,12 @@ export function interactiveClientOptions(config: Config, logger: Logger): WebCli
  * cannot go out now is instead rescheduled in the database, so this client fails fast
  * and reports rate limits to the caller.
  */
-export function scheduledClient(config: Config, logger: Logger): WebClient {
-  return new WebClient(config.slack.botToken, {
+export function scheduledClient(
+  config: Config,
+  logger: Logger,
+  token: string | undefined = config.slack.botToken,
+): WebClient {
+  return new WebClient(token, {
     slackApiUrl: config.slack.apiUrl,
     logger,
     rejectRateLimitedCalls: true,

@@ -3,6 +3,7 @@ import type { DeliveriesTable } from './deliveries.js';
 import type { DesignDocRevisionsTable } from './designDocs.js';
 import type { ExperimentLogEntriesTable } from './experimentLog.js';
 import type { HypothesesTable, HypothesisExtensionsTable } from './hypotheses.js';
+import type { InstallationsTable, OAuthStatesUsedTable } from './installations.js';
 import type { DecisionMeetingsTable, ProposalsTable } from './meetings.js';
 import type { ProjectMembersTable, ProjectsTable } from './projects.js';
 import type { SlackUsersTable } from './slackUsers.js';
@@ -20,6 +21,8 @@ export interface Database {
   decision_meetings: DecisionMeetingsTable;
   proposals: ProposalsTable;
   deliveries: DeliveriesTable;
+  installations: InstallationsTable;
+  oauth_states_used: OAuthStatesUsedTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -33,6 +36,7 @@ export type DecisionMeeting = Selectable<DecisionMeetingsTable>;
 export type Proposal = Selectable<ProposalsTable>;
 export type Delivery = Selectable<DeliveriesTable>;
 export type SlackUser = Selectable<SlackUsersTable>;
+export type InstallationRow = Selectable<InstallationsTable>;
 
 export * from './projects.js';
 export * from './hypotheses.js';

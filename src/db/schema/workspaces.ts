@@ -5,6 +5,8 @@ export interface WorkspacesTable {
   team_id: string;
   name: string | null;
   bot_user_id: string | null;
+  /** The enterprise (Enterprise Grid org) the workspace belongs to, if any. */
+  enterprise_id: Generated<string | null>;
   working_hours_start: Generated<number>;
   working_hours_end: Generated<number>;
   /** ISO weekdays, 1 = Monday … 7 = Sunday. */

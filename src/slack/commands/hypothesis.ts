@@ -4,6 +4,7 @@ import { COMMAND } from '../../../blocks/ids.js';
 import { usageMessage, type Subcommand } from '../../../blocks/usage.js';
 import type { Services } from '../../services.js';
 import { showDesignDoc } from '../flows/design.js';
+import { openForgetWorkspace } from '../flows/forgetWorkspace.js';
 import { openNewHypothesis } from '../flows/hypotheses.js';
 import { showChannelList, showChannelLog, showList } from '../flows/lists.js';
 import { showOrCreateProject } from '../flows/projects.js';
@@ -69,6 +70,11 @@ const SUBCOMMANDS: SubcommandSpec[] = [
     args: '[9-18 mon-fri]',
     summary: 'when check-ins go out; admins can change it for the workspace',
     run: ({ services, to, args }) => workingHoursCommand(services, to, args),
+  },
+  {
+    name: 'forget-workspace',
+    summary: 'workspace admins: delete everything Labbook keeps about this workspace',
+    run: ({ services, to }) => openForgetWorkspace(services, to),
   },
   {
     name: 'help',

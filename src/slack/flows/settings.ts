@@ -1,8 +1,8 @@
 import { escapeMrkdwn } from '../../../blocks/text.js';
 import { setWorkingHours, workingHoursOf } from '../../db/workspaces.js';
-import { forbidden } from '../../rituals/errors.js';
 import { describeWorkingHours, parseWorkingHours } from '../../rituals/checkins/workingHours.js';
 import type { Services } from '../../services.js';
+import { requireWorkspaceAdmin } from '../people.js';
 import { tell, type Audience } from '../tell.js';
 
 /**
@@ -21,12 +21,11 @@ export async function workingHoursCommand(
     });
     return;
   }
-  const { user } = await to.client.users.info({ user: to.userId });
-  if (!user?.is_admin && !user?.is_owner) {
-    throw forbidden(
-      `Only a workspace admin or owner can change the working hours (now ${describeWorkingHours(current)}).`,
-    );
-  }
+  await requireWorkspaceAdmin(
+    to.client,
+    to.userId,
+    `Only a workspace admin or owner can change the working hours (now ${describeWorkingHours(current)}).`,
+  );
   const parsed = parseWorkingHours(args);
   if (!parsed.ok) {
     await tell(to, { text: `I could not read \`${escapeMrkdwn(args)}\`. ${parsed.error}` });

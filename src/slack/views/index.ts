@@ -5,6 +5,7 @@ import { DomainError } from '../../rituals/errors.js';
 import type { Services } from '../../services.js';
 import { submitExtend, submitOutcome } from '../flows/checkins.js';
 import { submitSection } from '../flows/design.js';
+import { submitForgetWorkspace } from '../flows/forgetWorkspace.js';
 import { hypothesisHooks } from '../flows/hooks.js';
 import { submitEditHypothesis, submitNewHypothesis, type FlowResult } from '../flows/hypotheses.js';
 import { submitEditProject, submitProject } from '../flows/projects.js';
@@ -65,4 +66,5 @@ export function registerViews(app: App, services: Services): void {
   app.view(ids.design.sectionModal, submission(services, 'content', submitSection));
   app.view(ids.checkin.outcomeModal, submission(services, 'result', submitOutcome));
   app.view(ids.checkin.extendModal, submission(services, 'reason', submitExtend));
+  app.view(ids.workspace.forgetModal, submission(services, 'confirm', submitForgetWorkspace));
 }
