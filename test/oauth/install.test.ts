@@ -3,7 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BOT_SCOPES } from '../../src/slack/oauth/installer.js';
 import { createTokenCipher } from '../../src/tokenCipher.js';
 import { CLIENT_ID, CLIENT_SECRET } from '../support/fakeOAuth.js';
-import { install, newKey, openInstallPage, redirectBack, startOAuthApp, type OAuthTestApp } from '../support/oauthApp.js';
+import {
+  install,
+  newKey,
+  openInstallPage,
+  redirectBack,
+  startOAuthApp,
+  type OAuthTestApp,
+} from '../support/oauthApp.js';
 
 let t: OAuthTestApp;
 const key = newKey();
@@ -81,7 +88,9 @@ describe('Add to Slack', () => {
     const page = await openInstallPage(t.baseUrl);
     const state = page.authorizeUrl.searchParams.get('state')!;
     const grant = { teamId: 'T0REUSE', botToken: 'xoxb-reuse-1', botUserId: 'U0B', installerId: 'U0I' };
-    expect((await redirectBack(t.baseUrl, { code: t.oauth.approve(grant), state }, page.cookie)).status).toBe(200);
+    expect((await redirectBack(t.baseUrl, { code: t.oauth.approve(grant), state }, page.cookie)).status).toBe(
+      200,
+    );
     await t.labbook.db.deleteFrom('installations').where('id', '=', 'T0REUSE').execute();
 
     // Replayed with the same cookie (a copied request): refused, nothing exchanged or stored.
@@ -107,7 +116,10 @@ describe('Add to Slack', () => {
     const forged = 'eyJhbGciOiJIUzI1NiJ9.eyJub3ciOiIyMDI2In0.forged';
     const res = await redirectBack(
       t.baseUrl,
-      { code: t.oauth.approve({ teamId: 'T0F', botToken: 'xoxb-f', botUserId: 'U0B', installerId: 'U0I' }), state: forged },
+      {
+        code: t.oauth.approve({ teamId: 'T0F', botToken: 'xoxb-f', botUserId: 'U0B', installerId: 'U0I' }),
+        state: forged,
+      },
       `slack-app-oauth-state=${forged}`,
     );
     expect(page.status).toBe(200);

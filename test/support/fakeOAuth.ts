@@ -70,7 +70,9 @@ export class FakeOAuth {
       app_id: APP_ID,
       authed_user: {
         id: grant.installerId,
-        ...(grant.userToken ? { scope: 'search:read', access_token: grant.userToken, token_type: 'user' } : {}),
+        ...(grant.userToken
+          ? { scope: 'search:read', access_token: grant.userToken, token_type: 'user' }
+          : {}),
       },
       scope: (grant.scopes ?? MANIFEST_SCOPES).join(','),
       token_type: 'bot',

@@ -39,7 +39,9 @@ export interface Page {
 }
 
 /** What a browser gets from GET /slack/install: the page, the state cookie, the authorize URL. */
-export async function openInstallPage(baseUrl: string): Promise<Page & { authorizeUrl: URL; cookie: string }> {
+export async function openInstallPage(
+  baseUrl: string,
+): Promise<Page & { authorizeUrl: URL; cookie: string }> {
   const res = await fetch(`${baseUrl}/slack/install`);
   const html = await res.text();
   const href = /href="(https:\/\/slack\.com\/oauth\/v2\/authorize[^"]+)"/.exec(html)?.[1];
