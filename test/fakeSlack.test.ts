@@ -93,6 +93,50 @@ describe('the fake Slack, as a WebClient sees it: faults', () => {
     expect(fake.callsTo('auth.test')[0]).toMatchObject({ fault: 'slow', ok: true });
   });
 
+  it('resets the connection without an answer; the WebClient reports a request error', async () => {
+    const once = new WebClient(TOKEN, {
+      slackApiUrl: fake.apiUrl,
+      logLevel: LogLevel.ERROR,
+      retryConfig: { retries: 0 },
+    });
+    fake.fail('chat.postMessage', { kind: 'reset' });
+    await expect(once.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      code: ErrorCode.RequestError,
+    });
+    expect(fake.callsTo('chat.postMessage')).toMatchObject([{ fault: 'reset', ok: false }]);
+    await expect(once.chat.postMessage({ channel: 'C1', text: 'x' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('never answers a timeout fault, so the client gives up at its own timeout', async () => {
+    const impatient = new WebClient(TOKEN, {
+      slackApiUrl: fake.apiUrl,
+      logLevel: LogLevel.ERROR,
+      retryConfig: { retries: 0 },
+      timeout: 200,
+    });
+    fake.fail('chat.postMessage', { kind: 'timeout' });
+    await expect(impatient.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      code: ErrorCode.RequestError,
+    });
+    expect(fake.callsTo('chat.postMessage')).toMatchObject([{ fault: 'timeout', ok: false }]);
+  });
+
+  it('answers held requests with a 504 on release()', async () => {
+    const once = new WebClient(TOKEN, {
+      slackApiUrl: fake.apiUrl,
+      logLevel: LogLevel.ERROR,
+      retryConfig: { retries: 0 },
+    });
+    fake.fail('auth.test', { kind: 'timeout' });
+    const pending = once.auth.test().then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
+    while (fake.callsTo('auth.test').length === 0) await new Promise((r) => setTimeout(r, 10));
+    fake.release();
+    await expect(pending).resolves.toMatchObject({ code: ErrorCode.HTTPError, statusCode: 504 });
+  });
+
   it('fails every call in a time window, for one method or all of them (*)', async () => {
     fake.failUntil('*', { kind: 'error', error: 'internal_error' }, Date.now() + 60_000);
     await expect(client.users.info({ user: 'U1' })).rejects.toMatchObject({

@@ -7,7 +7,8 @@ import { findMessageProblems, findViewProblems, formatProblem, type Problem } fr
  * A fake Slack Web API: a real HTTP server on loopback that the app's WebClient reaches
  * through SLACK_API_URL (WebClient `slackApiUrl`). It records every call, answers the way
  * Slack documents for the methods Labbook uses, checks Block Kit limits, and can be told to
- * fail the ways Slack fails: 429 with Retry-After, 5xx, `ok:false` errors, slowness.
+ * fail the ways Slack fails: 429 with Retry-After, 5xx, `ok:false` errors, slowness, a
+ * reset connection, no answer at all (see Fault).
  */
 export interface RecordedCall {
   method: string;
@@ -40,8 +41,16 @@ export type Fault =
   | { kind: 'http'; status: number }
   /** HTTP 200 {ok:false, error}: a Slack platform error. */
   | { kind: 'error'; error: string }
-  /** Waits, then answers normally. */
-  | { kind: 'slow'; delayMs: number };
+  /** Waits, then answers normally. Past the client's own timeout (WebClientOptions.timeout) the client gives up first. */
+  | { kind: 'slow'; delayMs: number }
+  /** The connection is reset: the socket is destroyed without an answer (the client sees ECONNRESET / "socket hang up"). */
+  | { kind: 'reset' }
+  /**
+   * Never answers: the request is held open until the client gives up (its `timeout`, e.g. the
+   * scheduled client's 10 s), the test calls release(), or the fake closes. Unlike 'slow' there
+   * is no answer to arrive late, so a retry cannot be confused with the first attempt.
+   */
+  | { kind: 'timeout' };
 
 export interface FakeUser {
   id: string;
@@ -103,6 +112,8 @@ export class FakeSlack {
   /** files.getUploadURLExternal hands out an id; the upload POST fills the content; complete records it. */
   private readonly pendingUploads = new Map<string, { filename: string; content?: string }>();
   private readonly sockets = new Set<Socket>();
+  /** Requests held open by a 'timeout' fault. */
+  private readonly held = new Set<ServerResponse>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly handlers: Record<string, Handler>;
   private readonly extraHandlers = new Map<string, (args: Json, token: string | undefined) => Json>();
@@ -218,13 +229,14 @@ export class FakeSlack {
     );
   }
 
-  /** Forgets calls, violations, responses, uploads and injected faults; keeps users. */
   /** Points Socket Mode clients at a WebSocket server of the test's. */
   useSocketMode(url: string): void {
     this.socketModeUrl = url;
   }
 
+  /** Forgets calls, violations, responses, uploads and injected faults (held requests get a 504); keeps users. */
   reset(): void {
+    this.release();
     this.calls.length = 0;
     this.violations.length = 0;
     this.responses.length = 0;
@@ -233,6 +245,12 @@ export class FakeSlack {
     this.windows = [];
     this.responseUrlFaults = [];
     this.pendingUploads.clear();
+  }
+
+  /** Answers every request held by a 'timeout' fault with a 504, as Slack's edge would at last. */
+  release(): void {
+    for (const res of this.held) answerFault({ kind: 'http', status: 504 }, res);
+    this.held.clear();
   }
 
   /** Stops listening and drops open keep-alive sockets, so close() does not wait for idle clients. */
@@ -293,7 +311,7 @@ export class FakeSlack {
     const fault = this.nextFault(method);
     if (fault) call.fault = fault.kind;
     if (fault?.kind === 'slow') await this.sleep(fault.delayMs);
-    else if (fault) return answerFault(fault, res);
+    else if (fault) return this.answerFault(fault, res);
 
     const extra = this.extraHandlers.get(method);
     const answer = extra
@@ -316,7 +334,7 @@ export class FakeSlack {
   private async onResponseUrl(id: string, body: Json, res: ServerResponse): Promise<void> {
     const fault = this.responseUrlFaults.shift();
     if (fault?.kind === 'slow') await this.sleep(fault.delayMs);
-    else if (fault) return answerFault(fault, res);
+    else if (fault) return this.answerFault(fault, res);
     // A response_url message has the same limits as chat.postMessage.
     if (this.violated('response_url', findMessageProblems(body.blocks, body.text))) {
       return sendJson(res, 200, slackError('invalid_blocks'));
@@ -331,6 +349,17 @@ export class FakeSlack {
     pending.content = content;
     // The real upload URL answers 200 with a plain-text body; the WebClient only checks the status.
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${Buffer.byteLength(content)}`);
+  }
+
+  /** A fault that answers at once, resets the connection, or holds the request open. */
+  private answerFault(fault: Exclude<Fault, { kind: 'slow' }>, res: ServerResponse): void {
+    if (fault.kind === 'reset') return void res.socket?.destroy();
+    if (fault.kind === 'timeout') {
+      this.held.add(res);
+      res.on('close', () => this.held.delete(res));
+      return;
+    }
+    answerFault(fault, res);
   }
 
   /** Records problems as violations; true if there were any. */
@@ -563,7 +592,10 @@ function tokenOf(req: IncomingMessage, args: Json): string | undefined {
   return typeof args.token === 'string' ? args.token : undefined;
 }
 
-function answerFault(fault: Exclude<Fault, { kind: 'slow' }>, res: ServerResponse): void {
+function answerFault(
+  fault: Exclude<Fault, { kind: 'slow' | 'reset' | 'timeout' }>,
+  res: ServerResponse,
+): void {
   switch (fault.kind) {
     case 'ratelimited':
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfter) });
