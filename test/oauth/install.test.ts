@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BOT_SCOPES } from '../../src/slack/oauth/installer.js';
+import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { createTokenCipher } from '../../src/tokenCipher.js';
+import { makeHypothesis, makeProject } from '../support/factories.js';
 import { CLIENT_ID, CLIENT_SECRET } from '../support/fakeOAuth.js';
 import {
   install,
@@ -11,6 +13,7 @@ import {
   startOAuthApp,
   type OAuthTestApp,
 } from '../support/oauthApp.js';
+import { postSigned, slashCommandFields } from '../support/slackRequests.js';
 
 let t: OAuthTestApp;
 const key = newKey();
@@ -155,5 +158,46 @@ describe('Add to Slack', () => {
       is_enterprise_install: true,
     });
     expect(cipher.decrypt((await row('E0GRID'))!.bot_token!).plain).toBe('xoxb-grid-org-token');
+
+    // A workspace of the org uses Labbook: Bolt's authorize finds the org-wide installation.
+    t.fake.addUser({ id: 'U0GRIDADMIN', teamId: 'T0GRID1', isAdmin: true });
+    t.fake.addUser({ id: 'U0GRIDOWNER', teamId: 'T0GRID1', tz: 'UTC' });
+    const fields = {
+      ...slashCommandFields({
+        text: 'hours 8-17 mon-fri',
+        userId: 'U0GRIDADMIN',
+        teamId: 'T0GRID1',
+        channelId: 'C0GRID',
+        responseUrl: t.fake.responseUrl(),
+      }),
+      enterprise_id: 'E0GRID',
+      enterprise_name: 'Grid Org',
+      is_enterprise_install: 'true',
+    };
+    const ack = await postSigned(
+      t.target,
+      new URLSearchParams(fields).toString(),
+      'application/x-www-form-urlencoded',
+    );
+    expect(ack.status).toBe(200);
+    const [lookup] = await t.fake.waitFor('users.info', (c) => c.args.user === 'U0GRIDADMIN');
+    expect(lookup!.token).toBe('xoxb-grid-org-token');
+    await t.fake.waitForResponse((r) => JSON.stringify(r.body).includes('now go out'));
+
+    // …and so does the scheduler, for that workspace's check-ins.
+    const project = await makeProject(t.labbook.db, {
+      teamId: 'T0GRID1',
+      channelId: 'C0GRID',
+      lead: 'U0GRIDADMIN',
+    });
+    const h = await makeHypothesis(t.labbook.db, project, {
+      ownerUserId: 'U0GRIDOWNER',
+      dueAt: new Date('2026-11-23T09:00:00Z'),
+    });
+    await scheduleCheckIn(t.labbook.db, h, new Date('2026-11-23T09:00:00Z'));
+    expect(await t.labbook.scheduler.sweep()).toMatchObject({ sent: 1 });
+    const [dm] = t.fake.okCallsTo('chat.postMessage');
+    expect(dm).toMatchObject({ token: 'xoxb-grid-org-token', args: { channel: 'U0GRIDOWNER' } });
+    expect(t.fake.calls.filter((c) => !c.ok)).toEqual([]);
   });
 });

@@ -81,6 +81,10 @@ const callsFor = (ws: Workspace): RecordedCall[] =>
     (c) => JSON.stringify(c.args).includes(ws.owner) || JSON.stringify(c.args).includes(ws.admin),
   );
 
+/** Calls the fake Slack refused (invalid_auth for a token used in the wrong workspace). */
+const refused = () =>
+  t.fake.calls.filter((c) => !c.ok).map((c) => `${c.method}: ${String(c.response?.error)}`);
+
 const pendingDeliveries = (ws: Workspace) =>
   db().selectFrom('deliveries').select(['id', 'status']).where('team_id', '=', ws.teamId).execute();
 
@@ -132,6 +136,8 @@ describe('two workspaces side by side', () => {
       .where('team_id', 'in', [acme.teamId, beta.teamId])
       .execute();
     expect(hours.map((h) => h.working_hours_start)).toEqual([8, 8]);
+    // The fake refuses a token used on another workspace's people (invalid_auth): none was.
+    expect(refused()).toEqual([]);
   });
 
   it('sends each workspace’s scheduled check-ins with that workspace’s own token', async () => {
@@ -150,6 +156,7 @@ describe('two workspaces side by side', () => {
       // Every call about this workspace's people carried this workspace's token.
       expect(new Set(calls.map((c) => c.token))).toEqual(new Set([ws.botToken]));
     }
+    expect(refused()).toEqual([]);
     expect(t.fake.violations).toEqual([]);
   });
 });

@@ -30,7 +30,10 @@ export interface WorkspaceGrant {
   installerId: string;
   /** Scopes granted to the bot; default the manifest's. */
   scopes?: string[];
-  /** Org-wide install on an Enterprise Grid org: no team, the enterprise instead. */
+  /**
+   * Org-wide install on an Enterprise Grid org: Slack answers with no team, the enterprise
+   * instead. (The fake lets the token act in `teamId`, the org's workspace the test uses.)
+   */
   enterprise?: { id: string; name: string; orgWide: boolean };
   /** A user token too (user scopes), as some installs grant. */
   userToken?: string;
@@ -41,7 +44,7 @@ export class FakeOAuth {
   /** Every code redeemed, with what was answered. */
   readonly exchanges: { code: string; ok: boolean; error?: string }[] = [];
 
-  constructor(fake: FakeSlack) {
+  constructor(private readonly fake: FakeSlack) {
     fake.handle('oauth.v2.access', (args) => this.exchange(args));
   }
 
@@ -64,6 +67,8 @@ export class FakeOAuth {
     if (!grant) return refuse('invalid_code');
     this.codes.delete(code);
     this.exchanges.push({ code, ok: true });
+    // From now on the token is good, and only for its own workspace's channels and people.
+    this.fake.addWorkspace({ teamId: grant.teamId, botToken: grant.botToken, botUserId: grant.botUserId });
     const orgWide = grant.enterprise?.orgWide === true;
     return {
       ok: true,
