@@ -1,6 +1,6 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Logger } from '../logger.js';
-import type { TokenCipher } from '../tokenCipher.js';
+import { UndecryptableTokenError, type TokenCipher } from '../tokenCipher.js';
 import type { Db } from './index.js';
 import type { InstallationRow } from './schema/index.js';
 import { ensureWorkspace } from './workspaces.js';
@@ -127,14 +127,24 @@ export async function removeUserTokens(db: Db, key: string, userIds: string[]): 
 
 /**
  * After a key rotation: writes every token still under the previous key again under the
- * current one, so the previous key can be dropped. Returns how many rows changed.
+ * current one, so the previous key can be dropped. Rows no configured key can read are
+ * reported, not touched.
  */
-export async function reencryptInstallations(db: Db, cipher: TokenCipher, logger: Logger): Promise<number> {
+export async function reencryptInstallations(
+  db: Db,
+  cipher: TokenCipher,
+): Promise<{ total: number; reencrypted: number; unreadable: string[] }> {
   const rows = await db.selectFrom('installations').selectAll().execute();
-  let changed = 0;
-  for (const row of rows) if (await reencryptIfStale(db, cipher, row)) changed++;
-  logger.info('installation tokens re-encrypted under the current key', { changed, total: rows.length });
-  return changed;
+  const report = { total: rows.length, reencrypted: 0, unreadable: [] as string[] };
+  for (const row of rows) {
+    try {
+      if (await reencryptIfStale(db, cipher, row)) report.reencrypted++;
+    } catch (error) {
+      if (!(error instanceof UndecryptableTokenError)) throw error;
+      report.unreadable.push(row.id);
+    }
+  }
+  return report;
 }
 
 // --- rows <-> Bolt's Installation -------------------------------------------------------
