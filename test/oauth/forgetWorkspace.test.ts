@@ -1,0 +1,150 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ids } from '../../blocks/ids.js';
+import type { Db } from '../../src/db/index.js';
+import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
+import { startTestApp, TEAM, type TestApp } from '../support/app.js';
+import { makeHypothesis, makeProject } from '../support/factories.js';
+import { latestView, submit, waitForView } from '../support/modals.js';
+import { install, startOAuthApp, type OAuthTestApp } from '../support/oauthApp.js';
+import { slashCommand } from '../support/slackRequests.js';
+
+/** Rows per team in every table that has a team_id column, so a table added later is covered too. */
+async function rowsOf(db: Db, teamId: string): Promise<Record<string, number>> {
+  const { rows } = await sql<{ table_name: string }>`
+    select table_name from information_schema.columns
+    where table_schema = 'public' and column_name = 'team_id'
+    order by table_name`.execute(db);
+  const counts: Record<string, number> = {};
+  for (const { table_name } of rows) {
+    const r = await sql<{
+      n: number;
+    }>`select count(*)::int as n from ${sql.table(table_name)} where team_id = ${teamId}`.execute(db);
+    counts[table_name] = r.rows[0]!.n;
+  }
+  return counts;
+}
+
+const nonZero = (counts: Record<string, number>) =>
+  Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+
+/** A workspace with a project, a running hypothesis with its check-in waiting, and a log. */
+async function populate(db: Db, teamId: string, owner: string): Promise<void> {
+  const project = await makeProject(db, { teamId, channelId: `C0${teamId}`, lead: owner, members: [owner] });
+  const h = await makeHypothesis(db, project, {
+    ownerUserId: owner,
+    dueAt: new Date('2026-11-30T09:00:00Z'),
+  });
+  await scheduleCheckIn(db, h, new Date('2026-11-23T09:00:00Z'));
+}
+
+function forgetCommand(t: TestApp, teamId: string, userId: string) {
+  return slashCommand(t.target, {
+    text: 'forget-workspace',
+    userId,
+    teamId,
+    channelId: `C0${teamId}`,
+    responseUrl: t.fake.responseUrl(),
+  });
+}
+
+describe('/hypothesis forget-workspace in OAuth mode', () => {
+  let t: OAuthTestApp;
+  const ACME = {
+    teamId: 'T0ACME',
+    botToken: 'xoxb-acme-f',
+    botUserId: 'U0ACMEBOT',
+    installerId: 'U0ACMEADMIN',
+  };
+  const BETA = {
+    teamId: 'T0BETA',
+    botToken: 'xoxb-beta-f',
+    botUserId: 'U0BETABOT',
+    installerId: 'U0BETAADMIN',
+  };
+
+  beforeAll(async () => {
+    t = await startOAuthApp();
+    t.fake.addUser({ id: 'U0ACMEADMIN', teamId: 'T0ACME', isAdmin: true });
+    t.fake.addUser({ id: 'U0ACMEDEV', teamId: 'T0ACME' });
+    t.fake.addUser({ id: 'U0BETAOWNER', teamId: 'T0BETA' });
+    await install(t, ACME);
+    await install(t, BETA);
+    await populate(t.labbook.db, 'T0ACME', 'U0ACMEDEV');
+    await populate(t.labbook.db, 'T0BETA', 'U0BETAOWNER');
+  });
+  afterAll(() => t?.stop());
+  beforeEach(() => t.fake.reset());
+
+  it('is refused to someone who is not a workspace admin, and nothing is deleted', async () => {
+    await forgetCommand(t, 'T0ACME', 'U0ACMEDEV');
+    const [reply] = await t.fake.waitForResponse();
+    expect(JSON.stringify(reply!.body)).toContain('Only a workspace admin or owner');
+    expect(t.fake.callsTo('views.open')).toHaveLength(0);
+    expect(nonZero(await rowsOf(t.labbook.db, 'T0ACME'))).toMatchObject({ projects: 1, hypotheses: 1 });
+  });
+
+  it('asks an admin to confirm, then deletes every row of the workspace and its tokens, and nobody else’s', async () => {
+    const before = nonZero(await rowsOf(t.labbook.db, 'T0BETA'));
+    await forgetCommand(t, 'T0ACME', 'U0ACMEADMIN');
+    const modal = await waitForView(t.fake, ids.workspace.forgetModal);
+    expect(JSON.stringify(modal.blocks)).toContain('*1* project(s)');
+
+    // A slip of the keyboard keeps everything.
+    const wrong = await submit(t.target, { userId: 'U0ACMEADMIN', teamId: 'T0ACME' }, modal, {
+      confirm: 'delete it',
+    });
+    expect(wrong.json).toEqual({ response_action: 'errors', errors: { confirm: 'Type DELETE to confirm.' } });
+    expect(nonZero(await rowsOf(t.labbook.db, 'T0ACME'))).toMatchObject({ projects: 1 });
+
+    const done = await submit(
+      t.target,
+      { userId: 'U0ACMEADMIN', teamId: 'T0ACME' },
+      latestView(t.fake, ids.workspace.forgetModal),
+      {
+        confirm: 'DELETE',
+      },
+    );
+    expect(done.status).toBe(200);
+    expect(JSON.stringify(done.json)).toContain(
+      'deleted everything it kept about this workspace, its access tokens included',
+    );
+    expect(nonZero(await rowsOf(t.labbook.db, 'T0ACME'))).toEqual({});
+    const installations = await t.labbook.db.selectFrom('installations').select('id').execute();
+    expect(installations.map((i) => i.id)).toEqual(['T0BETA']);
+    expect(nonZero(await rowsOf(t.labbook.db, 'T0BETA'))).toEqual(before);
+    expect(t.logs.some((l) => l.includes('workspace data deleted') && l.includes('T0ACME'))).toBe(true);
+    expect(t.fake.violations).toEqual([]);
+  });
+});
+
+describe('/hypothesis forget-workspace in single-workspace mode', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    t.fake.addUser({ id: 'U0OWNER1', teamId: TEAM, isOwner: true });
+    await populate(t.labbook.db, TEAM, 'U0OWNER1');
+  });
+  afterAll(() => t?.stop());
+
+  it('deletes the data; Labbook stays, starting from nothing', async () => {
+    await forgetCommand(t, TEAM, 'U0OWNER1');
+    const modal = await waitForView(t.fake, ids.workspace.forgetModal);
+    const done = await submit(t.target, { userId: 'U0OWNER1', teamId: TEAM }, modal, { confirm: 'delete' });
+    expect(JSON.stringify(done.json)).toContain('It starts from nothing the next time someone uses it');
+    // Only the bare workspace row with its default settings is back.
+    expect(nonZero(await rowsOf(t.labbook.db, TEAM))).toEqual({ workspaces: 1 });
+
+    // …and the next person can start a project there again.
+    t.fake.reset();
+    await slashCommand(t.target, {
+      text: 'project',
+      userId: 'U0OWNER1',
+      teamId: TEAM,
+      channelId: 'C0NEW',
+      responseUrl: t.fake.responseUrl(),
+    });
+    await waitForView(t.fake, ids.project.modal);
+    expect(t.fake.violations).toEqual([]);
+  });
+});
