@@ -1,4 +1,4 @@
-import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
+import type { Installation, InstallationStore } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import { UndecryptableTokenError, type TokenCipher } from '../tokenCipher.js';
 import type { Db } from './index.js';

@@ -37,8 +37,14 @@ describe('Add to Slack', () => {
     expect(url.origin + url.pathname).toBe('https://slack.com/oauth/v2/authorize');
     expect(url.searchParams.get('client_id')).toBe(CLIENT_ID);
     const manifest = JSON.parse(readFileSync('manifest.json', 'utf8')) as {
-      oauth_config: { scopes: { bot: string[] } };
+      oauth_config: { redirect_urls: string[]; scopes: { bot: string[] } };
+      settings: { event_subscriptions: { bot_events: string[] } };
     };
+    // The manifest tells Slack where to send the browser back, and to tell us of uninstalls.
+    expect(manifest.oauth_config.redirect_urls).toEqual([expect.stringMatching(/\/slack\/oauth_redirect$/)]);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['app_uninstalled', 'tokens_revoked']),
+    );
     expect(url.searchParams.get('scope')!.split(',')).toEqual(manifest.oauth_config.scopes.bot);
     expect(BOT_SCOPES).toEqual(manifest.oauth_config.scopes.bot);
     // The same state is in the browser's cookie, so the redirect can be tied to this browser.
