@@ -13,7 +13,7 @@ import {
   startOAuthApp,
   type OAuthTestApp,
 } from '../support/oauthApp.js';
-import { postSigned, slashCommandFields } from '../support/slackRequests.js';
+import { eventEnvelope, postSigned, slashCommandFields } from '../support/slackRequests.js';
 
 let t: OAuthTestApp;
 const key = newKey();
@@ -205,5 +205,32 @@ describe('Add to Slack', () => {
     const [dm] = t.fake.okCallsTo('chat.postMessage');
     expect(dm).toMatchObject({ token: 'xoxb-grid-org-token', args: { channel: 'U0GRIDOWNER' } });
     expect(t.fake.calls.filter((c) => !c.ok)).toEqual([]);
+
+    // Uninstalled from the whole org: the enterprise's installation goes, and so does what
+    // was waiting for its workspaces.
+    const later = await makeHypothesis(t.labbook.db, project, {
+      ownerUserId: 'U0GRIDOWNER',
+      dueAt: new Date('2026-11-30T09:00:00Z'),
+    });
+    await scheduleCheckIn(t.labbook.db, later, new Date('2026-11-23T10:00:00Z'));
+    const envelope = eventEnvelope({ teamId: 'T0GRID1', event: { type: 'app_uninstalled' } });
+    envelope.authorizations = [
+      {
+        enterprise_id: 'E0GRID',
+        team_id: null,
+        user_id: 'U0GRIDBOT',
+        is_bot: true,
+        is_enterprise_install: true,
+      },
+    ] as unknown as typeof envelope.authorizations;
+    expect((await postSigned(t.target, JSON.stringify(envelope), 'application/json')).status).toBe(200);
+    await expect.poll(() => row('E0GRID')).toBeUndefined();
+    const waiting = await t.labbook.db
+      .selectFrom('deliveries')
+      .select('status')
+      .where('team_id', '=', 'T0GRID1')
+      .where('hypothesis_id', '=', later.id)
+      .execute();
+    expect(waiting).toEqual([{ status: 'cancelled' }]);
   });
 });

@@ -1,5 +1,6 @@
 import { cancelPendingForTeams } from '../../db/deliveries.js';
 import { installationKey, removeInstallation, removeUserTokens } from '../../db/installations.js';
+import type { Db } from '../../db/index.js';
 import type { Services } from '../../services.js';
 
 export interface InstallationRef {
@@ -20,9 +21,12 @@ export async function installationRemoved(
 ): Promise<void> {
   const { db, clock, logger } = services;
   const key = installationKey(ref);
-  const removed = await removeInstallation(db, key);
-  const teams = await teamsServedBy(services, ref);
-  const cancelled = await cancelPendingForTeams(db, teams, clock.now());
+  // One transaction: nobody sees the installation gone with its deliveries still waiting.
+  const { removed, cancelled } = await db.transaction().execute(async (trx) => {
+    const removed = await removeInstallation(trx, key);
+    const cancelled = await cancelPendingForTeams(trx, await teamsServedBy(trx, ref), clock.now());
+    return { removed, cancelled };
+  });
   logger.info('Labbook removed from a workspace: tokens deleted, pending deliveries cancelled', {
     why,
     installation: key,
@@ -45,9 +49,9 @@ export async function userTokensRevoked(
 }
 
 /** The workspace itself, or every workspace of the enterprise for an org-wide install. */
-async function teamsServedBy(services: Services, ref: InstallationRef): Promise<string[]> {
+async function teamsServedBy(db: Db, ref: InstallationRef): Promise<string[]> {
   if (!ref.isEnterpriseInstall) return ref.teamId ? [ref.teamId] : [];
-  const rows = await services.db
+  const rows = await db
     .selectFrom('workspaces')
     .select('team_id')
     .where('enterprise_id', '=', ref.enterpriseId ?? '')
