@@ -1,11 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type {
-  BlockAction,
-  EnvelopedEvent,
-  MessageShortcut,
-  SlashCommand,
-  ViewOutput,
-} from '@slack/bolt';
+import type { BlockAction, EnvelopedEvent, MessageShortcut, SlashCommand, ViewOutput } from '@slack/bolt';
 
 /**
  * Requests as Slack sends them to an app's Request URL: slash commands form-encoded,
