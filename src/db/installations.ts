@@ -5,12 +5,7 @@ import type { Db } from './index.js';
 import type { InstallationRow } from './schema/index.js';
 import { ensureWorkspace } from './workspaces.js';
 
-/**
- * Installations in PostgreSQL, as Bolt's InstallationStore. Bolt keys an installation by
- * the enterprise id for an org-wide install and by the team id otherwise; so do we. Tokens
- * are encrypted on the way in and decrypted on the way out; a token still under the
- * previous key is written again under the current one the first time it is read.
- */
+/** Bolt's key for an installation: the enterprise id if org-wide, else the team id. */
 export function installationKey(q: {
   isEnterpriseInstall?: boolean | undefined;
   enterpriseId?: string | undefined;
@@ -22,6 +17,12 @@ export function installationKey(q: {
   return key;
 }
 
+/**
+ * Installations in PostgreSQL, as Bolt's InstallationStore. Bolt keys an installation by
+ * the enterprise id for an org-wide install and by the team id otherwise; so do we. Tokens
+ * are encrypted on the way in and decrypted on the way out; a token still under the
+ * previous key is written again under the current one the first time it is read.
+ */
 export function createInstallationStore(
   db: Db,
   cipher: TokenCipher,
