@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, SocketModeReceiver, type InstallationStore, type Receiver } from '@slack/bolt';
 import type { Config } from '../config.js';
+import { NotInstalledError } from '../db/installations.js';
 import { ensureWorkspace } from '../db/workspaces.js';
 import type { Services } from '../services.js';
 import { registerActions } from './actions/index.js';
@@ -107,6 +108,12 @@ export function createSlackApp(
   if (auth.mode === 'oauth') registerInstallationEvents(app, services);
 
   app.error(async (error) => {
+    // OAuth mode: a workspace that uninstalled (or was forgotten) may still send a click;
+    // nothing is wrong with Labbook, and Slack gets its ack.
+    if (rootCause(error) instanceof NotInstalledError) {
+      logger.info('request from a workspace without an installation; ignored', { error: error.message });
+      return;
+    }
     logger.error('unhandled error in a Slack listener', { error });
   });
 
@@ -119,6 +126,13 @@ export function createSlackApp(
     },
     stop: () => app.stop().then(() => undefined),
   };
+}
+
+/** Bolt and @slack/oauth wrap authorize failures; the first error is under `original`. */
+function rootCause(error: unknown): unknown {
+  let e = error;
+  while (e && typeof e === 'object' && 'original' in e && e.original) e = e.original;
+  return e;
 }
 
 function boundPort(server: unknown): number | undefined {

@@ -236,6 +236,24 @@ describe('uninstall and revocation', () => {
     expect(report).toMatchObject({ sent: 0, retried: 0, failed: 0, cancelled: 1 });
     expect((await pendingDeliveries(acme)).map((d) => d.status)).toEqual(['cancelled']);
     expect(t.fake.callsTo('chat.postMessage')).toHaveLength(0);
+
+    // Someone there still types the command: acked, nothing called, no error in the logs.
+    t.fake.reset();
+    const ack = await slashCommand(target(), {
+      text: 'hours',
+      userId: acme.admin,
+      teamId: acme.teamId,
+      channelId: acme.channel,
+      responseUrl: t.fake.responseUrl(),
+    });
+    expect(ack.status).toBe(200);
+    await expect
+      .poll(() =>
+        t.logs.some((l) => l.includes('without an installation; ignored') && l.includes(acme.teamId)),
+      )
+      .toBe(true);
+    expect(t.logs.filter((l) => l.includes('"level":"error"') && l.includes(acme.teamId))).toEqual([]);
+    expect(t.fake.calls).toHaveLength(0);
   });
 
   it('after a reinstall the new token is used, by people and by the scheduler', async () => {
