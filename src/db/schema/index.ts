@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { DeliveriesTable } from './deliveries.js';
 import type { DesignDocRevisionsTable } from './designDocs.js';
+import type { DigestSettingsTable } from './digests.js';
 import type { ExperimentLogEntriesTable } from './experimentLog.js';
 import type { HypothesesTable, HypothesisExtensionsTable } from './hypotheses.js';
 import type { DecisionMeetingsTable, ProposalsTable } from './meetings.js';
@@ -20,6 +21,7 @@ export interface Database {
   decision_meetings: DecisionMeetingsTable;
   proposals: ProposalsTable;
   deliveries: DeliveriesTable;
+  digest_settings: DigestSettingsTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -33,6 +35,7 @@ export type DecisionMeeting = Selectable<DecisionMeetingsTable>;
 export type Proposal = Selectable<ProposalsTable>;
 export type Delivery = Selectable<DeliveriesTable>;
 export type SlackUser = Selectable<SlackUsersTable>;
+export type DigestSettings = Selectable<DigestSettingsTable>;
 
 export * from './projects.js';
 export * from './hypotheses.js';
