@@ -1,6 +1,9 @@
 import type { Db } from './index.js';
 import type { DigestSettings, Hypothesis, Project } from './schema/index.js';
 
+/** UTC+14: Friday 16:00 comes here first. */
+export const EARLIEST_ZONE = 'Pacific/Kiritimati';
+
 /** A channel's digest schedule; undefined = the default for a project channel. */
 export async function digestSettingsFor(
   db: Db,
@@ -83,7 +86,11 @@ export interface DigestTarget {
   channelId: string;
   projectId: number | null;
   settings: Pick<DigestSettings, 'weekday' | 'hour' | 'minute' | 'tz'> | null;
-  /** The zone to assume until the lead's is looked up: their cached Slack zone, or UTC. */
+  /**
+   * The zone to assume until the lead's is looked up: their cached Slack zone, else the
+   * earliest zone on Earth, so the delivery falls due no later than the lead's real slot
+   * and is deferred to it once their zone is known (see planDigest).
+   */
   fallbackTz: string;
 }
 
@@ -157,7 +164,7 @@ export async function digestTargetsWithoutDelivery(db: Db, limit: number): Promi
         r.weekday !== null && r.hour !== null && r.minute !== null
           ? { weekday: r.weekday, hour: r.hour, minute: r.minute, tz: r.tz }
           : null,
-      fallbackTz: r.lead_tz ?? 'UTC',
+      fallbackTz: r.lead_tz ?? EARLIEST_ZONE,
     })),
     ...teamWide.map((s) => ({
       teamId: s.team_id,
