@@ -56,15 +56,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('experiment_log_entries')
     .columns(['project_id', 'kind', 'created_at'])
     .execute();
-  await db.schema
-    .createIndex('hypotheses_project_concluded')
-    .on('hypotheses')
-    .columns(['project_id', 'concluded_at'])
-    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropIndex('hypotheses_project_concluded').ifExists().execute();
   await db.schema.dropIndex('experiment_log_project_kind_time').ifExists().execute();
   await db.schema.dropIndex('deliveries_digests').ifExists().execute();
   await db.schema.dropTable('digest_settings').ifExists().execute();

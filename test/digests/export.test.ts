@@ -100,7 +100,7 @@ describe('/hypothesis export', () => {
     expect(rows.map((r) => [r.id, r.created_at, r.kind, r.author])).toEqual(
       log.map((e) => [String(e.id), e.created_at.toISOString(), e.kind, e.author_user_id]),
     );
-    expect(rows.find((r) => r.text.startsWith('Commas'))!.hypothesis).toBe('H1');
+    expect(rows.find((r) => r.text?.startsWith('Commas'))?.hypothesis).toBe('H1');
   });
 
   it('`export here` uploads both to the channel', async () => {

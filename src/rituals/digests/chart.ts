@@ -64,7 +64,7 @@ export function chartSpec(weeks: WeekOutcomes[], tz: string, title: string): Top
         field: 'outcome',
         type: 'nominal',
         scale: { domain: SERIES.map((s) => s.label), range: SERIES.map((s) => s.color) },
-        legend: { orient: 'bottom', title: null },
+        legend: { orient: 'bottom', title: null, labelLimit: 320 },
       },
       order: { field: 'order' },
     },

@@ -4,7 +4,9 @@ import { scheduleDelivery } from '../../db/deliveries.js';
 import { digestSettingsFor, saveDigestSettings } from '../../db/digests.js';
 import { findProject } from '../../db/projects.js';
 import type { Delivery, Project } from '../../db/schema/index.js';
+import { cachedUser } from '../../db/slackUsers.js';
 import { recipientZone } from '../../scheduler/people.js';
+import { PermanentDeliveryError } from '../../scheduler/slackErrors.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual, SentMessage } from '../../scheduler/rituals.js';
 import { renderChart } from './chart.js';
 import {
@@ -39,7 +41,8 @@ interface Target extends DigestTargetRef {
 }
 
 /** The channel, its project (if any) and its schedule now, or why there is no digest to send. */
-async function targetOf({ services, client }: DeliveryContext, d: Delivery): Promise<Target | string> {
+async function targetOf(ctx: DeliveryContext, d: Delivery): Promise<Target | string> {
+  const { services } = ctx;
   const key = parseDigestKey(d.dedupe_key);
   if (!key) return 'unreadable key';
   const settings = await digestSettingsFor(services.db, d.team_id, key.channelId);
@@ -57,6 +60,20 @@ async function targetOf({ services, client }: DeliveryContext, d: Delivery): Pro
     project,
     schedule: scheduleOf(settings, tz),
   };
+}
+
+/**
+ * The lead's zone. A lead who left is no reason to stop the channel's digest (the
+ * channel still reads it), so it then goes out in their last known zone; rate limits
+ * and outages still propagate, and the delivery is retried.
+ */
+async function leadZone(ctx: DeliveryContext, teamId: string, leadUserId: string): Promise<string> {
+  try {
+    return await recipientZone(ctx.services, ctx.client, teamId, leadUserId);
+  } catch (error) {
+    if (!(error instanceof PermanentDeliveryError)) throw error;
+    return (await cachedUser(ctx.services.db, teamId, leadUserId))?.tz ?? 'UTC';
+  }
 }
 
 /**
