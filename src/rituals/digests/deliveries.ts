@@ -6,7 +6,7 @@ import { findProject } from '../../db/projects.js';
 import type { Delivery, Project } from '../../db/schema/index.js';
 import { cachedUser } from '../../db/slackUsers.js';
 import { recipientZone } from '../../scheduler/people.js';
-import { PermanentDeliveryError } from '../../scheduler/slackErrors.js';
+import { classifySlackFailure } from '../../scheduler/slackErrors.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual, SentMessage } from '../../scheduler/rituals.js';
 import { renderChart } from './chart.js';
 import {
@@ -50,9 +50,7 @@ async function targetOf(ctx: DeliveryContext, d: Delivery): Promise<Target | str
   const project = d.project_id ? await findProject(services.db, d.team_id, d.project_id) : undefined;
   if (d.project_id && (!project || project.channel_id !== key.channelId)) return 'project gone or moved';
   if (!project && !settings) return 'team-wide digest without settings';
-  const tz =
-    settings?.tz ??
-    (project ? await recipientZone(services, client, d.team_id, project.lead_user_id) : 'UTC');
+  const tz = settings?.tz ?? (project ? await leadZone(ctx, d.team_id, project.lead_user_id) : 'UTC');
   return {
     teamId: d.team_id,
     channelId: key.channelId,
@@ -71,7 +69,7 @@ async function leadZone(ctx: DeliveryContext, teamId: string, leadUserId: string
   try {
     return await recipientZone(ctx.services, ctx.client, teamId, leadUserId);
   } catch (error) {
-    if (!(error instanceof PermanentDeliveryError)) throw error;
+    if (classifySlackFailure(error).type !== 'permanent') throw error;
     return (await cachedUser(ctx.services.db, teamId, leadUserId))?.tz ?? 'UTC';
   }
 }

@@ -69,7 +69,11 @@ export async function digestCommand(services: Services, to: To, args: string): P
 
 function whenNext(settings: DigestSettings | undefined, schedule: DigestSchedule, now: Date): string {
   if (settings?.stopped_reason)
-    return stoppedText(settings.channel_id, settings.stopped_reason, settings.project_id ? 'this project' : 'all projects');
+    return stoppedText(
+      settings.channel_id,
+      settings.stopped_reason,
+      settings.project_id ? 'this project' : 'all projects',
+    );
   if (!isOn(settings)) return `Weekly digests are off here; ${EXAMPLE} turns them on.`;
   return `The next digest goes out ${formatMoment(nextSlot(now, schedule), schedule.tz)} (${schedule.tz}), ${describeSchedule(schedule)}.`;
 }
