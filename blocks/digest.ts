@@ -91,7 +91,7 @@ export function quietLine(d: Digest): string {
   const soon = next.dueAt.getTime() - d.week.end.getTime() < 6 * 86_400_000;
   const when =
     next.overdueDays > 0
-      ? `the first ${next.overdueDays} day${next.overdueDays === 1 ? '' : 's'} overdue`
+      ? `H${next.number} ${next.overdueDays} day${next.overdueDays === 1 ? '' : 's'} overdue`
       : `next due ${soon ? dayName(next.dueAt, d.tz) : formatDay(next.dueAt, d.tz)}`;
   return `*${name}*: no hypothesis concluded this week; ${d.running.length} running, ${when}.`;
 }

@@ -275,30 +275,47 @@ describe('the scheduled digest', () => {
     expect(t.logs.some((l) => l.includes('the rest of a delivery could not be sent'))).toBe(true);
   });
 
-  it('a channel that removed the bot stops the digest and tells the lead once how to fix it', async () => {
+  it('an archived channel stops the digest and tells the lead once how to fix it', async () => {
     await busyWeek();
     await sweep();
     t.clock.set('2026-11-26T12:00:00Z');
     await sweep(); // the lead's zone is looked up
-    t.fake.fail('chat.postMessage', { kind: 'error', error: 'not_in_channel' });
+    t.fake.addChannel({ id: CHANNEL, archived: true });
     t.clock.set('2026-11-27T15:00:00Z');
     await sweep();
     await sweep();
-    const notices = t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === LEAD);
-    expect(notices).toHaveLength(1);
-    expect(notices[0]!.args.text).toBe(
-      `:no_entry: I stopped the weekly digest of *Search ranking* in <#${CHANNEL}>: Slack says \`not_in_channel\`. Invite me back to <#${CHANNEL}> with \`/invite @Labbook\`, then run \`/hypothesis digest weekly fri 16:00\` there to start it again.`,
+    const notices = () => t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === LEAD);
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]!.args.text).toBe(
+      `:no_entry: I stopped the weekly digest of *Search ranking* in <#${CHANNEL}>: Slack says \`is_archived\`. Unarchive <#${CHANNEL}>, then run \`/hypothesis digest weekly fri 16:00\` there to start it again.`,
     );
     t.clock.set('2026-12-04T15:00:00Z');
     await sweep();
     await sweep();
-    expect(t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === LEAD)).toHaveLength(1);
+    expect(notices()).toHaveLength(1);
     expect(postsIn(t, CHANNEL)).toEqual([]);
-    // Fixed: setting the schedule again starts it.
+    const preview = await command(t, 'digest', MEMBER, CHANNEL);
+    expect(textOf({ body: preview })).toContain('Slack says `is_archived`');
+    // Fixed: unarchived, and the schedule set again.
+    t.fake.addChannel({ id: CHANNEL, archived: false });
     await command(t, 'digest weekly fri 16:00', LEAD, CHANNEL);
     t.clock.set('2026-12-11T15:00:00Z');
     await sweep();
     expect(postsIn(t, CHANNEL)).toHaveLength(1);
+  });
+
+  it('a private channel that removed the bot stops the digest too', async () => {
+    t.fake.addChannel({ id: CHANNEL, private: true, botMember: false });
+    await busyWeek();
+    await sweep();
+    t.clock.set('2026-11-27T15:00:00Z');
+    await sweep();
+    await sweep();
+    const [notice] = t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === LEAD);
+    expect(notice!.args.text).toContain('Slack says `channel_not_found`');
+    expect((await db().selectFrom('digest_settings').select('stopped_reason').execute())[0]).toEqual({
+      stopped_reason: 'channel_not_found',
+    });
   });
 
   it('429s and 5xx are retried, and the digest goes out once', async () => {
