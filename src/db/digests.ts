@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './index.js';
 import type { DigestSettings, Hypothesis, Project } from './schema/index.js';
 
@@ -94,6 +95,11 @@ export interface DigestTarget {
   fallbackTz: string;
 }
 
+/** The channel has no digest pending (served by the partial index deliveries_digests). */
+const noDigestWaiting = (teamId: string, channelId: string) =>
+  sql<boolean>`not exists (select 1 from deliveries d where d.kind = 'digest' and d.status = 'pending'
+    and d.team_id = ${sql.ref(teamId)} and d.recipient_id = ${sql.ref(channelId)})`;
+
 /**
  * Every project (by default) and every team-wide channel with digests on and not stopped
  * that has no digest pending. Two indexed anti-joins; empty in the steady state.
@@ -121,18 +127,7 @@ export async function digestTargetsWithoutDelivery(db: Db, limit: number): Promi
         eb.and([eb('s.enabled', '=', true), eb('s.stopped_reason', 'is', null)]),
       ]),
     )
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('deliveries as d')
-            .select('d.id')
-            .whereRef('d.team_id', '=', 'p.team_id')
-            .whereRef('d.recipient_id', '=', 'p.channel_id')
-            .where('d.kind', '=', 'digest')
-            .where('d.status', '=', 'pending'),
-        ),
-      ),
-    )
+    .where(noDigestWaiting('p.team_id', 'p.channel_id'))
     .limit(limit)
     .execute();
   const teamWide = await db
@@ -141,18 +136,7 @@ export async function digestTargetsWithoutDelivery(db: Db, limit: number): Promi
     .where('s.project_id', 'is', null)
     .where('s.enabled', '=', true)
     .where('s.stopped_reason', 'is', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('deliveries as d')
-            .select('d.id')
-            .whereRef('d.team_id', '=', 's.team_id')
-            .whereRef('d.recipient_id', '=', 's.channel_id')
-            .where('d.kind', '=', 'digest')
-            .where('d.status', '=', 'pending'),
-        ),
-      ),
-    )
+    .where(noDigestWaiting('s.team_id', 's.channel_id'))
     .limit(limit)
     .execute();
   return [

@@ -117,6 +117,33 @@ describe('/hypothesis digest', () => {
   });
 });
 
+describe('what the commands say to input they cannot use', () => {
+  it('an unknown digest word and an unknown export target get a sentence with examples', async () => {
+    const digest = await command(t, 'digest monthly', LEAD, CHANNEL);
+    expect(digest.text).toBe(
+      'I do not know `digest monthly`. Try `/hypothesis digest` for a preview, `/hypothesis digest post`, `/hypothesis digest weekly fri 16:00 Europe/Berlin` or `/hypothesis digest off`.',
+    );
+    const exported = await command(t, 'export there', LEAD, CHANNEL);
+    expect(exported.text).toBe(
+      'Try `/hypothesis export` (sent to you) or `/hypothesis export here` (this channel).',
+    );
+    expect(t.fake.uploads).toEqual([]);
+  });
+
+  it('in a channel with no project the preview says how to get a team-wide digest', async () => {
+    const reply = await command(t, 'digest', MEMBER, 'C0NOPROJECT');
+    expect(reply.text).toBe(
+      "This channel has no project. `/hypothesis digest weekly fri 16:00 Europe/Berlin` here sends it one digest across all the workspace's projects every week; `/hypothesis project` creates a project for it.",
+    );
+  });
+
+  it('`help` lists digest and export', async () => {
+    const reply = await command(t, 'help', MEMBER, CHANNEL);
+    expect(textOf({ body: reply })).toContain('digest [post | weekly fri 16:00 [Europe/Berlin] | off]');
+    expect(textOf({ body: reply })).toContain('export [here]');
+  });
+});
+
 describe('the scheduled digest', () => {
   it('every project gets one by default, Friday 16:00 in the lead’s zone, then weekly', async () => {
     await busyWeek();

@@ -21,6 +21,7 @@ import {
   weekSoFar,
 } from '../../rituals/digests/digests.js';
 import { logCsv, recordMarkdown } from '../../rituals/digests/export.js';
+import { fileStem } from '../../rituals/plan/designDoc.js';
 import {
   describeSchedule,
   nextSlot,
@@ -214,8 +215,6 @@ async function turnDigestOff(services: Services, to: To): Promise<void> {
   });
   await tell(to, { text: `Weekly digests are off in this channel. ${EXAMPLE} turns them back on.` });
 }
-
-const fileStem = (name: string) => name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'project';
 
 /** `/hypothesis export [here]`: the whole record as Markdown and the log as CSV, to the caller or the channel. */
 export async function exportCommand(services: Services, to: To, args: string): Promise<void> {
