@@ -111,8 +111,8 @@ function weekRange(d: Digest): string {
   return `${formatDay(d.week.start, d.tz)} – ${formatDay(d.week.end, d.tz)} (${d.tz})`;
 }
 
-/** The sections of a full digest, after its header. */
-function bodyBlocks(d: Digest): KnownBlock[] {
+/** What was concluded: the headline, knowledge gained first, then the other outcomes. */
+function concludedBlocks(d: Digest): KnownBlock[] {
   const blocks: KnownBlock[] = [{ type: 'section', text: md(headline(d)) }];
   const deadEnds = `_${d.deadEnds} dead end${d.deadEnds === 1 ? '' : 's'} ruled out since the project started._`;
   blocks.push(
@@ -145,6 +145,12 @@ function bodyBlocks(d: Digest): KnownBlock[] {
         moreOf('abandoned'),
       ),
     );
+  return blocks;
+}
+
+/** What comes next: running hypotheses, decisions, meetings, timebox calibration. */
+function outlookBlocks(d: Digest): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
   blocks.push(
     d.running.length
       ? listSection(
@@ -188,26 +194,49 @@ function bodyBlocks(d: Digest): KnownBlock[] {
 export interface DigestMessage {
   text: string;
   blocks: KnownBlock[];
+  /** A long digest's second half, posted as a reply in the first's thread. */
+  thread?: { text: string; blocks: KnownBlock[] }[];
 }
 
-/** The digest of one project: the quiet one-liner, or the full digest. */
-export function digestMessage(d: Digest, opts: { preview?: string } = {}): DigestMessage {
+/** Past this many characters of text a digest is split: what was concluded, then the rest in the thread. */
+export const LONG_DIGEST_CHARS = 6000;
+
+const textLength = (blocks: KnownBlock[]) =>
+  blocks.reduce((n, b) => n + (b.type === 'section' ? (b.text?.text.length ?? 0) : 0), 0);
+
+/**
+ * The digest of one project: the quiet one-liner, or the full digest. A long one posted in
+ * a channel (`thread: true`) is read in two parts: what was concluded, and the rest in its
+ * thread; a private preview is one message.
+ */
+export function digestMessage(d: Digest, opts: { preview?: string; thread?: boolean } = {}): DigestMessage {
   const name = userText(d.projectName, 120);
   const preview: KnownBlock[] = opts.preview ? [{ type: 'context', elements: [md(opts.preview)] }] : [];
   if (d.kind !== 'full') {
     const line = quietLine(d);
     return { text: line, blocks: [...preview, { type: 'section', text: md(line) }] };
   }
-  const blocks: KnownBlock[] = [
+  const head: KnownBlock[] = [
     ...preview,
     { type: 'header', text: plain(`Weekly digest · ${d.projectName}`, LIMITS.headerText) },
     { type: 'context', elements: [md(weekRange(d))] },
-    ...bodyBlocks(d),
+    ...concludedBlocks(d),
   ];
+  const outlook = outlookBlocks(d);
   const c = d.counts;
+  const text = `Weekly digest of ${name}: validated ${c.validated}, disproven ${c.disproven}, inconclusive ${c.inconclusive}, abandoned ${c.abandoned}.`;
+  if (!opts.thread || textLength([...head, ...outlook]) <= LONG_DIGEST_CHARS)
+    return { text, blocks: [...head, ...outlook] };
   return {
-    text: `Weekly digest of ${name}: validated ${c.validated}, disproven ${c.disproven}, inconclusive ${c.inconclusive}, abandoned ${c.abandoned}.`,
-    blocks,
+    text,
+    blocks: [
+      ...head,
+      {
+        type: 'context',
+        elements: [md(':thread: Running, decisions and timebox calibration are in the thread.')],
+      },
+    ],
+    thread: [{ text: `Running, decisions and timebox calibration of ${name}`, blocks: outlook }],
   };
 }
 

@@ -42,9 +42,18 @@ describe('a project with 300 hypotheses and 10,000 log entries', () => {
     await t.labbook.scheduler.sweep();
     const [post] = postsIn(t, CHANNEL);
     expect(t.fake.violations).toEqual([]);
-    const blocks = post!.args.blocks as { type: string; text?: { text: string } }[];
-    expect(blocks.length).toBeLessThanOrEqual(50);
-    const texts = blocks.map((b) => b.text?.text ?? '').join('\n');
+    // Long: what was concluded in the message, the rest in one reply in its thread.
+    const replies = t.fake
+      .okCallsTo('chat.postMessage')
+      .filter((c) => c.args.channel === CHANNEL && c.args.thread_ts === post!.response!.ts);
+    expect(replies).toHaveLength(1);
+    const blocksOf = (c: typeof post) => c!.args.blocks as { type: string; text?: { text: string } }[];
+    expect(blocksOf(post).length).toBeLessThanOrEqual(50);
+    expect(blocksOf(replies[0]).length).toBeLessThanOrEqual(50);
+    expect(JSON.stringify(post!.args.blocks)).toContain(
+      'Running, decisions and timebox calibration are in the thread',
+    );
+    const texts = [...blocksOf(post), ...blocksOf(replies[0])].map((b) => b.text?.text ?? '').join('\n');
     expect(texts).toContain('validated 100 · disproven 80 (knowledge gained) · inconclusive 20');
     expect(texts).toMatch(/_…and \d+ more validated — `\/hypothesis list`_/);
     expect(texts).toMatch(/_…and \d+ more disproven — `\/hypothesis list`_/);

@@ -105,7 +105,7 @@ async function planDigest(ctx: DeliveryContext, d: Delivery): Promise<DeliveryPl
       await scheduleDelivery(db, followUp());
       return { type: 'cancel', why: 'nothing running or concluded for four weeks' };
     }
-    message = digestMessage(digest);
+    message = digestMessage(digest, { thread: true });
   } else {
     const digests = await teamDigests(db, target.teamId, schedule, week, now);
     if (digests.every((x) => x.kind === 'silent')) {
@@ -115,10 +115,12 @@ async function planDigest(ctx: DeliveryContext, d: Delivery): Promise<DeliveryPl
     message = teamDigestMessage(digests, schedule.tz, week);
   }
   const chartOf = digest?.kind === 'full' ? digest : undefined;
+  const { thread, ...first } = message;
   return {
     type: 'send',
     recipientId: target.channelId,
-    message,
+    message: first,
+    ...(thread ? { thread } : {}),
     followUp,
     ...(chartOf ? { after: (sent: SentMessage) => uploadChart(ctx, chartOf, sent) } : {}),
   };
