@@ -281,6 +281,16 @@ export async function loadDigestRows(
   };
 }
 
+export async function digestAlreadySent(db: Db, teamId: string, dedupeKey: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select('status')
+    .where('team_id', '=', teamId)
+    .where('dedupe_key', '=', dedupeKey)
+    .executeTakeFirst();
+  return row?.status === 'sent';
+}
+
 /** When the channel's last digest went out: the next one covers everything since (a missed week). */
 export async function lastDigestSentAt(db: Db, teamId: string, channelId: string): Promise<Date | undefined> {
   const row = await db

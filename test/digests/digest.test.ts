@@ -199,7 +199,10 @@ describe('the scheduled digest', () => {
     await sweep();
     expect(postsIn(t, CHANNEL)).toHaveLength(1);
     // Moved back to Friday within the same week: still one digest this week.
-    await command(t, 'digest weekly fri 16:00', LEAD, CHANNEL);
+    const moved = await command(t, 'digest weekly fri 16:00', LEAD, CHANNEL);
+    expect(moved.text).toBe(
+      "The digest of *Search ranking* now goes out here every Friday at 16:00 (Europe/Berlin), the lead's Slack zone. Next: Fri 4 Dec 2026, 16:00.",
+    );
     t.clock.set('2026-11-27T15:00:00Z');
     await sweep();
     expect(postsIn(t, CHANNEL)).toHaveLength(1);

@@ -1,5 +1,6 @@
 import { scheduleDelivery, type NewDelivery } from '../../db/deliveries.js';
 import {
+  digestAlreadySent,
   digestTargetsWithoutDelivery,
   lastDigestSentAt,
   loadDigestRows,
@@ -86,7 +87,10 @@ export async function scheduleNextDigest(
   after: Date,
   at: Date,
 ): Promise<Date> {
-  const d = nextDigestDelivery(target, schedule, after, at);
+  let d = nextDigestDelivery(target, schedule, after, at);
+  // This week's already went out (the day was moved later in the week): the next is next week's.
+  if (await digestAlreadySent(db, target.teamId, d.dedupeKey))
+    d = nextDigestDelivery(target, schedule, d.dueAt, at);
   await scheduleDelivery(db, d);
   return d.dueAt;
 }
