@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Calibration, Concluded, Digest, Running } from '../src/rituals/digests/model.js';
-import { formatDay } from '../src/time.js';
+import { formatDay, inZone } from '../src/time.js';
 import { COMMAND } from './ids.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, md, mention, plain, slackDate, userText } from './text.js';
@@ -47,7 +47,10 @@ export function listSection(
   return { type: 'section', text: md(text + tail) };
 }
 
-const days = (n: number | null) => (n === null ? '' : ` _(took ${n} day${n === 1 ? '' : 's'})_`);
+/** "1 day", "3 days". */
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const days = (n: number | null) => (n === null ? '' : ` _(took ${count(n, 'day')})_`);
 
 function concludedLine(c: Concluded): string {
   const parts = [`• *H${c.number}* ${say(c.statement, 160)}`];
@@ -58,8 +61,7 @@ function concludedLine(c: Concluded): string {
 
 function runningLine(r: Running, tz: string): string {
   const due = slackDate(r.dueAt, formatDay(r.dueAt, tz));
-  const overdue =
-    r.overdueDays > 0 ? ` :warning: *overdue by ${r.overdueDays} day${r.overdueDays === 1 ? '' : 's'}*` : '';
+  const overdue = r.overdueDays > 0 ? ` :warning: *overdue by ${count(r.overdueDays, 'day')}*` : '';
   return `• *H${r.number}* ${say(r.statement, 160)} — ${mention(r.ownerUserId)}, due ${due}${overdue}`;
 }
 
@@ -91,21 +93,12 @@ export function quietLine(d: Digest): string {
   const soon = next.dueAt.getTime() - d.week.end.getTime() < 6 * 86_400_000;
   const when =
     next.overdueDays > 0
-      ? `H${next.number} ${next.overdueDays} day${next.overdueDays === 1 ? '' : 's'} overdue`
+      ? `H${next.number} ${count(next.overdueDays, 'day')} overdue`
       : `next due ${soon ? dayName(next.dueAt, d.tz) : formatDay(next.dueAt, d.tz)}`;
   return `*${name}*: no hypothesis concluded this week; ${d.running.length} running, ${when}.`;
 }
 
-const dayName = (at: Date, tz: string) =>
-  ({
-    Mon: 'Monday',
-    Tue: 'Tuesday',
-    Wed: 'Wednesday',
-    Thu: 'Thursday',
-    Fri: 'Friday',
-    Sat: 'Saturday',
-    Sun: 'Sunday',
-  })[formatDay(at, tz).slice(0, 3)] ?? formatDay(at, tz);
+const dayName = (at: Date, tz: string) => inZone(at, tz).format('dddd');
 
 function weekRange(d: Digest): string {
   return `${formatDay(d.week.start, d.tz)} – ${formatDay(d.week.end, d.tz)} (${d.tz})`;
@@ -114,7 +107,7 @@ function weekRange(d: Digest): string {
 /** What was concluded: the headline, knowledge gained first, then the other outcomes. */
 function concludedBlocks(d: Digest): KnownBlock[] {
   const blocks: KnownBlock[] = [{ type: 'section', text: md(headline(d)) }];
-  const deadEnds = `_${d.deadEnds} dead end${d.deadEnds === 1 ? '' : 's'} ruled out since the project started._`;
+  const deadEnds = `_${count(d.deadEnds, 'dead end')} ruled out since the project started._`;
   blocks.push(
     d.knowledge.length
       ? listSection(
@@ -256,7 +249,7 @@ export function teamDigestMessage(
   ];
   for (const d of active.slice(0, TEAM_SECTIONS)) {
     const knowledge = d.knowledge.length
-      ? `\n:bulb: Knowledge gained: ${cutWords(d.knowledge.map((k) => `H${k.number}`).join(', '), 1500)} (${d.deadEnds} dead ends ruled out so far)`
+      ? `\n:bulb: Knowledge gained: ${cutWords(d.knowledge.map((k) => `H${k.number}`).join(', '), 1500)} (${count(d.deadEnds, 'dead end')} ruled out so far)`
       : '';
     const overdue = d.running.filter((r) => r.overdueDays > 0).length;
     blocks.push(

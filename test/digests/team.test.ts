@@ -47,7 +47,7 @@ describe('the team-wide digest', () => {
     const text = textOf(posts[0]!);
     expect(text).toContain('Weekly digest · all projects');
     expect(text).toContain('*Search ranking* (<#C0BUSY>)');
-    expect(text).toContain('Knowledge gained: H1 (1 dead ends ruled out so far)');
+    expect(text).toContain('Knowledge gained: H1 (1 dead end ruled out so far)');
     expect(text).toContain(':zzz: *Quiet this week* (2): Churn, Fraud model');
     expect(t.fake.violations).toEqual([]);
     expect((await digestDeliveries(db, 'C0TEAM')).map((d) => d.status)).toEqual(['sent', 'pending']);
