@@ -6,6 +6,8 @@
  *     load, against a bare Bolt app that only acks.
  *  2. One sweep finding and claiming 1,000 due check-ins among 100,000 deliveries, against
  *     the same claim on a table holding only the 1,000; plus EXPLAIN of the due query.
+ *  3–4. The weekly digest: building it for 10,000 log entries, and rendering its chart
+ *     (bench/digests.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -27,6 +29,7 @@ import { defaultFields, makeProject } from '../test/support/factories.js';
 import { FakeSlack } from '../test/support/fakeSlack.js';
 import { submit, viewOpenedBy } from '../test/support/modals.js';
 import { slashCommand, type SlackTarget } from '../test/support/slackRequests.js';
+import { digestBenchmarks } from './digests.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
@@ -40,6 +43,7 @@ async function main() {
     await ackBenchmark(server.url, fake);
     await fake.close();
     await sweepBenchmark(server.url);
+    await digestBench(server.url);
   } finally {
     await server.stop();
   }
@@ -222,6 +226,19 @@ async function timeClaims(db: Db) {
     claims++;
   }
   return { claims, ms: performance.now() - started };
+}
+
+// --- 3–4. the weekly digest -----------------------------------------------------------------
+
+async function digestBench(adminUrl: string) {
+  const url = await freshDatabase(adminUrl);
+  const db = createDb(url, { max: 4 });
+  await migrateToLatest(db, url, quiet);
+  try {
+    await digestBenchmarks(db);
+  } finally {
+    await db.destroy();
+  }
 }
 
 // --- plumbing -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './20261125T0900_initial.js';
 import * as installations from './20261125T1000_installations.js';
+import * as digests from './20261125T1200_digests.js';
 
 /**
  * Every migration, by name, in the order they apply. A static list rather than a folder
@@ -11,4 +12,5 @@ import * as installations from './20261125T1000_installations.js';
 export const migrations: Record<string, Migration> = {
   '20261125T0900_initial': initial,
   '20261125T1000_installations': installations,
+  '20261125T1200_digests': digests,
 };

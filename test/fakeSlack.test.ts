@@ -342,6 +342,7 @@ describe('the fake Slack, as a WebClient sees it: answers', () => {
         fileId: expect.stringMatching(/^F/),
         filename: 'doc.md',
         content: '# Doc\n\nNaïve café ✓\n',
+        bytes: Buffer.from('# Doc\n\nNaïve café ✓\n', 'utf8'),
         channelId: 'C1',
         title: 'Design doc',
         initialComment: 'Here it is',

@@ -222,6 +222,11 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
 
   async function sweepOnce(): Promise<SweepReport> {
     const report: SweepReport = { sent: 0, deferred: 0, retried: 0, failed: 0, cancelled: 0 };
+    for (const ritual of opts.rituals) {
+      await ritual
+        .topUp?.(services)
+        .catch((error: unknown) => logger.error('ritual top-up failed', { error }));
+    }
     for (let batch = 0; batch < MAX_BATCHES && !stopping; batch++) {
       const claimed = await claimDue(db, {
         now: clock.now(),

@@ -50,6 +50,11 @@ export interface DeliveryRitual {
   plan(ctx: DeliveryContext, d: Delivery): Promise<DeliveryPlan>;
   /** The delivery failed for good (the person left, the channel is gone): tell someone once. */
   failedForGood?(ctx: DeliveryContext, d: Delivery, detail: string): Promise<void>;
+  /**
+   * Run at the start of every sweep: schedules recurring deliveries that should be waiting
+   * and are not (a weekly digest for a new project). Must be idempotent across replicas.
+   */
+  topUp?(services: Services): Promise<void>;
 }
 
 /** One table from kind to ritual; two rituals claiming one kind is a programming error. */

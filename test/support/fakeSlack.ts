@@ -123,6 +123,9 @@ export interface Upload {
   fileId: string;
   filename: string;
   content: string;
+  /** The file's bytes as uploaded (content is their UTF-8 reading; an image needs these). */
+  bytes: Buffer;
+  threadTs?: string;
   channelId?: string;
   title?: string;
   initialComment?: string;
@@ -210,7 +213,7 @@ export class FakeSlack {
   private windows: { method: string; fault: Fault; untilMs: number }[] = [];
   private responseUrlFaults: Fault[] = [];
   /** files.getUploadURLExternal hands out an id; the upload POST fills the content; complete records it. */
-  private readonly pendingUploads = new Map<string, { filename: string; content?: string }>();
+  private readonly pendingUploads = new Map<string, { filename: string; bytes?: Buffer }>();
   private readonly sockets = new Set<Socket>();
   /** Requests held by a 'timeout' fault. */
   private readonly held = new Set<ServerResponse>();
@@ -462,7 +465,7 @@ export class FakeSlack {
     const [, kind, rest = ''] = /^\/(api|response|upload)\/(.*)$/.exec(url.pathname) ?? [];
     if (kind === 'response')
       return this.onResponseUrl(rest, parseBody(raw.toString('utf8'), contentType), res);
-    if (kind === 'upload') return this.onUpload(rest, fileContent(raw, contentType), res);
+    if (kind === 'upload') return this.onUpload(rest, fileBytes(raw, contentType), res);
     if (kind === 'api') return this.onApiCall(rest, req, url, raw, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   }
@@ -521,12 +524,12 @@ export class FakeSlack {
     sendJson(res, 200, ok());
   }
 
-  private onUpload(fileId: string, content: string, res: ServerResponse): void {
+  private onUpload(fileId: string, bytes: Buffer, res: ServerResponse): void {
     const pending = this.pendingUploads.get(fileId);
     if (!pending) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('unknown upload');
-    pending.content = content;
+    pending.bytes = bytes;
     // The real upload URL answers 200 with a plain-text body; the WebClient only checks the status.
-    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${Buffer.byteLength(content)}`);
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
   }
 
   /** A fault that answers at once, resets the connection, or holds the request open. */
@@ -981,7 +984,7 @@ export class FakeSlack {
     }
     for (const f of files) {
       const pending = this.pendingUploads.get(str(f.id));
-      if (pending?.content === undefined) return slackError('file_not_found');
+      if (pending?.bytes === undefined) return slackError('file_not_found');
     }
     for (const f of files) this.recordUpload(f, args);
     return ok({
@@ -996,10 +999,13 @@ export class FakeSlack {
     const fileId = str(file.id);
     const pending = this.pendingUploads.get(fileId);
     this.pendingUploads.delete(fileId);
+    const bytes = pending?.bytes ?? Buffer.alloc(0);
     this.uploads.push({
       fileId,
       filename: pending?.filename ?? '',
-      content: pending?.content ?? '',
+      content: bytes.toString('utf8'),
+      bytes,
+      ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}),
       ...(typeof args.channel_id === 'string' ? { channelId: args.channel_id } : {}),
       ...(typeof file.title === 'string' ? { title: file.title } : {}),
       ...(typeof args.initial_comment === 'string' ? { initialComment: args.initial_comment } : {}),
@@ -1101,14 +1107,16 @@ function tryJson(value: string): unknown {
  * The file's bytes from an upload. The WebClient posts them as multipart/form-data (one
  * part, field "body"); a plain POST of raw bytes works too.
  */
-function fileContent(raw: Buffer, contentType: string): string {
+function fileBytes(raw: Buffer, contentType: string): Buffer {
   const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/.exec(contentType);
-  const text = raw.toString('utf8');
-  if (!contentType.startsWith('multipart/') || !boundary) return text;
+  if (!contentType.startsWith('multipart/') || !boundary) return raw;
+  // Found in the raw bytes (latin1 keeps one char per byte), so binary files survive.
+  const text = raw.toString('latin1');
   const marker = `--${boundary[1] ?? boundary[2] ?? ''}`;
-  const part = text.split(marker).find((p) => p.includes('\r\n\r\n'));
-  if (!part) return '';
-  return part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '');
+  const start = text.indexOf('\r\n\r\n', text.indexOf(marker));
+  if (start < 0) return Buffer.alloc(0);
+  const end = text.indexOf(`\r\n${marker}`, start + 4);
+  return raw.subarray(start + 4, end < 0 ? raw.length : end);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { DeliveriesTable } from './deliveries.js';
 import type { DesignDocRevisionsTable } from './designDocs.js';
+import type { DigestSettingsTable } from './digests.js';
 import type { ExperimentLogEntriesTable } from './experimentLog.js';
 import type { HypothesesTable, HypothesisExtensionsTable } from './hypotheses.js';
 import type { InstallationsTable, OAuthStatesUsedTable } from './installations.js';
@@ -23,6 +24,7 @@ export interface Database {
   deliveries: DeliveriesTable;
   installations: InstallationsTable;
   oauth_states_used: OAuthStatesUsedTable;
+  digest_settings: DigestSettingsTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -37,6 +39,7 @@ export type Proposal = Selectable<ProposalsTable>;
 export type Delivery = Selectable<DeliveriesTable>;
 export type SlackUser = Selectable<SlackUsersTable>;
 export type InstallationRow = Selectable<InstallationsTable>;
+export type DigestSettings = Selectable<DigestSettingsTable>;
 
 export * from './projects.js';
 export * from './hypotheses.js';

@@ -72,6 +72,10 @@ export function designSection(key: string): DesignSection | undefined {
  * The doc as a Markdown file that reads like the template: every section in template
  * order (empty ones marked), then the experiment log as the appendix.
  */
+/** A project's name as the start of a file name: `Search ranking` -> `Search-ranking`. */
+export const fileStem = (name: string): string =>
+  name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'project';
+
 export function designDocMarkdown(
   project: { name: string; phase: string; lead_user_id: string },
   revisions: Pick<DesignDocRevision, 'section' | 'content' | 'author_user_id' | 'created_at'>[],

@@ -5,6 +5,7 @@ import { usageMessage, type Subcommand } from '../../../blocks/usage.js';
 import type { Services } from '../../services.js';
 import { showDesignDoc } from '../flows/design.js';
 import { openForgetWorkspace } from '../flows/forgetWorkspace.js';
+import { digestCommand, exportCommand } from '../flows/digests.js';
 import { openNewHypothesis } from '../flows/hypotheses.js';
 import { showChannelList, showChannelLog, showList } from '../flows/lists.js';
 import { showOrCreateProject } from '../flows/projects.js';
@@ -70,6 +71,18 @@ const SUBCOMMANDS: SubcommandSpec[] = [
     args: '[9-18 mon-fri]',
     summary: 'when check-ins go out; admins can change it for the workspace',
     run: ({ services, to, args }) => workingHoursCommand(services, to, args),
+  },
+  {
+    name: 'digest',
+    args: '[post | weekly fri 16:00 [Europe/Berlin] | off]',
+    summary: 'this week’s digest so far and when the next goes out; the lead posts it or sets its day',
+    run: ({ services, to, args }) => digestCommand(services, to, args),
+  },
+  {
+    name: 'export',
+    args: '[here]',
+    summary: 'the project’s whole record as Markdown and the log as CSV, to you or this channel',
+    run: ({ services, to, args }) => exportCommand(services, to, args),
   },
   {
     name: 'forget-workspace',

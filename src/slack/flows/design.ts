@@ -13,6 +13,7 @@ import {
   DESIGN_SECTIONS,
   designDocMarkdown,
   designSection,
+  fileStem,
 } from '../../rituals/plan/designDoc.js';
 import { canEditDesignDoc } from '../../rituals/plan/permissions.js';
 import type { Services } from '../../services.js';
@@ -162,7 +163,7 @@ export async function exportDesignDoc(
     latestLog(services.db, to.teamId, project.id, { limit: 500 }),
   ]);
   const markdown = designDocMarkdown(project, revisions, log, (id) => `<@${id}>`);
-  const filename = `${project.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'project'}-design-doc.md`;
+  const filename = `${fileStem(project.name)}-design-doc.md`;
   try {
     await to.client.files.uploadV2({
       channel_id: project.channel_id,

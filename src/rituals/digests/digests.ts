@@ -1,0 +1,190 @@
+import { scheduleDelivery, type NewDelivery } from '../../db/deliveries.js';
+import {
+  digestAlreadySent,
+  digestTargetsWithoutDelivery,
+  lastDigestSentAt,
+  loadDigestRows,
+  projectsOfTeam,
+  type DigestRows,
+} from '../../db/digests.js';
+import type { Db } from '../../db/index.js';
+import type { DigestSettings, Project } from '../../db/schema/index.js';
+import type { Services } from '../../services.js';
+import { buildDigest, type Digest } from './model.js';
+import {
+  DEFAULT_SCHEDULE,
+  nextSlot,
+  slotOnOrBefore,
+  weekEndingAt,
+  weekKey,
+  type DigestSchedule,
+  type Week,
+} from './weeks.js';
+
+/**
+ * The digest ritual's small services: which schedule applies, what a digest holds, and
+ * how the next one is scheduled. Slack is reached only through what callers pass in.
+ */
+export const DIGEST_KIND = 'digest';
+export const DIGEST_NOTICE_KIND = 'digest_notice';
+
+/** The channel's schedule, or the default (Friday 16:00) in `fallbackTz` (the lead's zone). */
+export function scheduleOf(
+  settings: Pick<DigestSettings, 'weekday' | 'hour' | 'minute' | 'tz'> | null | undefined,
+  fallbackTz: string,
+): DigestSchedule {
+  return settings
+    ? {
+        weekday: settings.weekday,
+        hour: settings.hour,
+        minute: settings.minute,
+        tz: settings.tz ?? fallbackTz,
+      }
+    : { ...DEFAULT_SCHEDULE, tz: fallbackTz };
+}
+
+export const isOn = (settings: DigestSettings | undefined) =>
+  !settings || (settings.enabled && settings.stopped_reason === null);
+
+/** `digest:<channel>:<Monday of the week>`: one digest per channel and week, however scheduled. */
+export const digestKey = (channelId: string, slot: Date, tz: string) =>
+  `${DIGEST_KIND}:${channelId}:${weekKey(slot, tz)}`;
+
+export function parseDigestKey(key: string): { channelId: string; week: string } | undefined {
+  const [kind, channelId, week] = key.split(':');
+  return kind === DIGEST_KIND && channelId && week ? { channelId, week } : undefined;
+}
+
+export interface DigestTargetRef {
+  teamId: string;
+  channelId: string;
+  projectId: number | null;
+}
+
+/** The channel's digest for the first slot after `after`. */
+export function nextDigestDelivery(
+  target: DigestTargetRef,
+  schedule: DigestSchedule,
+  after: Date,
+  at: Date,
+): NewDelivery {
+  const slot = nextSlot(after, schedule);
+  return {
+    teamId: target.teamId,
+    kind: DIGEST_KIND,
+    dedupeKey: digestKey(target.channelId, slot, schedule.tz),
+    recipientId: target.channelId,
+    dueAt: slot,
+    projectId: target.projectId,
+    at,
+  };
+}
+
+export async function scheduleNextDigest(
+  db: Db,
+  target: DigestTargetRef,
+  schedule: DigestSchedule,
+  after: Date,
+  at: Date,
+): Promise<Date> {
+  let d = nextDigestDelivery(target, schedule, after, at);
+  // This week's already went out (the day was moved later in the week): the next is next week's.
+  if (await digestAlreadySent(db, target.teamId, d.dedupeKey))
+    d = nextDigestDelivery(target, schedule, d.dueAt, at);
+  await scheduleDelivery(db, d);
+  return d.dueAt;
+}
+
+/**
+ * Every project gets a digest by default: each sweep schedules the next one for any
+ * channel that should have one waiting and has none (a new project, one just migrated,
+ * one whose last week was skipped). Idempotent by the dedupe key, so replicas running
+ * it at once schedule each week once.
+ */
+export async function topUpDigests(services: Services): Promise<number> {
+  const now = services.clock.now();
+  const targets = await digestTargetsWithoutDelivery(services.db, 500);
+  for (const t of targets) {
+    await scheduleNextDigest(services.db, t, scheduleOf(t.settings, t.fallbackTz), now, now);
+  }
+  return targets.length;
+}
+
+/**
+ * The week a digest due now reports: the one ending at the latest slot. If the last digest
+ * that went out is older than the week before (a week was missed while every replica
+ * was down), this one covers everything since, up to five weeks.
+ */
+export async function reportedWeek(
+  db: Db,
+  target: DigestTargetRef,
+  schedule: DigestSchedule,
+  slot: Date,
+): Promise<Week> {
+  const week = weekEndingAt(slot, schedule);
+  const last = await lastDigestSentAt(db, target.teamId, target.channelId);
+  const floor = slot.getTime() - 35 * 86_400_000;
+  if (last && last.getTime() < week.start.getTime() && last.getTime() >= floor)
+    return { start: last, end: slot };
+  return week;
+}
+
+/** This week so far, for the preview and `digest post`. */
+export function weekSoFar(schedule: DigestSchedule, now: Date): Week {
+  return { start: slotOnOrBefore(now, schedule), end: now };
+}
+
+function digestsFrom(
+  projects: Pick<Project, 'id' | 'name' | 'channel_id'>[],
+  rows: DigestRows,
+  schedule: DigestSchedule,
+  week: Week,
+  now: Date,
+): Digest[] {
+  return projects.map((project) =>
+    buildDigest({
+      project,
+      schedule,
+      week,
+      now,
+      hypotheses: rows.hypotheses.filter((h) => h.project_id === project.id),
+      decisions: rows.decisions.filter((d) => d.projectId === project.id),
+      meetings: rows.meetings.filter((m) => m.projectId === project.id),
+    }),
+  );
+}
+
+export async function projectDigest(
+  db: Db,
+  project: Pick<Project, 'id' | 'team_id' | 'name' | 'channel_id'>,
+  schedule: DigestSchedule,
+  week: Week,
+  now: Date,
+): Promise<Digest> {
+  const rows = await loadDigestRows(db, project.team_id, [project], { since: week.start, until: week.end });
+  return digestsFrom([project], rows, schedule, week, now)[0]!;
+}
+
+/** Every project of the workspace, loaded together (three queries, whatever their number). */
+export async function teamDigests(
+  db: Db,
+  teamId: string,
+  schedule: DigestSchedule,
+  week: Week,
+  now: Date,
+): Promise<Digest[]> {
+  const projects = await projectsOfTeam(db, teamId);
+  const rows = await loadDigestRows(db, teamId, projects, { since: week.start, until: week.end });
+  return digestsFrom(projects, rows, schedule, week, now);
+}
+
+/** What the lead reads when Slack refused the channel for good, with how to fix it. */
+export function stoppedText(channelId: string, error: string, what: string): string {
+  const fix =
+    error === 'is_archived'
+      ? `Unarchive <#${channelId}>`
+      : error === 'channel_not_found'
+        ? `The channel is gone or private to me; create or pick a channel, invite me with \`/invite @Labbook\``
+        : `Invite me back to <#${channelId}> with \`/invite @Labbook\``;
+  return `:no_entry: I stopped the weekly digest of ${what} in <#${channelId}>: Slack says \`${error}\`. ${fix}, then run \`/hypothesis digest weekly fri 16:00\` there to start it again.`;
+}
