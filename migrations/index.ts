@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './20261125T0900_initial.js';
+import * as meetings from './20261125T1100_meetings.js';
 
 /**
  * Every migration, by name, in the order they apply. A static list rather than a folder
@@ -9,4 +10,5 @@ import * as initial from './20261125T0900_initial.js';
  */
 export const migrations: Record<string, Migration> = {
   '20261125T0900_initial': initial,
+  '20261125T1100_meetings': meetings,
 };

@@ -37,5 +37,5 @@ export type SlackUser = Selectable<SlackUsersTable>;
 export * from './projects.js';
 export * from './hypotheses.js';
 export * from './experimentLog.js';
-export type { MeetingStatus } from './meetings.js';
+export type { MeetingStatus, OptionKind, ProposalKind } from './meetings.js';
 export type { DeliveryStatus } from './deliveries.js';

@@ -8,6 +8,15 @@ import { exportDesignDoc, openSectionEditor, SectionRef } from '../flows/design.
 import { hypothesisHooks } from '../flows/hooks.js';
 import { openEditHypothesis, openNewHypothesis, refreshDueHint, startFromCard } from '../flows/hypotheses.js';
 import { ListRef, LogRef, showList, showLog } from '../flows/lists.js';
+import {
+  cancel as cancelMeeting,
+  closeNow,
+  openDecision,
+  openEditProposal,
+  openProposal,
+  openReschedule,
+  withdraw as withdrawProposal,
+} from '../flows/meetings.js';
 import { openEditProject, openProjectModal, ProjectMeta } from '../flows/projects.js';
 import { BlockActionPayload, parseJson } from '../payloads.js';
 import { tell, tellError, type Audience } from '../tell.js';
@@ -174,6 +183,20 @@ export function registerActions(app: App, services: Services): void {
       await openExtend(services, to, ref);
     }),
   );
+
+  const byId = (run: (to: ActionContext['to'], id: number) => Promise<void>) =>
+    action(services, async ({ to, value }) => {
+      const id = positiveId.safeParse(value);
+      if (!id.success) return tell(to, { text: STALE });
+      await run(to, id.data);
+    });
+  app.action(ids.meeting.propose, byId((to, id) => openProposal(services, to, id)));
+  app.action(ids.meeting.close, byId((to, id) => closeNow(services, to, id)));
+  app.action(ids.meeting.decide, byId((to, id) => openDecision(services, to, id)));
+  app.action(ids.meeting.reschedule, byId((to, id) => openReschedule(services, to, id)));
+  app.action(ids.meeting.cancel, byId((to, id) => cancelMeeting(services, to, id)));
+  app.action(ids.meeting.editProposal, byId((to, id) => openEditProposal(services, to, id)));
+  app.action(ids.meeting.withdrawProposal, byId((to, id) => withdrawProposal(services, to, id)));
 
   app.action(
     ids.log.older,

@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../services.js';
 import { publishHome } from '../flows/home.js';
+import { onMessage } from '../flows/meetings.js';
+import { MessageEvent } from '../payloads.js';
 
 export function registerEvents(app: App, services: Services): void {
   app.event('app_home_opened', async ({ event, context, client }) => {
