@@ -113,6 +113,6 @@ export function prereadMessages(i: PrereadInput): { first: Message; rest: Messag
     { type: 'divider' as const },
     ...proposalBlocks(p, n(p, k), { metric: i.metric, buttons: false }),
   ]);
-  const rest = [...overflow, ...packMessages(full, (n) => `Pre-read: the proposals in full (${n + 1})`)];
+  const rest = [...overflow, ...packMessages(full, (n) => `Pre-read, the proposals in full (${n + 1})`)];
   return { first: first!, rest };
 }

@@ -1,4 +1,4 @@
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { Db } from './index.js';
 import type { DecisionMeeting, Proposal } from './schema/index.js';
 import type { DecisionMeetingsTable, OptionKind, ProposalsTable } from './schema/meetings.js';
@@ -254,7 +254,8 @@ export async function upsertInformal(
     .onConflict((oc) =>
       oc
         .columns(['meeting_id', 'message_ts'])
-        .where('kind', '=', 'informal')
+        // The partial index's own predicate, literally: a bound parameter cannot match it.
+        .where(sql<boolean>`kind = 'informal'`)
         .doUpdateSet({ approach: p.text, updated_at: p.at }),
     )
     .execute();
