@@ -12,4 +12,12 @@ export function registerEvents(app: App, services: Services): void {
       services.logger.error('could not publish the Home tab', { userId: event.user, error }),
     );
   });
+  // Replies in decision-meeting threads (message.channels / message.groups).
+  app.event('message', async ({ event, context }) => {
+    const parsed = MessageEvent.safeParse(event);
+    if (!parsed.success || !context.teamId) return;
+    await onMessage(services, context.teamId, parsed.data).catch((error: unknown) =>
+      services.logger.error('could not follow a thread reply', { channel: parsed.data.channel, error }),
+    );
+  });
 }
