@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { invitationMessage, kickoffMessage, noticeMessage } from '../../../blocks/meeting.js';
 import { prereadMessages } from '../../../blocks/meetingPreread.js';
@@ -55,7 +56,7 @@ export async function finishPreread(
   client: WebClient,
   logger: Logger,
   m: MeetingWithProject,
-  rest: { text: string; blocks: import('@slack/types').KnownBlock[] }[],
+  rest: { text: string; blocks: KnownBlock[] }[],
   threadTs: string,
 ): Promise<void> {
   for (const message of rest) {

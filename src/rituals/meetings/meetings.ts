@@ -15,7 +15,7 @@ import type { Services } from '../../services.js';
 import { DAY_MS, formatMoment } from '../../time.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import type { Permission } from '../plan/permissions.js';
-import type { MeetingForm, RescheduleForm } from './forms.js';
+import type { MeetingForm } from './forms.js';
 
 export const MEETING_KINDS = [
   'meeting_invite',

@@ -190,13 +190,17 @@ export function registerActions(app: App, services: Services): void {
       if (!id.success) return tell(to, { text: STALE });
       await run(to, id.data);
     });
-  app.action(ids.meeting.propose, byId((to, id) => openProposal(services, to, id)));
-  app.action(ids.meeting.close, byId((to, id) => closeNow(services, to, id)));
-  app.action(ids.meeting.decide, byId((to, id) => openDecision(services, to, id)));
-  app.action(ids.meeting.reschedule, byId((to, id) => openReschedule(services, to, id)));
-  app.action(ids.meeting.cancel, byId((to, id) => cancelMeeting(services, to, id)));
-  app.action(ids.meeting.editProposal, byId((to, id) => openEditProposal(services, to, id)));
-  app.action(ids.meeting.withdrawProposal, byId((to, id) => withdrawProposal(services, to, id)));
+  // Decision meetings: every button carries the meeting's (or the proposal's) id.
+  const meetingButtons: [string, (to: ActionContext['to'], id: number) => Promise<void>][] = [
+    [ids.meeting.propose, (to, id) => openProposal(services, to, id)],
+    [ids.meeting.close, (to, id) => closeNow(services, to, id)],
+    [ids.meeting.decide, (to, id) => openDecision(services, to, id)],
+    [ids.meeting.reschedule, (to, id) => openReschedule(services, to, id)],
+    [ids.meeting.cancel, (to, id) => cancelMeeting(services, to, id)],
+    [ids.meeting.editProposal, (to, id) => openEditProposal(services, to, id)],
+    [ids.meeting.withdrawProposal, (to, id) => withdrawProposal(services, to, id)],
+  ];
+  for (const [actionId, run] of meetingButtons) app.action(actionId, byId(run));
 
   app.action(
     ids.log.older,

@@ -1,5 +1,4 @@
 import type { WebClient } from '@slack/web-api';
-import dayjs from 'dayjs';
 import { z } from 'zod';
 import {
   decisionHypothesesModal,
