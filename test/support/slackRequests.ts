@@ -1,12 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type {
-  BlockAction,
-  EnvelopedEvent,
-  MessageShortcut,
-  SlashCommand,
-  ViewOutput,
-  ViewSubmitAction,
-} from '@slack/bolt';
+import type { BlockAction, EnvelopedEvent, MessageShortcut, SlashCommand, ViewOutput } from '@slack/bolt';
 
 /**
  * Requests as Slack sends them to an app's Request URL: slash commands form-encoded,
@@ -91,9 +84,31 @@ const FORM = 'application/x-www-form-urlencoded';
 const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
 
 let sequence = 0;
-/** Trigger ids look like "<digits>.<digits>.<hex>" and are unique per interaction. */
-const newTriggerId = (): string =>
-  `${Date.now()}.${++sequence}.${(sequence * 2654435761).toString(16).padStart(8, '0')}`;
+
+/**
+ * Slack mints a trigger_id for each interaction and honours it once, within 3 s. Ours carry
+ * when they were issued and, for an interaction inside a modal, that view's id, sealed with
+ * an HMAC, so the fake Slack can tell its own triggers (and their age) from made-up ones
+ * without any test wiring the two together: "<issued ms>.<n>.<view id or ->.<mac>".
+ */
+const TRIGGER_KEY = 'labbook-fake-slack-trigger-key';
+const triggerMac = (body: string): string =>
+  createHmac('sha256', TRIGGER_KEY).update(body).digest('hex').slice(0, 20);
+
+/** A trigger_id as Slack would issue it for an interaction at `at` (default now), from inside `viewId` if given. */
+export function triggerId(opts: { at?: number; viewId?: string } = {}): string {
+  const body = `${opts.at ?? Date.now()}.${++sequence}.${opts.viewId ?? '-'}`;
+  return `${body}.${triggerMac(body)}`;
+}
+
+/** What a trigger_id minted by triggerId() says, or undefined for one it did not mint. */
+export function readTriggerId(id: string): { issuedAt: number; viewId?: string } | undefined {
+  const match = /^(\d+)\.(\d+)\.([^.]+)\.([0-9a-f]{20})$/.exec(id);
+  if (!match || triggerMac(`${match[1]}.${match[2]}.${match[3]}`) !== match[4]) return undefined;
+  return { issuedAt: Number(match[1]), ...(match[3] === '-' ? {} : { viewId: match[3] }) };
+}
+
+const newTriggerId = (viewId?: string): string => triggerId(viewId ? { viewId } : {});
 /** Slack timestamps are "<seconds>.<micros>" strings. */
 const slackTs = (): string => (Date.now() / 1000).toFixed(6);
 
@@ -233,7 +248,7 @@ export function blockActionPayload(a: ActionArgs): AnyBlockAction {
     user: user(a.userId, a.teamId),
     api_app_id: APP_ID,
     token: VERIFICATION_TOKEN,
-    trigger_id: a.triggerId ?? newTriggerId(),
+    trigger_id: a.triggerId ?? newTriggerId(typeof a.view?.id === 'string' ? a.view.id : undefined),
     ...workspaceInstall,
     container: actionContainer(a),
     ...(a.channelId ? { channel: { id: a.channelId, name: DEFAULT_CHANNEL_NAME } } : {}),
@@ -251,21 +266,6 @@ export function blockAction(target: SlackTarget, a: ActionArgs, opts?: SendOpts)
 }
 
 // --- view_submission -------------------------------------------------------------------
-
-export interface SubmissionArgs {
-  userId: string;
-  teamId: string;
-  callbackId: string;
-  privateMetadata?: string;
-  /** state.values as Slack sends them: { blockId: { actionId: input.text('…') } }. */
-  values: Record<string, Record<string, unknown>>;
-  viewId?: string;
-  /** Present when the modal has a channel picker with response_url_enabled. */
-  responseUrls?: unknown[];
-  /** The modal's blocks, when the handler reads them. */
-  blocks?: unknown[];
-  title?: string;
-}
 
 /** The view as Slack returns it in interaction payloads (Bolt's ViewOutput). */
 export function viewOutput(a: {
@@ -306,26 +306,6 @@ export function viewOutput(a: {
   };
 }
 
-/** A view_submission payload: a modal's Submit pressed. */
-export function viewSubmissionPayload(a: SubmissionArgs): AsSent<
-  Omit<ViewSubmitAction, 'view' | 'response_urls'>
-> & {
-  view: ReturnType<typeof viewOutput>;
-  response_urls: unknown[];
-} {
-  return {
-    type: 'view_submission',
-    team: team(a.teamId),
-    user: user(a.userId, a.teamId),
-    api_app_id: APP_ID,
-    token: VERIFICATION_TOKEN,
-    trigger_id: newTriggerId(),
-    ...workspaceInstall,
-    view: viewOutput(a),
-    response_urls: a.responseUrls ?? [],
-  };
-}
-
 /**
  * The view_submission Slack sends for a view the app rendered: the view object as Slack
  * answered it (id, hash, private_metadata, blocks) with the person's state.values.
@@ -340,7 +320,7 @@ export function viewSubmissionFor(
     user: user(who.userId, who.teamId),
     api_app_id: APP_ID,
     token: VERIFICATION_TOKEN,
-    trigger_id: newTriggerId(),
+    trigger_id: newTriggerId(view.id),
     ...workspaceInstall,
     view: {
       ...viewOutput({ teamId: who.teamId, callbackId: String(view.callback_id ?? ''), viewId: view.id }),
@@ -348,11 +328,6 @@ export function viewSubmissionFor(
     },
     response_urls: [],
   };
-}
-
-/** Sends a view_submission; the reply's `json` carries any response_action (errors, update, push, clear). */
-export function viewSubmission(target: SlackTarget, a: SubmissionArgs, opts?: SendOpts): Promise<SlackReply> {
-  return postPayload(target, viewSubmissionPayload(a), opts);
 }
 
 // --- message shortcut ------------------------------------------------------------------
@@ -444,35 +419,3 @@ export function urlVerification(
     opts,
   );
 }
-
-// --- state.values entries --------------------------------------------------------------
-
-const selected = (value: string) => ({ text: { type: 'plain_text', text: value, emoji: true }, value });
-
-/**
- * state.values entries as Slack sends them, one per input element type. An empty input
- * arrives as `value: null` / `selected_option: null` / `selected_users: []`.
- */
-export const input = {
-  text: (value: string | null) => ({ type: 'plain_text_input', value }),
-  number: (value: string | null) => ({ type: 'number_input', value }),
-  user: (id: string | null) => ({ type: 'users_select', selected_user: id }),
-  users: (ids: string[]) => ({ type: 'multi_users_select', selected_users: ids }),
-  conversation: (id: string | null) => ({ type: 'conversations_select', selected_conversation: id }),
-  channel: (id: string | null) => ({ type: 'channels_select', selected_channel: id }),
-  select: (value: string | null) => ({
-    type: 'static_select',
-    selected_option: value === null ? null : selected(value),
-  }),
-  multiSelect: (values: string[]) => ({
-    type: 'multi_static_select',
-    selected_options: values.map(selected),
-  }),
-  radio: (value: string | null) => ({
-    type: 'radio_buttons',
-    selected_option: value === null ? null : selected(value),
-  }),
-  checkboxes: (values: string[]) => ({ type: 'checkboxes', selected_options: values.map(selected) }),
-  /** 'YYYY-MM-DD', as the datepicker sends it. */
-  date: (value: string | null) => ({ type: 'datepicker', selected_date: value }),
-};
