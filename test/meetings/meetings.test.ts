@@ -174,14 +174,14 @@ describe('calling a meeting', () => {
 
 describe('proposals', () => {
   it('are posted in the thread and stored; the author edits and withdraws them until the deadline', async () => {
-    const { meeting } = await called();
+    const { meeting, kickoff } = await called();
     // Reading is required unless ticked as not needed.
-    const missing = await d.propose(ALICE, meeting.id, goodProposal({ relatedWork: '' }));
+    const missing = await d.propose(ALICE, kickoff, goodProposal({ relatedWork: '' }));
     expect((missing.json as { errors: Record<string, string> }).errors.relatedWork).toContain(
       'no reading needed',
     );
 
-    const reply = await d.propose(ALICE, meeting.id, goodProposal());
+    const reply = await d.propose(ALICE, kickoff, goodProposal());
     expect(reply.text).toBe('');
     const [posted] = await t.fake.waitFor('chat.postMessage', (c) => c.args.thread_ts === meeting.thread_ts);
     expect(JSON.stringify(posted!.args.blocks)).toContain('LightGBM lambdarank');
@@ -198,7 +198,7 @@ describe('proposals', () => {
     // Edit: the same modal, prefilled; the thread reply is redrawn.
     const [p] = await proposals(meeting.id);
     const edit = await d.nextView(ids.meeting.proposalModal, () =>
-      d.press(ids.meeting.editProposal, String(p!.id), ALICE, { channelId: CHANNEL }),
+      d.press(posted!, ids.meeting.editProposal, ALICE),
     );
     await d.fillAndSubmit(ALICE, edit, { approach: 'XGBoost with pairwise loss' });
     const [updated] = await t.fake.waitFor('chat.update', (c) => c.args.ts === p!.message_ts);
@@ -206,15 +206,15 @@ describe('proposals', () => {
     expect((await proposals(meeting.id))[0]!.approach).toBe('XGBoost with pairwise loss');
 
     // Someone else cannot touch it.
-    await d.press(ids.meeting.withdrawProposal, String(p!.id), BOB, { channelId: CHANNEL });
+    await d.press(posted!, ids.meeting.withdrawProposal, BOB);
     const [refused] = await t.fake.waitForResponse();
     expect(said(refused!)).toContain(`Only its author <@${ALICE}>`);
 
-    await d.press(ids.meeting.withdrawProposal, String(p!.id), ALICE, { channelId: CHANNEL });
+    await d.press(posted!, ids.meeting.withdrawProposal, ALICE);
     await expect.poll(async () => (await proposals(meeting.id))[0]!.withdrawn_at).not.toBeNull();
     // A withdrawn proposal's buttons get a sentence, not a modal.
     t.fake.reset();
-    await d.press(ids.meeting.editProposal, String(p!.id), ALICE, { channelId: CHANNEL });
+    await d.press(posted!, ids.meeting.editProposal, ALICE);
     const [stale] = await t.fake.waitForResponse();
     expect(said(stale!)).toContain('withdrawn');
     expect(t.fake.okCallsTo('views.open')).toEqual([]);
@@ -312,9 +312,9 @@ describe('proposals', () => {
 
 describe('reminders', () => {
   it('go once, before the deadline, only to participants without a proposal', async () => {
-    const { meeting } = await called();
+    const { meeting, kickoff } = await called();
     await sweep(); // invitations
-    await d.propose(ALICE, meeting.id, goodProposal());
+    await d.propose(ALICE, kickoff, goodProposal());
     await event(t.target, {
       teamId: TEAM,
       event: {
@@ -346,11 +346,11 @@ describe('reminders', () => {
 
 describe('the pre-read', () => {
   it('goes out at the deadline in the thread and the channel, with every proposal, who has not proposed, and the flags', async () => {
-    const { meeting } = await called();
-    await d.propose(ALICE, meeting.id, goodProposal());
+    const { meeting, kickoff } = await called();
+    await d.propose(ALICE, kickoff, goodProposal());
     await d.propose(
       BOB,
-      meeting.id,
+      kickoff,
       goodProposal({
         approach: 'A cross-encoder reranker (BERT)',
         optionKind: 'sota',
@@ -380,11 +380,11 @@ describe('the pre-read', () => {
     expect(text).not.toContain('No proposal cites related work');
     await expect.poll(async () => (await d.meeting()).closed_at).toEqual(new Date('2026-11-25T10:00:00Z'));
     // The kickoff loses its Close button.
-    const [kickoff] = await t.fake.waitFor('chat.update', (c) => c.args.ts === meeting.thread_ts);
-    expect(actionsOf(kickoff!)).not.toContain(ids.meeting.close);
+    const [redrawn] = await t.fake.waitFor('chat.update', (c) => c.args.ts === meeting.thread_ts);
+    expect(actionsOf(redrawn!)).not.toContain(ids.meeting.close);
 
     // A proposal after the deadline is still taken, marked late.
-    await d.propose(LEAD, meeting.id, goodProposal({ approach: 'Plain BM25 with query expansion' }));
+    await d.propose(LEAD, kickoff, goodProposal({ approach: 'Plain BM25 with query expansion' }));
     const late = (await proposals(meeting.id)).find((p) => p.author_user_id === LEAD)!;
     expect(late.late).toBe(true);
     const [reply] = await t.fake.waitFor('chat.postMessage', (c) =>
@@ -395,25 +395,19 @@ describe('the pre-read', () => {
   });
 
   it('flags each pitfall as a plain sentence when it applies, on Close proposals now', async () => {
-    const { meeting } = await called({ metric: '' });
+    const { meeting, kickoff } = await called({ metric: '' });
     await d.propose(
       ALICE,
-      meeting.id,
+      kickoff,
       goodProposal({ relatedWork: '', noReading: ['none'], costDays: '', optionKind: 'sota' }),
     );
     await expect.poll(async () => (await proposals(meeting.id)).length).toBe(1);
     // A member cannot close proposals.
-    await d.press(ids.meeting.close, String(meeting.id), ALICE, {
-      channelId: CHANNEL,
-      messageTs: meeting.thread_ts!,
-    });
+    await d.press(kickoff, ids.meeting.close, ALICE);
     const [refused] = await t.fake.waitForResponse();
     expect(said(refused!)).toContain(`Only the project lead <@${LEAD}>`);
 
-    await d.press(ids.meeting.close, String(meeting.id), LEAD, {
-      channelId: CHANNEL,
-      messageTs: meeting.thread_ts!,
-    });
+    await d.press(kickoff, ids.meeting.close, LEAD);
     const [first] = await t.fake.waitFor('chat.postMessage', (c) =>
       String(c.args.text).startsWith('Pre-read'),
     );
@@ -432,7 +426,7 @@ describe('the pre-read', () => {
   });
 
   it('fits 30 proposals of 3,000 characters each into messages Slack accepts', async () => {
-    const { meeting } = await called();
+    const { meeting, kickoff } = await called();
     const long = (what: string, n: number) => `${what} ${n}: ${'x'.repeat(2990)}`.slice(0, 3000);
     for (let i = 1; i <= 30; i++) {
       await db()
@@ -453,10 +447,7 @@ describe('the pre-read', () => {
         .execute();
     }
     t.fake.reset();
-    await d.press(ids.meeting.close, String(meeting.id), LEAD, {
-      channelId: CHANNEL,
-      messageTs: meeting.thread_ts!,
-    });
+    await d.press(kickoff, ids.meeting.close, LEAD);
     await t.fake.waitFor('chat.update', (c) => c.args.ts === meeting.thread_ts);
     const messages = t.fake.callsTo('chat.postMessage');
     expect(messages.length).toBeGreaterThan(2);
@@ -472,22 +463,21 @@ describe('the pre-read', () => {
 
 describe('the decision', () => {
   it('creates hypotheses from the chosen proposals, logs what was weighed, and settles the buttons', async () => {
-    const { meeting } = await called();
+    const { meeting, kickoff } = await called();
     await sweep(); // invitations out
-    await d.propose(ALICE, meeting.id, goodProposal());
+    const bobInvite = dmsTo(BOB)[0];
+    await d.propose(ALICE, kickoff, goodProposal());
+    // Bob proposes from his invitation DM.
     await d.propose(
       BOB,
-      meeting.id,
+      bobInvite!,
       goodProposal({ approach: 'A cross-encoder reranker (BERT)', optionKind: 'sota', costDays: '20' }),
     );
     await expect.poll(async () => (await proposals(meeting.id)).length).toBe(2);
     const [alice, bob] = await proposals(meeting.id);
 
     const step1 = await d.nextView(ids.meeting.decisionModal, () =>
-      d.press(ids.meeting.decide, String(meeting.id), LEAD, {
-        channelId: CHANNEL,
-        messageTs: meeting.thread_ts!,
-      }),
+      d.press(kickoff, ids.meeting.decide, LEAD),
     );
     const noReason = await d.fillAndSubmit(LEAD, step1, {
       chosen: [String(alice!.id)],
@@ -560,9 +550,9 @@ describe('the decision', () => {
       'chat.postMessage',
       (c) => c.args.channel === CHANNEL && String(c.args.text).includes('H1'),
     );
-    const [kickoff] = await t.fake.waitFor('chat.update', (c) => c.args.ts === meeting.thread_ts);
-    expect(actionsOf(kickoff!)).toEqual([]);
-    expect(JSON.stringify(kickoff!.args.blocks)).toContain('Decided');
+    const [redrawn] = await t.fake.waitFor('chat.update', (c) => c.args.ts === meeting.thread_ts);
+    expect(actionsOf(redrawn!)).toEqual([]);
+    expect(JSON.stringify(redrawn!.args.blocks)).toContain('Decided');
     // Every invitation DM loses its button.
     await t.fake.waitFor(
       'chat.update',
@@ -572,7 +562,7 @@ describe('the decision', () => {
 
     // Stale buttons get a sentence.
     t.fake.reset();
-    await d.press(ids.meeting.propose, String(meeting.id), BOB, { channelId: `D${BOB}` });
+    await d.press(bobInvite!, ids.meeting.propose, BOB);
     const [stale] = await t.fake.waitForResponse();
     expect(said(stale!)).toContain('already been decided');
     expect(t.fake.okCallsTo('views.open')).toEqual([]);
@@ -582,14 +572,11 @@ describe('the decision', () => {
 
 describe('reschedule and cancel', () => {
   it('rescheduling moves the reminders and the pre-read, and tells those invited', async () => {
-    const { meeting } = await called();
+    const { meeting, kickoff } = await called();
     await sweep(); // invitations out
     t.fake.reset();
     const view = await d.nextView(ids.meeting.rescheduleModal, () =>
-      d.press(ids.meeting.reschedule, String(meeting.id), LEAD, {
-        channelId: CHANNEL,
-        messageTs: meeting.thread_ts!,
-      }),
+      d.press(kickoff, ids.meeting.reschedule, LEAD),
     );
     const bad = await d.fillAndSubmit(LEAD, view, { scheduledAt: epoch('2026-11-20T10:00:00Z') });
     expect((bad.json as { errors: Record<string, string> }).errors.scheduledAt).toContain('passed');
@@ -613,22 +600,19 @@ describe('reschedule and cancel', () => {
     t.clock.set(new Date('2026-11-25T10:00:00Z'));
     await sweep();
     expect(posts().filter((c) => String(c.args.text).startsWith('Pre-read'))).toEqual([]);
-    const [kickoff] = await t.fake.waitFor('chat.update', (c) => c.args.ts === meeting.thread_ts);
-    expect(JSON.stringify(kickoff!.args.blocks)).toContain(`<!date^${epoch('2026-12-03T10:00:00Z')}^`);
+    const [redrawn] = await t.fake.waitFor('chat.update', (c) => c.args.ts === meeting.thread_ts);
+    expect(JSON.stringify(redrawn!.args.blocks)).toContain(`<!date^${epoch('2026-12-03T10:00:00Z')}^`);
     expect(t.fake.violations).toEqual([]);
   });
 
   it('cancelling tells everyone once and sends nothing more', async () => {
-    const { meeting } = await called();
+    const { meeting, kickoff } = await called();
     await sweep(); // invitations out
     t.fake.reset();
-    await d.press(ids.meeting.cancel, String(meeting.id), LEAD, {
-      channelId: CHANNEL,
-      messageTs: meeting.thread_ts!,
-    });
+    await d.press(kickoff, ids.meeting.cancel, LEAD);
     await expect.poll(async () => (await d.meeting()).status).toBe('cancelled');
-    const [kickoff] = await t.fake.waitFor('chat.update', (c) => c.args.ts === meeting.thread_ts);
-    expect(actionsOf(kickoff!)).toEqual([]);
+    const [redrawn] = await t.fake.waitFor('chat.update', (c) => c.args.ts === meeting.thread_ts);
+    expect(actionsOf(redrawn!)).toEqual([]);
     await t.fake.waitFor('chat.update', (c) => c.args.text === 'Decision meeting cancelled', { count: 3 });
     await sweep();
     for (const when of ['2026-11-24T10:00:00Z', '2026-11-25T10:00:00Z', '2026-11-26T10:00:00Z']) {
@@ -640,10 +624,7 @@ describe('reschedule and cancel', () => {
     expect(posts().filter((c) => String(c.args.text).startsWith('Pre-read'))).toEqual([]);
 
     t.fake.reset();
-    await d.press(ids.meeting.decide, String(meeting.id), LEAD, {
-      channelId: CHANNEL,
-      messageTs: meeting.thread_ts!,
-    });
+    await d.press(kickoff, ids.meeting.decide, LEAD);
     const [stale] = await t.fake.waitForResponse();
     expect(said(stale!)).toContain('cancelled');
     expect(t.fake.okCallsTo('views.open')).toEqual([]);
@@ -652,14 +633,15 @@ describe('reschedule and cancel', () => {
 
 describe('workspaces', () => {
   it('keep their meetings apart', async () => {
-    const { meeting } = await called();
+    const { meeting, kickoff } = await called();
     const other = meetingDriver(t, 'T0OTHERTEAM');
     t.fake.reset();
     await other.command('meetings', 'U0OTHER', CHANNEL);
     const [reply] = await t.fake.waitForResponse();
     expect(JSON.stringify(reply!.body)).toContain('has no project yet');
-    await other.press(ids.meeting.decide, String(meeting.id), LEAD, { channelId: CHANNEL });
+    await d.press(kickoff, ids.meeting.decide, LEAD, 'T0OTHERTEAM');
     const [refusal] = await t.fake.waitForResponse(undefined, { count: 2 }).then((r) => r.slice(-1));
     expect(said(refusal!)).toContain('does not exist in this workspace');
+    expect(await d.meeting()).toMatchObject({ id: meeting.id, status: 'collecting' });
   });
 });

@@ -3,48 +3,21 @@ import type { DecisionMeeting } from '../../src/db/schema/index.js';
 import type { TestApp } from '../support/app.js';
 import { buttons } from '../support/factories.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
-import { submit, type FillValue, type SentView } from '../support/modals.js';
-import { blockAction, slashCommand, type SlackReply } from '../support/slackRequests.js';
+import { pressInMessage } from '../support/messages.js';
+import { submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
+import { slashCommand, type SlackReply } from '../support/slackRequests.js';
 
 /** The meeting ritual as people drive it: commands, buttons, modals, through the real receiver. */
 export function meetingDriver(t: TestApp, teamId: string) {
-  const viewsWith = (callbackId: string) =>
-    t.fake
-      .okCallsTo('views.open')
-      .filter((c) => (c.response?.view as { callback_id?: string } | undefined)?.callback_id === callbackId);
-
-  /** Runs `act`, then waits for the one new modal with this callback id that it opens. */
-  async function nextView(callbackId: string, act: () => Promise<unknown>): Promise<SentView> {
-    const before = viewsWith(callbackId).length;
-    await act();
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const calls = viewsWith(callbackId);
-      if (calls.length > before) return calls.at(-1)!.response!.view as SentView;
-      if (Date.now() > deadline)
-        throw new Error(`no new ${callbackId} modal; calls: ${t.fake.calls.map((c) => c.method).join(', ')}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
+  const nextView = (callbackId: string, act: () => Promise<unknown>): Promise<SentView> =>
+    viewOpenedBy(t.fake, callbackId, act);
 
   const command = (text: string, userId: string, channelId: string) =>
     slashCommand(t.target, { text, userId, teamId, channelId, responseUrl: t.fake.responseUrl() });
 
-  const press = (
-    actionId: string,
-    value: string,
-    userId: string,
-    where: { channelId: string; messageTs?: string },
-  ) =>
-    blockAction(t.target, {
-      userId,
-      teamId,
-      actionId,
-      value,
-      channelId: where.channelId,
-      messageTs: where.messageTs ?? '1700000000.999999',
-      responseUrl: t.fake.responseUrl(),
-    });
+  /** Presses a button in a message the app really posted (or redrew), as `userId` of `team`. */
+  const press = (source: RecordedCall, actionId: string, userId: string, team = teamId) =>
+    pressInMessage(t, { userId, teamId: team }, source, actionId);
 
   const fillAndSubmit = (
     userId: string,
@@ -79,14 +52,10 @@ export function meetingDriver(t: TestApp, teamId: string) {
       );
       return call!;
     },
-    async propose(
-      userId: string,
-      meetingId: number,
-      values: Record<string, FillValue>,
-      channelId = `D${userId}`,
-    ) {
+    /** *Add a proposal* pressed in `source` (the kickoff or an invitation), the modal filled and sent. */
+    async propose(userId: string, source: RecordedCall, values: Record<string, FillValue>) {
       const view = await nextView(ids.meeting.proposalModal, () =>
-        press(ids.meeting.propose, String(meetingId), userId, { channelId }),
+        press(source, ids.meeting.propose, userId),
       );
       return fillAndSubmit(userId, view, values);
     },
