@@ -1,20 +1,12 @@
 import { appendLog } from '../../db/experimentLog.js';
-import {
-  cancelMeetingDeliveries,
-  liveProposals,
-  lockMeeting,
-  updateMeeting,
-  updateProposal,
-} from '../../db/meetings.js';
+import { cancelMeetingDeliveries, liveProposals, updateMeeting, updateProposal } from '../../db/meetings.js';
 import type { DecisionMeeting, Hypothesis, Proposal } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
 import { truncate } from '../../../blocks/text.js';
-import { conflict, notFound } from '../errors.js';
+import { conflict } from '../errors.js';
 import { createHypothesis, type HypothesisHooks } from '../plan/hypotheses.js';
-import { TIMEBOX, type HypothesisDraft } from '../plan/hypothesisDraft.js';
-import { HYPOTHESIS_LIMITS } from '../plan/hypothesisDraft.js';
-import { assertOpen, canRunMeeting } from './meetings.js';
-import { forbidden } from '../errors.js';
+import { HYPOTHESIS_LIMITS, TIMEBOX, type HypothesisDraft } from '../plan/hypothesisDraft.js';
+import { changeOpenMeeting } from './meetings.js';
 
 export interface DecisionInput {
   chosen: number[];
@@ -71,17 +63,10 @@ export async function recordDecision(
   actor: string,
   meetingId: number,
   input: DecisionInput,
-  lead: string,
   hooks: HypothesisHooks,
 ): Promise<RecordedDecision> {
-  const { db, clock } = services;
-  const at = clock.now();
-  const permission = canRunMeeting(actor, { lead_user_id: lead });
-  if (!permission.allowed) throw forbidden(permission.reason);
-  const decided = await db.transaction().execute(async (trx) => {
-    const m = await lockMeeting(trx, teamId, meetingId);
-    if (!m) throw notFound('That meeting does not exist in this workspace.');
-    assertOpen(m);
+  const { db } = services;
+  const decided = await changeOpenMeeting(services, teamId, actor, meetingId, async (trx, m, at) => {
     const live = await liveProposals(trx, teamId, meetingId);
     const chosen = live.filter((p) => input.chosen.includes(p.id));
     if (chosen.length !== input.chosen.length) {
@@ -128,8 +113,9 @@ export async function recordDecision(
         details: { proposalId: p.id, author: p.author_user_id, chosen: false, reason: input.whyNot },
       });
     }
-    return { meeting, chosen, notChosen };
+    return { meeting, chosen, notChosen, at };
   });
+  const { at } = decided;
 
   const created: RecordedDecision['created'] = [];
   for (const p of decided.chosen) {
@@ -163,5 +149,5 @@ export async function recordDecision(
     });
     if (hypothesis) created.push({ proposal: { ...p, hypothesis_id: hypothesis.id }, hypothesis });
   }
-  return { ...decided, created };
+  return { meeting: decided.meeting, chosen: decided.chosen, notChosen: decided.notChosen, created };
 }

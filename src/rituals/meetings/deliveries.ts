@@ -51,6 +51,16 @@ export async function prereadFor(db: Db, m: MeetingWithProject) {
   });
 }
 
+/** Redraws the kickoff message from the meeting as it is now (times, buttons, outcome). */
+export async function redrawKickoff(client: WebClient, logger: Logger, m: MeetingWithProject): Promise<void> {
+  if (!m.thread_ts) return;
+  await client.chat
+    .update({ channel: m.channel_id, ts: m.thread_ts, ...kickoffMessage(m, m.project_name, m.lead_user_id) })
+    .catch((error: unknown) =>
+      logger.warn('could not update the kickoff', { meetingId: m.id, error: String(error) }),
+    );
+}
+
 /** The rest of a pre-read, in the kickoff thread, and the kickoff without its Close button. */
 export async function finishPreread(
   client: WebClient,
@@ -67,17 +77,7 @@ export async function finishPreread(
       unfurl_links: false,
     });
   }
-  if (m.thread_ts) {
-    await client.chat
-      .update({
-        channel: m.channel_id,
-        ts: m.thread_ts,
-        ...kickoffMessage(m, m.project_name, m.lead_user_id),
-      })
-      .catch((error: unknown) =>
-        logger.warn('could not update the kickoff', { meetingId: m.id, error: String(error) }),
-      );
-  }
+  await redrawKickoff(client, logger, m);
 }
 
 async function planMeetingDelivery(

@@ -178,20 +178,26 @@ export function assertOpen(m: Pick<DecisionMeeting, 'status' | 'question'>): voi
   if (m.status === 'cancelled') throw conflict('This meeting was cancelled; nothing more happens in it.');
 }
 
-/** Locks a meeting still collecting and run by the actor, inside a transaction. */
-async function lockOpen(
-  trx: Db,
+/**
+ * Runs `change` in a transaction on the locked meeting, once it is known to exist here, to
+ * be run by the actor and to be still open: every change the lead makes goes through it.
+ */
+export async function changeOpenMeeting<T>(
+  { db, clock }: Services,
   teamId: string,
   actor: string,
   id: number,
-  lead: string,
-): Promise<DecisionMeeting> {
-  const m = await lockMeeting(trx, teamId, id);
-  if (!m) throw notFound('That meeting does not exist in this workspace.');
-  const permission = canRunMeeting(actor, { lead_user_id: lead });
-  if (!permission.allowed) throw forbidden(permission.reason);
-  assertOpen(m);
-  return m;
+  change: (trx: Db, locked: DecisionMeeting, at: Date) => Promise<T>,
+): Promise<T> {
+  await runnableMeeting(db, teamId, actor, id);
+  const at = clock.now();
+  return db.transaction().execute(async (trx) => {
+    const locked = await lockMeeting(trx, teamId, id);
+    if (!locked) throw notFound('That meeting does not exist in this workspace.');
+    // Settled between the first look and the lock: the later of two presses says so.
+    assertOpen(locked);
+    return change(trx, locked, at);
+  });
 }
 
 /** Tells everyone already invited that the meeting changed (or ended), in their working hours. */
@@ -212,16 +218,13 @@ async function scheduleNotices(trx: Db, m: DecisionMeeting, at: Date): Promise<v
 }
 
 export async function rescheduleMeeting(
-  { db, clock }: Services,
+  services: Services,
   teamId: string,
   actor: string,
   id: number,
   times: { scheduledAt: Date; deadline: Date },
 ): Promise<DecisionMeeting> {
-  const before = await runnableMeeting(db, teamId, actor, id);
-  const at = clock.now();
-  return db.transaction().execute(async (trx) => {
-    const locked = await lockOpen(trx, teamId, actor, id, before.lead_user_id);
+  return changeOpenMeeting(services, teamId, actor, id, async (trx, locked, at) => {
     const m = await updateMeeting(trx, teamId, id, {
       scheduled_at: times.scheduledAt,
       proposal_deadline: times.deadline,
@@ -257,15 +260,12 @@ export async function rescheduleMeeting(
 }
 
 export async function cancelMeeting(
-  { db, clock }: Services,
+  services: Services,
   teamId: string,
   actor: string,
   id: number,
 ): Promise<DecisionMeeting> {
-  const before = await runnableMeeting(db, teamId, actor, id);
-  const at = clock.now();
-  return db.transaction().execute(async (trx) => {
-    const locked = await lockOpen(trx, teamId, actor, id, before.lead_user_id);
+  return changeOpenMeeting(services, teamId, actor, id, async (trx, locked, at) => {
     const m = await updateMeeting(trx, teamId, id, {
       status: 'cancelled',
       cancelled_by: actor,
@@ -293,15 +293,12 @@ export async function cancelMeeting(
  * by a replica is taken back by the scheduler when it finds its row cancelled.
  */
 export async function closeProposals(
-  { db, clock }: Services,
+  services: Services,
   teamId: string,
   actor: string,
   id: number,
 ): Promise<DecisionMeeting> {
-  const before = await runnableMeeting(db, teamId, actor, id);
-  const at = clock.now();
-  return db.transaction().execute(async (trx) => {
-    const locked = await lockOpen(trx, teamId, actor, id, before.lead_user_id);
+  return changeOpenMeeting(services, teamId, actor, id, async (trx, locked, at) => {
     if (locked.closed_at) throw conflict('Proposals are already closed; the pre-read is in the thread.');
     const m = await updateMeeting(trx, teamId, id, { closed_at: at, updated_at: at });
     await cancelMeetingDeliveries(trx, teamId, id, at, ['meeting_reminder', 'meeting_preread']);

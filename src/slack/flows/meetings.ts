@@ -38,7 +38,12 @@ import {
   type HypothesisDraft,
 } from '../../rituals/plan/hypothesisDraft.js';
 import { hypothesisFromProposal, proposalTitle, recordDecision } from '../../rituals/meetings/decision.js';
-import { designDocFacts, finishPreread, prereadFor } from '../../rituals/meetings/deliveries.js';
+import {
+  designDocFacts,
+  finishPreread,
+  prereadFor,
+  redrawKickoff,
+} from '../../rituals/meetings/deliveries.js';
 import {
   DecisionForm,
   MEETING_LIMITS,
@@ -309,16 +314,6 @@ export async function withdraw(services: Services, to: To, proposalId: number): 
 
 // --- the lead's buttons --------------------------------------------------------------------
 
-/** Redraws the kickoff message from the meeting as it is now. */
-async function redrawKickoff(services: Services, client: WebClient, m: MeetingWithProject): Promise<void> {
-  if (!m.thread_ts) return;
-  await client.chat
-    .update({ channel: m.channel_id, ts: m.thread_ts, ...kickoffMessage(m, m.project_name, m.lead_user_id) })
-    .catch((error: unknown) =>
-      services.logger.warn('could not update the kickoff', { meetingId: m.id, error: String(error) }),
-    );
-}
-
 /** Invitations and reminders lose their buttons once the meeting is settled. */
 async function settleDms(services: Services, client: WebClient, m: MeetingWithProject): Promise<void> {
   const dms = await sentMeetingDms(services.db, m.team_id, m.id, [
@@ -391,12 +386,12 @@ export async function submitReschedule(
   const times = checkTimes(services.clock.now(), form.scheduledAt, form.deadline, tz);
   if (!times.ok) return errorsResponse(times.errors);
   const m = await rescheduleMeeting(services, teamId, actor, meta.meetingId, times);
-  return { after: async () => redrawKickoff(services, client, await reload(services, m)) };
+  return { after: async () => redrawKickoff(client, services.logger, await reload(services, m)) };
 }
 
 export async function cancel(services: Services, to: To, meetingId: number): Promise<void> {
   const m = await reload(services, await cancelMeeting(services, to.teamId, to.userId, meetingId));
-  await redrawKickoff(services, to.client, m);
+  await redrawKickoff(to.client, services.logger, m);
   if (m.thread_ts) {
     await to.client.chat.postMessage({
       channel: m.channel_id,
@@ -566,7 +561,6 @@ export async function submitDecisionHypotheses(
     actor,
     m.id,
     { chosen: meta.chosen, decision: form.decision, whyNot: form.whyNot, hypotheses },
-    m.lead_user_id,
     hooks,
   );
   return {
@@ -597,7 +591,7 @@ export async function submitDecisionHypotheses(
         .catch((error: unknown) =>
           services.logger.warn('could not post the decision', { error: String(error) }),
         );
-      await redrawKickoff(services, client, decided);
+      await redrawKickoff(client, services.logger, decided);
       await settleDms(services, client, decided);
       for (const { hypothesis } of recorded.created) {
         if (project) await postCard(services, client, hypothesis, project, actor);
