@@ -3,7 +3,7 @@ import { ids } from '../../blocks/ids.js';
 import type { Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, makeProject } from '../support/factories.js';
-import type { SentView } from '../support/modals.js';
+import type { FillValue, SentView } from '../support/modals.js';
 import { event } from '../support/slackRequests.js';
 import { actionsOf, goodProposal, meetingDriver } from './support.js';
 
@@ -54,7 +54,7 @@ const dmsTo = (user: string) => posts().filter((c) => c.args.channel === user);
 const said = (reply: { body: Record<string, unknown> }) => String(reply.body.text);
 
 /** The lead calls the usual meeting and the kickoff is posted; returns the meeting row. */
-async function called(values: Record<string, string> = {}) {
+async function called(values: Record<string, FillValue> = {}) {
   const { reply } = await d.callMeeting(LEAD, CHANNEL, {
     question: 'Which model do we try next for ranking?',
     scheduledAt: epoch(AT),
@@ -310,6 +310,28 @@ describe('proposals', () => {
   });
 });
 
+describe('invitations', () => {
+  it('reach each participant in their own working hours', async () => {
+    const CAROL = `U0CAROL${seq}`;
+    t.fake.addUser({ id: CAROL, tz: 'America/Los_Angeles' });
+    await d.callMeeting(LEAD, CHANNEL, {
+      question: 'Which model do we try next for ranking?',
+      scheduledAt: epoch(AT),
+      participants: [ALICE, CAROL],
+    });
+    await sweep(); // 10:00 UTC: working time for Alice, 02:00 for Carol
+    expect(dmsTo(ALICE)).toHaveLength(1);
+    expect(dmsTo(CAROL)).toEqual([]);
+    t.clock.set(new Date('2026-11-23T16:59:00Z'));
+    await sweep();
+    expect(dmsTo(CAROL)).toEqual([]);
+    t.clock.set(new Date('2026-11-23T17:00:00Z')); // 09:00 in Los Angeles
+    await sweep();
+    expect(dmsTo(CAROL)).toHaveLength(1);
+    expect(dmsTo(ALICE)).toHaveLength(1);
+  });
+});
+
 describe('reminders', () => {
   it('go once, before the deadline, only to participants without a proposal', async () => {
     const { meeting, kickoff } = await called();
@@ -341,6 +363,26 @@ describe('reminders', () => {
     expect(reminded.map((c) => c.args.channel)).toEqual([BOB]);
     expect(JSON.stringify(reminded[0]!.args.blocks)).toContain('you have not proposed yet');
     expect(t.fake.violations).toEqual([]);
+  });
+});
+
+describe('reminders after a reschedule', () => {
+  it('follow the new deadline for those not yet reminded, and never come twice', async () => {
+    const { kickoff } = await called({ participants: [ALICE] });
+    await sweep();
+    t.clock.set(new Date('2026-11-24T10:00:00Z'));
+    await sweep();
+    const reminders = () => posts().filter((c) => String(c.args.text).startsWith('Reminder'));
+    expect(reminders().map((c) => c.args.channel)).toEqual([ALICE]);
+    const view = await d.nextView(ids.meeting.rescheduleModal, () =>
+      d.press(kickoff, ids.meeting.reschedule, LEAD),
+    );
+    await d.fillAndSubmit(LEAD, view, { scheduledAt: epoch('2026-12-03T10:00:00Z'), deadline: '' });
+    for (const when of ['2026-12-01T10:00:00Z', '2026-12-02T09:00:00Z']) {
+      t.clock.set(new Date(when));
+      await sweep();
+    }
+    expect(reminders()).toHaveLength(1);
   });
 });
 
