@@ -366,6 +366,24 @@ describe('reminders', () => {
   });
 });
 
+describe('a reminder that could only arrive after the deadline', () => {
+  it('is not sent at all', async () => {
+    const CAROL = `U0CAROL${seq}`;
+    t.fake.addUser({ id: CAROL, tz: 'America/Los_Angeles' });
+    const { meeting } = await called({
+      participants: [CAROL],
+      scheduledAt: epoch('2026-11-23T20:00:00Z'),
+      deadline: epoch('2026-11-23T16:00:00Z'), // 08:00 in Los Angeles
+    });
+    const reminder = async () => (await deliveries(meeting.id)).find((x) => x.kind === 'meeting_reminder')!;
+    expect((await reminder()).due_at).toEqual(new Date('2026-11-23T13:00:00Z'));
+    t.clock.set(new Date('2026-11-23T13:00:00Z')); // 05:00 for Carol; her day starts after the deadline
+    await sweep();
+    expect((await reminder()).status).toBe('cancelled');
+    expect(posts().filter((c) => String(c.args.text).startsWith('Reminder'))).toEqual([]);
+  });
+});
+
 describe('reminders after a reschedule', () => {
   it('follow the new deadline for those not yet reminded, and never come twice', async () => {
     const { kickoff } = await called({ participants: [ALICE] });

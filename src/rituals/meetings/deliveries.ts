@@ -127,13 +127,12 @@ async function planMeetingDelivery(
     return { type: 'cancel', why: 'already proposed' };
   }
   const later = await outsideWorkingHours(services, client, d, now);
-  if (later) {
-    // A reminder that could only arrive after the deadline is no reminder: let it go.
-    if (d.kind === 'meeting_reminder' && m.proposal_deadline && later.when >= m.proposal_deadline) {
-      return { type: 'cancel', why: 'no working time left before the deadline' };
-    }
-    return later;
+  // A reminder that could only arrive after the deadline is no reminder: let it go.
+  const arrives = later?.when ?? now;
+  if (d.kind === 'meeting_reminder' && m.proposal_deadline && arrives >= m.proposal_deadline) {
+    return { type: 'cancel', why: 'no working time left before the deadline' };
   }
+  if (later) return later;
   const kind = d.kind === 'meeting_invite' ? 'invite' : 'reminder';
   return {
     type: 'send',
