@@ -11,6 +11,7 @@ import {
 } from './support/blockKitLimits.js';
 import { DEFAULT_BOT_TOKEN, FakeSlack } from './support/fakeSlack.js';
 import { fill, submit, type SentView } from './support/modals.js';
+import { manifestBotScopes } from './support/slackScopes.js';
 import {
   blockAction,
   event,
@@ -556,6 +557,29 @@ describe('the fake Slack says no where Slack says no', () => {
     await expect(client.chat.update({ channel: 'C0MSG', ts: earlier, text: 'y' })).resolves.toMatchObject({
       ts: earlier,
     });
+  });
+
+  it('reads back a channel and a thread as the bot posted them, given channels:history', async () => {
+    // manifest.json does not request channels:history today: reading is refused.
+    await expect(client.conversations.history({ channel: 'C0THREAD' })).rejects.toMatchObject(
+      refused('missing_scope', { needed: 'channels:history' }),
+    );
+    const reading = await FakeSlack.start({ scopes: [...manifestBotScopes(), 'channels:history'] });
+    try {
+      const c = new WebClient(TOKEN, { slackApiUrl: reading.apiUrl, logLevel: LogLevel.ERROR });
+      const parent = await c.chat.postMessage({ channel: 'C0THREAD', text: 'proposals here' });
+      await c.chat.postMessage({ channel: 'C0THREAD', text: 'mine', thread_ts: parent.ts! });
+      await c.chat.postMessage({ channel: 'C0THREAD', text: 'later' });
+      const history = await c.conversations.history({ channel: 'C0THREAD' });
+      expect(history.messages!.map((m) => m.text)).toEqual(['later', 'proposals here']);
+      const replies = await c.conversations.replies({ channel: 'C0THREAD', ts: parent.ts! });
+      expect(replies.messages!.map((m) => m.text)).toEqual(['proposals here', 'mine']);
+      await expect(c.conversations.replies({ channel: 'C0THREAD', ts: '1.1' })).rejects.toMatchObject(
+        refused('thread_not_found'),
+      );
+    } finally {
+      await reading.close();
+    }
   });
 
   it('says why blocks were refused, in response_metadata.messages', async () => {

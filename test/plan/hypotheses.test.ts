@@ -72,6 +72,17 @@ describe('/hypothesis new', () => {
     expect(t.fake.violations).toEqual([]);
   });
 
+  it('opens the modal within the trigger’s 3 seconds even when Slack rate-limits users.info', async () => {
+    // UTC+14, where the due day is already Tuesday; never looked up, so nothing is cached.
+    t.fake.addUser({ id: 'U0NEWCOMER', tz: 'Pacific/Kiritimati' });
+    t.fake.fail('users.info', { kind: 'ratelimited', retryAfter: 5 });
+    const view = await newModal('U0NEWCOMER');
+    expect(view.callback_id).toBe(ids.hypothesis.newModal);
+    // Worded in UTC for now; the zone arrives when Slack lets the lookup through.
+    expect(JSON.stringify(view)).toContain('due Mon 7 Dec 2026 if it starts now');
+    expect(t.fake.callsTo('views.open').map((c) => c.response?.error ?? 'ok')).toEqual(['ok']);
+  });
+
   it('redraws the due date as the timebox is typed, keeping the rest of the form', async () => {
     const view = await newModal();
     await typeInto(t.target, who(), view, 'Timebox (days)', '3');

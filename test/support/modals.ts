@@ -14,6 +14,9 @@ import {
  * it); values are typed into its inputs by label or block_id; what Slack would send back
  * on Submit is built from the view's own block_id / action_id pairs. A label or block id
  * that drifts from the parser fails here, as it would for a person.
+ *
+ * viewOpenedBy(fake, callbackId, act) waits for the modal a command or a press opened;
+ * typeInto() sends what a dispatch_action input sends as someone types, with that view.
  */
 export type Json = Record<string, unknown>;
 
