@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decisionHypothesesModal,
-  decisionModal,
-  invitationMessage,
-  kickoffMessage,
-  meetingModal,
-} from '../../blocks/meeting.js';
+import { invitationMessage, kickoffMessage } from '../../blocks/meeting.js';
+import { decisionHypothesesModal, decisionModal, meetingModal } from '../../blocks/meetingModals.js';
 import { MEETING_LIMITS } from '../../src/rituals/meetings/forms.js';
 import { checkMessageBlocks, checkView } from '../support/blockKitLimits.js';
 import { checkTimes, reminderDue } from '../../src/rituals/meetings/meetings.js';

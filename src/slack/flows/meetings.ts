@@ -1,19 +1,21 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import {
-  decisionHypothesesModal,
   decisionMessage,
-  decisionModal,
   kickoffMessage,
-  meetingModal,
   meetingsList,
   proposalMessage,
   settledDm,
   withdrawnProposalMessage,
-  type HypothesisPrefill,
   type Message,
 } from '../../../blocks/meeting.js';
-import { proposalModal } from '../../../blocks/meeting.js';
+import {
+  decisionHypothesesModal,
+  decisionModal,
+  meetingModal,
+  proposalModal,
+  type HypothesisPrefill,
+} from '../../../blocks/meetingModals.js';
 import { noProjectOffer } from '../../../blocks/project.js';
 import { truncate } from '../../../blocks/text.js';
 import {
