@@ -421,10 +421,17 @@ describe('the pre-read', () => {
     await expect.poll(async () => (await proposals(meeting.id)).length).toBe(2);
     t.fake.reset();
     t.clock.set(new Date('2026-11-25T10:00:00Z'));
+    // The first message goes through; Slack answers the next with a rate limit, which is waited out.
+    t.fake.fail('chat.postMessage', { kind: 'slow', delayMs: 1 }, { kind: 'ratelimited', retryAfter: 1 });
     await sweep();
     const [first] = await t.fake.waitFor('chat.postMessage', (c) =>
       String(c.args.text).startsWith('Pre-read'),
     );
+    const [full] = await t.fake.waitFor('chat.postMessage', (c) =>
+      String(c.args.text).startsWith('Pre-read, the proposals in full'),
+    );
+    expect(full!.args.thread_ts).toBe(meeting.thread_ts);
+    expect(t.fake.callsTo('chat.postMessage').filter((c) => !c.ok)).toHaveLength(1);
     expect(first!.args).toMatchObject({
       channel: CHANNEL,
       thread_ts: meeting.thread_ts,
