@@ -419,6 +419,10 @@ describe('the pre-read', () => {
       }),
     );
     await expect.poll(async () => (await proposals(meeting.id)).length).toBe(2);
+    // Invitations and reminders out of the way, so the pre-read is all that falls due below.
+    await sweep();
+    t.clock.set(new Date('2026-11-24T10:00:00Z'));
+    await sweep();
     t.fake.reset();
     t.clock.set(new Date('2026-11-25T10:00:00Z'));
     // The first message goes through; Slack answers the next with a rate limit, which is waited out.
