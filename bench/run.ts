@@ -15,6 +15,7 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { ids } from '../blocks/ids.js';
@@ -176,7 +177,7 @@ async function prereadBenchmark(adminUrl: string, fake: FakeSlack) {
   });
   const target = { url: `http://127.0.0.1:${labbook.port}/slack/events`, signingSecret: SIGNING_SECRET };
   const project = await makeProject(labbook.db, { teamId: TEAM, channelId: 'C0PREREAD', lead: 'U0LEAD' });
-  let round = 0;
+  const slack = new WebClient(BOT_TOKEN, { slackApiUrl: fake.apiUrl, logLevel: LogLevel.ERROR });
 
   /** A meeting with `count` proposals of `chars` characters, closed by the lead; time and messages. */
   async function preread(count: number, chars: number) {
@@ -193,7 +194,9 @@ async function prereadBenchmark(adminUrl: string, fake: FakeSlack) {
       createdBy: 'U0LEAD',
       at,
     });
-    const kickoffTs = `1800000000.${String(++round).padStart(6, '0')}`;
+    // The kickoff as Slack holds it: the strict fake only updates messages it has seen posted.
+    const kickoff = await slack.chat.postMessage({ channel: project.channel_id, text: 'Decision meeting' });
+    const kickoffTs = kickoff.ts!;
     await updateMeeting(labbook.db, TEAM, m.id, { thread_ts: kickoffTs });
     const text = (what: string, i: number) => `${what} ${i} `.padEnd(chars, 'x');
     await labbook.db
