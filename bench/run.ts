@@ -6,7 +6,10 @@
  *     load, against a bare Bolt app that only acks.
  *  2. One sweep finding and claiming 1,000 due check-ins among 100,000 deliveries, against
  *     the same claim on a table holding only the 1,000; plus EXPLAIN of the due query.
- *  3–4. The weekly digest: building it for 10,000 log entries, and rendering its chart
+ *  3. The pre-read of a decision meeting with 30 proposals of 3,000 characters each (Close
+ *     proposals now until the kickoff is redrawn): time and messages used, against the
+ *     pre-read of 3 short proposals.
+ *  4–5. The weekly digest: building it for 10,000 log entries, and rendering its chart
  *     (bench/digests.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +17,7 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { ids } from '../blocks/ids.js';
@@ -28,7 +32,8 @@ import { BOT_TOKEN, SIGNING_SECRET, TEAM, testEnv } from '../test/support/app.js
 import { defaultFields, makeProject } from '../test/support/factories.js';
 import { FakeSlack } from '../test/support/fakeSlack.js';
 import { submit, viewOpenedBy } from '../test/support/modals.js';
-import { slashCommand, type SlackTarget } from '../test/support/slackRequests.js';
+import { blockAction, slashCommand, type SlackTarget } from '../test/support/slackRequests.js';
+import { insertMeeting, updateMeeting } from '../src/db/meetings.js';
 import { digestBenchmarks } from './digests.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
@@ -41,6 +46,7 @@ async function main() {
     const fake = await FakeSlack.start({ teamId: TEAM });
     fake.addUser({ id: 'U0ALICE', tz: 'Europe/Berlin' });
     await ackBenchmark(server.url, fake);
+    await prereadBenchmark(server.url, fake);
     await fake.close();
     await sweepBenchmark(server.url);
     await digestBench(server.url);
@@ -164,6 +170,93 @@ async function load(send: () => Promise<{ status: number }>, total: number) {
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
   return { p50: at(0.5), p95: at(0.95), failures };
+}
+
+// --- 3. the pre-read ----------------------------------------------------------------------
+
+async function prereadBenchmark(adminUrl: string, fake: FakeSlack) {
+  const url = await freshDatabase(adminUrl);
+  const labbook = await startLabbook(loadConfig(testEnv(fake, url, { LOG_LEVEL: 'error' })), {
+    logger: quiet,
+  });
+  const target = { url: `http://127.0.0.1:${labbook.port}/slack/events`, signingSecret: SIGNING_SECRET };
+  const project = await makeProject(labbook.db, { teamId: TEAM, channelId: 'C0PREREAD', lead: 'U0LEAD' });
+  const slack = new WebClient(BOT_TOKEN, { slackApiUrl: fake.apiUrl, logLevel: LogLevel.ERROR });
+
+  /** A meeting with `count` proposals of `chars` characters, closed by the lead; time and messages. */
+  async function preread(count: number, chars: number) {
+    const at = new Date();
+    const m = await insertMeeting(labbook.db, {
+      teamId: TEAM,
+      projectId: project.id,
+      channelId: project.channel_id,
+      question: 'Which model do we try next for ranking?',
+      scheduledAt: new Date(at.getTime() + 3 * 86_400_000),
+      deadline: new Date(at.getTime() + 2 * 86_400_000),
+      participants: Array.from({ length: count }, (_, i) => `U0P${i}`),
+      metric: 'recall@10',
+      createdBy: 'U0LEAD',
+      at,
+    });
+    // The kickoff as Slack holds it: the strict fake only updates messages it has seen posted.
+    const kickoff = await slack.chat.postMessage({ channel: project.channel_id, text: 'Decision meeting' });
+    const kickoffTs = kickoff.ts!;
+    await updateMeeting(labbook.db, TEAM, m.id, { thread_ts: kickoffTs });
+    const text = (what: string, i: number) => `${what} ${i} `.padEnd(chars, 'x');
+    await labbook.db
+      .insertInto('proposals')
+      .values(
+        Array.from({ length: count }, (_, i) => ({
+          team_id: TEAM,
+          meeting_id: m.id,
+          author_user_id: `U0P${i}`,
+          approach: text('Approach', i),
+          related_work: text('Read', i),
+          expected_gain: text('recall@10 +', i).slice(0, 500),
+          risks: text('Risk', i),
+          cost_days: i + 1,
+          option_kind: i % 2 ? ('simple' as const) : ('sota' as const),
+          created_at: at,
+          updated_at: at,
+        })),
+      )
+      .execute();
+    const before = fake.calls.length;
+    const started = performance.now();
+    await blockAction(target, {
+      userId: 'U0LEAD',
+      teamId: TEAM,
+      actionId: ids.meeting.close,
+      value: String(m.id),
+      channelId: project.channel_id,
+      messageTs: kickoffTs,
+      responseUrl: fake.responseUrl(),
+    });
+    await fake.waitFor('chat.update', (c) => c.args.ts === kickoffTs, { timeoutMs: 30_000 });
+    const elapsed = performance.now() - started;
+    const posted = fake.calls.slice(before).filter((c) => c.method === 'chat.postMessage');
+    const rejected = posted.filter((c) => !c.ok).length;
+    return { ms: elapsed, messages: posted.length, rejected };
+  }
+
+  const median = async (count: number, chars: number) => {
+    await preread(count, chars); // warm-up
+    const runs = [];
+    for (let i = 0; i < 5; i++) runs.push(await preread(count, chars));
+    runs.sort((a, b) => a.ms - b.ms);
+    return runs[2]!;
+  };
+  const base = await median(3, 200);
+  const ours = await median(30, 3000);
+  console.log('\n## Pre-read of a decision meeting (Close proposals now until the kickoff is redrawn)\n');
+  console.log('| proposals | time (median of 5) | messages | rejected by Slack | ratio |');
+  console.log('|---|---|---|---|---|');
+  console.log(`| 3 of 200 chars (baseline) | ${ms(base.ms)} | ${base.messages} | ${base.rejected} | 1.00× |`);
+  console.log(
+    `| 30 of 3,000 chars | ${ms(ours.ms)} | ${ours.messages} | ${ours.rejected} | ${(ours.ms / base.ms).toFixed(2)}× |`,
+  );
+  if (fake.violations.length > 0) console.log(`Block Kit violations: ${fake.violations.length}`);
+  await labbook.stop();
 }
 
 // --- 2. the due query ---------------------------------------------------------------------

@@ -38,6 +38,23 @@ export const ids = {
     outcomeModal: 'checkin.outcome',
     extendModal: 'checkin.extend_modal',
   },
+  meeting: {
+    modal: 'meeting.new',
+    rescheduleModal: 'meeting.reschedule',
+    proposalModal: 'meeting.proposal',
+    decisionModal: 'meeting.decision',
+    /** The decision's second step: a hypothesis for each chosen proposal. */
+    hypothesesModal: 'meeting.decision_hypotheses',
+    /** Buttons on the kickoff message and the DMs; the value is the meeting id. */
+    propose: 'meeting.propose',
+    close: 'meeting.close',
+    decide: 'meeting.decide',
+    reschedule: 'meeting.reschedule_button',
+    cancel: 'meeting.cancel',
+    /** Buttons on a proposal's thread reply; the value is the proposal id. */
+    editProposal: 'meeting.proposal_edit',
+    withdrawProposal: 'meeting.proposal_withdraw',
+  },
   list: { page: 'list.page' },
   log: { older: 'log.older', addMessage: 'log.add_message' },
   workspace: { forgetModal: 'workspace.forget' },

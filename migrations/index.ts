@@ -1,7 +1,8 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './20261125T0900_initial.js';
-import * as installations from './20261125T1000_installations.js';
 import * as digests from './20261125T1200_digests.js';
+import * as installations from './20261125T1000_installations.js';
+import * as meetings from './20261125T1100_meetings.js';
 
 /**
  * Every migration, by name, in the order they apply. A static list rather than a folder
@@ -12,5 +13,6 @@ import * as digests from './20261125T1200_digests.js';
 export const migrations: Record<string, Migration> = {
   '20261125T0900_initial': initial,
   '20261125T1000_installations': installations,
+  '20261125T1100_meetings': meetings,
   '20261125T1200_digests': digests,
 };

@@ -561,10 +561,18 @@ describe('the fake Slack says no where Slack says no', () => {
   });
 
   it('reads back a channel and a thread as the bot posted them, given channels:history', async () => {
-    // manifest.json does not request channels:history today: reading is refused.
-    await expect(client.conversations.history({ channel: 'C0THREAD' })).rejects.toMatchObject(
-      refused('missing_scope', { needed: 'channels:history' }),
-    );
+    // An app whose manifest does not request channels:history is refused the read.
+    const blind = await FakeSlack.start({
+      scopes: manifestBotScopes().filter((scope) => !scope.endsWith(':history')),
+    });
+    try {
+      const c = new WebClient(TOKEN, { slackApiUrl: blind.apiUrl, logLevel: LogLevel.ERROR });
+      await expect(c.conversations.history({ channel: 'C0THREAD' })).rejects.toMatchObject(
+        refused('missing_scope', { needed: 'channels:history' }),
+      );
+    } finally {
+      await blind.close();
+    }
     const reading = await FakeSlack.start({ scopes: [...manifestBotScopes(), 'channels:history'] });
     try {
       const c = new WebClient(TOKEN, { slackApiUrl: reading.apiUrl, logLevel: LogLevel.ERROR });

@@ -15,8 +15,13 @@ export type DeliveryPlan =
       type: 'send';
       /** A user id (DM) or a channel id, decided now: owners and leads change. */
       recipientId: string;
-      /** thread_ts posts it as a reply in that thread of the recipient channel. */
-      message: { text: string; blocks: KnownBlock[]; thread_ts?: string };
+      /**
+       * thread_ts posts it as a reply in that thread of the recipient channel;
+       * reply_broadcast also shows that reply in the channel.
+       */
+      message: { text: string; blocks: KnownBlock[] } & (
+        { thread_ts?: string } | { thread_ts: string; reply_broadcast: true }
+      );
       /** More messages after the first (a long pre-read or digest), in the first's thread. */
       thread?: { text: string; blocks: KnownBlock[] }[];
       followUp?: (sentAt: Date) => NewDelivery;

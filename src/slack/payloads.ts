@@ -28,6 +28,7 @@ const StateValue = z.looseObject({
   selected_option: z.object({ value: z.string() }).nullish(),
   selected_options: z.array(z.object({ value: z.string() })).nullish(),
   selected_date: z.string().nullish(),
+  selected_date_time: z.number().nullish(),
 });
 const StateValues = z.record(z.string(), z.record(z.string(), StateValue));
 
@@ -92,6 +93,7 @@ export function readViewState(values: z.infer<typeof StateValues>): Record<strin
       element.selected_channel ??
       element.selected_option?.value ??
       element.selected_date ??
+      (typeof element.selected_date_time === 'number' ? String(element.selected_date_time) : undefined) ??
       element.value ??
       null;
   }
@@ -108,3 +110,30 @@ export function parseJson<S extends z.ZodType>(schema: S, text: string | undefin
     return undefined;
   }
 }
+
+/**
+ * A `message` event, as far as the meeting threads need it: a reply (with thread_ts), an
+ * edit (message_changed, the new message nested) or a deletion (message_deleted).
+ */
+const MessageBody = z.looseObject({
+  user: z.string().optional(),
+  bot_id: z.string().optional(),
+  subtype: z.string().optional(),
+  text: z.string().default(''),
+  ts: z.string(),
+  thread_ts: z.string().optional(),
+});
+export const MessageEvent = z.looseObject({
+  type: z.literal('message'),
+  subtype: z.string().optional(),
+  channel: z.string(),
+  user: z.string().optional(),
+  bot_id: z.string().optional(),
+  text: z.string().default(''),
+  ts: z.string().optional(),
+  thread_ts: z.string().optional(),
+  deleted_ts: z.string().optional(),
+  message: MessageBody.optional(),
+  previous_message: MessageBody.optional(),
+});
+export type MessageEvent = z.infer<typeof MessageEvent>;

@@ -44,5 +44,5 @@ export type DigestSettings = Selectable<DigestSettingsTable>;
 export * from './projects.js';
 export * from './hypotheses.js';
 export * from './experimentLog.js';
-export type { MeetingStatus } from './meetings.js';
+export type { MeetingStatus, OptionKind, ProposalKind } from './meetings.js';
 export type { DeliveryStatus } from './deliveries.js';

@@ -1,7 +1,10 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, Id, Timestamp } from './types.js';
 
 export type MeetingStatus = 'collecting' | 'decided' | 'cancelled';
+export type ProposalKind = 'formal' | 'informal';
+/** A simple/standard option, or a state-of-the-art one. */
+export type OptionKind = 'simple' | 'sota';
 
 export interface DecisionMeetingsTable {
   id: Id;
@@ -17,6 +20,19 @@ export interface DecisionMeetingsTable {
   decided_at: Timestamp | null;
   created_by: string;
   created_at: CreatedAt;
+  /** Null only on rows from before the ritual existed; the app always sets it. */
+  proposal_deadline: Timestamp | null;
+  participants: ColumnType<string[], string[] | undefined, string[]>;
+  /** The project's optimising metric, as the lead named it when calling the meeting. */
+  metric: string | null;
+  /** When proposals were closed (the deadline, or Close proposals now) and the pre-read posted. */
+  closed_at: Timestamp | null;
+  preread_ts: string | null;
+  why_not: string | null;
+  /** Bumped on each reschedule or cancellation: notices of an older change are moot. */
+  revision: Generated<number>;
+  cancelled_by: string | null;
+  updated_at: CreatedAt;
 }
 
 export interface ProposalsTable {
@@ -29,7 +45,17 @@ export interface ProposalsTable {
   expected_gain: string | null;
   cost: string | null;
   risks: string | null;
+  /** Formal: the bot's reply in the thread. Informal: the person's own reply. */
   message_ts: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+  kind: Generated<ProposalKind>;
+  no_reading: Generated<boolean>;
+  cost_days: number | null;
+  option_kind: OptionKind | null;
+  late: Generated<boolean>;
+  withdrawn_at: Timestamp | null;
+  chosen: boolean | null;
+  not_chosen_reason: string | null;
+  hypothesis_id: number | null;
 }

@@ -8,6 +8,15 @@ import { exportDesignDoc, openSectionEditor, SectionRef } from '../flows/design.
 import { hypothesisHooks } from '../flows/hooks.js';
 import { openEditHypothesis, openNewHypothesis, refreshDueHint, startFromCard } from '../flows/hypotheses.js';
 import { ListRef, LogRef, showList, showLog } from '../flows/lists.js';
+import {
+  cancel as cancelMeeting,
+  closeNow,
+  openDecision,
+  openEditProposal,
+  openProposal,
+  openReschedule,
+  withdraw as withdrawProposal,
+} from '../flows/meetings.js';
 import { openEditProject, openProjectModal, ProjectMeta } from '../flows/projects.js';
 import { BlockActionPayload, parseJson } from '../payloads.js';
 import { tell, tellError, type Audience } from '../tell.js';
@@ -174,6 +183,24 @@ export function registerActions(app: App, services: Services): void {
       await openExtend(services, to, ref);
     }),
   );
+
+  const byId = (run: (to: ActionContext['to'], id: number) => Promise<void>) =>
+    action(services, async ({ to, value }) => {
+      const id = positiveId.safeParse(value);
+      if (!id.success) return tell(to, { text: STALE });
+      await run(to, id.data);
+    });
+  // Decision meetings: every button carries the meeting's (or the proposal's) id.
+  const meetingButtons: [string, (to: ActionContext['to'], id: number) => Promise<void>][] = [
+    [ids.meeting.propose, (to, id) => openProposal(services, to, id)],
+    [ids.meeting.close, (to, id) => closeNow(services, to, id)],
+    [ids.meeting.decide, (to, id) => openDecision(services, to, id)],
+    [ids.meeting.reschedule, (to, id) => openReschedule(services, to, id)],
+    [ids.meeting.cancel, (to, id) => cancelMeeting(services, to, id)],
+    [ids.meeting.editProposal, (to, id) => openEditProposal(services, to, id)],
+    [ids.meeting.withdrawProposal, (to, id) => withdrawProposal(services, to, id)],
+  ];
+  for (const [actionId, run] of meetingButtons) app.action(actionId, byId(run));
 
   app.action(
     ids.log.older,

@@ -8,6 +8,7 @@ import { openForgetWorkspace } from '../flows/forgetWorkspace.js';
 import { digestCommand, exportCommand } from '../flows/digests.js';
 import { openNewHypothesis } from '../flows/hypotheses.js';
 import { showChannelList, showChannelLog, showList } from '../flows/lists.js';
+import { openMeetingModal, showMeetings } from '../flows/meetings.js';
 import { showOrCreateProject } from '../flows/projects.js';
 import { workingHoursCommand } from '../flows/settings.js';
 import { showStats } from '../flows/stats.js';
@@ -65,6 +66,16 @@ const SUBCOMMANDS: SubcommandSpec[] = [
     name: 'stats',
     summary: 'concluded hypotheses, how they came out, and actual time against timeboxes',
     run: ({ services, to }) => showStats(services, to),
+  },
+  {
+    name: 'meeting',
+    summary: 'call a decision meeting: a question, a time, proposals ahead of it (project lead)',
+    run: ({ services, to }) => openMeetingModal(services, to),
+  },
+  {
+    name: 'meetings',
+    summary: 'the project’s decision meetings: collecting, upcoming, decided',
+    run: ({ services, to }) => showMeetings(services, to),
   },
   {
     name: 'hours',

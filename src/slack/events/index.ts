@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../services.js';
 import { publishHome } from '../flows/home.js';
+import { onMessage } from '../flows/meetings.js';
+import { MessageEvent } from '../payloads.js';
 
 export function registerEvents(app: App, services: Services): void {
   app.event('app_home_opened', async ({ event, context, client }) => {
@@ -8,6 +10,14 @@ export function registerEvents(app: App, services: Services): void {
     if (event.tab !== 'home' || !context.teamId) return;
     await publishHome(services, client, context.teamId, event.user).catch((error: unknown) =>
       services.logger.error('could not publish the Home tab', { userId: event.user, error }),
+    );
+  });
+  // Replies in decision-meeting threads (message.channels / message.groups).
+  app.event('message', async ({ event, context }) => {
+    const parsed = MessageEvent.safeParse(event);
+    if (!parsed.success || !context.teamId) return;
+    await onMessage(services, context.teamId, parsed.data).catch((error: unknown) =>
+      services.logger.error('could not follow a thread reply', { channel: parsed.data.channel, error }),
     );
   });
 }

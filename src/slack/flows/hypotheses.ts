@@ -167,7 +167,7 @@ export async function submitNewHypothesis(
 }
 
 /** Posts the hypothesis card to its project channel and remembers where, for later updates. */
-async function postCard(
+export async function postCard(
   services: Services,
   client: WebClient,
   h: Hypothesis,

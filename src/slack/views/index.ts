@@ -8,6 +8,13 @@ import { submitSection } from '../flows/design.js';
 import { submitForgetWorkspace } from '../flows/forgetWorkspace.js';
 import { hypothesisHooks } from '../flows/hooks.js';
 import { submitEditHypothesis, submitNewHypothesis, type FlowResult } from '../flows/hypotheses.js';
+import {
+  submitDecision,
+  submitDecisionHypotheses,
+  submitMeeting,
+  submitProposal,
+  submitReschedule,
+} from '../flows/meetings.js';
 import { submitEditProject, submitProject } from '../flows/projects.js';
 import { ViewSubmissionPayload } from '../payloads.js';
 import { APOLOGY } from '../tell.js';
@@ -67,4 +74,9 @@ export function registerViews(app: App, services: Services): void {
   app.view(ids.checkin.outcomeModal, submission(services, 'result', submitOutcome));
   app.view(ids.checkin.extendModal, submission(services, 'reason', submitExtend));
   app.view(ids.workspace.forgetModal, submission(services, 'confirm', submitForgetWorkspace));
+  app.view(ids.meeting.modal, submission(services, 'question', submitMeeting));
+  app.view(ids.meeting.rescheduleModal, submission(services, 'scheduledAt', submitReschedule));
+  app.view(ids.meeting.proposalModal, submission(services, 'approach', submitProposal));
+  app.view(ids.meeting.decisionModal, submission(services, 'decision', submitDecision));
+  app.view(ids.meeting.hypothesesModal, submission(services, 'decision', submitDecisionHypotheses));
 }

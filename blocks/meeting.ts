@@ -1,0 +1,346 @@
+import type { Button, KnownBlock } from '@slack/types';
+import type { DecisionMeeting, Proposal } from '../src/db/schema/index.js';
+import { ids } from './ids.js';
+import { LIMITS } from './limits.js';
+import { md, mention, plain, slackDate, truncate, userText } from './text.js';
+
+export type Message = { text: string; blocks: KnownBlock[] };
+type MeetingView = Pick<
+  DecisionMeeting,
+  | 'id'
+  | 'question'
+  | 'scheduled_at'
+  | 'proposal_deadline'
+  | 'participants'
+  | 'metric'
+  | 'status'
+  | 'closed_at'
+> & { decision?: string | null; decided_by?: string | null; cancelled_by?: string | null };
+
+/** A moment every reader sees in their own zone; UTC for clients that cannot render it. */
+export const when = (d: Date) =>
+  slackDate(d, `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`, '{date_short_pretty} at {time}');
+
+const button = (action_id: string, text: string, value: string, style?: 'primary' | 'danger'): Button => ({
+  type: 'button',
+  action_id,
+  text: plain(text, LIMITS.buttonText),
+  value,
+  ...(style ? { style } : {}),
+});
+
+/** Mentions, cut to fit one section (a meeting of 200 people still posts). */
+export function mentions(users: string[], max = 2000): string {
+  const out: string[] = [];
+  let length = 0;
+  for (const [i, u] of users.entries()) {
+    const m = mention(u);
+    if (length + m.length + 2 > max - 20) {
+      out.push(`and ${users.length - i} more`);
+      break;
+    }
+    out.push(m);
+    length += m.length + 2;
+  }
+  return out.join(', ') || '—';
+}
+
+const RULES =
+  '*A good proposal* reads first (papers, links, what others tried), states the expected gain on the project’s optimising metric, estimates the cost in days, names the risks, and says whether it is a simple/standard option or a state-of-the-art one. The meeting exists to decide, not to keep researching.';
+
+function meetingFacts(m: MeetingView, projectName: string): KnownBlock[] {
+  return [
+    {
+      type: 'section',
+      text: md(
+        `:busts_in_silhouette: *Decision meeting* for *${userText(projectName, 150)}*\n*${userText(m.question, 2500)}*`,
+      ),
+    },
+    {
+      type: 'section',
+      fields: [
+        md(`*When*\n${when(m.scheduled_at)}`),
+        md(`*Proposals due*\n${m.proposal_deadline ? when(m.proposal_deadline) : '—'}`),
+        md(`*Optimising metric*\n${userText(m.metric ?? 'not named', 1500)}`),
+        md(`*Participants*\n${mentions(m.participants, 1900)}`),
+      ],
+    },
+  ];
+}
+
+/** The kickoff in the project channel; its buttons give way to the outcome once settled. */
+export function kickoffMessage(m: MeetingView, projectName: string, lead: string): Message {
+  const blocks = meetingFacts(m, projectName);
+  const value = String(m.id);
+  if (m.status === 'decided') {
+    blocks.push({
+      type: 'section',
+      text: md(
+        `:white_check_mark: *Decided* by ${mention(m.decided_by ?? lead)}: ${userText(m.decision ?? '', 2500)}\nThe decision and the new hypotheses are in the thread.`,
+      ),
+    });
+  } else if (m.status === 'cancelled') {
+    blocks.push({
+      type: 'section',
+      text: md(
+        `:no_entry_sign: *Cancelled* by ${mention(m.cancelled_by ?? lead)}. Nothing more will be sent about it.`,
+      ),
+    });
+  } else {
+    blocks.push({ type: 'context', elements: [md(RULES)] });
+    if (m.closed_at) {
+      blocks.push({
+        type: 'context',
+        elements: [
+          md(
+            ':books: Proposals are closed; the pre-read is in the thread. Late proposals are still taken, marked late.',
+          ),
+        ],
+      });
+    }
+    blocks.push({
+      type: 'actions',
+      block_id: 'meeting_actions',
+      elements: [
+        button(ids.meeting.propose, 'Add a proposal', value, 'primary'),
+        ...(m.closed_at ? [] : [button(ids.meeting.close, 'Close proposals now', value)]),
+        button(ids.meeting.decide, 'Record the decision', value),
+        button(ids.meeting.reschedule, 'Reschedule', value),
+        {
+          ...button(ids.meeting.cancel, 'Cancel meeting', value, 'danger'),
+          confirm: {
+            title: plain('Cancel this meeting?', 100),
+            text: plain('Participants are told, and nothing more is sent about it.', 300),
+            confirm: plain('Cancel meeting', 30),
+            deny: plain('Keep it', 30),
+          },
+        },
+      ],
+    });
+    blocks.push({
+      type: 'context',
+      elements: [
+        md(`Closing, deciding, rescheduling and cancelling are for the project lead, ${mention(lead)}.`),
+      ],
+    });
+  }
+  return { text: `Decision meeting: ${truncate(m.question, 200)}`, blocks };
+}
+
+/** The DM to each participant: the question, the deadline, and a way to propose. */
+export function invitationMessage(
+  m: MeetingView,
+  projectName: string,
+  lead: string,
+  kind: 'invite' | 'reminder',
+): Message {
+  const intro =
+    kind === 'invite'
+      ? `${mention(lead)} called a decision meeting for *${userText(projectName, 150)}* on ${when(m.scheduled_at)}. Read first, then post your proposal before ${m.proposal_deadline ? when(m.proposal_deadline) : 'the meeting'}.`
+      : `:alarm_clock: Proposals for the decision meeting of *${userText(projectName, 150)}* are due ${m.proposal_deadline ? when(m.proposal_deadline) : 'soon'}, and you have not proposed yet. A short proposal that cites what you read is worth more than none.`;
+  return {
+    text:
+      kind === 'invite'
+        ? `Decision meeting: ${truncate(m.question, 200)}`
+        : `Reminder: proposals due for ${truncate(m.question, 200)}`,
+    blocks: [
+      { type: 'section', text: md(intro) },
+      { type: 'section', text: md(`*Question:* ${userText(m.question, 2500)}`) },
+      {
+        type: 'actions',
+        block_id: 'meeting_dm',
+        elements: [button(ids.meeting.propose, 'Add a proposal', String(m.id), 'primary')],
+      },
+    ],
+  };
+}
+
+/** A meeting moved or cancelled, as told to those already invited. */
+export function noticeMessage(m: MeetingView, projectName: string): Message {
+  const cancelled = m.status === 'cancelled';
+  const text = cancelled
+    ? `:no_entry_sign: The decision meeting of *${userText(projectName, 150)}* was cancelled: _${userText(m.question, 2000)}_. No proposal is needed any more.`
+    : `:calendar: The decision meeting of *${userText(projectName, 150)}* moved to ${when(m.scheduled_at)}; proposals are now due ${m.proposal_deadline ? when(m.proposal_deadline) : 'before it'}.\n*Question:* ${userText(m.question, 2000)}`;
+  return {
+    text: cancelled ? 'Decision meeting cancelled' : 'Decision meeting rescheduled',
+    blocks: [
+      { type: 'section', text: md(text) },
+      ...(cancelled
+        ? []
+        : [
+            {
+              type: 'actions' as const,
+              block_id: 'meeting_dm',
+              elements: [button(ids.meeting.propose, 'Add a proposal', String(m.id))],
+            },
+          ]),
+    ],
+  };
+}
+
+/** An invitation or reminder once the meeting is settled: the buttons withdrawn, the outcome said. */
+export function settledDm(m: MeetingView, projectName: string): Message {
+  const outcome =
+    m.status === 'decided'
+      ? `:white_check_mark: Decided: ${userText(m.decision ?? '', 2000)}`
+      : ':no_entry_sign: This meeting was cancelled.';
+  return {
+    text: m.status === 'decided' ? 'Decision meeting decided' : 'Decision meeting cancelled',
+    blocks: [
+      {
+        type: 'section',
+        text: md(
+          `*Decision meeting* for *${userText(projectName, 150)}*: ${userText(m.question, 1500)}\n${outcome}`,
+        ),
+      },
+    ],
+  };
+}
+
+/** Splits long user text into escaped pieces that each fit a section. */
+export function textPieces(raw: string, max = LIMITS.sectionText): string[] {
+  const pieces: string[] = [];
+  const step = Math.floor(max * 0.8);
+  for (let i = 0; i < raw.length || i === 0; i += step) pieces.push(userText(raw.slice(i, i + step), max));
+  return pieces;
+}
+
+export const optionLabel = (kind: string | null) =>
+  kind === 'simple' ? 'simple / standard' : kind === 'sota' ? 'state of the art' : 'kind not given';
+
+/** A proposal in full: the thread reply, and each proposal of the pre-read. */
+export function proposalBlocks(
+  p: Proposal,
+  n: number,
+  opts: { metric: string | null; buttons: boolean },
+): KnownBlock[] {
+  const late = p.late ? ' · :hourglass: _late_' : '';
+  const kind = p.kind === 'informal' ? ' · _informal (a thread reply)_' : '';
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: md(`*P${n}* · proposal by ${mention(p.author_user_id)}${kind}${late}`) },
+    ...textPieces(p.approach).map((t) => ({ type: 'section' as const, text: md(t) })),
+  ];
+  if (p.kind === 'formal') {
+    blocks.push({
+      type: 'section',
+      fields: [
+        md(`*Related work*\n${p.no_reading ? '_no reading needed_' : userText(p.related_work ?? '—', 1800)}`),
+        md(
+          `*Expected gain${opts.metric ? ` (${userText(opts.metric, 100)})` : ''}*\n${userText(p.expected_gain ?? '—', 1700)}`,
+        ),
+        md(`*Cost*\n${p.cost_days ? `${p.cost_days} day${p.cost_days === 1 ? '' : 's'}` : '—'}`),
+        md(`*Option*\n${optionLabel(p.option_kind)}`),
+      ],
+    });
+    if (p.risks) blocks.push({ type: 'section', text: md(`*Risks*\n${userText(p.risks, 2900)}`) });
+  }
+  if (opts.buttons) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'proposal_actions',
+      elements: [
+        button(ids.meeting.editProposal, 'Edit', String(p.id)),
+        {
+          ...button(ids.meeting.withdrawProposal, 'Withdraw', String(p.id), 'danger'),
+          confirm: {
+            title: plain('Withdraw your proposal?', 100),
+            text: plain('It leaves the pre-read; the record keeps that it was withdrawn.', 300),
+            confirm: plain('Withdraw', 30),
+            deny: plain('Keep it', 30),
+          },
+        },
+      ],
+    });
+  }
+  return blocks;
+}
+
+export function proposalMessage(p: Proposal, n: number, metric: string | null): Message {
+  return {
+    text: `Proposal P${n}: ${truncate(p.approach, 200)}`,
+    blocks: proposalBlocks(p, n, { metric, buttons: true }),
+  };
+}
+
+export function withdrawnProposalMessage(p: Proposal, n: number): Message {
+  return {
+    text: `Proposal P${n} withdrawn`,
+    blocks: [{ type: 'section', text: md(`~P${n}~ · ${mention(p.author_user_id)} withdrew this proposal.`) }],
+  };
+}
+
+export function decisionMessage(
+  m: Pick<DecisionMeeting, 'question' | 'decision' | 'why_not' | 'decided_by'>,
+  chosen: { n: number; author: string; title: string; hypothesis?: { number: number; status: string } }[],
+  notChosen: { n: number; author: string; title: string }[],
+): Message {
+  const line = (p: { n: number; author: string; title: string }) =>
+    `*P${p.n}* ${mention(p.author)}: ${userText(p.title, 150)}`;
+  const chosenLines = chosen.map(
+    (p) => `• ${line(p)}${p.hypothesis ? ` → *H${p.hypothesis.number}* (${p.hypothesis.status})` : ''}`,
+  );
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: md(
+        `:white_check_mark: *Decision* by ${mention(m.decided_by ?? '')} on _${userText(m.question, 500)}_\n${userText(m.decision ?? '', 2000)}`,
+      ),
+    },
+    { type: 'section', text: md(truncate(`*Chosen*\n${chosenLines.join('\n')}`, 2900)) },
+  ];
+  if (notChosen.length > 0) {
+    blocks.push({
+      type: 'section',
+      text: md(
+        truncate(
+          `*Considered, not chosen*${m.why_not ? `, because ${userText(m.why_not, 1200)}` : ''}\n${notChosen.map((p) => `• ${line(p)}`).join('\n')}`,
+          2900,
+        ),
+      ),
+    });
+  }
+  return { text: `Decision: ${truncate(m.decision ?? '', 200)}`, blocks };
+}
+
+// --- the list --------------------------------------------------------------------------
+
+export interface MeetingListItem {
+  question: string;
+  scheduled_at: Date;
+  status: string;
+  closed_at: Date | null;
+  proposals: number;
+  link: string | null;
+}
+
+export function meetingsList(projectName: string, items: MeetingListItem[], now: Date): Message {
+  const groups: [string, MeetingListItem[]][] = [
+    ['Collecting proposals', items.filter((i) => i.status === 'collecting' && !i.closed_at)],
+    ['Upcoming (proposals closed)', items.filter((i) => i.status === 'collecting' && i.closed_at)],
+    ['Decided', items.filter((i) => i.status === 'decided')],
+    ['Cancelled', items.filter((i) => i.status === 'cancelled')],
+  ];
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: md(`*Decision meetings of ${userText(projectName, 150)}*`) },
+  ];
+  for (const [title, group] of groups) {
+    if (group.length === 0) continue;
+    const lines = group.map((i) => {
+      const q = userText(truncate(i.question, 120), 400);
+      const name = i.link ? `<${i.link}|${q.replace(/[|>]/g, ' ')}>` : q;
+      const past =
+        i.scheduled_at.getTime() < now.getTime() && i.status === 'collecting'
+          ? ' (time passed, not decided)'
+          : '';
+      return `• ${name} — ${when(i.scheduled_at)}${past} · ${i.proposals} proposal${i.proposals === 1 ? '' : 's'}`;
+    });
+    blocks.push({ type: 'section', text: md(truncate(`*${title}*\n${lines.join('\n')}`, 2900)) });
+  }
+  if (blocks.length === 1) {
+    blocks.push({
+      type: 'section',
+      text: md('No decision meetings yet. The project lead calls one with `/hypothesis meeting`.'),
+    });
+  }
+  return { text: `Decision meetings of ${truncate(projectName, 100)}`, blocks };
+}

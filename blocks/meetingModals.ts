@@ -1,0 +1,338 @@
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { Proposal } from '../src/db/schema/index.js';
+import { ids } from './ids.js';
+import { LIMITS } from './limits.js';
+import { md, mention, plain, truncate, userText } from './text.js';
+
+/** The decide-the-next-model ritual's modals: calling and moving a meeting, proposing, deciding. */
+
+const input = (
+  block_id: string,
+  label: string,
+  element: Record<string, unknown>,
+  o: { optional?: boolean; hint?: string } = {},
+) =>
+  ({
+    type: 'input',
+    block_id,
+    label: plain(label, 150),
+    optional: o.optional ?? false,
+    ...(o.hint ? { hint: plain(o.hint, 150) } : {}),
+    element: { action_id: block_id, ...element },
+  }) as KnownBlock;
+
+const text = (
+  max: number,
+  o: { multiline?: boolean; initial?: string | null; placeholder?: string } = {},
+) => ({
+  type: 'plain_text_input',
+  multiline: o.multiline ?? false,
+  max_length: max,
+  ...(o.initial ? { initial_value: truncate(o.initial, max) } : {}),
+  ...(o.placeholder ? { placeholder: plain(o.placeholder, 150) } : {}),
+});
+
+const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
+
+export interface MeetingModalInput {
+  mode: 'new' | 'reschedule';
+  tz: string;
+  scheduledAt: Date;
+  deadline: Date | null;
+  participants: string[];
+  metric: string | null;
+  privateMetadata: string;
+  limits: { question: number; metric: number };
+  question?: string;
+}
+
+export function meetingModal(i: MeetingModalInput): ModalView {
+  const times: KnownBlock[] = [
+    input('scheduledAt', 'When', { type: 'datetimepicker', initial_date_time: seconds(i.scheduledAt) }),
+    input(
+      'deadline',
+      'Proposals due',
+      { type: 'datetimepicker', ...(i.deadline ? { initial_date_time: seconds(i.deadline) } : {}) },
+      { optional: true, hint: 'Leave empty for 24 hours before the meeting. It can never be after it.' },
+    ),
+  ];
+  const blocks: KnownBlock[] =
+    i.mode === 'new'
+      ? [
+          input(
+            'question',
+            'Question to decide',
+            text(i.limits.question, { placeholder: 'Which model do we try next for ranking?' }),
+          ),
+          ...times,
+          input(
+            'participants',
+            'Participants',
+            { type: 'multi_users_select', initial_users: i.participants },
+            {
+              hint: 'Each gets a DM with the question and the deadline, in their working hours.',
+            },
+          ),
+          input(
+            'metric',
+            'Optimising metric',
+            text(i.limits.metric, { initial: i.metric, placeholder: 'recall@10 on rare intents' }),
+            {
+              optional: true,
+              hint: 'Proposals state their expected gain on it. From the design doc’s metric goals when written there.',
+            },
+          ),
+        ]
+      : [{ type: 'section', text: md(`*${userText(i.question ?? '', 2500)}*`) }, ...times];
+  blocks.push({
+    type: 'context',
+    elements: [md(`Times are in your Slack time zone (${userText(i.tz, 100)}).`)],
+  });
+  return {
+    type: 'modal',
+    callback_id: i.mode === 'new' ? ids.meeting.modal : ids.meeting.rescheduleModal,
+    title: plain(i.mode === 'new' ? 'Decision meeting' : 'Reschedule meeting', LIMITS.viewTitle),
+    submit: plain(i.mode === 'new' ? 'Call meeting' : 'Reschedule', LIMITS.viewSubmit),
+    close: plain('Cancel', LIMITS.viewSubmit),
+    private_metadata: i.privateMetadata,
+    blocks,
+  };
+}
+
+export interface ProposalModalInput {
+  question: string;
+  metric: string | null;
+  initial?: Pick<
+    Proposal,
+    'approach' | 'related_work' | 'no_reading' | 'expected_gain' | 'cost_days' | 'risks' | 'option_kind'
+  >;
+  late: boolean;
+  privateMetadata: string;
+  limits: {
+    approach: number;
+    relatedWork: number;
+    expectedGain: number;
+    risks: number;
+    costDays: { min: number; max: number };
+  };
+}
+
+const OPTION_KINDS = [
+  { value: 'simple', label: 'Simple / standard option' },
+  { value: 'sota', label: 'State of the art' },
+] as const;
+
+export function proposalModal(i: ProposalModalInput): ModalView {
+  const p = i.initial;
+  const noReading: PlainTextOption = { text: plain('No reading needed for this one', 75), value: 'none' };
+  const kinds = OPTION_KINDS.map((k) => ({ text: plain(k.label, 75), value: k.value }));
+  const initialKind = kinds.find((k) => k.value === p?.option_kind);
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: md(`*${userText(i.question, 2800)}*`) },
+    ...(i.late
+      ? [
+          {
+            type: 'context' as const,
+            elements: [md(':hourglass: The deadline has passed: this proposal will be marked late.')],
+          },
+        ]
+      : []),
+    input(
+      'approach',
+      'Approach',
+      text(i.limits.approach, {
+        multiline: true,
+        initial: p?.approach,
+        placeholder: 'The model or method, and why it fits',
+      }),
+    ),
+    input(
+      'relatedWork',
+      'Related work read',
+      text(i.limits.relatedWork, {
+        multiline: true,
+        initial: p?.related_work,
+        placeholder: 'Papers, links, what others tried',
+      }),
+      {
+        optional: true,
+        hint: 'Required unless you tick "no reading needed" below.',
+      },
+    ),
+    input(
+      'noReading',
+      'Reading',
+      {
+        type: 'checkboxes',
+        options: [noReading],
+        ...(p?.no_reading ? { initial_options: [noReading] } : {}),
+      },
+      { optional: true },
+    ),
+    input(
+      'expectedGain',
+      truncate(`Expected gain on ${i.metric ?? 'the optimising metric'}`, 150),
+      text(i.limits.expectedGain, {
+        initial: p?.expected_gain,
+        placeholder: '+3% recall@10 over the baseline',
+      }),
+      { optional: true },
+    ),
+    input(
+      'costDays',
+      'Cost to implement (days)',
+      {
+        type: 'number_input',
+        is_decimal_allowed: false,
+        min_value: String(i.limits.costDays.min),
+        max_value: String(i.limits.costDays.max),
+        ...(p?.cost_days ? { initial_value: String(p.cost_days) } : {}),
+      },
+      { optional: true },
+    ),
+    input('risks', 'Risks', text(i.limits.risks, { multiline: true, initial: p?.risks }), { optional: true }),
+    input('optionKind', 'Kind of option', {
+      type: 'radio_buttons',
+      options: kinds,
+      ...(initialKind ? { initial_option: initialKind } : {}),
+    }),
+  ];
+  return {
+    type: 'modal',
+    callback_id: ids.meeting.proposalModal,
+    title: plain(p ? 'Edit proposal' : 'Add a proposal', LIMITS.viewTitle),
+    submit: plain(p ? 'Save' : 'Propose', LIMITS.viewSubmit),
+    close: plain('Cancel', LIMITS.viewSubmit),
+    private_metadata: i.privateMetadata,
+    blocks,
+  };
+}
+
+// --- the decision ------------------------------------------------------------------------
+
+export interface DecisionModalInput {
+  question: string;
+  proposals: { id: number; n: number; author: string; title: string }[];
+  privateMetadata: string;
+  limits: { decision: number; whyNot: number };
+}
+
+export function decisionModal(i: DecisionModalInput): ModalView {
+  return {
+    type: 'modal',
+    callback_id: ids.meeting.decisionModal,
+    title: plain('Record the decision', LIMITS.viewTitle),
+    submit: plain('Next', LIMITS.viewSubmit),
+    close: plain('Cancel', LIMITS.viewSubmit),
+    private_metadata: i.privateMetadata,
+    blocks: [
+      { type: 'section', text: md(`*${userText(i.question, 2800)}*`) },
+      input('chosen', 'Chosen proposals', {
+        type: 'multi_static_select',
+        options: i.proposals.slice(0, LIMITS.selectOptions).map((p) => ({
+          text: plain(`P${p.n} · ${p.author} · ${p.title}`, LIMITS.optionText),
+          value: String(p.id),
+        })),
+      }),
+      input(
+        'decision',
+        'Decision',
+        text(i.limits.decision, { multiline: true, placeholder: 'What we do next, in words' }),
+      ),
+      input('whyNot', 'Why not the others', text(i.limits.whyNot, { multiline: true }), {
+        optional: true,
+        hint: 'Kept in the experiment log beside each proposal not chosen, so the record shows what was weighed.',
+      }),
+      { type: 'context', elements: [md('Next: a hypothesis for each chosen proposal, prefilled from it.')] },
+    ],
+  };
+}
+
+export interface HypothesisPrefill {
+  proposalId: number;
+  n: number;
+  author: string;
+  title: string;
+  statement: string;
+  successCriteria: string;
+  timeboxDays: number;
+  owner: string;
+}
+
+const START_OPTIONS = [
+  { value: 'now', label: 'Start it now' },
+  { value: 'proposed', label: 'Write it down, start later' },
+  { value: 'none', label: 'No hypothesis' },
+] as const;
+
+/** The decision's second step: one prefilled hypothesis per chosen proposal. */
+export function decisionHypothesesModal(i: {
+  decision: string;
+  whyNot: string | null;
+  prefills: HypothesisPrefill[];
+  privateMetadata: string;
+  limits: {
+    decision: number;
+    whyNot: number;
+    statement: number;
+    successCriteria: number;
+    timebox: { min: number; max: number };
+  };
+}): ModalView {
+  const starts = START_OPTIONS.map((o) => ({ text: plain(o.label, 75), value: o.value }));
+  const blocks: KnownBlock[] = [
+    input('decision', 'Decision', text(i.limits.decision, { multiline: true, initial: i.decision })),
+    input('whyNot', 'Why not the others', text(i.limits.whyNot, { multiline: true, initial: i.whyNot }), {
+      optional: true,
+    }),
+  ];
+  for (const p of i.prefills) {
+    const key = (f: string) => `h${p.proposalId}_${f}`;
+    blocks.push(
+      { type: 'section', text: md(`*P${p.n}* by ${mention(p.author)}: ${userText(p.title, 2500)}`) },
+      input(key('start'), 'Hypothesis', {
+        type: 'radio_buttons',
+        options: starts,
+        initial_option: starts[0],
+      }),
+      input(
+        key('statement'),
+        'Statement',
+        text(i.limits.statement, { multiline: true, initial: p.statement }),
+      ),
+      input(
+        key('successCriteria'),
+        'Success criteria',
+        text(i.limits.successCriteria, {
+          initial: p.successCriteria,
+          placeholder: 'recall@10 +3% over the baseline',
+        }),
+        {
+          hint: 'A measurable bar against the baseline, with a number.',
+        },
+      ),
+      input(
+        key('timeboxDays'),
+        'Timebox (days)',
+        {
+          type: 'number_input',
+          is_decimal_allowed: false,
+          min_value: String(i.limits.timebox.min),
+          max_value: String(i.limits.timebox.max),
+          initial_value: String(p.timeboxDays),
+        },
+        { hint: 'From the proposal’s cost estimate.' },
+      ),
+      input(key('owner'), 'Owner', { type: 'users_select', initial_user: p.owner }),
+    );
+  }
+  return {
+    type: 'modal',
+    callback_id: ids.meeting.hypothesesModal,
+    title: plain('Record the decision', LIMITS.viewTitle),
+    submit: plain('Record decision', LIMITS.viewSubmit),
+    close: plain('Back out', LIMITS.viewSubmit),
+    private_metadata: i.privateMetadata,
+    blocks,
+  };
+}

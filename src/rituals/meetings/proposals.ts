@@ -1,0 +1,170 @@
+import {
+  editInformal,
+  findMeeting,
+  findProposal,
+  insertProposal,
+  lockMeeting,
+  meetingByThread,
+  proposalOf,
+  updateProposal,
+  updateProposalFields,
+  upsertInformal,
+  withdrawInformal,
+  type MeetingWithProject,
+} from '../../db/meetings.js';
+import type { DecisionMeeting, Proposal } from '../../db/schema/index.js';
+import type { Services } from '../../services.js';
+import { conflict, forbidden, notFound } from '../errors.js';
+import { assertOpen } from './meetings.js';
+import type { ProposalForm } from './forms.js';
+
+/** After the deadline (or once the lead closed proposals) a proposal still counts, marked late. */
+export const isLate = (m: Pick<DecisionMeeting, 'proposal_deadline' | 'closed_at'>, at: Date): boolean =>
+  m.closed_at !== null || (m.proposal_deadline !== null && at.getTime() > m.proposal_deadline.getTime());
+
+/** A meeting that still takes proposals: any status but decided or cancelled. */
+export async function meetingTakingProposals(
+  db: Services['db'],
+  teamId: string,
+  id: number,
+): Promise<MeetingWithProject> {
+  const m = await findMeeting(db, teamId, id);
+  if (!m) throw notFound('That meeting does not exist in this workspace.');
+  assertOpen(m);
+  return m;
+}
+
+export async function addProposal(
+  { db, clock }: Services,
+  teamId: string,
+  actor: string,
+  meetingId: number,
+  form: ProposalForm,
+): Promise<{ proposal: Proposal; meeting: DecisionMeeting }> {
+  const at = clock.now();
+  return db.transaction().execute(async (trx) => {
+    const m = await lockMeeting(trx, teamId, meetingId);
+    if (!m) throw notFound('That meeting does not exist in this workspace.');
+    assertOpen(m);
+    if (await proposalOf(trx, teamId, meetingId, actor)) {
+      throw conflict('You already have a proposal in this meeting. Use *Edit* on it in the thread.');
+    }
+    const proposal = await insertProposal(trx, {
+      teamId,
+      meetingId,
+      author: actor,
+      fields: form,
+      late: isLate(m, at),
+      at,
+    });
+    return { proposal, meeting: m };
+  });
+}
+
+/** A proposal its author may still change: live, the meeting open and the deadline ahead. */
+export async function changeableProposal(
+  db: Services['db'],
+  teamId: string,
+  actor: string,
+  id: number,
+  at: Date,
+): Promise<{ proposal: Proposal; meeting: MeetingWithProject }> {
+  const proposal = await findProposal(db, teamId, id);
+  if (!proposal) throw notFound('That proposal does not exist in this workspace.');
+  if (proposal.withdrawn_at) throw conflict('That proposal was withdrawn; nothing more to change.');
+  if (proposal.author_user_id !== actor) {
+    throw forbidden(`Only its author <@${proposal.author_user_id}> can change this proposal.`);
+  }
+  const meeting = await meetingTakingProposals(db, teamId, proposal.meeting_id);
+  if (isLate(meeting, at) && !proposal.late) {
+    throw conflict('The proposal deadline has passed; proposals are kept as they were for the pre-read.');
+  }
+  return { proposal, meeting };
+}
+
+export async function editProposal(
+  services: Services,
+  teamId: string,
+  actor: string,
+  id: number,
+  form: ProposalForm,
+): Promise<Proposal> {
+  const at = services.clock.now();
+  await changeableProposal(services.db, teamId, actor, id, at);
+  return updateProposalFields(services.db, teamId, id, form, at);
+}
+
+export async function withdrawProposal(
+  services: Services,
+  teamId: string,
+  actor: string,
+  id: number,
+): Promise<Proposal> {
+  const at = services.clock.now();
+  await changeableProposal(services.db, teamId, actor, id, at);
+  return updateProposal(services.db, teamId, id, { withdrawn_at: at, updated_at: at });
+}
+
+export interface ThreadReply {
+  teamId: string;
+  channelId: string;
+  threadTs: string;
+  userId: string;
+  ts: string;
+  text: string;
+}
+
+/** The open meeting this thread belongs to, when the writer is one of its people. */
+async function meetingOfReply(
+  db: Services['db'],
+  r: Pick<ThreadReply, 'teamId' | 'channelId' | 'threadTs'>,
+): Promise<DecisionMeeting | undefined> {
+  const m = await meetingByThread(db, r.teamId, r.channelId, r.threadTs);
+  return m && m.status === 'collecting' ? m : undefined;
+}
+
+const isPerson = (m: DecisionMeeting, userId: string) =>
+  m.participants.includes(userId) || m.created_by === userId;
+
+/**
+ * A plain reply in a kickoff thread, by a participant (or the lead who called it), is
+ * kept as an informal proposal. Replies elsewhere, by others, or once decided are not.
+ */
+export async function keepThreadReply({ db, clock }: Services, r: ThreadReply): Promise<boolean> {
+  const m = await meetingOfReply(db, r);
+  if (!m || !isPerson(m, r.userId) || !r.text.trim()) return false;
+  const at = clock.now();
+  await upsertInformal(db, {
+    teamId: r.teamId,
+    meetingId: m.id,
+    author: r.userId,
+    messageTs: r.ts,
+    text: r.text,
+    late: isLate(m, at),
+    at,
+  });
+  return true;
+}
+
+/** An edited reply: the informal proposal follows (or is created, if it was kept before). */
+export async function followEditedReply(services: Services, r: ThreadReply): Promise<void> {
+  const m = await meetingOfReply(services.db, r);
+  if (!m) return;
+  const edited = await editInformal(services.db, {
+    teamId: r.teamId,
+    meetingId: m.id,
+    messageTs: r.ts,
+    text: r.text,
+    at: services.clock.now(),
+  });
+  if (!edited) await keepThreadReply(services, r);
+}
+
+export async function followDeletedReply(
+  { db, clock }: Services,
+  r: Pick<ThreadReply, 'teamId' | 'channelId' | 'threadTs' | 'ts'>,
+): Promise<void> {
+  const m = await meetingOfReply(db, r);
+  if (!m) return;
+  await withdrawInformal(db, { teamId: r.teamId, meetingId: m.id, messageTs: r.ts, at: clock.now() });
+}

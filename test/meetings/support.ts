@@ -1,0 +1,75 @@
+import { ids } from '../../blocks/ids.js';
+import type { DecisionMeeting } from '../../src/db/schema/index.js';
+import type { TestApp } from '../support/app.js';
+import { buttons } from '../support/factories.js';
+import type { RecordedCall } from '../support/fakeSlack.js';
+import { pressInMessage } from '../support/messages.js';
+import { submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
+import { slashCommand, type SlackReply } from '../support/slackRequests.js';
+
+/** The meeting ritual as people drive it: commands, buttons, modals, through the real receiver. */
+export function meetingDriver(t: TestApp, teamId: string) {
+  const nextView = (callbackId: string, act: () => Promise<unknown>): Promise<SentView> =>
+    viewOpenedBy(t.fake, callbackId, act);
+
+  const command = (text: string, userId: string, channelId: string) =>
+    slashCommand(t.target, { text, userId, teamId, channelId, responseUrl: t.fake.responseUrl() });
+
+  /** Presses a button in a message the app really posted (or redrew), as `userId` of `team`. */
+  const press = (source: RecordedCall, actionId: string, userId: string, team = teamId) =>
+    pressInMessage(t, { userId, teamId: team }, source, actionId);
+
+  const fillAndSubmit = (
+    userId: string,
+    view: SentView,
+    values: Record<string, FillValue>,
+  ): Promise<SlackReply> => submit(t.target, { userId, teamId }, view, values);
+
+  return {
+    nextView,
+    command,
+    press,
+    fillAndSubmit,
+    async callMeeting(lead: string, channelId: string, values: Record<string, FillValue>) {
+      const view = await nextView(ids.meeting.modal, () => command('meeting', lead, channelId));
+      return { view, reply: await fillAndSubmit(lead, view, values) };
+    },
+    async meeting(): Promise<DecisionMeeting> {
+      return t.labbook.db
+        .selectFrom('decision_meetings')
+        .selectAll()
+        .where('team_id', '=', teamId)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+    },
+    async kickoff(channelId: string): Promise<RecordedCall> {
+      const [call] = await t.fake.waitFor(
+        'chat.postMessage',
+        (c) =>
+          c.args.channel === channelId &&
+          String(c.args.text).startsWith('Decision meeting') &&
+          !c.args.thread_ts,
+      );
+      return call!;
+    },
+    /** *Add a proposal* pressed in `source` (the kickoff or an invitation), the modal filled and sent. */
+    async propose(userId: string, source: RecordedCall, values: Record<string, FillValue>) {
+      const view = await nextView(ids.meeting.proposalModal, () =>
+        press(source, ids.meeting.propose, userId),
+      );
+      return fillAndSubmit(userId, view, values);
+    },
+  };
+}
+
+export const goodProposal = (o: Record<string, FillValue> = {}): Record<string, FillValue> => ({
+  approach: 'Gradient-boosted trees on the existing features (LightGBM lambdarank)',
+  relatedWork: 'https://arxiv.org/abs/1706.09516 and the LambdaMART paper (Burges 2010)',
+  expectedGain: '+3% recall@10 over the baseline',
+  costDays: '5',
+  risks: 'Feature drift between offline and online',
+  optionKind: 'simple',
+  ...o,
+});
+
+export const actionsOf = (call: RecordedCall) => buttons(call.args.blocks).map((b) => b.action_id);
