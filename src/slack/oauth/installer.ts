@@ -18,6 +18,8 @@ export const BOT_SCOPES = [
   'files:write',
   'channels:read',
   'groups:read',
+  'channels:history',
+  'groups:history',
 ];
 
 const callbackOptions: CallbackOptions = {
