@@ -5,6 +5,7 @@ import type { Services } from '../services.js';
 import { registerActions } from './actions/index.js';
 import { registerCommands } from './commands/index.js';
 import { registerEvents } from './events/index.js';
+import { gateRequests } from './gate.js';
 import { healthRoute } from './health.js';
 import { InFlight } from './inflight.js';
 import { registerShortcuts } from './shortcuts/index.js';
@@ -60,6 +61,8 @@ export function createSlackApp(
     logger,
     clientOptions: interactiveClientOptions(config, logger),
   });
+
+  gateRequests(app, app.client, logger);
 
   const inFlight = new InFlight();
   const knownTeams = new Set<string>();
