@@ -9,7 +9,7 @@ import {
   findViewProblems,
   LIMITS,
 } from './support/blockKitLimits.js';
-import { FakeSlack } from './support/fakeSlack.js';
+import { DEFAULT_BOT_TOKEN, FakeSlack } from './support/fakeSlack.js';
 import {
   blockAction,
   event,
@@ -17,6 +17,7 @@ import {
   messageShortcut,
   sign,
   slashCommand,
+  triggerId,
   urlVerification,
   viewSubmission,
   type SlackTarget,
@@ -28,7 +29,7 @@ import {
  * functions.
  */
 
-const TOKEN = 'xoxb-harness';
+const TOKEN = DEFAULT_BOT_TOKEN;
 let fake: FakeSlack;
 let client: WebClient;
 
@@ -44,7 +45,7 @@ afterAll(() => fake.close());
 beforeEach(() => fake.reset());
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
-const plain = (text: string) => ({ type: 'plain_text', text });
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
 const section = (text: string) => ({ type: 'section', text: mrkdwn(text) });
 const faults = (method: string) => fake.callsTo(method).map((c) => c.fault ?? 'ok');
 
@@ -91,6 +92,50 @@ describe('the fake Slack, as a WebClient sees it: faults', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(result).toMatchObject({ ok: true, team_id: 'T0LABBOOK', user_id: 'U0LABBOT' });
     expect(fake.callsTo('auth.test')[0]).toMatchObject({ fault: 'slow', ok: true });
+  });
+
+  it('resets the connection without an answer; the WebClient reports a request error', async () => {
+    const once = new WebClient(TOKEN, {
+      slackApiUrl: fake.apiUrl,
+      logLevel: LogLevel.ERROR,
+      retryConfig: { retries: 0 },
+    });
+    fake.fail('chat.postMessage', { kind: 'reset' });
+    await expect(once.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      code: ErrorCode.RequestError,
+    });
+    expect(fake.callsTo('chat.postMessage')).toMatchObject([{ fault: 'reset', ok: false }]);
+    await expect(once.chat.postMessage({ channel: 'C1', text: 'x' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('never answers a timeout fault, so the client gives up at its own timeout', async () => {
+    const impatient = new WebClient(TOKEN, {
+      slackApiUrl: fake.apiUrl,
+      logLevel: LogLevel.ERROR,
+      retryConfig: { retries: 0 },
+      timeout: 200,
+    });
+    fake.fail('chat.postMessage', { kind: 'timeout' });
+    await expect(impatient.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      code: ErrorCode.RequestError,
+    });
+    expect(fake.callsTo('chat.postMessage')).toMatchObject([{ fault: 'timeout', ok: false }]);
+  });
+
+  it('answers held requests with a 504 on release()', async () => {
+    const once = new WebClient(TOKEN, {
+      slackApiUrl: fake.apiUrl,
+      logLevel: LogLevel.ERROR,
+      retryConfig: { retries: 0 },
+    });
+    fake.fail('auth.test', { kind: 'timeout' });
+    const pending = once.auth.test().then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
+    while (fake.callsTo('auth.test').length === 0) await new Promise((r) => setTimeout(r, 10));
+    fake.release();
+    await expect(pending).resolves.toMatchObject({ code: ErrorCode.HTTPError, statusCode: 504 });
   });
 
   it('fails every call in a time window, for one method or all of them (*)', async () => {
@@ -143,32 +188,35 @@ describe('the fake Slack, as a WebClient sees it: answers', () => {
   });
 
   it('answers update, ephemeral, permalink, DM open and conversation info as Slack documents', async () => {
+    const { ts } = await client.chat.postMessage({ channel: 'C0EDIT', text: 'first' });
     await expect(
-      client.chat.update({ channel: 'C1', ts: '1700000000.000100', text: 'edited' }),
+      client.chat.update({ channel: 'C0EDIT', ts: ts!, text: 'edited', blocks: [section('edited')] }),
     ).resolves.toMatchObject({
       ok: true,
-      channel: 'C1',
-      ts: '1700000000.000100',
+      channel: 'C0EDIT',
+      ts,
+      text: 'edited',
+      message: { type: 'message', user: 'U0LABBOT', bot_id: 'B0LABBOT', text: 'edited', ts, edited: {} },
     });
+    expect(fake.messagesIn('C0EDIT')).toMatchObject([{ ts, text: 'edited', blocks: [section('edited')] }]);
     await expect(
-      client.chat.postEphemeral({ channel: 'C1', user: 'U1', text: 'psst' }),
+      client.chat.postEphemeral({ channel: 'C0EDIT', user: 'U1', text: 'psst' }),
     ).resolves.toMatchObject({
       message_ts: expect.stringMatching(/^\d{10}\.\d{6}$/),
     });
     await expect(
-      client.chat.getPermalink({ channel: 'C1', message_ts: '1700000000.000100' }),
+      client.chat.getPermalink({ channel: 'C0EDIT', message_ts: '1700000000.000100' }),
     ).resolves.toMatchObject({
-      permalink: 'https://fake.slack.com/archives/C1/p1700000000000100',
+      permalink: 'https://fake.slack.com/archives/C0EDIT/p1700000000000100',
     });
     await expect(client.conversations.open({ users: 'U0BOB' })).resolves.toMatchObject({
       channel: { id: 'DU0BOB' },
     });
-    await expect(client.conversations.info({ channel: 'C1' })).resolves.toMatchObject({
-      channel: { id: 'C1' },
+    await expect(client.conversations.info({ channel: 'C0EDIT' })).resolves.toMatchObject({
+      channel: { id: 'C0EDIT', is_member: true, is_archived: false },
     });
-    await expect(client.chat.delete({ channel: 'C1', ts: '1700000000.000100' })).resolves.toMatchObject({
-      ok: true,
-    });
+    await expect(client.chat.delete({ channel: 'C0EDIT', ts: ts! })).resolves.toMatchObject({ ok: true, ts });
+    expect(fake.messagesIn('C0EDIT')).toEqual([]);
   });
 
   it('knows its users, their time zones and whether they left', async () => {
@@ -202,15 +250,16 @@ describe('the fake Slack, as a WebClient sees it: answers', () => {
       title: { type: 'plain_text', text: 'New hypothesis' },
       blocks: [],
     };
-    const opened = await client.views.open({ trigger_id: '1.2.3', view });
+    const opened = await client.views.open({ trigger_id: triggerId(), view });
     expect(opened.view).toMatchObject({
       id: expect.stringMatching(/^V/),
       hash: expect.any(String),
       callback_id: 'cb',
     });
     const viewId = opened.view?.id ?? '';
-    const updated = await client.views.update({ view_id: viewId, view });
+    const updated = await client.views.update({ view_id: viewId, hash: opened.view?.hash, view });
     expect(updated.view?.id).toBe(viewId);
+    expect(updated.view?.hash).not.toBe(opened.view?.hash);
     const home: HomeView = {
       type: 'home',
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Home' } }],
@@ -249,6 +298,251 @@ describe('the fake Slack, as a WebClient sees it: answers', () => {
   });
 });
 
+describe('the fake Slack says no where Slack says no', () => {
+  const refused = (error: string, extra: Record<string, unknown> = {}) => ({
+    code: ErrorCode.PlatformError,
+    data: { ok: false, error, ...extra },
+  });
+  const modal: ModalView = { type: 'modal', callback_id: 'cb', title: plain('Plan'), blocks: [] };
+
+  it('answers invalid_auth for a token it never issued', async () => {
+    const stranger = new WebClient('xoxb-nobody', { slackApiUrl: fake.apiUrl, logLevel: LogLevel.ERROR });
+    await expect(stranger.auth.test()).rejects.toMatchObject(refused('invalid_auth'));
+    await expect(stranger.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject(
+      refused('invalid_auth'),
+    );
+  });
+
+  it("acts in the token's own workspace, and refuses another workspace's channels and users", async () => {
+    fake.addWorkspace({ teamId: 'T0OTHER', botToken: 'xoxb-other', botUserId: 'U0OTHERBOT' });
+    fake.addChannel({ id: 'C0THEIRS', teamId: 'T0OTHER' });
+    fake.addUser({ id: 'U0THEIRS', teamId: 'T0OTHER' });
+    const other = new WebClient('xoxb-other', { slackApiUrl: fake.apiUrl, logLevel: LogLevel.ERROR });
+    await expect(other.auth.test()).resolves.toMatchObject({ team_id: 'T0OTHER', user_id: 'U0OTHERBOT' });
+    await expect(other.chat.postMessage({ channel: 'C0THEIRS', text: 'x' })).resolves.toMatchObject({
+      message: { user: 'U0OTHERBOT' },
+    });
+    await expect(other.users.info({ user: 'U0THEIRS' })).resolves.toMatchObject({ ok: true });
+    await expect(client.chat.postMessage({ channel: 'C0THEIRS', text: 'x' })).rejects.toMatchObject(
+      refused('invalid_auth'),
+    );
+    await expect(client.users.info({ user: 'U0THEIRS' })).rejects.toMatchObject(refused('invalid_auth'));
+    await expect(client.chat.postMessage({ channel: 'U0THEIRS', text: 'x' })).rejects.toMatchObject(
+      refused('invalid_auth'),
+    );
+    await expect(
+      client.views.publish({ user_id: 'U0THEIRS', view: { type: 'home', blocks: [] } }),
+    ).rejects.toMatchObject(refused('invalid_auth'));
+  });
+
+  it('answers missing_scope for a method whose scope manifest.json does not request', async () => {
+    expect(fake.scopes.has('users:read')).toBe(true);
+    const narrow = await FakeSlack.start({ scopes: ['chat:write'] });
+    try {
+      const c = new WebClient(TOKEN, { slackApiUrl: narrow.apiUrl, logLevel: LogLevel.ERROR });
+      await expect(c.users.info({ user: 'U1' })).rejects.toMatchObject(
+        refused('missing_scope', { needed: 'users:read', provided: 'chat:write' }),
+      );
+      await expect(c.conversations.history({ channel: 'C1' })).rejects.toMatchObject(
+        refused('missing_scope', { needed: 'channels:history' }),
+      );
+      await expect(c.chat.postMessage({ channel: 'C1', text: 'x' })).resolves.toMatchObject({ ok: true });
+      await expect(c.views.open({ trigger_id: triggerId(), view: modal })).resolves.toMatchObject({
+        ok: true,
+      });
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('refuses archived channels, and private channels the bot is not in as if they did not exist', async () => {
+    fake.addChannel({ id: 'C0OLD', archived: true });
+    fake.addChannel({ id: 'C0SECRET', private: true, botMember: false });
+    fake.addChannel({ id: 'C0PRIVATE', private: true });
+    await expect(client.chat.postMessage({ channel: 'C0OLD', text: 'x' })).rejects.toMatchObject(
+      refused('is_archived'),
+    );
+    await expect(client.chat.postMessage({ channel: 'C0SECRET', text: 'x' })).rejects.toMatchObject(
+      refused('channel_not_found'),
+    );
+    await expect(client.conversations.info({ channel: 'C0SECRET' })).rejects.toMatchObject(
+      refused('channel_not_found'),
+    );
+    await expect(client.chat.postMessage({ channel: 'C0PRIVATE', text: 'x' })).resolves.toMatchObject({
+      ok: true,
+    });
+    fake.removeBot('C0PRIVATE');
+    await expect(client.chat.postMessage({ channel: 'C0PRIVATE', text: 'x' })).rejects.toMatchObject(
+      refused('channel_not_found'),
+    );
+    await expect(client.chat.postMessage({ channel: 'X0WHAT', text: 'x' })).rejects.toMatchObject(
+      refused('channel_not_found'),
+    );
+  });
+
+  it('posts into a public channel the bot left only with chat:write.public; reading it needs membership', async () => {
+    fake.removeBot('C0PUBLIC');
+    await expect(client.chat.postMessage({ channel: 'C0PUBLIC', text: 'x' })).resolves.toMatchObject({
+      ok: true,
+    });
+    const noPublic = await FakeSlack.start({ scopes: ['chat:write', 'channels:history'] });
+    try {
+      noPublic.removeBot('C0PUBLIC');
+      const c = new WebClient(TOKEN, { slackApiUrl: noPublic.apiUrl, logLevel: LogLevel.ERROR });
+      await expect(c.chat.postMessage({ channel: 'C0PUBLIC', text: 'x' })).rejects.toMatchObject(
+        refused('not_in_channel'),
+      );
+      await expect(c.conversations.history({ channel: 'C0PUBLIC' })).rejects.toMatchObject(
+        refused('not_in_channel'),
+      );
+      noPublic.addBot('C0PUBLIC');
+      await expect(c.chat.postMessage({ channel: 'C0PUBLIC', text: 'x' })).resolves.toMatchObject({
+        ok: true,
+      });
+    } finally {
+      await noPublic.close();
+    }
+  });
+
+  it('answers user_not_in_channel for an ephemeral to someone outside a channel with a member list', async () => {
+    fake.addChannel({ id: 'C0TEAM', members: ['U0IN'] });
+    await expect(
+      client.chat.postEphemeral({ channel: 'C0TEAM', user: 'U0IN', text: 'x' }),
+    ).resolves.toMatchObject({
+      ok: true,
+    });
+    await expect(
+      client.chat.postEphemeral({ channel: 'C0TEAM', user: 'U0OUT', text: 'x' }),
+    ).rejects.toMatchObject(refused('user_not_in_channel'));
+    // A channel nobody declared has everyone in it.
+    await expect(
+      client.chat.postEphemeral({ channel: 'C0ANY', user: 'U0OUT', text: 'x' }),
+    ).resolves.toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('takes a trigger_id once, within 3 s, and only one it issued', async () => {
+    const trigger = triggerId();
+    await expect(client.views.open({ trigger_id: trigger, view: modal })).resolves.toMatchObject({
+      ok: true,
+    });
+    await expect(client.views.open({ trigger_id: trigger, view: modal })).rejects.toMatchObject(
+      refused('invalid_trigger_id'),
+    );
+    await expect(client.views.open({ trigger_id: '12345.67890.abcdef', view: modal })).rejects.toMatchObject(
+      refused('invalid_trigger_id'),
+    );
+    const forged = triggerId().replace(/^\d+/, String(Date.now() + 60_000));
+    await expect(client.views.open({ trigger_id: forged, view: modal })).rejects.toMatchObject(
+      refused('invalid_trigger_id'),
+    );
+    await expect(
+      client.views.open({ trigger_id: triggerId({ at: Date.now() - 3_100 }), view: modal }),
+    ).rejects.toMatchObject(refused('expired_trigger_id'));
+  });
+
+  it('updates a view it knows at its latest hash, and hands out a new hash each time', async () => {
+    const opened = await client.views.open({ trigger_id: triggerId(), view: modal });
+    const id = opened.view!.id!;
+    const first = await client.views.update({ view_id: id, hash: opened.view!.hash!, view: modal });
+    expect(first.view!.hash).not.toBe(opened.view!.hash);
+    await expect(
+      client.views.update({ view_id: id, hash: opened.view!.hash!, view: modal }),
+    ).rejects.toMatchObject(refused('hash_conflict'));
+    await expect(client.views.update({ view_id: 'V0NEVER', view: modal })).rejects.toMatchObject(
+      refused('not_found'),
+    );
+    const second = await client.views.update({ view_id: id, view: modal });
+    expect(second.view!.hash).not.toBe(first.view!.hash);
+  });
+
+  it('pushes a view only onto the modal the interaction came from', async () => {
+    const opened = await client.views.open({ trigger_id: triggerId(), view: modal });
+    await expect(
+      client.views.push({ trigger_id: triggerId({ viewId: opened.view!.id! }), view: modal }),
+    ).resolves.toMatchObject({ ok: true });
+    await expect(client.views.push({ trigger_id: triggerId(), view: modal })).rejects.toMatchObject(
+      refused('not_found'),
+    );
+    await expect(
+      client.views.push({ trigger_id: triggerId({ viewId: 'V0NEVER' }), view: modal }),
+    ).rejects.toMatchObject(refused('not_found'));
+  });
+
+  it('publishes a Home tab only for a user, at its latest hash', async () => {
+    const home: HomeView = { type: 'home', blocks: [section('Home')] };
+    await expect(client.apiCall('views.publish', { view: home })).rejects.toMatchObject(
+      refused('invalid_arguments', {
+        response_metadata: { messages: ['[ERROR] missing required field: user_id'] },
+      }),
+    );
+    const first = await client.views.publish({ user_id: 'U0HOME', view: home });
+    const second = await client.views.publish({ user_id: 'U0HOME', hash: first.view!.hash!, view: home });
+    expect(second.view!.id).toBe(first.view!.id);
+    await expect(
+      client.views.publish({ user_id: 'U0HOME', hash: first.view!.hash!, view: home }),
+    ).rejects.toMatchObject(refused('hash_conflict'));
+  });
+
+  it('updates and deletes only messages it posted, in the channel it posted them', async () => {
+    const { ts } = await client.chat.postMessage({ channel: 'C0MSG', text: 'x' });
+    await expect(client.chat.update({ channel: 'C0MSG', ts: '1.1', text: 'y' })).rejects.toMatchObject(
+      refused('message_not_found'),
+    );
+    await expect(client.chat.update({ channel: 'C0ELSEWHERE', ts: ts!, text: 'y' })).rejects.toMatchObject(
+      refused('message_not_found'),
+    );
+    await expect(client.chat.delete({ channel: 'C0MSG', ts: ts! })).resolves.toMatchObject({ ok: true });
+    await expect(client.chat.delete({ channel: 'C0MSG', ts: ts! })).rejects.toMatchObject(
+      refused('message_not_found'),
+    );
+    const earlier = fake.addMessage('C0MSG', { text: 'from before the test' });
+    await expect(client.chat.update({ channel: 'C0MSG', ts: earlier, text: 'y' })).resolves.toMatchObject({
+      ts: earlier,
+    });
+  });
+
+  it('says why blocks were refused, in response_metadata.messages', async () => {
+    const tooLong = [section('x'.repeat(3001))];
+    await expect(
+      client.chat.postMessage({ channel: 'C1', text: 'x', blocks: tooLong }),
+    ).rejects.toMatchObject(
+      refused('invalid_blocks', {
+        response_metadata: { messages: ['[ERROR] 3001 chars > 3000 [json-pointer:/blocks/0/text]'] },
+      }),
+    );
+    await expect(
+      client.views.open({ trigger_id: triggerId(), view: { ...modal, title: plain('x'.repeat(25)) } }),
+    ).rejects.toMatchObject(
+      refused('invalid_arguments', {
+        response_metadata: { messages: ['[ERROR] 25 chars > 24 [json-pointer:/view/title]'] },
+      }),
+    );
+  });
+
+  it('takes 5 posts on a response_url it issued, within 30 minutes', async () => {
+    const postTo = async (url: string) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'x' }),
+      });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    const url = fake.responseUrl();
+    for (let i = 0; i < 5; i++) expect(await postTo(url)).toEqual({ status: 200, body: { ok: true } });
+    expect(await postTo(url)).toEqual({ status: 404, body: { ok: false, error: 'used_url' } });
+    expect(await postTo(`${fake.baseUrl}response/made-up`)).toEqual({
+      status: 404,
+      body: { ok: false, error: 'no_such_url' },
+    });
+    const old = fake.responseUrl({ issuedAt: Date.now() - 30 * 60_000 - 1000 });
+    expect(await postTo(old)).toEqual({ status: 404, body: { ok: false, error: 'expired_url' } });
+    expect(fake.responses).toHaveLength(5);
+  });
+});
+
 describe('the fake Slack over plain HTTP', () => {
   const post = (path: string, body: string, headers: Record<string, string>) =>
     fetch(new URL(path, fake.baseUrl), { method: 'POST', headers, body }).then(async (r) => ({
@@ -262,20 +556,20 @@ describe('the fake Slack over plain HTTP', () => {
       JSON.stringify({ channel: 'C1', text: 'json', blocks: [section('x')] }),
       {
         'content-type': 'application/json; charset=utf-8',
-        authorization: 'Bearer xoxb-json',
+        authorization: `Bearer ${TOKEN}`,
       },
     );
     expect(res.body).toMatchObject({ ok: true });
     expect(fake.calls[0]).toMatchObject({
-      token: 'xoxb-json',
+      token: TOKEN,
       args: { text: 'json', blocks: [section('x')] },
     });
   });
 
   it('takes the token as an argument, and answers not_authed without one', async () => {
     const form = 'application/x-www-form-urlencoded';
-    await post('api/auth.test', 'token=xoxb-form', { 'content-type': form });
-    expect(fake.calls[0]).toMatchObject({ token: 'xoxb-form', ok: true });
+    await post('api/auth.test', `token=${TOKEN}`, { 'content-type': form });
+    expect(fake.calls[0]).toMatchObject({ token: TOKEN, ok: true });
     const res = await post('api/auth.test', '', { 'content-type': form });
     expect(res.body).toEqual({ ok: false, error: 'not_authed' });
   });
@@ -302,7 +596,11 @@ describe('the fake Slack over plain HTTP', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: 'x', blocks: tooMany }),
     });
-    expect(await bad.json()).toEqual({ ok: false, error: 'invalid_blocks' });
+    expect(await bad.json()).toEqual({
+      ok: false,
+      error: 'invalid_blocks',
+      response_metadata: { messages: ['[ERROR] 51 blocks > 50 [json-pointer:/blocks]'] },
+    });
     expect(fake.violations).toEqual([
       { method: 'response_url', rule: 'message.blocks_count', detail: 'blocks: 51 blocks > 50' },
     ]);
@@ -432,7 +730,7 @@ describe('signed requests', () => {
     user: { id: 'U0ALICE', username: 'u0alice', name: 'u0alice', team_id: 'T0LABBOOK' },
     api_app_id: expect.any(String),
     token: expect.any(String),
-    trigger_id: expect.stringMatching(/^\d+\.\d+\.[0-9a-f]+$/),
+    trigger_id: expect.stringMatching(/^\d+\.\d+\.[^.]+\.[0-9a-f]{20}$/),
     is_enterprise_install: false,
     enterprise: null,
   };

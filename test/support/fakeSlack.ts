@@ -2,12 +2,15 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { findMessageProblems, findViewProblems, formatProblem, type Problem } from './blockKitLimits.js';
+import { readTriggerId } from './slackRequests.js';
+import { manifestBotScopes, scopeFor, type ConversationKind } from './slackScopes.js';
 
 /**
  * A fake Slack Web API: a real HTTP server on loopback that the app's WebClient reaches
  * through SLACK_API_URL (WebClient `slackApiUrl`). It records every call, answers the way
  * Slack documents for the methods Labbook uses, checks Block Kit limits, and can be told to
- * fail the ways Slack fails: 429 with Retry-After, 5xx, `ok:false` errors, slowness.
+ * fail the ways Slack fails: 429 with Retry-After, 5xx, `ok:false` errors, slowness, a
+ * reset connection, no answer at all (see Fault).
  */
 export interface RecordedCall {
   method: string;
@@ -40,11 +43,20 @@ export type Fault =
   | { kind: 'http'; status: number }
   /** HTTP 200 {ok:false, error}: a Slack platform error. */
   | { kind: 'error'; error: string }
-  /** Waits, then answers normally. */
-  | { kind: 'slow'; delayMs: number };
+  /** Waits, then answers normally. Past the client's own timeout (WebClientOptions.timeout) the client gives up first. */
+  | { kind: 'slow'; delayMs: number }
+  /** The connection is reset: the socket is destroyed without an answer (the client sees ECONNRESET / "socket hang up"). */
+  | { kind: 'reset' }
+  /**
+   * Never answers: the request is held open until the client gives up (its `timeout`, e.g. the
+   * scheduled client's 10 s), the test calls release(), or the fake closes. Unlike 'slow' there
+   * is no answer to arrive late, so a retry cannot be confused with the first attempt.
+   */
+  | { kind: 'timeout' };
 
 export interface FakeUser {
   id: string;
+  /** The workspace the user belongs to; default the fake's own (FakeSlack.start's teamId). */
   teamId?: string;
   tz?: string;
   tzOffset?: number;
@@ -53,6 +65,31 @@ export interface FakeUser {
   isBot?: boolean;
   isAdmin?: boolean;
   isOwner?: boolean;
+}
+
+/** A workspace the app is installed in: its bot token is how the fake knows who is calling. */
+export interface FakeWorkspace {
+  teamId: string;
+  botToken: string;
+  botUserId: string;
+  /** Default `B` + the bot user id without its leading U. */
+  botId?: string;
+}
+
+/**
+ * A channel a test declares, for the cases where Slack says no. Channels nobody declared
+ * are ordinary public channels of whichever workspace asks, with everyone (the bot too) in them.
+ */
+export interface FakeChannel {
+  id: string;
+  /** Default the fake's own workspace. */
+  teamId?: string;
+  private?: boolean;
+  archived?: boolean;
+  /** Who is in it (besides the bot); default everyone. */
+  members?: string[];
+  /** Whether the bot is in it; default true (see removeBot). */
+  botMember?: boolean;
 }
 
 export interface ResponseUrlPost {
@@ -78,15 +115,54 @@ export interface WaitOpts {
 }
 
 type Json = Record<string, unknown>;
-type Handler = (args: Json) => Json;
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const ok = (extra: Json = {}): Json => ({ ok: true, ...extra });
-const slackError = (error: string): Json => ({ ok: false, error });
+const slackError = (error: string, extra: Json = {}): Json => ({ ok: false, error, ...extra });
+/** Slack's invalid_blocks / invalid_arguments carry the reasons in response_metadata.messages. */
+const slackErrorWithReasons = (error: string, messages: string[]): Json =>
+  slackError(error, { response_metadata: { messages } });
 
 const DEFAULT_WAIT_MS = 5000;
 const POLL_MS = 10;
+/** The bot token test/support/app.ts gives the app; the default workspace answers to it. */
+export const DEFAULT_BOT_TOKEN = 'xoxb-test-0000-bot-token';
+/** A trigger_id is good for 3 s after the interaction that carried it, and for one use. */
+const TRIGGER_TTL_MS = 3000;
+/** A response_url takes 5 posts within 30 minutes. */
+const RESPONSE_URL_USES = 5;
+const RESPONSE_URL_TTL_MS = 30 * 60_000;
+
+interface ChannelState {
+  id: string;
+  teamId: string | undefined;
+  kind: ConversationKind;
+  archived: boolean;
+  /** undefined: everyone. */
+  members: Set<string> | undefined;
+  botMember: boolean;
+}
+
+interface ViewState {
+  id: string;
+  teamId: string;
+  type: 'modal' | 'home';
+  hash: string;
+  view: Json;
+  externalId?: string;
+}
+
+interface StoredMessage {
+  ts: string;
+  text: unknown;
+  blocks: unknown;
+  threadTs?: string;
+  user: string;
+  botId: string;
+}
+
+type Handler = (args: Json, ws: FakeWorkspace) => Json;
 
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
@@ -95,14 +171,28 @@ export class FakeSlack {
   readonly uploads: Upload[] = [];
   readonly baseUrl: string;
   readonly apiUrl: string;
+  /** The bot scopes granted to the app: manifest.json's, unless start() was given others. */
+  readonly scopes: ReadonlySet<string>;
 
   private readonly users = new Map<string, FakeUser>();
+  private readonly workspaces = new Map<string, FakeWorkspace>();
+  private readonly channels = new Map<string, FakeChannel>();
+  private readonly botLeft = new Set<string>();
+  /** Messages the fake posted, per channel, by ts (what chat.update/delete may touch). */
+  private readonly messages = new Map<string, Map<string, StoredMessage>>();
+  private readonly views = new Map<string, ViewState>();
+  /** Home tab view id per `${teamId}/${userId}`. */
+  private readonly homes = new Map<string, string>();
+  private readonly usedTriggers = new Set<string>();
+  private readonly issuedResponseUrls = new Map<string, { issuedAt: number; uses: number }>();
   private readonly queued = new Map<string, Fault[]>();
   private windows: { method: string; fault: Fault; untilMs: number }[] = [];
   private responseUrlFaults: Fault[] = [];
   /** files.getUploadURLExternal hands out an id; the upload POST fills the content; complete records it. */
   private readonly pendingUploads = new Map<string, { filename: string; content?: string }>();
   private readonly sockets = new Set<Socket>();
+  /** Requests held by a 'timeout' fault. */
+  private readonly held = new Set<ServerResponse>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly handlers: Record<string, Handler>;
   private readonly extraHandlers = new Map<string, (args: Json, token: string | undefined) => Json>();
@@ -116,10 +206,14 @@ export class FakeSlack {
     port: number,
     readonly teamId: string,
     readonly botUserId: string,
+    readonly botToken: string,
+    scopes: string[],
   ) {
     this.baseUrl = `http://127.0.0.1:${port}/`;
     this.apiUrl = `${this.baseUrl}api/`;
+    this.scopes = new Set(scopes);
     this.handlers = this.methodHandlers();
+    this.addWorkspace({ teamId, botToken, botUserId, botId: 'B0LABBOT' });
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -129,8 +223,14 @@ export class FakeSlack {
     });
   }
 
-  /** Listens on 127.0.0.1 at a random free port. */
-  static async start(opts: { teamId?: string; botUserId?: string } = {}): Promise<FakeSlack> {
+  /**
+   * Listens on 127.0.0.1 at a random free port. The default workspace (`teamId`, default
+   * T0LABBOOK) answers to `botToken` (default the test app's BOT_TOKEN); `scopes` replaces the
+   * manifest's bot scopes, for a test of what a missing scope does.
+   */
+  static async start(
+    opts: { teamId?: string; botUserId?: string; botToken?: string; scopes?: string[] } = {},
+  ): Promise<FakeSlack> {
     const server = http.createServer();
     const port = await new Promise<number>((resolve, reject) => {
       server.once('error', reject);
@@ -141,21 +241,82 @@ export class FakeSlack {
         else resolve(address.port);
       });
     });
-    return new FakeSlack(server, port, opts.teamId ?? 'T0LABBOOK', opts.botUserId ?? 'U0LABBOT');
+    return new FakeSlack(
+      server,
+      port,
+      opts.teamId ?? 'T0LABBOOK',
+      opts.botUserId ?? 'U0LABBOT',
+      opts.botToken ?? DEFAULT_BOT_TOKEN,
+      opts.scopes ?? manifestBotScopes(),
+    );
   }
 
-  /** A fresh, unique response_url for a test payload. */
-  responseUrl(): string {
-    return `${this.baseUrl}response/${++this.seq}-${randomBytes(3).toString('hex')}`;
+  /**
+   * A fresh response_url, as Slack puts in a payload: good for 5 posts within 30 minutes of
+   * `issuedAt` (default now). Posts to any URL it did not issue are answered 404.
+   */
+  responseUrl(opts: { issuedAt?: number } = {}): string {
+    const id = `${++this.seq}-${randomBytes(3).toString('hex')}`;
+    this.issuedResponseUrls.set(id, { issuedAt: opts.issuedAt ?? Date.now(), uses: 0 });
+    return `${this.baseUrl}response/${id}`;
+  }
+
+  /** Installs the app in another workspace: calls with `botToken` act there. */
+  addWorkspace(ws: FakeWorkspace): void {
+    this.workspaces.set(ws.botToken, { ...ws, botId: ws.botId ?? `B${ws.botUserId.replace(/^U/, '')}` });
   }
 
   addUser(user: FakeUser): void {
     this.users.set(user.id, user);
   }
 
+  /** Declares a channel (private, archived, with a member list, in another workspace…). */
+  addChannel(channel: FakeChannel): void {
+    this.channels.set(channel.id, channel);
+    if (channel.botMember === false) this.botLeft.add(channel.id);
+    else this.botLeft.delete(channel.id);
+  }
+
+  /** The bot leaves (or was never in) `channelId`. */
+  removeBot(channelId: string): void {
+    this.botLeft.add(channelId);
+  }
+
+  /** The bot joins `channelId` again. */
+  addBot(channelId: string): void {
+    this.botLeft.delete(channelId);
+  }
+
+  /**
+   * A message the bot posted earlier (for a test that starts mid-story), so chat.update /
+   * chat.delete / a button press can refer to it. Returns its ts.
+   */
+  addMessage(channelId: string, message: { text?: string; blocks?: unknown[]; ts?: string } = {}): string {
+    const ts = message.ts ?? this.nextTs();
+    this.store(channelId, {
+      ts,
+      text: message.text,
+      blocks: message.blocks,
+      user: this.botUserId,
+      botId: 'B0LABBOT',
+    });
+    return ts;
+  }
+
+  /** The messages the bot has in a channel (posted, updated, not deleted), oldest first. */
+  messagesIn(channelId: string): { ts: string; text: unknown; blocks: unknown; threadTs?: string }[] {
+    return [...(this.messages.get(channelId)?.values() ?? [])].map((m) => ({
+      ts: m.ts,
+      text: m.text,
+      blocks: m.blocks,
+      ...(m.threadTs ? { threadTs: m.threadTs } : {}),
+    }));
+  }
+
   /**
    * Answers `method` with `handler` (added or replacing the built-in one), for a test support
-   * module that fakes a part of Slack of its own (OAuth, say) without growing this file.
+   * module that fakes a part of Slack of its own (OAuth, say) without growing this file. The
+   * handler sees every call as made: no token or scope check is done for it.
    */
   handle(
     method: string,
@@ -218,13 +379,17 @@ export class FakeSlack {
     );
   }
 
-  /** Forgets calls, violations, responses, uploads and injected faults; keeps users. */
   /** Points Socket Mode clients at a WebSocket server of the test's. */
   useSocketMode(url: string): void {
     this.socketModeUrl = url;
   }
 
+  /**
+   * Forgets calls, violations, responses, uploads and injected faults (held requests get a
+   * 504); keeps workspaces, users, channels, messages, views and issued URLs, as Slack would.
+   */
   reset(): void {
+    this.release();
     this.calls.length = 0;
     this.violations.length = 0;
     this.responses.length = 0;
@@ -233,6 +398,12 @@ export class FakeSlack {
     this.windows = [];
     this.responseUrlFaults = [];
     this.pendingUploads.clear();
+  }
+
+  /** Answers every request held by a 'timeout' fault with a 504, as Slack's edge would at last. */
+  release(): void {
+    for (const res of this.held) answerFault({ kind: 'http', status: 504 }, res);
+    this.held.clear();
   }
 
   /** Stops listening and drops open keep-alive sockets, so close() does not wait for idle clients. */
@@ -249,7 +420,7 @@ export class FakeSlack {
     if (this.calls.length === 0) return 'none';
     const counts = new Map<string, number>();
     for (const c of this.calls) {
-      const key = c.ok ? c.method : `${c.method}(${c.fault ?? 'not ok'})`;
+      const key = c.ok ? c.method : `${c.method}(${c.fault ?? (str(c.response?.error) || 'not ok')})`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return [...counts].map(([k, n]) => (n > 1 ? `${k}×${n}` : k)).join(', ');
@@ -293,14 +464,10 @@ export class FakeSlack {
     const fault = this.nextFault(method);
     if (fault) call.fault = fault.kind;
     if (fault?.kind === 'slow') await this.sleep(fault.delayMs);
-    else if (fault) return answerFault(fault, res);
+    else if (fault) return this.answerFault(fault, res);
 
     const extra = this.extraHandlers.get(method);
-    const answer = extra
-      ? extra(args, call.token)
-      : call.token
-        ? this.answer(method, args)
-        : slackError('not_authed');
+    const answer = extra ? extra(args, call.token) : this.answer(method, args, call.token);
     call.ok = answer.ok === true;
     call.response = answer;
     sendJson(res, 200, answer);
@@ -316,11 +483,19 @@ export class FakeSlack {
   private async onResponseUrl(id: string, body: Json, res: ServerResponse): Promise<void> {
     const fault = this.responseUrlFaults.shift();
     if (fault?.kind === 'slow') await this.sleep(fault.delayMs);
-    else if (fault) return answerFault(fault, res);
+    else if (fault) return this.answerFault(fault, res);
+    // Slack's response_url answers 404 for a URL it never issued, one used 5 times, or one
+    // older than 30 minutes.
+    const issued = this.issuedResponseUrls.get(id);
+    if (!issued) return sendJson(res, 404, slackError('no_such_url'));
+    if (Date.now() - issued.issuedAt > RESPONSE_URL_TTL_MS)
+      return sendJson(res, 404, slackError('expired_url'));
+    if (issued.uses >= RESPONSE_URL_USES) return sendJson(res, 404, slackError('used_url'));
+    issued.uses += 1;
     // A response_url message has the same limits as chat.postMessage.
-    if (this.violated('response_url', findMessageProblems(body.blocks, body.text))) {
-      return sendJson(res, 200, slackError('invalid_blocks'));
-    }
+    const problems = findMessageProblems(body.blocks, body.text);
+    if (this.violated('response_url', problems))
+      return sendJson(res, 200, slackErrorWithReasons('invalid_blocks', reasons(problems)));
     this.responses.push({ id, body, at: Date.now() });
     sendJson(res, 200, ok());
   }
@@ -331,6 +506,17 @@ export class FakeSlack {
     pending.content = content;
     // The real upload URL answers 200 with a plain-text body; the WebClient only checks the status.
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${Buffer.byteLength(content)}`);
+  }
+
+  /** A fault that answers at once, resets the connection, or holds the request open. */
+  private answerFault(fault: Exclude<Fault, { kind: 'slow' }>, res: ServerResponse): void {
+    if (fault.kind === 'reset') return void res.socket?.destroy();
+    if (fault.kind === 'timeout') {
+      this.held.add(res);
+      res.on('close', () => this.held.delete(res));
+      return;
+    }
+    answerFault(fault, res);
   }
 
   /** Records problems as violations; true if there were any. */
@@ -359,122 +545,290 @@ export class FakeSlack {
     return `${prefix}${String(++this.seq).padStart(6, '0')}`;
   }
 
-  // --- answers -------------------------------------------------------------------------
-
-  private answer(method: string, args: Json): Json {
-    const handler = this.handlers[method];
-    return handler ? handler(args) : slackError('unknown_method');
+  private nextHash(): string {
+    return `${Math.floor(Date.now() / 1000)}.${randomBytes(6).toString('hex')}`;
   }
 
-  private methodHandlers(): Record<string, Handler> {
+  // --- who is asking, and may they -----------------------------------------------------
+
+  /** Token, then scope, then the method itself; each refusal as Slack words it. */
+  private answer(method: string, args: Json, token: string | undefined): Json {
+    if (!token) return slackError('not_authed');
+    // Socket Mode: Slack answers the app-level token with a single-use WebSocket URL.
+    if (method === 'apps.connections.open')
+      return token.startsWith('xapp-') && this.socketModeUrl
+        ? ok({ url: this.socketModeUrl })
+        : slackError('invalid_auth');
+    const ws = this.workspaces.get(token);
+    if (!ws) return slackError('invalid_auth');
+    const handler = this.handlers[method];
+    if (!handler) return slackError('unknown_method');
+    const needed = scopeFor(method, this.kindOf(str(args.channel)));
+    if (needed && !this.scopes.has(needed))
+      return slackError('missing_scope', { needed, provided: [...this.scopes].join(',') });
+    return handler(args, ws);
+  }
+
+  private kindOf(channelId: string): ConversationKind {
+    if (channelId.startsWith('D')) return 'im';
+    const declared = this.channels.get(channelId);
+    return declared?.private || (!declared && channelId.startsWith('G')) ? 'private' : 'public';
+  }
+
+  /** A user id the caller's workspace may name: unknown users pass (Slack's own answer follows), others' are refused. */
+  private foreignUser(ws: FakeWorkspace, userId: string): boolean {
+    const user = this.users.get(userId);
+    return user !== undefined && (user.teamId ?? this.teamId) !== ws.teamId;
+  }
+
+  /**
+   * The conversation `id` names for this workspace, or Slack's error: another workspace's
+   * channel or user is invalid_auth (the token is not theirs); a user id means their DM.
+   */
+  private conversation(ws: FakeWorkspace, id: string): ChannelState | { error: string } {
+    if (!id) return { error: 'channel_not_found' };
+    if (/^[UW]/.test(id) || id.startsWith('D')) {
+      const userId = id.startsWith('D') ? id.slice(1) : id;
+      if (this.foreignUser(ws, userId)) return { error: 'invalid_auth' };
+      if (this.users.get(userId)?.deleted) return { error: 'user_disabled' };
+      return {
+        id: dmId(userId),
+        teamId: ws.teamId,
+        kind: 'im',
+        archived: false,
+        members: new Set([userId]),
+        botMember: true,
+      };
+    }
+    const declared = this.channels.get(id);
+    if (declared) {
+      if ((declared.teamId ?? this.teamId) !== ws.teamId) return { error: 'invalid_auth' };
+      return {
+        id,
+        teamId: ws.teamId,
+        kind: declared.private ? 'private' : 'public',
+        archived: declared.archived ?? false,
+        members: declared.members ? new Set(declared.members) : undefined,
+        botMember: !this.botLeft.has(id),
+      };
+    }
+    if (!/^[CG]/.test(id)) return { error: 'channel_not_found' };
     return {
-      'auth.test': () => this.authTest(),
-      // Socket Mode: Slack answers the app-level token with a single-use WebSocket URL.
-      'apps.connections.open': () =>
-        this.socketModeUrl ? ok({ url: this.socketModeUrl }) : slackError('invalid_auth'),
-      'chat.postMessage': (a) => this.messageChecked('chat.postMessage', a, () => this.postMessage(a)),
-      'chat.update': (a) => this.messageChecked('chat.update', a, () => this.updateMessage(a)),
-      'chat.postEphemeral': (a) =>
-        this.messageChecked('chat.postEphemeral', a, () => ok({ message_ts: this.nextTs() })),
-      'chat.delete': (a) => ok({ channel: str(a.channel), ts: str(a.ts) }),
-      'chat.getPermalink': (a) => this.permalink(a),
-      'conversations.open': (a) => this.openDm(a),
-      'conversations.info': (a) => this.conversationInfo(a),
-      'users.info': (a) => this.userInfo(a),
-      'views.open': (a) => this.viewChecked('views.open', a, 'modal'),
-      'views.push': (a) => this.viewChecked('views.push', a, 'modal'),
-      'views.update': (a) => this.viewChecked('views.update', a, 'modal'),
-      'views.publish': (a) => this.viewChecked('views.publish', a, 'home'),
-      'files.getUploadURLExternal': (a) => this.uploadUrl(a),
-      'files.completeUploadExternal': (a) => this.completeUpload(a),
+      id,
+      teamId: ws.teamId,
+      kind: id.startsWith('G') ? 'private' : 'public',
+      archived: false,
+      members: undefined,
+      botMember: !this.botLeft.has(id),
     };
   }
 
-  private authTest(): Json {
+  /**
+   * Where the bot may write: not into an archived channel, not into a private channel it is
+   * not in (Slack does not admit such a channel exists), and into a public one it is not in
+   * only with chat:write.public.
+   */
+  private writable(ws: FakeWorkspace, id: string): ChannelState | { error: string } {
+    const c = this.conversation(ws, id);
+    if ('error' in c) return c;
+    if (c.kind === 'private' && !c.botMember) return { error: 'channel_not_found' };
+    if (c.archived) return { error: 'is_archived' };
+    if (c.kind === 'public' && !c.botMember && !this.scopes.has('chat:write.public'))
+      return { error: 'not_in_channel' };
+    return c;
+  }
+
+  /** A trigger_id from an interaction: ours (see slackRequests.triggerId), unused, at most 3 s old. */
+  private useTrigger(id: unknown): { viewId?: string } | { error: string } {
+    const trigger = readTriggerId(str(id));
+    if (!trigger || this.usedTriggers.has(str(id))) return { error: 'invalid_trigger_id' };
+    if (Date.now() - trigger.issuedAt > TRIGGER_TTL_MS) return { error: 'expired_trigger_id' };
+    this.usedTriggers.add(str(id));
+    return trigger;
+  }
+
+  private store(channelId: string, message: StoredMessage): void {
+    const inChannel = this.messages.get(channelId) ?? new Map<string, StoredMessage>();
+    inChannel.set(message.ts, message);
+    this.messages.set(channelId, inChannel);
+  }
+
+  // --- answers -------------------------------------------------------------------------
+
+  private methodHandlers(): Record<string, Handler> {
+    return {
+      'auth.test': (_a, ws) => this.authTest(ws),
+      'chat.postMessage': (a, ws) =>
+        this.messageChecked('chat.postMessage', a, () => this.postMessage(a, ws)),
+      'chat.update': (a, ws) => this.messageChecked('chat.update', a, () => this.updateMessage(a, ws)),
+      'chat.postEphemeral': (a, ws) =>
+        this.messageChecked('chat.postEphemeral', a, () => this.postEphemeral(a, ws)),
+      'chat.delete': (a, ws) => this.deleteMessage(a, ws),
+      'chat.getPermalink': (a, ws) => this.permalink(a, ws),
+      'conversations.open': (a, ws) => this.openDm(a, ws),
+      'conversations.info': (a, ws) => this.conversationInfo(a, ws),
+      'conversations.history': (a, ws) => this.history(a, ws, undefined),
+      'conversations.replies': (a, ws) => this.history(a, ws, str(a.ts)),
+      'users.info': (a, ws) => this.userInfo(a, ws),
+      'views.open': (a, ws) => this.openView(a, ws),
+      'views.push': (a, ws) => this.pushView(a, ws),
+      'views.update': (a, ws) => this.updateView(a, ws),
+      'views.publish': (a, ws) => this.publishView(a, ws),
+      'files.getUploadURLExternal': (a) => this.uploadUrl(a),
+      'files.completeUploadExternal': (a, ws) => this.completeUpload(a, ws),
+    };
+  }
+
+  private authTest(ws: FakeWorkspace): Json {
     return ok({
-      url: 'https://fake.slack.com/',
+      url: `https://${ws.teamId.toLowerCase()}.fake.slack.com/`,
       team: 'Fake Team',
-      team_id: this.teamId,
+      team_id: ws.teamId,
       user: 'labbook',
-      user_id: this.botUserId,
-      bot_id: 'B0LABBOT',
+      user_id: ws.botUserId,
+      bot_id: ws.botId,
       is_enterprise_install: false,
     });
   }
 
-  /** chat.*: Block Kit limits first (invalid_blocks), then Slack's no_text when there is nothing to show. */
+  /**
+   * chat.*: Block Kit limits first (invalid_blocks, with Slack's reasons), then Slack's
+   * no_text when there is nothing to show.
+   */
   private messageChecked(method: string, args: Json, then: () => Json): Json {
-    if (this.violated(method, findMessageProblems(args.blocks, args.text)))
-      return slackError('invalid_blocks');
+    const problems = findMessageProblems(args.blocks, args.text);
+    if (this.violated(method, problems)) return slackErrorWithReasons('invalid_blocks', reasons(problems));
     const hasText = typeof args.text === 'string' && args.text.length > 0;
     if (!hasText && args.blocks === undefined && args.attachments === undefined) return slackError('no_text');
     return then();
   }
 
-  private postMessage(args: Json): Json {
-    const channel = str(args.channel);
-    if (!channel) return slackError('channel_not_found');
-    // Posting to a user id opens (or reuses) the DM with them; Slack answers with the D-id.
-    const dm = /^[UW]/.test(channel);
-    if (dm && this.users.get(channel)?.deleted) return slackError('user_disabled');
+  private postMessage(args: Json, ws: FakeWorkspace): Json {
+    const channel = this.writable(ws, str(args.channel));
+    if ('error' in channel) return slackError(channel.error);
     const ts = this.nextTs();
-    return ok({
-      channel: dm ? dmId(channel) : channel,
+    const threadTs = str(args.thread_ts) || undefined;
+    const message: StoredMessage = {
       ts,
-      message: {
-        type: 'message',
-        user: this.botUserId,
-        bot_id: 'B0LABBOT',
-        text: args.text,
-        blocks: args.blocks,
-        ts,
-      },
-    });
-  }
-
-  private updateMessage(args: Json): Json {
-    if (!args.ts) return slackError('message_not_found');
-    return ok({
-      channel: str(args.channel),
-      ts: str(args.ts),
       text: args.text,
-      message: { text: args.text, blocks: args.blocks },
+      blocks: args.blocks,
+      user: ws.botUserId,
+      botId: ws.botId ?? 'B0LABBOT',
+      ...(threadTs ? { threadTs } : {}),
+    };
+    this.store(channel.id, message);
+    // Posting to a user id opens (or reuses) the DM with them; Slack answers with the D-id.
+    return ok({ channel: channel.id, ts, message: messageJson(message) });
+  }
+
+  private postEphemeral(args: Json, ws: FakeWorkspace): Json {
+    const channel = this.writable(ws, str(args.channel));
+    if ('error' in channel) return slackError(channel.error);
+    const user = str(args.user);
+    if (!user) return slackError('user_not_found');
+    if (this.foreignUser(ws, user)) return slackError('invalid_auth');
+    if (channel.members && !channel.members.has(user)) return slackError('user_not_in_channel');
+    return ok({ message_ts: this.nextTs() });
+  }
+
+  /** A message the bot posted in that very channel, or Slack's message_not_found. */
+  private ownMessage(
+    args: Json,
+    ws: FakeWorkspace,
+  ): { channel: ChannelState; message: StoredMessage } | { error: string } {
+    const channel = this.conversation(ws, str(args.channel));
+    if ('error' in channel) return channel;
+    if (channel.kind === 'private' && !channel.botMember) return { error: 'channel_not_found' };
+    const message = this.messages.get(channel.id)?.get(str(args.ts));
+    return message ? { channel, message } : { error: 'message_not_found' };
+  }
+
+  private updateMessage(args: Json, ws: FakeWorkspace): Json {
+    const found = this.ownMessage(args, ws);
+    if ('error' in found) return slackError(found.error);
+    if (found.channel.archived) return slackError('is_archived');
+    const { message } = found;
+    message.text = args.text;
+    if (args.blocks !== undefined) message.blocks = args.blocks;
+    return ok({
+      channel: found.channel.id,
+      ts: message.ts,
+      text: str(args.text),
+      message: { ...messageJson(message), edited: { user: ws.botUserId, ts: this.nextTs() } },
     });
   }
 
-  private permalink(args: Json): Json {
-    const channel = str(args.channel);
-    const ts = str(args.message_ts);
-    if (!channel || !ts) return slackError('invalid_arguments');
-    return ok({ channel, permalink: `https://fake.slack.com/archives/${channel}/p${ts.replace('.', '')}` });
+  private deleteMessage(args: Json, ws: FakeWorkspace): Json {
+    const found = this.ownMessage(args, ws);
+    if ('error' in found) return slackError(found.error);
+    this.messages.get(found.channel.id)?.delete(found.message.ts);
+    return ok({ channel: found.channel.id, ts: found.message.ts });
   }
 
-  private openDm(args: Json): Json {
+  private permalink(args: Json, ws: FakeWorkspace): Json {
+    const ts = str(args.message_ts);
+    if (!str(args.channel) || !ts) return slackError('invalid_arguments');
+    const channel = this.conversation(ws, str(args.channel));
+    if ('error' in channel) return slackError(channel.error);
+    if (channel.kind === 'private' && !channel.botMember) return slackError('channel_not_found');
+    return ok({
+      channel: channel.id,
+      permalink: `https://fake.slack.com/archives/${channel.id}/p${ts.replace('.', '')}`,
+    });
+  }
+
+  /** conversations.history (newest first) or .replies (the thread's parent first): the bot must be in it. */
+  private history(args: Json, ws: FakeWorkspace, threadTs: string | undefined): Json {
+    const channel = this.conversation(ws, str(args.channel));
+    if ('error' in channel) return slackError(channel.error);
+    if (!channel.botMember)
+      return slackError(channel.kind === 'private' ? 'channel_not_found' : 'not_in_channel');
+    const all = [...(this.messages.get(channel.id)?.values() ?? [])];
+    if (threadTs === undefined)
+      return ok({
+        messages: all
+          .filter((m) => !m.threadTs)
+          .reverse()
+          .map(messageJson),
+        has_more: false,
+      });
+    const parent = all.find((m) => m.ts === threadTs);
+    if (!parent) return slackError('thread_not_found');
+    const replies = all.filter((m) => m.threadTs === threadTs);
+    return ok({ messages: [parent, ...replies].map(messageJson), has_more: false });
+  }
+
+  private openDm(args: Json, ws: FakeWorkspace): Json {
     const user = str(args.users).split(',')[0] ?? '';
     if (!user) return slackError(args.channel ? 'not_implemented' : 'users_list_not_supplied');
-    if (this.users.get(user)?.deleted) return slackError('user_disabled');
-    return ok({ channel: { id: dmId(user) } });
+    const dm = this.conversation(ws, user);
+    if ('error' in dm) return slackError(dm.error);
+    return ok({ channel: { id: dm.id } });
   }
 
-  private conversationInfo(args: Json): Json {
-    const channel = str(args.channel);
-    if (!channel) return slackError('channel_not_found');
-    const im = channel.startsWith('D');
+  private conversationInfo(args: Json, ws: FakeWorkspace): Json {
+    const channel = this.conversation(ws, str(args.channel));
+    if ('error' in channel) return slackError(channel.error);
+    if (channel.kind === 'private' && !channel.botMember) return slackError('channel_not_found');
+    const im = channel.kind === 'im';
     return ok({
       channel: {
-        id: channel,
-        name: im ? undefined : `name-${channel.toLowerCase()}`,
+        id: channel.id,
+        name: im ? undefined : `name-${channel.id.toLowerCase()}`,
         is_im: im,
-        is_channel: !im,
-        is_member: true,
-        is_archived: false,
+        is_channel: channel.kind === 'public',
+        is_group: channel.kind === 'private',
+        is_private: channel.kind !== 'public',
+        is_member: channel.botMember,
+        is_archived: channel.archived,
       },
     });
   }
 
-  private userInfo(args: Json): Json {
+  private userInfo(args: Json, ws: FakeWorkspace): Json {
     const user = this.users.get(str(args.user));
     if (!user) return slackError('user_not_found');
+    if (this.foreignUser(ws, user.id)) return slackError('invalid_auth');
     const realName = user.realName ?? user.id;
     return ok({
       user: {
@@ -494,22 +848,98 @@ export class FakeSlack {
     });
   }
 
-  /** views.*: a view breaking Block Kit limits is answered invalid_arguments, as Slack does for views. */
-  private viewChecked(method: string, args: Json, expectedType: 'modal' | 'home'): Json {
-    if (this.violated(method, findViewProblems(args.view, expectedType)))
-      return slackError('invalid_arguments');
+  // --- views ---------------------------------------------------------------------------
+
+  /** Block Kit limits for a view: Slack answers invalid_arguments with the reasons. */
+  private viewProblems(method: string, args: Json, type: 'modal' | 'home'): Json | undefined {
+    const problems = findViewProblems(args.view, type);
+    if (this.violated(method, problems))
+      return slackErrorWithReasons('invalid_arguments', reasons(problems, '/view'));
+    return undefined;
+  }
+
+  /** Slack's answer for a view it now shows: the app's view plus id, hash, team, state. */
+  private saveView(ws: FakeWorkspace, type: 'modal' | 'home', args: Json, id = this.nextId('V')): Json {
     const view = isObj(args.view) ? args.view : {};
-    const id = typeof args.view_id === 'string' ? args.view_id : this.nextId('V');
+    const saved: ViewState = {
+      id,
+      teamId: ws.teamId,
+      type,
+      hash: this.nextHash(),
+      view,
+      ...(typeof view.external_id === 'string' ? { externalId: view.external_id } : {}),
+    };
+    this.views.set(id, saved);
     return ok({
       view: {
         id,
-        team_id: this.teamId,
-        hash: `${Date.now()}.${this.nextId('h')}`,
+        team_id: ws.teamId,
+        app_installed_team_id: ws.teamId,
+        bot_id: ws.botId,
+        hash: saved.hash,
         state: { values: {} },
+        private_metadata: '',
+        callback_id: '',
+        external_id: '',
         ...view,
       },
     });
   }
+
+  private openView(args: Json, ws: FakeWorkspace): Json {
+    const refused = this.viewProblems('views.open', args, 'modal');
+    if (refused) return refused;
+    const trigger = this.useTrigger(args.trigger_id);
+    if ('error' in trigger) return slackError(trigger.error);
+    return this.saveView(ws, 'modal', args);
+  }
+
+  /** views.push: onto the modal the interaction came from (its trigger says which), which must be known. */
+  private pushView(args: Json, ws: FakeWorkspace): Json {
+    const refused = this.viewProblems('views.push', args, 'modal');
+    if (refused) return refused;
+    const trigger = this.useTrigger(args.trigger_id);
+    if ('error' in trigger) return slackError(trigger.error);
+    const under = trigger.viewId ? this.views.get(trigger.viewId) : undefined;
+    if (!under || under.type !== 'modal' || under.teamId !== ws.teamId) return slackError('not_found');
+    return this.saveView(ws, 'modal', args);
+  }
+
+  /** views.update: a view Slack knows (by view_id or external_id), at the hash it last gave, if one is sent. */
+  private updateView(args: Json, ws: FakeWorkspace): Json {
+    const refused = this.viewProblems('views.update', args, 'modal');
+    if (refused) return refused;
+    const byExternal = (id: string) => [...this.views.values()].find((v) => v.externalId === id);
+    const current = args.view_id
+      ? this.views.get(str(args.view_id))
+      : args.external_id
+        ? byExternal(str(args.external_id))
+        : undefined;
+    if (!args.view_id && !args.external_id) return slackError('invalid_arguments');
+    if (!current || current.teamId !== ws.teamId) return slackError('not_found');
+    if (args.hash !== undefined && str(args.hash) !== current.hash) return slackError('hash_conflict');
+    return this.saveView(ws, current.type, args, current.id);
+  }
+
+  /** views.publish: a Home tab for one user of this workspace. */
+  private publishView(args: Json, ws: FakeWorkspace): Json {
+    const userId = str(args.user_id);
+    if (!userId)
+      return slackErrorWithReasons('invalid_arguments', ['[ERROR] missing required field: user_id']);
+    if (this.foreignUser(ws, userId)) return slackError('invalid_auth');
+    const refused = this.viewProblems('views.publish', args, 'home');
+    if (refused) return refused;
+    const key = `${ws.teamId}/${userId}`;
+    const existing = this.homes.get(key);
+    const current = existing ? this.views.get(existing) : undefined;
+    if (args.hash !== undefined && current && str(args.hash) !== current.hash)
+      return slackError('hash_conflict');
+    const answer = this.saveView(ws, 'home', args, existing);
+    this.homes.set(key, str((answer.view as Json).id));
+    return answer;
+  }
+
+  // --- files ---------------------------------------------------------------------------
 
   private uploadUrl(args: Json): Json {
     const filename = str(args.filename);
@@ -521,9 +951,13 @@ export class FakeSlack {
   }
 
   /** files.completeUploadExternal: `files` is a JSON array of {id, title}; each must have been uploaded. */
-  private completeUpload(args: Json): Json {
+  private completeUpload(args: Json, ws: FakeWorkspace): Json {
     const files = Array.isArray(args.files) ? args.files.filter(isObj) : [];
     if (files.length === 0) return slackError('invalid_arguments');
+    if (typeof args.channel_id === 'string') {
+      const channel = this.writable(ws, args.channel_id);
+      if ('error' in channel) return slackError(channel.error);
+    }
     for (const f of files) {
       const pending = this.pendingUploads.get(str(f.id));
       if (pending?.content === undefined) return slackError('file_not_found');
@@ -556,6 +990,29 @@ export class FakeSlack {
 
 const dmId = (userId: string): string => `D${userId}`;
 
+function messageJson(m: StoredMessage): Json {
+  return {
+    type: 'message',
+    user: m.user,
+    bot_id: m.botId,
+    text: m.text,
+    blocks: m.blocks,
+    ts: m.ts,
+    ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+  };
+}
+
+/** Slack's wording for a refused block: "[ERROR] <why> [json-pointer:/blocks/0/text]". */
+function reasons(problems: Problem[], root = ''): string[] {
+  return problems.map((p) => {
+    const pointer = `${root}/${p.path}`
+      .replace(/\[(\d+)\]/g, '/$1')
+      .replace(/\./g, '/')
+      .replace(/\/+/g, '/');
+    return `[ERROR] ${p.message} [json-pointer:${pointer}]`;
+  });
+}
+
 /** `Authorization: Bearer …` (the WebClient's way), else a `token` argument (Slack accepts both). */
 function tokenOf(req: IncomingMessage, args: Json): string | undefined {
   const auth = req.headers.authorization ?? '';
@@ -563,7 +1020,10 @@ function tokenOf(req: IncomingMessage, args: Json): string | undefined {
   return typeof args.token === 'string' ? args.token : undefined;
 }
 
-function answerFault(fault: Exclude<Fault, { kind: 'slow' }>, res: ServerResponse): void {
+function answerFault(
+  fault: Exclude<Fault, { kind: 'slow' | 'reset' | 'timeout' }>,
+  res: ServerResponse,
+): void {
   switch (fault.kind) {
     case 'ratelimited':
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfter) });

@@ -91,9 +91,31 @@ const FORM = 'application/x-www-form-urlencoded';
 const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
 
 let sequence = 0;
-/** Trigger ids look like "<digits>.<digits>.<hex>" and are unique per interaction. */
-const newTriggerId = (): string =>
-  `${Date.now()}.${++sequence}.${(sequence * 2654435761).toString(16).padStart(8, '0')}`;
+
+/**
+ * Slack mints a trigger_id for each interaction and honours it once, within 3 s. Ours carry
+ * when they were issued and, for an interaction inside a modal, that view's id, sealed with
+ * an HMAC, so the fake Slack can tell its own triggers (and their age) from made-up ones
+ * without any test wiring the two together: "<issued ms>.<n>.<view id or ->.<mac>".
+ */
+const TRIGGER_KEY = 'labbook-fake-slack-trigger-key';
+const triggerMac = (body: string): string =>
+  createHmac('sha256', TRIGGER_KEY).update(body).digest('hex').slice(0, 20);
+
+/** A trigger_id as Slack would issue it for an interaction at `at` (default now), from inside `viewId` if given. */
+export function triggerId(opts: { at?: number; viewId?: string } = {}): string {
+  const body = `${opts.at ?? Date.now()}.${++sequence}.${opts.viewId ?? '-'}`;
+  return `${body}.${triggerMac(body)}`;
+}
+
+/** What a trigger_id minted by triggerId() says, or undefined for one it did not mint. */
+export function readTriggerId(id: string): { issuedAt: number; viewId?: string } | undefined {
+  const match = /^(\d+)\.(\d+)\.([^.]+)\.([0-9a-f]{20})$/.exec(id);
+  if (!match || triggerMac(`${match[1]}.${match[2]}.${match[3]}`) !== match[4]) return undefined;
+  return { issuedAt: Number(match[1]), ...(match[3] === '-' ? {} : { viewId: match[3] }) };
+}
+
+const newTriggerId = (viewId?: string): string => triggerId(viewId ? { viewId } : {});
 /** Slack timestamps are "<seconds>.<micros>" strings. */
 const slackTs = (): string => (Date.now() / 1000).toFixed(6);
 
@@ -233,7 +255,7 @@ export function blockActionPayload(a: ActionArgs): AnyBlockAction {
     user: user(a.userId, a.teamId),
     api_app_id: APP_ID,
     token: VERIFICATION_TOKEN,
-    trigger_id: a.triggerId ?? newTriggerId(),
+    trigger_id: a.triggerId ?? newTriggerId(typeof a.view?.id === 'string' ? a.view.id : undefined),
     ...workspaceInstall,
     container: actionContainer(a),
     ...(a.channelId ? { channel: { id: a.channelId, name: DEFAULT_CHANNEL_NAME } } : {}),
@@ -340,7 +362,7 @@ export function viewSubmissionFor(
     user: user(who.userId, who.teamId),
     api_app_id: APP_ID,
     token: VERIFICATION_TOKEN,
-    trigger_id: newTriggerId(),
+    trigger_id: newTriggerId(view.id),
     ...workspaceInstall,
     view: {
       ...viewOutput({ teamId: who.teamId, callbackId: String(view.callback_id ?? ''), viewId: view.id }),
