@@ -1,9 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
+import { createDb } from '../../src/db/index.js';
 import type { Hypothesis, Project } from '../../src/db/schema/index.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { MAX_ATTEMPTS } from '../../src/scheduler/slackErrors.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
+import { createTestDatabase } from '../support/db.js';
 import { buttons, makeHypothesis, makeProject } from '../support/factories.js';
 import { blockAction } from '../support/slackRequests.js';
 
@@ -231,4 +235,38 @@ describe('a 429 storm on scheduled DMs', () => {
     expect(t.fake.okCallsTo('views.open')).toHaveLength(1);
     expect(asked.id).toBeGreaterThan(0);
   }, 90_000);
+});
+
+describe('the database going away', () => {
+  it('a connection cut while a transaction holds it is reported, not fatal, and the pool recovers', async () => {
+    const url = await createTestDatabase();
+    const name = new URL(url).pathname.slice(1);
+    const errors: string[] = [];
+    const pool = createDb(url, { max: 2, onError: (e) => errors.push(e.message) });
+    const admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+    await admin.connect();
+    // Between two statements of a transaction the client is checked out and idle: the
+    // moment a server restart (here: its backends terminated) has nobody to tell.
+    const outcome = await pool
+      .transaction()
+      .execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [
+          name,
+        ]);
+        await new Promise((r) => setTimeout(r, 300));
+        await sql`select 1`.execute(trx);
+      })
+      .then(
+        () => 'committed',
+        () => 'failed',
+      );
+    expect(outcome).toBe('failed');
+    expect(errors[0]).toContain('terminating connection');
+    // The broken client was dropped; the next query gets a fresh connection.
+    const { rows } = await sql<{ one: number }>`select 1 as one`.execute(pool);
+    expect(rows).toEqual([{ one: 1 }]);
+    await admin.end();
+    await pool.destroy();
+  });
 });
