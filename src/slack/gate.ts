@@ -23,7 +23,7 @@ import { tell, type Audience } from './tell.js';
  *   after a rename) is acknowledged here, and the person is told how to do it now.
  */
 export function gateRequests(app: App, client: WebClient, logger: Logger): void {
-  const process = app.processEvent.bind(app);
+  const boltProcessEvent = app.processEvent.bind(app);
   app.processEvent = async (event: ReceiverEvent): Promise<void> => {
     let acked = false;
     const ack = async (response?: unknown) => {
@@ -39,10 +39,10 @@ export function gateRequests(app: App, client: WebClient, logger: Logger): void 
       return ack(screened.kind === 'options' ? { options: [] } : undefined);
     }
     try {
-      await process({ ...event, ack });
+      await boltProcessEvent({ ...event, ack });
     } catch (error) {
-      // Thrown inside Bolt before any listener (or by one before its ack).
-      logger.warn('Slack request failed before it was acknowledged', { kind: screened.kind, error });
+      // Thrown inside Bolt, typically before any listener ran; Bolt would answer 500.
+      logger.warn('Slack request failed inside Bolt', { kind: screened.kind, acked, error });
       if (!acked) await ack().catch(() => undefined);
       return;
     }
