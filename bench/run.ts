@@ -23,9 +23,10 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { createLogger } from '../src/logger.js';
 import { startLabbook } from '../src/runtime.js';
 import { BOT_TOKEN, SIGNING_SECRET, TEAM, testEnv } from '../test/support/app.js';
-import { hypothesisForm, makeProject } from '../test/support/factories.js';
+import { defaultFields, makeProject } from '../test/support/factories.js';
 import { FakeSlack } from '../test/support/fakeSlack.js';
-import { slashCommand, viewSubmission, type SlackTarget } from '../test/support/slackRequests.js';
+import { submit, viewOpenedBy } from '../test/support/modals.js';
+import { slashCommand, type SlackTarget } from '../test/support/slackRequests.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
@@ -77,17 +78,23 @@ async function ackBenchmark(adminUrl: string, fake: FakeSlack) {
       channelId: 'C0BENCH',
       responseUrl: fake.responseUrl(),
     });
+  // The new-hypothesis modal as the app sends it, submitted again and again, filled by label.
+  const modal = await viewOpenedBy(fake, ids.hypothesis.newModal, () =>
+    slashCommand(targets.labbook, {
+      text: 'new',
+      userId: 'U0ALICE',
+      teamId: TEAM,
+      channelId: project.channel_id,
+      responseUrl: fake.responseUrl(),
+    }),
+  );
   // H-numbers are per project, so submissions to one project take turns on its row lock:
   // the worst case. Teams rarely collide like that, so the spread case is measured too.
   const submission = (target: SlackTarget, spread: boolean) => () =>
-    viewSubmission(target, {
-      userId: 'U0ALICE',
-      teamId: TEAM,
-      callbackId: ids.hypothesis.newModal,
-      values: hypothesisForm({
-        projectId: String((spread ? projects[turn++ % projects.length]! : project).id),
-        ownerUserId: 'U0ALICE',
-      }),
+    submit(target, { userId: 'U0ALICE', teamId: TEAM }, modal, {
+      Project: String((spread ? projects[turn++ % projects.length]! : project).id),
+      Hypothesis: defaultFields.statement,
+      'Success criteria': defaultFields.successCriteria,
     });
 
   console.log(`\n## Ack time under load (${REQUESTS} requests, ${CONCURRENCY} at a time)\n`);

@@ -10,16 +10,16 @@ import {
   LIMITS,
 } from './support/blockKitLimits.js';
 import { DEFAULT_BOT_TOKEN, FakeSlack } from './support/fakeSlack.js';
+import { fill, submit, type SentView } from './support/modals.js';
+import { manifestBotScopes } from './support/slackScopes.js';
 import {
   blockAction,
   event,
-  input,
   messageShortcut,
   sign,
   slashCommand,
   triggerId,
   urlVerification,
-  viewSubmission,
   type SlackTarget,
 } from './support/slackRequests.js';
 
@@ -47,6 +47,62 @@ beforeEach(() => fake.reset());
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 const section = (text: string) => ({ type: 'section', text: mrkdwn(text) });
+/** A modal as the fake Slack answers views.open: the app's view with an id and a hash. */
+const sentForm: SentView = {
+  id: 'V0FORM',
+  hash: '1700000000.abc',
+  type: 'modal',
+  callback_id: 'hypothesis.new',
+  private_metadata: '{"p":1}',
+  blocks: [
+    {
+      type: 'input',
+      block_id: 'name',
+      label: plain('Project name'),
+      element: { type: 'plain_text_input', action_id: 'name', max_length: 40 },
+    },
+    {
+      type: 'input',
+      block_id: 'due',
+      optional: true,
+      label: plain('Due'),
+      element: { type: 'datepicker', action_id: 'due' },
+    },
+    {
+      type: 'input',
+      block_id: 'who',
+      optional: true,
+      label: plain('Who?'),
+      element: { type: 'multi_users_select', action_id: 'who' },
+    },
+    {
+      type: 'input',
+      block_id: 'phase',
+      optional: true,
+      label: plain('Phase'),
+      element: {
+        type: 'static_select',
+        action_id: 'phase',
+        options: [
+          { text: plain('Discover'), value: 'discover' },
+          { text: plain('Define'), value: 'define' },
+        ],
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'days',
+      label: plain('Days'),
+      element: {
+        type: 'number_input',
+        action_id: 'days',
+        is_decimal_allowed: false,
+        min_value: '1',
+        initial_value: '14',
+      },
+    },
+  ],
+};
 const faults = (method: string) => fake.callsTo(method).map((c) => c.fault ?? 'ok');
 
 describe('the fake Slack, as a WebClient sees it: faults', () => {
@@ -503,6 +559,29 @@ describe('the fake Slack says no where Slack says no', () => {
     });
   });
 
+  it('reads back a channel and a thread as the bot posted them, given channels:history', async () => {
+    // manifest.json does not request channels:history today: reading is refused.
+    await expect(client.conversations.history({ channel: 'C0THREAD' })).rejects.toMatchObject(
+      refused('missing_scope', { needed: 'channels:history' }),
+    );
+    const reading = await FakeSlack.start({ scopes: [...manifestBotScopes(), 'channels:history'] });
+    try {
+      const c = new WebClient(TOKEN, { slackApiUrl: reading.apiUrl, logLevel: LogLevel.ERROR });
+      const parent = await c.chat.postMessage({ channel: 'C0THREAD', text: 'proposals here' });
+      await c.chat.postMessage({ channel: 'C0THREAD', text: 'mine', thread_ts: parent.ts! });
+      await c.chat.postMessage({ channel: 'C0THREAD', text: 'later' });
+      const history = await c.conversations.history({ channel: 'C0THREAD' });
+      expect(history.messages!.map((m) => m.text)).toEqual(['later', 'proposals here']);
+      const replies = await c.conversations.replies({ channel: 'C0THREAD', ts: parent.ts! });
+      expect(replies.messages!.map((m) => m.text)).toEqual(['proposals here', 'mine']);
+      await expect(c.conversations.replies({ channel: 'C0THREAD', ts: '1.1' })).rejects.toMatchObject(
+        refused('thread_not_found'),
+      );
+    } finally {
+      await reading.close();
+    }
+  });
+
   it('says why blocks were refused, in response_metadata.messages', async () => {
     const tooLong = [section('x'.repeat(3001))];
     await expect(
@@ -838,30 +917,35 @@ describe('signed requests', () => {
     ]);
   });
 
-  it('sends view_submission with state.values and hands back the JSON reply', async () => {
-    const values = {
-      name: { name: input.text('Fraud') },
-      due: { due: input.date('2026-12-01') },
-      who: { who: input.users(['U1', 'U2']) },
-    };
-    const reply = await viewSubmission(target, {
-      userId: 'U0ALICE',
-      teamId: 'T0LABBOOK',
-      callbackId: 'hypothesis.new',
-      privateMetadata: '{"p":1}',
-      values,
+  it('submits a recorded view filled by label or block id, with its id, hash and private_metadata', async () => {
+    const reply = await submit(target, { userId: 'U0ALICE', teamId: 'T0LABBOOK' }, sentForm, {
+      'Project name': 'Fraud',
+      due: '2026-12-01',
+      'Who?': ['U1', 'U2'],
+      Phase: 'Define',
     });
     expect(reply.json).toEqual({ response_action: 'errors', errors: { a: 'b' } });
     expect(payloadOf(last())).toMatchObject({
       type: 'view_submission',
       ...identity,
+      trigger_id: expect.stringMatching(/\.V0FORM\.[0-9a-f]{20}$/),
       view: {
-        type: 'modal',
+        id: 'V0FORM',
+        hash: '1700000000.abc',
         callback_id: 'hypothesis.new',
         private_metadata: '{"p":1}',
-        state: { values },
-        id: expect.any(String),
-        hash: expect.any(String),
+        blocks: sentForm.blocks,
+        state: {
+          values: {
+            name: { name: { type: 'plain_text_input', value: 'Fraud' } },
+            due: { due: { type: 'datepicker', selected_date: '2026-12-01' } },
+            who: { who: { type: 'multi_users_select', selected_users: ['U1', 'U2'] } },
+            phase: {
+              phase: { type: 'static_select', selected_option: { text: plain('Define'), value: 'define' } },
+            },
+            days: { days: { type: 'number_input', value: '14' } },
+          },
+        },
       },
       response_urls: [],
     });
@@ -909,18 +993,19 @@ describe('signed requests', () => {
     expect(JSON.parse(r.body)).toMatchObject({ type: 'url_verification', challenge: 'challenge-123' });
   });
 
-  it('builds state.values entries as Slack sends them', () => {
-    expect(input.text(null)).toEqual({ type: 'plain_text_input', value: null });
-    expect(input.user('U1')).toEqual({ type: 'users_select', selected_user: 'U1' });
-    expect(input.conversation('C1')).toEqual({ type: 'conversations_select', selected_conversation: 'C1' });
-    expect(input.number('3')).toEqual({ type: 'number_input', value: '3' });
-    expect(input.select(null)).toEqual({ type: 'static_select', selected_option: null });
-    expect(input.radio('yes')).toMatchObject({ type: 'radio_buttons', selected_option: { value: 'yes' } });
-    expect(input.checkboxes(['a', 'b'])).toMatchObject({
-      type: 'checkboxes',
-      selected_options: [{ value: 'a' }, { value: 'b' }],
+  it('fills like a person: refuses what Slack’s client would not submit', () => {
+    expect(() => fill(sentForm, { Nope: 'x' })).toThrow(/has no input "Nope"; it has: Project name \(name\)/);
+    expect(() => fill(sentForm, { due: '2026-12-01' })).toThrow(/"Project name" is required/);
+    expect(() => fill(sentForm, { name: 'x'.repeat(41) })).toThrow(/at most 40 characters/);
+    expect(() => fill(sentForm, { name: 'x', Days: '0' })).toThrow(/at least 1/);
+    expect(() => fill(sentForm, { name: 'x', Days: '1.5' })).toThrow(/whole number/);
+    expect(() => fill(sentForm, { name: 'x', Phase: 'Launch' })).toThrow(/has no option "Launch"/);
+    expect(fill(sentForm, { name: 'x', Phase: 'define' })).toMatchObject({
+      days: { days: { value: '14' } },
+      phase: { phase: { selected_option: { value: 'define' } } },
+      who: { who: { selected_users: [] } },
     });
-    expect(input.date('2026-12-01')).toEqual({ type: 'datepicker', selected_date: '2026-12-01' });
+    expect(fill(sentForm, {}, { partial: true })).toMatchObject({ name: { name: { value: null } } });
   });
 });
 

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { cachedUser, saveUser } from '../db/slackUsers.js';
 import type { Services } from '../services.js';
 import { DAY_MS, safeZone } from '../time.js';
+import { lookupClient } from './webClient.js';
 
 /**
  * The zone Labbook last saw for a person, without asking Slack: for paths that must
@@ -13,7 +14,9 @@ export async function knownZone(services: Services, teamId: string, userId: stri
 
 /**
  * A person's Slack time zone, cached for a day: users.info is rate-limited (Tier 4) and
- * asked on hot paths such as opening a modal, where trigger_id gives us 3 seconds.
+ * asked on hot paths such as opening a modal, where trigger_id gives us 3 seconds. A
+ * lookup that is refused, rate-limited or slow (LOOKUP_TIMEOUT_MS) falls back to the
+ * cached zone or UTC.
  */
 export async function userZone(
   services: Services,
@@ -24,7 +27,8 @@ export async function userZone(
   const cached = await cachedUser(services.db, teamId, userId);
   if (cached && services.clock.now().getTime() - cached.fetched_at.getTime() < DAY_MS) return cached.tz;
   try {
-    const { user } = await client.users.info({ user: userId });
+    // Never through the interactive client itself: see lookupClient.
+    const { user } = await lookupClient(client, services.logger).users.info({ user: userId });
     const tz = safeZone(user?.tz);
     await saveUser(services.db, {
       teamId,

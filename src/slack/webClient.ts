@@ -35,3 +35,34 @@ export function scheduledClient(config: Config, logger: Logger): WebClient {
 export function botClient(config: Config, logger: Logger): WebClient {
   return new WebClient(config.slack.botToken, interactiveClientOptions(config, logger));
 }
+
+/**
+ * How long a lookup (users.info) may hold up an answer. A trigger_id is good for 3 seconds;
+ * the modal waiting on the lookup needs the rest.
+ */
+export const LOOKUP_TIMEOUT_MS = 1_000;
+
+const lookupClients = new Map<string, WebClient>();
+
+/**
+ * A side client for lookups made on the way to an answer, sharing the caller's token and
+ * API URL. On a 429 the WebClient pauses every call it makes for the Retry-After, so a
+ * rate-limited users.info on the interactive client would hold back the views.open behind
+ * it until its trigger_id expired. This one fails fast instead (no retry, no wait, a short
+ * timeout) and the caller words its answer without the lookup.
+ */
+export function lookupClient(client: WebClient, logger: Logger): WebClient {
+  const key = `${client.slackApiUrl}|${client.token ?? ''}`;
+  let lookups = lookupClients.get(key);
+  if (!lookups) {
+    lookups = new WebClient(client.token, {
+      slackApiUrl: client.slackApiUrl,
+      logger,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      timeout: LOOKUP_TIMEOUT_MS,
+    });
+    lookupClients.set(key, lookups);
+  }
+  return lookups;
+}

@@ -2,9 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import type { Hypothesis, Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, hypothesisForm, makeHypothesis, makeProject } from '../support/factories.js';
+import { buttons, makeHypothesis, makeProject } from '../support/factories.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
-import { blockAction, event, input, slashCommand, viewSubmission } from '../support/slackRequests.js';
+import { pressInMessage, pressInView, viewFrom } from '../support/messages.js';
+import { fill, submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
+import { blockAction, event, slashCommand } from '../support/slackRequests.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { claimDue, renewClaim } from '../../src/db/deliveries.js';
 
@@ -63,40 +65,21 @@ async function checkInDm(h: Hypothesis, user = OWNER): Promise<RecordedCall> {
   return dm;
 }
 
+const who = (userId: string) => ({ userId, teamId: TEAM });
+
+/** Presses a button on the check-in DM the owner really got; fails when there is none. */
 async function press(h: Hypothesis, actionId: string, userId = OWNER) {
-  const dm = await checkInDm(h).catch(() => undefined);
-  const value = dm
-    ? buttons(dm.args.blocks).find((b) => b.action_id === actionId)!.value!
-    : JSON.stringify({ hypothesisId: h.id, round: 0 });
-  return blockAction(t.target, {
-    userId,
-    teamId: TEAM,
-    actionId,
-    value,
-    channelId: `D${OWNER}`,
-    messageTs: '1.1',
-    responseUrl: t.fake.responseUrl(),
-  });
+  return pressInMessage(t, who(userId), await checkInDm(h), actionId);
 }
 
-const submitOutcome = (
-  h: Hypothesis,
-  answer: string,
-  values: Record<string, string | null>,
-  userId = OWNER,
-) =>
-  viewSubmission(t.target, {
-    userId,
-    teamId: TEAM,
-    callbackId: ids.checkin.outcomeModal,
-    privateMetadata: JSON.stringify({ hypothesisId: h.id, round: h.extension_count, answer }),
-    values: Object.fromEntries(
-      Object.entries(values).map(([k, v]) => [
-        k,
-        { [k]: k === 'startNextId' ? input.select(v) : input.text(v) },
-      ]),
-    ),
-  });
+/** Presses an answer on the check-in DM and returns the form the app opens for it. */
+const answerForm = (h: Hypothesis, actionId: string, userId = OWNER): Promise<SentView> =>
+  viewOpenedBy(t.fake, ids.checkin.outcomeModal, () => press(h, actionId, userId));
+
+/** Presses an answer on the DM, fills the form it opens by label, and submits it. */
+async function answer(h: Hypothesis, actionId: string, values: Record<string, FillValue>, userId = OWNER) {
+  return submit(t.target, who(userId), await answerForm(h, actionId, userId), values);
+}
 
 const row = (id: number) =>
   db().selectFrom('hypotheses').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -157,14 +140,11 @@ describe('answering the check-in', () => {
     t.clock.set('2026-12-07T09:00:00Z');
     const h = await dueHypothesis('2026-12-07T09:00:00Z');
     await sweep();
-    await press(h, ids.checkin.validated);
-    const [open] = await t.fake.waitFor('views.open');
-    expect(JSON.stringify(open!.args.view)).toContain('"initial_value":"ship behind a flag"');
+    const form = await answerForm(h, ids.checkin.validated);
+    expect(JSON.stringify(form)).toContain('"initial_value":"ship behind a flag"');
 
-    const reply = await submitOutcome(h, 'validated', {
-      result: 'recall +6.2% on rare intents, others −0.3%',
-      learnings: null,
-      nextStep: 'ship behind a flag',
+    const reply = await submit(t.target, who(OWNER), form, {
+      'Measured result': 'recall +6.2% on rare intents, others −0.3%',
     });
     expect(reply.text).toBe('');
     expect(await row(h.id)).toMatchObject({
@@ -201,26 +181,30 @@ describe('answering the check-in', () => {
     });
     const h = await dueHypothesis('2026-12-08T09:00:00Z', { nextOnFailure: `try H${next.number}` });
     await sweep();
-    await press(h, ids.checkin.disproven);
-    const [open] = await t.fake.waitFor('views.open');
-    const modal = JSON.stringify(open!.args.view);
+    const form = await answerForm(h, ids.checkin.disproven);
+    const modal = JSON.stringify(form);
     expect(modal).toContain(`"initial_value":"try H${next.number}"`);
     expect(modal).toContain(
       `"initial_option":{"text":{"type":"plain_text","text":"H${next.number}: Oversampling rare intents lifts recall 3%"`,
     );
 
-    const missing = await submitOutcome(h, 'disproven', { result: 'recall −0.5%', learnings: null });
-    expect(missing.json).toEqual({
+    // Slack will not submit the form without learnings; blanks get past it, not past the app.
+    expect(() => fill(form, { 'Measured result': 'recall −0.5%' })).toThrow(
+      /"What do we now know\?" is required/,
+    );
+    const blank = await submit(t.target, who(OWNER), form, {
+      'Measured result': 'recall −0.5%',
+      'What do we now know?': '   ',
+    });
+    expect(blank.json).toEqual({
       response_action: 'errors',
       errors: { learnings: expect.stringContaining('What do we now know?') },
     });
     expect((await row(h.id)).status).toBe('running');
 
-    await submitOutcome(h, 'disproven', {
-      result: 'recall −0.5%',
-      learnings: 'Class imbalance is not the bottleneck; label noise is.',
-      nextStep: `try H${next.number}`,
-      startNextId: String(next.id),
+    await submit(t.target, who(OWNER), form, {
+      'Measured result': 'recall −0.5%',
+      'What do we now know?': 'Class imbalance is not the bottleneck; label noise is.',
     });
     expect((await row(h.id)).status).toBe('disproven');
     expect(await row(next.id)).toMatchObject({
@@ -247,8 +231,12 @@ describe('answering the check-in', () => {
     t.clock.set('2026-12-09T09:00:00Z');
     const h = await dueHypothesis('2026-12-09T09:00:00Z');
     await sweep();
-    await submitOutcome(h, 'abandoned', { result: 'The data source was retired.', learnings: null });
-    expect((await row(h.id)).status).toBe('abandoned');
+    const form = await answerForm(h, ids.checkin.abandoned);
+    expect(form.private_metadata).toBe(JSON.stringify({ hypothesisId: h.id, round: 0, answer: 'abandoned' }));
+    expect(form.blocks.map((b) => b.block_id)).not.toContain('nextStep');
+    // Nothing typed: abandoning needs no result.
+    expect((await submit(t.target, who(OWNER), form, {})).text).toBe('');
+    expect(await row(h.id)).toMatchObject({ status: 'abandoned', result: null, concluded_by: OWNER });
     const pending = await db()
       .selectFrom('deliveries')
       .select('kind')
@@ -273,24 +261,12 @@ describe('answering the check-in', () => {
       const dm = dmsTo(OWNER).at(-1)!;
       const extend = buttons(dm.args.blocks).find((b) => b.action_id === ids.checkin.extend)!;
       expect(JSON.parse(extend.value!)).toEqual({ hypothesisId: h.id, round: n - 1 });
-      await blockAction(t.target, {
-        userId: OWNER,
-        teamId: TEAM,
-        actionId: extend.action_id,
-        value: extend.value,
-        channelId: `D${OWNER}`,
-        messageTs: '1.1',
-      });
-      await t.fake.waitFor('views.open', undefined, { count: n });
-      const reply = await viewSubmission(t.target, {
-        userId: OWNER,
-        teamId: TEAM,
-        callbackId: ids.checkin.extendModal,
-        privateMetadata: extend.value!,
-        values: {
-          days: { days: input.number('1') },
-          reason: { reason: input.text(`GPU queue was full (${n})`) },
-        },
+      const form = await viewOpenedBy(t.fake, ids.checkin.extendModal, () =>
+        pressInMessage(t, who(OWNER), dm, ids.checkin.extend),
+      );
+      const reply = await submit(t.target, who(OWNER), form, {
+        'More days': '1',
+        'Why more time?': `GPU queue was full (${n})`,
       });
       expect(reply.text).toBe('');
       h = await row(h.id);
@@ -341,17 +317,10 @@ describe('from the Home tab', () => {
     ]);
     expect(t.fake.violations).toEqual([]);
 
-    const disproven = menu.options[1]!.value;
-    await blockAction(t.target, {
-      userId: OWNER,
-      teamId: TEAM,
-      actionId: ids.checkin.fromHome,
-      actionType: 'overflow',
-      selectedOption: disproven,
-      view: { id: 'VHOME', type: 'home' },
-    });
-    const [open] = await t.fake.waitFor('views.open');
-    expect(open!.args.view).toMatchObject({
+    const form = await viewOpenedBy(t.fake, ids.checkin.outcomeModal, () =>
+      pressInView(t.target, who(OWNER), viewFrom(publish!), ids.checkin.fromHome, 'Disproven'),
+    );
+    expect(form).toMatchObject({
       callback_id: ids.checkin.outcomeModal,
       private_metadata: JSON.stringify({ hypothesisId: h.id, round: 0, answer: 'disproven' }),
     });
@@ -406,23 +375,29 @@ describe('stale, double and unauthorised answers', () => {
     t.clock.set('2026-12-17T09:00:00Z');
     const h = await dueHypothesis('2026-12-17T09:00:00Z');
     await sweep();
-    await submitOutcome(h, 'validated', { result: '+5.1%' });
-    t.fake.reset();
+    await answer(h, ids.checkin.validated, { 'Measured result': '+5.1%' });
+    const [closed] = await t.fake.waitFor('chat.update', (c) => c.args.channel === `D${OWNER}`);
+    expect(buttons(closed!.args.blocks)).toEqual([]);
+    // A second device still shows the DM as it first arrived, buttons and all.
+    const views = t.fake.callsTo('views.open').length;
     await press(h, ids.checkin.disproven);
     const [reply] = await t.fake.waitForResponse();
     expect(reply!.body.text).toBe(
       `H${h.number} was already recorded as *validated* by <@${OWNER}> on Thu 17 Dec 2026, 10:00. Nothing was changed.`,
     );
-    expect(t.fake.callsTo('views.open')).toEqual([]);
+    expect(t.fake.callsTo('views.open')).toHaveLength(views);
   });
 
   it('two submissions at once record one outcome', async () => {
     t.clock.set('2026-12-18T09:00:00Z');
     const h = await dueHypothesis('2026-12-18T09:00:00Z');
     await sweep();
+    // Two forms open at once (a double press on two devices), submitted together.
+    const validated = await answerForm(h, ids.checkin.validated);
+    const inconclusive = await answerForm(h, ids.checkin.inconclusive);
     const [a, b] = await Promise.all([
-      submitOutcome(h, 'validated', { result: '+5%' }),
-      submitOutcome(h, 'inconclusive', { result: 'noisy' }, LEAD),
+      submit(t.target, who(OWNER), validated, { 'Measured result': '+5%' }),
+      submit(t.target, who(OWNER), inconclusive, { 'Measured result': 'noisy' }),
     ]);
     const errors = [a, b].filter((r) => r.text !== '');
     expect(errors).toHaveLength(1);
@@ -532,19 +507,21 @@ describe('when Slack is in trouble', () => {
 });
 
 describe('when the plan changes under a scheduled check-in', () => {
-  const edit = (h: Hypothesis, o: Record<string, string>, userId = LEAD) => {
-    const {
-      projectId: _p,
-      startNow: _s,
-      ...values
-    } = hypothesisForm({ ownerUserId: h.owner_user_id, timeboxDays: String(h.timebox_days), ...o });
-    return viewSubmission(t.target, {
-      userId,
-      teamId: TEAM,
-      callbackId: ids.hypothesis.editModal,
-      privateMetadata: JSON.stringify({ hypothesisId: h.id }),
-      values,
-    });
+  /** The lead presses Edit on the hypothesis' card and saves the form with `values` typed in. */
+  const edit = async (h: Hypothesis, values: Record<string, FillValue>, userId = LEAD) => {
+    const cardTs = t.fake.addMessage(CHANNEL, { text: `H${h.number}` });
+    const form = await viewOpenedBy(t.fake, ids.hypothesis.editModal, () =>
+      blockAction(t.target, {
+        userId,
+        teamId: TEAM,
+        actionId: ids.hypothesis.edit,
+        value: String(h.id),
+        channelId: CHANNEL,
+        messageTs: cardTs,
+        responseUrl: t.fake.responseUrl(),
+      }),
+    );
+    return submit(t.target, who(userId), form, values);
   };
 
   it('a timebox changed and changed back is still asked about', async () => {
@@ -556,12 +533,13 @@ describe('when the plan changes under a scheduled check-in', () => {
       actionId: ids.hypothesis.start,
       value: String(h.id),
       channelId: CHANNEL,
-      messageTs: '1.1',
+      messageTs: t.fake.addMessage(CHANNEL, { text: `H${h.number}` }),
       responseUrl: t.fake.responseUrl(),
     });
     await expect.poll(async () => (await row(h.id)).status).toBe('running');
-    expect((await edit(h, { timeboxDays: '10' })).text).toBe('');
-    expect((await edit(h, { timeboxDays: '3' })).text).toBe('');
+    expect((await edit(h, { 'Timebox (days)': '10' })).text).toBe('');
+    expect((await row(h.id)).timebox_days).toBe(10);
+    expect((await edit(h, { 'Timebox (days)': '3' })).text).toBe('');
     t.clock.set('2026-12-04T09:00:00Z');
     await sweep();
     expect(dmsTo(OWNER)).toHaveLength(1);
@@ -573,7 +551,8 @@ describe('when the plan changes under a scheduled check-in', () => {
     const h = await dueHypothesis('2026-12-02T09:00:00Z');
     await sweep();
     expect(dmsTo(OWNER)).toHaveLength(1);
-    expect((await edit(h, { ownerUserId: 'U0HEIR' })).text).toBe('');
+    expect((await edit(h, { Owner: 'U0HEIR' })).text).toBe('');
+    expect((await row(h.id)).owner_user_id).toBe('U0HEIR');
     await sweep();
     expect(dmsTo('U0HEIR')).toHaveLength(1);
     expect(dmsTo(OWNER)).toHaveLength(1);
@@ -590,13 +569,14 @@ describe('an answer racing a reminder', () => {
     const h = await dueHypothesis('2026-12-08T10:00:00Z');
     await sweep();
     expect(dmsTo(OWNER)).toHaveLength(1);
+    const form = await answerForm(h, ids.checkin.validated);
     t.clock.set('2026-12-09T10:00:00Z');
     t.fake.fail('chat.postMessage', { kind: 'slow', delayMs: 800 });
     const sweeping = sweep();
     await expect
       .poll(() => t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === OWNER).length)
       .toBe(2);
-    expect((await submitOutcome(h, 'validated', { result: '+5.3%' })).text).toBe('');
+    expect((await submit(t.target, who(OWNER), form, { 'Measured result': '+5.3%' })).text).toBe('');
     await sweeping;
     const reminder = t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === OWNER)[1]!;
     expect(JSON.stringify(reminder.args.blocks)).toContain('Reminder 1');

@@ -1,11 +1,15 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, TEAM, type TestApp } from '../support/app.js';
+import { BOT_TOKEN, startTestApp, TEAM, type TestApp } from '../support/app.js';
+import type { RecordedCall } from '../support/fakeSlack.js';
 import { slashCommand } from '../support/slackRequests.js';
 
 let t: TestApp;
+/** What the app asked Slack while starting, before any test ran. */
+let atStartup: RecordedCall[];
 beforeAll(async () => {
   t = await startTestApp();
+  atStartup = [...t.fake.calls];
 });
 afterAll(async () => {
   await t?.stop();
@@ -38,9 +42,16 @@ describe('the HTTP receiver', () => {
   });
 
   it('introduced itself to Slack with auth.test and recorded its workspace', async () => {
+    expect(atStartup.map((c) => [c.method, c.token, c.ok])).toContainEqual(['auth.test', BOT_TOKEN, true]);
     const ws = await t.labbook.db.selectFrom('workspaces').selectAll().execute();
+    // The bot's user id is known only from auth.test's answer.
     expect(ws).toEqual([
-      expect.objectContaining({ team_id: TEAM, working_hours_start: 9, working_hours_end: 18 }),
+      expect.objectContaining({
+        team_id: TEAM,
+        bot_user_id: t.fake.botUserId,
+        working_hours_start: 9,
+        working_hours_end: 18,
+      }),
     ]);
   });
 

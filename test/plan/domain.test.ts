@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn } from '../../blocks/text.js';
-import { DESIGN_SECTIONS, designDocMarkdown } from '../../src/rituals/plan/designDoc.js';
+import { designDocMarkdown } from '../../src/rituals/plan/designDoc.js';
 import { hasMeasurableBar, validateHypothesisDraft } from '../../src/rituals/plan/hypothesisDraft.js';
 import { canEditDesignDoc, canEditHypothesis } from '../../src/rituals/plan/permissions.js';
 
@@ -105,7 +105,22 @@ describe('the Markdown export', () => {
       (id) => `@${id}`,
     );
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
-    expect(headings).toEqual([...DESIGN_SECTIONS.map((s) => `## ${s.title}`), '## Appendix: experiment log']);
+    // The design-doc template of DOMAIN.md, in its order.
+    expect(headings).toEqual([
+      '## Problem statement',
+      '## Business value',
+      '## Software goals',
+      '## Metric goals',
+      '## Expected trade-offs',
+      '## Data motivation',
+      '## Baseline',
+      '## Software design',
+      '## Delivery plan',
+      '## Launch criteria',
+      '## What could go wrong',
+      '## Security and privacy',
+      '## Appendix: experiment log',
+    ]);
     expect(md).toContain('Search results miss rare intents.');
     expect(md).toContain('BM25 plus the v12 reranker.');
     expect(md).toContain('Last edited by @U0BOB on 2026-11-20');

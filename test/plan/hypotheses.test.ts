@@ -2,8 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import type { Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, hypothesisForm, makeHypothesis, makeProject } from '../support/factories.js';
-import { blockAction, input, slashCommand, viewSubmission } from '../support/slackRequests.js';
+import { buttons, defaultFields, makeHypothesis, makeProject } from '../support/factories.js';
+import { fill, submit, typeInto, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
+import { blockAction, slashCommand } from '../support/slackRequests.js';
 
 let t: TestApp;
 let project: Project;
@@ -26,14 +27,26 @@ beforeEach(() => t.fake.reset());
 const command = (text: string, channelId = CHANNEL, userId = ALICE, teamId = TEAM) =>
   slashCommand(t.target, { text, userId, teamId, channelId, responseUrl: t.fake.responseUrl() });
 
-const submitNew = (values: ReturnType<typeof hypothesisForm>, userId = ALICE) =>
-  viewSubmission(t.target, {
-    userId,
-    teamId: TEAM,
-    callbackId: ids.hypothesis.newModal,
-    privateMetadata: JSON.stringify({ channelId: CHANNEL }),
-    values,
-  });
+const who = (userId = ALICE) => ({ userId, teamId: TEAM });
+
+/** The new-hypothesis modal as `/hypothesis new` opens it in the project channel. */
+const newModal = (userId = ALICE) =>
+  viewOpenedBy(t.fake, ids.hypothesis.newModal, () => command('new', CHANNEL, userId));
+
+/** What a person types into the hypothesis form, by label. */
+const typed: Record<string, FillValue> = {
+  Hypothesis: defaultFields.statement,
+  Method: defaultFields.method,
+  Metric: defaultFields.metric,
+  Baseline: defaultFields.baseline,
+  'Success criteria': defaultFields.successCriteria,
+  'Next step if it fails': defaultFields.nextOnFailure,
+  'Next step if it succeeds': defaultFields.nextOnSuccess,
+};
+
+/** Opens the new-hypothesis modal and submits it filled with `typed` and `values`. */
+const submitNew = async (values: Record<string, FillValue> = {}, userId = ALICE) =>
+  submit(t.target, who(userId), await newModal(userId), { ...typed, ...values });
 
 const hypothesesRows = () => t.labbook.db.selectFrom('hypotheses').selectAll().orderBy('id').execute();
 const logRows = () => t.labbook.db.selectFrom('experiment_log_entries').selectAll().orderBy('id').execute();
@@ -59,36 +72,32 @@ describe('/hypothesis new', () => {
     expect(t.fake.violations).toEqual([]);
   });
 
+  it('opens the modal within the trigger’s 3 seconds even when Slack rate-limits users.info', async () => {
+    // UTC+14, where the due day is already Tuesday; never looked up, so nothing is cached.
+    t.fake.addUser({ id: 'U0NEWCOMER', tz: 'Pacific/Kiritimati' });
+    t.fake.fail('users.info', { kind: 'ratelimited', retryAfter: 5 });
+    const view = await newModal('U0NEWCOMER');
+    expect(view.callback_id).toBe(ids.hypothesis.newModal);
+    // Worded in UTC for now; the zone arrives when Slack lets the lookup through.
+    expect(JSON.stringify(view)).toContain('due Mon 7 Dec 2026 if it starts now');
+    expect(t.fake.callsTo('views.open').map((c) => c.response?.error ?? 'ok')).toEqual(['ok']);
+  });
+
   it('redraws the due date as the timebox is typed, keeping the rest of the form', async () => {
-    await command('new');
-    const [open] = await t.fake.waitFor('views.open');
-    const view: Record<string, unknown> = {
-      ...(open!.args.view as Record<string, unknown>),
-      id: 'V0TYPING',
-      hash: 'h1',
-    };
-    await blockAction(t.target, {
-      userId: ALICE,
-      teamId: TEAM,
-      actionId: ids.hypothesis.timebox,
-      actionType: 'number_input',
-      value: '3',
-      view,
-    });
+    const view = await newModal();
+    await typeInto(t.target, who(), view, 'Timebox (days)', '3');
     const [update] = await t.fake.waitFor('views.update');
-    expect(update!.args).toMatchObject({ view_id: 'V0TYPING', hash: 'h1' });
+    expect(update!.args).toMatchObject({ view_id: view.id, hash: view.hash });
     const blocks = (update!.args.view as { blocks: { block_id?: string; hint?: { text: string } }[] }).blocks;
     expect(blocks.find((b) => b.block_id === 'timeboxDays')!.hint!.text).toBe(
       '3 days: due Thu 26 Nov 2026 if it starts now. Its owner is asked how it went then.',
     );
-    expect(blocks.map((b) => b.block_id)).toEqual(
-      (view.blocks as { block_id?: string }[]).map((b) => b.block_id),
-    );
+    expect(blocks.map((b) => b.block_id)).toEqual(view.blocks.map((b) => b.block_id));
     expect(t.fake.violations).toEqual([]);
   });
 
   it('stores the submitted hypothesis as H1, posts its card to the project channel and logs it', async () => {
-    const reply = await submitNew(hypothesisForm({ projectId: String(project.id), ownerUserId: ALICE }));
+    const reply = await submitNew();
     expect(reply.status).toBe(200);
     expect(reply.text).toBe('');
     const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
@@ -121,26 +130,28 @@ describe('/hypothesis new', () => {
   });
 
   it('numbers the next one H2, and a proposed one has no due date yet', async () => {
-    await submitNew(
-      hypothesisForm({
-        projectId: String(project.id),
-        startNow: 'proposed',
-        statement: 'Oversampling rare intents improves recall by 3%',
-      }),
-    );
+    await submitNew({
+      When: 'Keep it proposed for now',
+      Hypothesis: 'Oversampling rare intents improves recall by 3%',
+    });
     const rows = await hypothesesRows();
     expect(rows.at(-1)).toMatchObject({ number: 2, status: 'proposed', due_at: null, started_at: null });
   });
 
+  it('offers a timebox of 1 to 90 days only, which Slack enforces before anything is sent', async () => {
+    const view = await newModal();
+    expect(() => fill(view, { ...typed, 'Timebox (days)': '0' })).toThrow(/at least 1/);
+    expect(() => fill(view, { ...typed, 'Timebox (days)': '120' })).toThrow(/at most 90/);
+    expect(() => fill(view, { ...typed, 'Timebox (days)': '2.5' })).toThrow(/whole number/);
+  });
+
   it.each([
-    ['timeboxDays', { timeboxDays: '0' }, /at least 1 day/],
-    ['timeboxDays', { timeboxDays: '120' }, /at most 90 days/],
-    ['statement', { statement: null }, /Write the hypothesis/],
-    ['successCriteria', { successCriteria: 'make the model better' }, /measurable bar/],
+    ['statement', { Hypothesis: ' ' }, /Write the hypothesis/],
+    ['successCriteria', { 'Success criteria': 'make the model better' }, /measurable bar/],
   ])('answers an invalid %s inline and stores nothing', async (field, values, message) => {
     const before = (await hypothesesRows()).length;
     const logBefore = (await logRows()).length;
-    const reply = await submitNew(hypothesisForm({ projectId: String(project.id), ...values }));
+    const reply = await submitNew(values);
     expect(reply.status).toBe(200);
     expect(reply.json).toEqual({
       response_action: 'errors',
@@ -151,19 +162,24 @@ describe('/hypothesis new', () => {
   });
 
   it('shows what people typed instead of obeying it', async () => {
-    await submitNew(
-      hypothesisForm({
-        projectId: String(project.id),
-        statement: '<!channel> focal loss beats <@U0BOSS> by 5%',
-        metric: '@here recall',
-      }),
-    );
+    await submitNew({ Hypothesis: '<!channel> focal loss beats <@U0BOSS> by 5%', Metric: '@here recall' });
     const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
     const sent = JSON.stringify(post!.args);
     expect(sent).not.toContain('<!channel>');
     expect(sent).not.toContain('<@U0BOSS>');
     expect(sent).toContain('&lt;!channel&gt;');
     expect(sent).not.toMatch(/@here\b/);
+  });
+
+  it('submits the modal as redrawn by the timebox, with its new hash', async () => {
+    const view = await newModal();
+    await typeInto(t.target, who(), view, 'Timebox (days)', '3');
+    const [update] = await t.fake.waitFor('views.update');
+    const redrawn = update!.response!.view as SentView;
+    expect(redrawn).toMatchObject({ id: view.id });
+    expect(redrawn.hash).not.toBe(view.hash);
+    expect((await submit(t.target, who(), redrawn, { ...typed, 'Timebox (days)': '3' })).text).toBe('');
+    expect((await hypothesesRows()).at(-1)).toMatchObject({ timebox_days: 3, statement: typed.Hypothesis });
   });
 });
 
@@ -174,30 +190,23 @@ describe('/hypothesis new in a channel without a project', () => {
     const [create] = buttons(offer!.body.blocks);
     expect(create).toMatchObject({ action_id: ids.project.open, text: { text: 'Create a project here' } });
 
-    await blockAction(t.target, {
-      userId: ALICE,
-      teamId: TEAM,
-      actionId: create!.action_id,
-      value: create!.value,
-      responseUrl: t.fake.responseUrl(),
-      channelId: 'C0EMPTY',
-    });
-    const [open] = await t.fake.waitFor('views.open');
-    expect(open!.args.view).toMatchObject({ callback_id: ids.project.modal });
-
-    const reply = await viewSubmission(t.target, {
-      userId: ALICE,
-      teamId: TEAM,
-      callbackId: ids.project.modal,
-      privateMetadata: JSON.stringify({ channelId: 'C0EMPTY', then: 'hypothesis' }),
-      values: {
-        name: { name: input.text('Fraud detection') },
-        channelId: { channelId: input.conversation('C0EMPTY') },
-        leadUserId: { leadUserId: input.user(ALICE) },
-        memberIds: { memberIds: input.users(['U0BOB']) },
-        phase: { phase: input.select('define') },
-        problem: { problem: input.text('Chargebacks cost us 2% of revenue.') },
-      },
+    const modal = await viewOpenedBy(t.fake, ids.project.modal, () =>
+      blockAction(t.target, {
+        userId: ALICE,
+        teamId: TEAM,
+        actionId: create!.action_id,
+        value: create!.value,
+        responseUrl: t.fake.responseUrl(),
+        channelId: 'C0EMPTY',
+      }),
+    );
+    const reply = await submit(t.target, who(), modal, {
+      'Project name': 'Fraud detection',
+      Channel: 'C0EMPTY',
+      'Project lead': ALICE,
+      Members: ['U0BOB'],
+      Phase: 'Define',
+      'Problem statement': 'Chargebacks cost us 2% of revenue.',
     });
     expect(reply.json).toMatchObject({
       response_action: 'update',
@@ -224,17 +233,23 @@ describe('/hypothesis new in a channel without a project', () => {
   });
 
   it('refuses a second project in the same channel, inline', async () => {
-    const reply = await viewSubmission(t.target, {
-      userId: ALICE,
-      teamId: TEAM,
-      callbackId: ids.project.modal,
-      values: {
-        name: { name: input.text('Again') },
-        channelId: { channelId: input.conversation(CHANNEL) },
-        leadUserId: { leadUserId: input.user(ALICE) },
-        phase: { phase: input.select('discover') },
-        problem: { problem: input.text('Same channel.') },
-      },
+    await command('new', 'C0NOPROJ');
+    const [offer] = await t.fake.waitForResponse();
+    const [create] = buttons(offer!.body.blocks);
+    const modal = await viewOpenedBy(t.fake, ids.project.modal, () =>
+      blockAction(t.target, {
+        userId: ALICE,
+        teamId: TEAM,
+        actionId: create!.action_id,
+        value: create!.value,
+        responseUrl: t.fake.responseUrl(),
+        channelId: 'C0NOPROJ',
+      }),
+    );
+    const reply = await submit(t.target, who(), modal, {
+      'Project name': 'Again',
+      Channel: CHANNEL,
+      'Problem statement': 'Same channel.',
     });
     expect(reply.json).toEqual({
       response_action: 'errors',
@@ -265,42 +280,34 @@ describe('editing and starting a hypothesis', () => {
 
   it('lets the owner edit, logs what changed and updates the card', async () => {
     const h = await makeHypothesis(t.labbook.db, project, { ownerUserId: ALICE, status: 'proposed' });
+    // The card the app posted earlier, in the project channel.
+    const cardTs = t.fake.addMessage(CHANNEL, { text: `H${h.number}` });
     await t.labbook.db
       .updateTable('hypotheses')
-      .set({ card_channel_id: CHANNEL, card_ts: '1700.000001' })
+      .set({ card_channel_id: CHANNEL, card_ts: cardTs })
       .where('id', '=', h.id)
       .execute();
-    await blockAction(t.target, {
-      userId: ALICE,
-      teamId: TEAM,
-      actionId: ids.hypothesis.edit,
-      value: String(h.id),
-      responseUrl: t.fake.responseUrl(),
-      channelId: CHANNEL,
-      messageTs: '1700.000001',
-    });
-    const [open] = await t.fake.waitFor('views.open');
-    expect(open!.args.view).toMatchObject({
-      callback_id: ids.hypothesis.editModal,
-      private_metadata: JSON.stringify({ hypothesisId: h.id }),
-    });
+    const modal = await viewOpenedBy(t.fake, ids.hypothesis.editModal, () =>
+      blockAction(t.target, {
+        userId: ALICE,
+        teamId: TEAM,
+        actionId: ids.hypothesis.edit,
+        value: String(h.id),
+        responseUrl: t.fake.responseUrl(),
+        channelId: CHANNEL,
+        messageTs: cardTs,
+      }),
+    );
+    expect(modal.private_metadata).toBe(JSON.stringify({ hypothesisId: h.id }));
 
-    const {
-      projectId: _drop,
-      startNow: _start,
-      ...values
-    } = hypothesisForm({ successCriteria: 'recall +8% over baseline', ownerUserId: ALICE });
-    const reply = await viewSubmission(t.target, {
-      userId: ALICE,
-      teamId: TEAM,
-      callbackId: ids.hypothesis.editModal,
-      privateMetadata: JSON.stringify({ hypothesisId: h.id }),
-      values,
-    });
+    const reply = await submit(t.target, who(), modal, { 'Success criteria': 'recall +8% over baseline' });
     expect(reply.text).toBe('');
     const [update] = await t.fake.waitFor('chat.update');
-    expect(update!.args).toMatchObject({ channel: CHANNEL, ts: '1700.000001' });
+    expect(update!.args).toMatchObject({ channel: CHANNEL, ts: cardTs });
     expect(JSON.stringify(update!.args.blocks)).toContain('recall +8% over baseline');
+    expect(JSON.stringify(t.fake.messagesIn(CHANNEL).find((m) => m.ts === cardTs))).toContain(
+      'recall +8% over baseline',
+    );
     expect(t.fake.violations).toEqual([]);
     const log = await logRows();
     expect(log.at(-1)).toMatchObject({

@@ -1,17 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
+import { addRevision } from '../../src/db/designDocs.js';
 import type { Project } from '../../src/db/schema/index.js';
+import { DESIGN_SECTION_MAX, DESIGN_SECTIONS } from '../../src/rituals/plan/designDoc.js';
 import { HYPOTHESIS_LIMITS } from '../../src/rituals/plan/hypothesisDraft.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, makeHypothesis, makeProject } from '../support/factories.js';
-import {
-  blockAction,
-  event,
-  input,
-  messageShortcut,
-  slashCommand,
-  viewSubmission,
-} from '../support/slackRequests.js';
+import type { ResponseUrlPost } from '../support/fakeSlack.js';
+import { submit, viewOpenedBy, type SentView } from '../support/modals.js';
+import { blockAction, event, messageShortcut, slashCommand } from '../support/slackRequests.js';
 
 let t: TestApp;
 let project: Project;
@@ -61,6 +59,40 @@ beforeEach(() => t.fake.reset());
 const command = (text: string, channelId = CHANNEL, userId = ALICE) =>
   slashCommand(t.target, { text, userId, teamId: TEAM, channelId, responseUrl: t.fake.responseUrl() });
 const reply = async () => (await t.fake.waitForResponse())[0]!.body;
+/** The reply whose text starts with `prefix`, however many others arrived first. */
+const replyStartingWith = async (prefix: string) =>
+  (await t.fake.waitForResponse((r) => String(r.body.text).startsWith(prefix)))[0]!.body;
+const who = (userId = ALICE) => ({ userId, teamId: TEAM });
+
+/** Presses a button in a reply the app posted through a response_url. */
+const pressInReply = (
+  body: ResponseUrlPost['body'],
+  actionId: string,
+  userId = ALICE,
+  channelId = CHANNEL,
+) => {
+  const button = buttons(body.blocks).find((b) => b.action_id === actionId);
+  if (!button) throw new Error(`no ${actionId} in ${JSON.stringify(body).slice(0, 200)}`);
+  return blockAction(t.target, {
+    userId,
+    teamId: TEAM,
+    actionId,
+    value: button.value,
+    responseUrl: t.fake.responseUrl(),
+    channelId,
+  });
+};
+
+/** `/hypothesis design`, then the section's Edit/Write button: the section editor the app opens. */
+const sectionEditor = async (section: string, userId = ALICE, channelId = CHANNEL): Promise<SentView> => {
+  t.fake.reset();
+  await command('design', channelId, userId);
+  const doc = await replyStartingWith('Design doc of');
+  return viewOpenedBy(t.fake, ids.design.sectionModal, () =>
+    pressInReply(doc, `${ids.design.editSection}.${section}`, userId, channelId),
+  );
+};
+const titleOf = (key: string) => DESIGN_SECTIONS.find((s) => s.key === key)!.title;
 
 describe('reading the plan', () => {
   it('`list` shows the project’s hypotheses by status, running ones with their due dates', async () => {
@@ -86,13 +118,9 @@ describe('reading the plan', () => {
   });
 
   it('`log` shows the latest experiment-log entries', async () => {
-    await viewSubmission(t.target, {
-      userId: ALICE,
-      teamId: TEAM,
-      callbackId: ids.design.sectionModal,
-      privateMetadata: JSON.stringify({ projectId: project.id, section: 'baseline', channelId: CHANNEL }),
-      values: { content: { content: input.text('BM25 + ranker v12') } },
-    });
+    const editor = await sectionEditor('baseline');
+    expect((await submit(t.target, who(), editor, { Baseline: 'BM25 + ranker v12' })).text).toBe('');
+    t.fake.reset();
     await command('log');
     const shown = JSON.stringify(await reply());
     expect(shown).toContain('Experiment log · Search ranking');
@@ -102,7 +130,13 @@ describe('reading the plan', () => {
   it('`help` and an unknown subcommand show usage listing every subcommand', async () => {
     await command('help');
     const help = JSON.stringify(await reply());
-    for (const sub of ['new', 'project', 'design', 'list', 'mine', 'log', 'stats', 'help']) {
+    // Every subcommand the manifest advertises in Slack's autocomplete hint.
+    const manifest = JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8')) as {
+      features: { slash_commands: { usage_hint: string }[] };
+    };
+    const advertised = manifest.features.slash_commands[0]!.usage_hint.split(' | ');
+    expect(advertised).toContain('hours');
+    for (const sub of advertised) {
       expect(help).toContain(`/hypothesis ${sub}`);
     }
     t.fake.reset();
@@ -154,13 +188,21 @@ describe('200 hypotheses with every field at its longest', () => {
     expect(JSON.stringify(publish!.args.view)).toContain('more: `/hypothesis mine` lists them all');
   });
 
-  it('cards, the edit modal and the design doc stay within limits too', async () => {
+  it('a card at its longest, the edit modal and a design doc at its longest stay within limits too', async () => {
+    // A proposed hypothesis with every field at its longest, and its card in the channel.
     const [h] = await t.labbook.db
       .selectFrom('hypotheses')
-      .select('id')
+      .select(['id', 'number'])
       .where('project_id', '=', big.id)
-      .where('status', '=', 'running')
+      .where('status', '=', 'proposed')
+      .orderBy('number', 'desc')
       .limit(1)
+      .execute();
+    const cardTs = t.fake.addMessage(BIG, { text: `H${h!.number}` });
+    await t.labbook.db
+      .updateTable('hypotheses')
+      .set({ card_channel_id: BIG, card_ts: cardTs })
+      .where('id', '=', h!.id)
       .execute();
     await blockAction(t.target, {
       userId: ALICE,
@@ -169,32 +211,49 @@ describe('200 hypotheses with every field at its longest', () => {
       value: String(h!.id),
       responseUrl: t.fake.responseUrl(),
       channelId: BIG,
-      messageTs: '1.1',
+      messageTs: cardTs,
     });
-    await blockAction(t.target, {
-      userId: ALICE,
-      teamId: TEAM,
-      actionId: ids.hypothesis.edit,
-      value: String(h!.id),
-      responseUrl: t.fake.responseUrl(),
-      channelId: BIG,
-      messageTs: '1.1',
-    });
-    await t.fake.waitFor('views.open');
-    await command('design', BIG);
-    await reply();
+    // Started, so the card is redrawn at full size: Slack took it.
+    const [card] = await t.fake.waitFor('chat.update', (c) => c.args.ts === cardTs);
+    expect(JSON.stringify(card!.args.blocks)).toContain(`H${h!.number}`);
+    expect(t.fake.violations).toEqual([]);
+
+    await viewOpenedBy(t.fake, ids.hypothesis.editModal, () =>
+      blockAction(t.target, {
+        userId: ALICE,
+        teamId: TEAM,
+        actionId: ids.hypothesis.edit,
+        value: String(h!.id),
+        responseUrl: t.fake.responseUrl(),
+        channelId: BIG,
+        messageTs: cardTs,
+      }),
+    );
+    expect(t.fake.violations).toEqual([]);
+
+    // Every design-doc section at its longest, each edited twice (the editor shows history).
+    for (const round of [1, 2])
+      for (const section of DESIGN_SECTIONS)
+        await addRevision(t.labbook.db, {
+          teamId: TEAM,
+          projectId: big.id,
+          section: section.key,
+          content: long(DESIGN_SECTION_MAX, `${section.key} v${round}`),
+          authorUserId: ALICE,
+          at: new Date('2026-11-20T10:00:00Z'),
+        });
+    const editor = await sectionEditor('risks', ALICE, BIG);
+    expect(JSON.stringify(editor)).toContain('risks v2');
+    const doc = JSON.stringify(await replyStartingWith('Design doc of'));
+    for (const section of DESIGN_SECTIONS) expect(doc).toContain(`${section.key} v2`);
     expect(t.fake.violations).toEqual([]);
   });
 });
 
 describe('the design doc', () => {
-  const section = (content: string, userId = ALICE) =>
-    viewSubmission(t.target, {
-      userId,
-      teamId: TEAM,
-      callbackId: ids.design.sectionModal,
-      privateMetadata: JSON.stringify({ projectId: project.id, section: 'metric_goals', channelId: CHANNEL }),
-      values: { content: { content: input.text(content) } },
+  const section = async (content: string, userId = ALICE) =>
+    submit(t.target, who(userId), await sectionEditor('metric_goals', userId), {
+      [titleOf('metric_goals')]: content,
     });
 
   it('`design` shows every section with a button to edit it', async () => {
@@ -219,17 +278,7 @@ describe('the design doc', () => {
       { content: 'Optimise recall@10; p95 latency under 50 ms.', author_user_id: ALICE },
       { content: 'Optimise recall@10 on rare intents; p95 latency under 40 ms.', author_user_id: ALICE },
     ]);
-    await blockAction(t.target, {
-      userId: ALICE,
-      teamId: TEAM,
-      actionId: `${ids.design.editSection}.metric_goals`,
-      value: JSON.stringify({ projectId: project.id, section: 'metric_goals' }),
-      responseUrl: t.fake.responseUrl(),
-      channelId: CHANNEL,
-      messageTs: '1.1',
-    });
-    const [open] = await t.fake.waitFor('views.open');
-    const modal = JSON.stringify(open!.args.view);
+    const modal = JSON.stringify(await sectionEditor('metric_goals'));
     expect(modal).toContain('"initial_value":"Optimise recall@10 on rare intents; p95 latency under 40 ms."');
     expect(modal).toContain('Earlier versions');
     expect(modal).toContain('Optimise recall@10; p95 latency under 50 ms.');
@@ -237,16 +286,7 @@ describe('the design doc', () => {
 
   it('exports a Markdown file with every filled section to the channel', async () => {
     await command('design');
-    const exportButton = buttons((await reply()).blocks).find((b) => b.action_id === ids.design.export)!;
-    await blockAction(t.target, {
-      userId: ALICE,
-      teamId: TEAM,
-      actionId: exportButton.action_id,
-      value: exportButton.value,
-      responseUrl: t.fake.responseUrl(),
-      channelId: CHANNEL,
-      messageTs: '1.1',
-    });
+    await pressInReply(await replyStartingWith('Design doc of'), ids.design.export);
     await t.fake.waitFor('files.completeUploadExternal');
     const [file] = t.fake.uploads;
     expect(file).toMatchObject({ filename: 'Search-ranking-design-doc.md', channelId: CHANNEL });
@@ -260,24 +300,38 @@ describe('the design doc', () => {
   });
 
   it('refuses an edit by someone who is neither lead nor member, saying who may', async () => {
-    await blockAction(t.target, {
-      userId: 'U0STRANGER',
-      teamId: TEAM,
-      actionId: `${ids.design.editSection}.risks`,
-      value: JSON.stringify({ projectId: project.id, section: 'risks' }),
-      responseUrl: t.fake.responseUrl(),
-      channelId: CHANNEL,
-      messageTs: '1.1',
-    });
-    expect((await reply()).text).toBe(
+    await command('design', CHANNEL, 'U0STRANGER');
+    await pressInReply(
+      await replyStartingWith('Design doc of'),
+      `${ids.design.editSection}.risks`,
+      'U0STRANGER',
+    );
+    expect((await replyStartingWith('Only')).text).toBe(
       'Only the project lead <@U0LEAD> and members of Search ranking can edit its design doc. Ask the lead to add you (Edit project, under `/hypothesis project`).',
     );
     expect(t.fake.callsTo('views.open')).toEqual([]);
-    const reply2 = await section('sneaky', 'U0STRANGER');
-    expect(reply2.json).toEqual({
+  });
+
+  it('refuses a section saved by someone removed from the project while the editor was open', async () => {
+    const addMember = (userId: string) =>
+      t.labbook.db
+        .insertInto('project_members')
+        .values({ team_id: TEAM, project_id: project.id, user_id: userId })
+        .execute();
+    await addMember('U0LEAVING');
+    const editor = await sectionEditor('risks', 'U0LEAVING');
+    await t.labbook.db.deleteFrom('project_members').where('user_id', '=', 'U0LEAVING').execute();
+    const refused = await submit(t.target, who('U0LEAVING'), editor, { [titleOf('risks')]: 'sneaky' });
+    expect(refused.json).toEqual({
       response_action: 'errors',
       errors: { content: expect.stringContaining('Only the project lead') },
     });
+    const saved = await t.labbook.db
+      .selectFrom('design_doc_revisions')
+      .select('content')
+      .where('author_user_id', '=', 'U0LEAVING')
+      .execute();
+    expect(saved).toEqual([]);
   });
 });
 
@@ -298,43 +352,27 @@ describe('editing the project', () => {
 
     t.fake.reset();
     await command('project', CHANNEL, 'U0LEAD');
-    const edit = buttons((await reply()).blocks).find((b) => b.action_id === ids.project.edit)!;
-    await blockAction(t.target, {
-      userId: 'U0LEAD',
-      teamId: TEAM,
-      actionId: edit.action_id,
-      value: edit.value,
-      responseUrl: t.fake.responseUrl(),
-      channelId: CHANNEL,
-      messageTs: '1.1',
-    });
-    const [open] = await t.fake.waitFor('views.open');
-    const modal = open!.args.view as Record<string, unknown>;
+    const shown = await reply();
+    const modal = await viewOpenedBy(t.fake, ids.project.editModal, () =>
+      pressInReply(shown, ids.project.edit, 'U0LEAD'),
+    );
     expect(modal).toMatchObject({ callback_id: ids.project.editModal, title: { text: 'Edit project' } });
     expect(JSON.stringify(modal)).toContain(`"initial_users":["${ALICE}"]`);
     expect(t.fake.violations).toEqual([]);
 
-    const saved = await viewSubmission(t.target, {
-      userId: 'U0LEAD',
-      teamId: TEAM,
-      callbackId: ids.project.editModal,
-      privateMetadata: modal.private_metadata as string,
-      values: {
-        name: { name: input.text('Search ranking') },
-        leadUserId: { leadUserId: input.user('U0LEAD') },
-        memberIds: { memberIds: input.users([ALICE, 'U0CAROL']) },
-        phase: { phase: input.select('deliver') },
-        stage: { stage: input.select('walk') },
-      },
+    const saved = await submit(t.target, who('U0LEAD'), modal, {
+      Members: [ALICE, 'U0CAROL'],
+      Phase: 'Deliver',
+      'Delivery stage': 'walk',
     });
     expect(saved.text).toBe('');
     expect(
       await t.labbook.db
         .selectFrom('projects')
-        .select(['phase', 'stage'])
+        .select(['name', 'lead_user_id', 'phase', 'stage'])
         .where('id', '=', project.id)
         .executeTakeFirstOrThrow(),
-    ).toEqual({ phase: 'deliver', stage: 'walk' });
+    ).toEqual({ name: 'Search ranking', lead_user_id: 'U0LEAD', phase: 'deliver', stage: 'walk' });
     const entry = await t.labbook.db
       .selectFrom('experiment_log_entries')
       .selectAll()
@@ -342,12 +380,8 @@ describe('editing the project', () => {
       .executeTakeFirstOrThrow();
     expect(entry.text).toBe('Project Search ranking updated: phase develop → deliver; stage crawl → walk.');
 
-    const carolEdits = await viewSubmission(t.target, {
-      userId: 'U0CAROL',
-      teamId: TEAM,
-      callbackId: ids.design.sectionModal,
-      privateMetadata: JSON.stringify({ projectId: project.id, section: 'risks', channelId: CHANNEL }),
-      values: { content: { content: input.text('Rollback: flip the flag.') } },
+    const carolEdits = await submit(t.target, who('U0CAROL'), await sectionEditor('risks', 'U0CAROL'), {
+      [titleOf('risks')]: 'Rollback: flip the flag.',
     });
     expect(carolEdits.text).toBe('');
   });
@@ -389,22 +423,30 @@ describe('the message shortcut', () => {
 
 describe('the Home tab', () => {
   it('lists the person’s running hypotheses, soonest first, and their projects', async () => {
+    // Dana's three running hypotheses, written in an order that is not their due order.
+    for (const [statement, due] of [
+      ['Due second', '2026-12-10T10:00:00Z'],
+      ['Due third', '2026-12-20T10:00:00Z'],
+      ['Due first', '2026-11-30T10:00:00Z'],
+    ] as const)
+      await makeHypothesis(t.labbook.db, project, { ownerUserId: 'U0DANA', statement, dueAt: new Date(due) });
     await event(t.target, {
       teamId: TEAM,
       event: { type: 'app_home_opened', user: 'U0BOB', channel: 'D0BOB', tab: 'home' },
     });
     await event(t.target, {
       teamId: TEAM,
-      event: { type: 'app_home_opened', user: ALICE, channel: 'D0ALICE', tab: 'home' },
+      event: { type: 'app_home_opened', user: 'U0DANA', channel: 'D0DANA', tab: 'home' },
     });
     const publishes = await t.fake.waitFor('views.publish', undefined, { count: 2 });
-    const alice = publishes.find((p) => p.args.user_id === ALICE)!;
-    const shown = JSON.stringify(alice.args.view);
-    expect(shown).toContain('Your running hypotheses');
-    expect(shown).toContain('Focal loss improves recall by 5%');
-    expect(shown).toContain('Search ranking');
+    const dana = JSON.stringify(publishes.find((p) => p.args.user_id === 'U0DANA')!.args.view);
+    expect(dana).toContain('Your running hypotheses');
+    expect(dana).toContain('Search ranking');
+    const order = ['Due first', 'Due second', 'Due third'].map((s) => dana.indexOf(s));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((x, y) => x - y));
     const bob = JSON.stringify(publishes.find((p) => p.args.user_id === 'U0BOB')!.args.view);
     expect(bob).toContain('Nothing running');
-    expect(bob).not.toContain('Focal loss');
+    expect(bob).not.toContain('Due first');
   });
 });

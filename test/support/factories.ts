@@ -5,7 +5,6 @@ import { insertProject } from '../../src/db/projects.js';
 import type { Hypothesis, Project } from '../../src/db/schema/index.js';
 import { ensureWorkspace } from '../../src/db/workspaces.js';
 import { addDays } from '../../src/time.js';
-import { input } from './slackRequests.js';
 
 /** Rows as the app would have written them, for tests that start mid-story. */
 export async function makeProject(
@@ -65,37 +64,6 @@ export async function makeHypothesis(
       dueAt: status === 'running' ? (o.dueAt ?? addDays(startedAt, fields.timeboxDays)) : null,
     }),
   );
-}
-
-/** state.values of the new-hypothesis modal, as Slack would send them on Submit. */
-export function hypothesisForm(o: Record<string, string | null> = {}) {
-  const v = {
-    projectId: null,
-    statement: defaultFields.statement,
-    method: defaultFields.method,
-    metric: defaultFields.metric,
-    baseline: defaultFields.baseline,
-    successCriteria: defaultFields.successCriteria,
-    timeboxDays: '14',
-    ownerUserId: 'U0OWNER',
-    nextOnFailure: defaultFields.nextOnFailure,
-    nextOnSuccess: defaultFields.nextOnSuccess,
-    startNow: 'now',
-    ...o,
-  };
-  return {
-    projectId: { projectId: input.select(v.projectId) },
-    statement: { statement: input.text(v.statement) },
-    method: { method: input.text(v.method) },
-    metric: { metric: input.text(v.metric) },
-    baseline: { baseline: input.text(v.baseline) },
-    successCriteria: { successCriteria: input.text(v.successCriteria) },
-    timeboxDays: { 'hypothesis.timebox': input.number(v.timeboxDays) },
-    ownerUserId: { ownerUserId: input.user(v.ownerUserId) },
-    nextOnFailure: { nextOnFailure: input.text(v.nextOnFailure) },
-    nextOnSuccess: { nextOnSuccess: input.text(v.nextOnSuccess) },
-    startNow: { startNow: input.radio(v.startNow) },
-  };
 }
 
 /** Every button in a message or view, by action id. */

@@ -11,6 +11,27 @@ import { manifestBotScopes, scopeFor, type ConversationKind } from './slackScope
  * Slack documents for the methods Labbook uses, checks Block Kit limits, and can be told to
  * fail the ways Slack fails: 429 with Retry-After, 5xx, `ok:false` errors, slowness, a
  * reset connection, no answer at all (see Fault).
+ *
+ * It keeps state and says no where Slack says no, with Slack's error strings:
+ * - tokens: each workspace answers to its bot token (addWorkspace; the default one to
+ *   DEFAULT_BOT_TOKEN); an unknown token is `invalid_auth`, and so is naming another
+ *   workspace's channel or user; a method whose scope manifest.json does not request is
+ *   `missing_scope` (slackScopes.ts).
+ * - channels: an undeclared `C…` id is a public channel of the caller's workspace with
+ *   everyone in it. addChannel declares the rest: archived (`is_archived`), private without
+ *   the bot (`channel_not_found`), a member list (`user_not_in_channel` for ephemerals);
+ *   removeBot makes a public channel `not_in_channel` unless chat:write.public is granted.
+ * - messages: chat.update / chat.delete only on a ts the fake issued in that channel
+ *   (`message_not_found`); addMessage seeds one for a test that starts mid-story.
+ * - trigger_id: only ids minted by slackRequests.triggerId (every payload builder does),
+ *   once, within 3 s (`invalid_trigger_id`, `expired_trigger_id`); views.push only onto the
+ *   known modal the interaction came from (`not_found`).
+ * - views: views.update needs a known view_id (`not_found`) and, if a hash is sent, the
+ *   latest one (`hash_conflict`); every open/update/publish hands out a new hash;
+ *   views.publish needs user_id (`invalid_arguments`).
+ * - response_url: only URLs from responseUrl(), 5 posts within 30 minutes (HTTP 404
+ *   `no_such_url` / `used_url` / `expired_url`).
+ * - invalid_blocks / invalid_arguments carry the reasons in response_metadata.messages.
  */
 export interface RecordedCall {
   method: string;

@@ -1,5 +1,6 @@
 import type { FakeSlack, RecordedCall } from './fakeSlack.js';
 import {
+  blockAction,
   postSigned,
   viewSubmissionFor,
   type SendOpts,
@@ -13,6 +14,9 @@ import {
  * it); values are typed into its inputs by label or block_id; what Slack would send back
  * on Submit is built from the view's own block_id / action_id pairs. A label or block id
  * that drifts from the parser fails here, as it would for a person.
+ *
+ * viewOpenedBy(fake, callbackId, act) waits for the modal a command or a press opened;
+ * typeInto() sends what a dispatch_action input sends as someone types, with that view.
  */
 export type Json = Record<string, unknown>;
 
@@ -67,6 +71,23 @@ function viewOf(call: RecordedCall): SentView | undefined {
   return view && typeof view === 'object' ? (view as SentView) : undefined;
 }
 
+const norm = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s:?.*]+$/, '');
+
+/** The input a person means by `key`: its block_id, or its label (case and trailing punctuation aside). */
+function findInput(view: SentView, key: string): InputBlock {
+  const inputs = inputsOf(view);
+  const match = inputs.find((i) => i.block_id === key) ?? inputs.find((i) => norm(i.label) === norm(key));
+  if (!match)
+    throw new Error(
+      `modal ${String(view.callback_id)} has no input "${key}"; it has: ${inputs.map((i) => `${i.label} (${i.block_id})`).join(', ')}`,
+    );
+  return match;
+}
+
 interface InputBlock {
   block_id: string;
   label: string;
@@ -93,27 +114,19 @@ export function inputsOf(view: SentView): InputBlock[] {
  * would refuse to submit, when a key matches no input, a required input is left empty, or
  * text is longer than the element's max_length.
  */
-export function fill(view: SentView, values: Record<string, FillValue>): Json {
+export function fill(
+  view: SentView,
+  values: Record<string, FillValue>,
+  opts: { partial?: boolean } = {},
+): Json {
   const inputs = inputsOf(view);
-  const norm = (s: string) =>
-    s
-      .trim()
-      .toLowerCase()
-      .replace(/[\s:?.*]+$/, '');
   const chosen = new Map<string, FillValue>();
-  for (const [key, value] of Object.entries(values)) {
-    const match = inputs.find((i) => i.block_id === key) ?? inputs.find((i) => norm(i.label) === norm(key));
-    if (!match)
-      throw new Error(
-        `modal ${String(view.callback_id)} has no input "${key}"; it has: ${inputs.map((i) => `${i.label} (${i.block_id})`).join(', ')}`,
-      );
-    chosen.set(match.block_id, value);
-  }
+  for (const [key, value] of Object.entries(values)) chosen.set(findInput(view, key).block_id, value);
   const state: Record<string, Record<string, Json>> = {};
   for (const i of inputs) {
     const actionId = String(i.element.action_id ?? '');
     const entry = chosen.has(i.block_id) ? typed(i, chosen.get(i.block_id)!) : prefilled(i.element);
-    if (!i.optional && isEmpty(entry))
+    if (!opts.partial && !i.optional && isEmpty(entry))
       throw new Error(
         `"${i.label}" is required in ${String(view.callback_id)}; Slack would not submit it empty`,
       );
@@ -137,6 +150,32 @@ export function submit(
     'application/x-www-form-urlencoded',
     opts,
   );
+}
+
+/**
+ * A person typing `value` into the input `key` (label or block_id) of a modal whose element
+ * dispatches actions (dispatch_action: true): the block_actions Slack sends from inside the
+ * view, with the view's id and hash and what the form holds so far.
+ */
+export function typeInto(
+  target: SlackTarget,
+  who: { userId: string; teamId: string },
+  view: SentView,
+  key: string,
+  value: FillValue,
+): Promise<SlackReply> {
+  const input = findInput(view, key);
+  const type = String(input.element.type);
+  if (type !== 'number_input' && type !== 'plain_text_input')
+    throw new Error(`typeInto() types into text and number inputs; "${input.label}" is a ${type}`);
+  return blockAction(target, {
+    ...who,
+    actionId: String(input.element.action_id),
+    blockId: input.block_id,
+    actionType: type,
+    value: value === null ? '' : String(value),
+    view: { ...view, state: { values: fill(view, { [key]: value }, { partial: true }) } },
+  });
 }
 
 const option = (o: Json) => ({ text: o.text, value: o.value });
@@ -175,6 +214,7 @@ function typed(i: InputBlock, v: FillValue): Json {
       const max = typeof i.element.max_length === 'number' ? i.element.max_length : undefined;
       if (text && max !== undefined && text.length > max)
         throw new Error(`"${i.label}" takes at most ${max} characters; Slack's client stops typing there`);
+      if (text && type === 'number_input') checkNumber(i, text);
       return { type, value: text };
     }
     case 'static_select':
@@ -201,6 +241,49 @@ function typed(i: InputBlock, v: FillValue): Json {
       return { type, selected_date_time: v === null || v === '' ? null : Number(v) };
     default:
       throw new Error(`fill() does not know how to type into a ${type} ("${i.label}")`);
+  }
+}
+
+/** Slack's client refuses to submit a number_input outside min_value..max_value, or a decimal where none is allowed. */
+function checkNumber(i: InputBlock, text: string): void {
+  const n = Number(text);
+  const { min_value: min, max_value: max, is_decimal_allowed: decimals } = i.element;
+  if (Number.isNaN(n) || (decimals !== true && !Number.isInteger(n)))
+    throw new Error(
+      `"${i.label}" takes ${decimals === true ? 'a number' : 'a whole number'}; Slack would not submit "${text}"`,
+    );
+  if (min !== undefined && n < Number(min))
+    throw new Error(`"${i.label}" is at least ${String(min)}; Slack would not submit ${text}`);
+  if (max !== undefined && n > Number(max))
+    throw new Error(`"${i.label}" is at most ${String(max)}; Slack would not submit ${text}`);
+}
+
+/**
+ * Runs `act` (a command, a button press) and waits for the modal with `callbackId` that the
+ * app opens, pushes or updates because of it; an earlier one with the same callback_id does
+ * not count.
+ */
+export async function viewOpenedBy(
+  fake: FakeSlack,
+  callbackId: string,
+  act: () => Promise<unknown>,
+  timeoutMs = 5000,
+): Promise<SentView> {
+  const before = fake.calls.length;
+  await act();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const call = fake.calls
+      .slice(before)
+      .find((c) => VIEW_METHODS.includes(c.method) && c.ok && viewOf(c)?.callback_id === callbackId);
+    if (call) return viewOf(call)!;
+    if (Date.now() >= deadline) {
+      const seen = fake.calls
+        .slice(before)
+        .map((c) => `${c.method}${c.ok ? '' : `(${String(c.response?.error ?? c.fault)})`}`);
+      throw new Error(`no modal ${callbackId} was opened; calls since: ${seen.join(', ') || 'none'}`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

@@ -1,12 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type {
-  BlockAction,
-  EnvelopedEvent,
-  MessageShortcut,
-  SlashCommand,
-  ViewOutput,
-  ViewSubmitAction,
-} from '@slack/bolt';
+import type { BlockAction, EnvelopedEvent, MessageShortcut, SlashCommand, ViewOutput } from '@slack/bolt';
 
 /**
  * Requests as Slack sends them to an app's Request URL: slash commands form-encoded,
@@ -274,21 +267,6 @@ export function blockAction(target: SlackTarget, a: ActionArgs, opts?: SendOpts)
 
 // --- view_submission -------------------------------------------------------------------
 
-export interface SubmissionArgs {
-  userId: string;
-  teamId: string;
-  callbackId: string;
-  privateMetadata?: string;
-  /** state.values as Slack sends them: { blockId: { actionId: input.text('…') } }. */
-  values: Record<string, Record<string, unknown>>;
-  viewId?: string;
-  /** Present when the modal has a channel picker with response_url_enabled. */
-  responseUrls?: unknown[];
-  /** The modal's blocks, when the handler reads them. */
-  blocks?: unknown[];
-  title?: string;
-}
-
 /** The view as Slack returns it in interaction payloads (Bolt's ViewOutput). */
 export function viewOutput(a: {
   teamId: string;
@@ -328,26 +306,6 @@ export function viewOutput(a: {
   };
 }
 
-/** A view_submission payload: a modal's Submit pressed. */
-export function viewSubmissionPayload(a: SubmissionArgs): AsSent<
-  Omit<ViewSubmitAction, 'view' | 'response_urls'>
-> & {
-  view: ReturnType<typeof viewOutput>;
-  response_urls: unknown[];
-} {
-  return {
-    type: 'view_submission',
-    team: team(a.teamId),
-    user: user(a.userId, a.teamId),
-    api_app_id: APP_ID,
-    token: VERIFICATION_TOKEN,
-    trigger_id: newTriggerId(),
-    ...workspaceInstall,
-    view: viewOutput(a),
-    response_urls: a.responseUrls ?? [],
-  };
-}
-
 /**
  * The view_submission Slack sends for a view the app rendered: the view object as Slack
  * answered it (id, hash, private_metadata, blocks) with the person's state.values.
@@ -370,11 +328,6 @@ export function viewSubmissionFor(
     },
     response_urls: [],
   };
-}
-
-/** Sends a view_submission; the reply's `json` carries any response_action (errors, update, push, clear). */
-export function viewSubmission(target: SlackTarget, a: SubmissionArgs, opts?: SendOpts): Promise<SlackReply> {
-  return postPayload(target, viewSubmissionPayload(a), opts);
 }
 
 // --- message shortcut ------------------------------------------------------------------
@@ -466,35 +419,3 @@ export function urlVerification(
     opts,
   );
 }
-
-// --- state.values entries --------------------------------------------------------------
-
-const selected = (value: string) => ({ text: { type: 'plain_text', text: value, emoji: true }, value });
-
-/**
- * state.values entries as Slack sends them, one per input element type. An empty input
- * arrives as `value: null` / `selected_option: null` / `selected_users: []`.
- */
-export const input = {
-  text: (value: string | null) => ({ type: 'plain_text_input', value }),
-  number: (value: string | null) => ({ type: 'number_input', value }),
-  user: (id: string | null) => ({ type: 'users_select', selected_user: id }),
-  users: (ids: string[]) => ({ type: 'multi_users_select', selected_users: ids }),
-  conversation: (id: string | null) => ({ type: 'conversations_select', selected_conversation: id }),
-  channel: (id: string | null) => ({ type: 'channels_select', selected_channel: id }),
-  select: (value: string | null) => ({
-    type: 'static_select',
-    selected_option: value === null ? null : selected(value),
-  }),
-  multiSelect: (values: string[]) => ({
-    type: 'multi_static_select',
-    selected_options: values.map(selected),
-  }),
-  radio: (value: string | null) => ({
-    type: 'radio_buttons',
-    selected_option: value === null ? null : selected(value),
-  }),
-  checkboxes: (values: string[]) => ({ type: 'checkboxes', selected_options: values.map(selected) }),
-  /** 'YYYY-MM-DD', as the datepicker sends it. */
-  date: (value: string | null) => ({ type: 'datepicker', selected_date: value }),
-};
