@@ -11,7 +11,7 @@ import {
   postSigned,
   slashCommandFields,
   viewOutput,
-  viewSubmissionPayload,
+  viewSubmissionFor,
   type SlackReply,
 } from '../support/slackRequests.js';
 
@@ -78,12 +78,11 @@ describe('a button, form or shortcut from an older version of Labbook', () => {
   it('a form from an old modal is answered by replacing it with the note', async () => {
     const reply = await send(
       interactive(
-        viewSubmissionPayload({
-          userId: STRANGER,
-          teamId: TEAM,
-          callbackId: 'hypothesis.new_v0',
-          values: {},
-        }),
+        // A modal an older version opened: no modal of this version has that callback_id.
+        viewSubmissionFor(
+          { userId: STRANGER, teamId: TEAM },
+          viewOutput({ teamId: TEAM, callbackId: 'hypothesis.new_v0', viewId: 'V0OLDFORM' }),
+        ),
       ),
     );
     expect(reply.status).toBe(200);
@@ -396,12 +395,16 @@ function malformed(rnd: Rnd, i: number): Malformed {
       }
       break;
     case 'view':
-      payload = viewSubmissionPayload({
-        ...who,
-        callbackId: unknownId ? `old.modal_${Math.floor(rnd() * 1e6)}` : pick(rnd, knownCallbackIds),
-        privateMetadata: String(junk(rnd)),
-        values: { statement: { statement: { type: 'plain_text_input', value: junk(rnd) } } },
-      });
+      // Not a modal the app sent, on purpose: what a hostile or outdated client posts.
+      payload = viewSubmissionFor(
+        who,
+        viewOutput({
+          teamId: TEAM,
+          callbackId: unknownId ? `old.modal_${Math.floor(rnd() * 1e6)}` : pick(rnd, knownCallbackIds),
+          privateMetadata: String(junk(rnd)),
+          values: { statement: { statement: { type: 'plain_text_input', value: junk(rnd) } } },
+        }),
+      );
       if (rnd() < 0.2) payload.type = 'view_closed';
       break;
     case 'shortcut':
