@@ -374,3 +374,19 @@ function runNpm(args: string[], env: Record<string, string>): Promise<{ code: nu
     child.on('exit', (code) => resolve({ code, out }));
   });
 }
+
+describe('a signal during start-up', () => {
+  it('is honoured once Labbook is up: a graceful stop and exit 0, not death by signal', async () => {
+    const url = await createTestDatabase();
+    fake.reset();
+    // auth.test answers slowly, so the signal arrives while Labbook is still starting.
+    fake.fail('auth.test', { kind: 'slow', delayMs: 1_000 });
+    const p = start(testEnv(fake, url, { LOG_LEVEL: 'info' }), { built: true });
+    const deadline = Date.now() + 20_000;
+    while (fake.callsTo('auth.test').length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+    expect(logLines(p).at(-1)).toMatchObject({ msg: 'stopped' });
+  });
+});
