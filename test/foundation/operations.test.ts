@@ -123,6 +123,23 @@ describe('5xx and network errors', () => {
     expect(postsTo(OWNER)).toHaveLength(MAX_ATTEMPTS);
     expect(t.fake.violations).toEqual([]);
   });
+  it('a Slack that never answers costs one client timeout, then the DM backs off like any network error', async () => {
+    const h = await dueCheckIn('2026-12-01T14:00:00Z');
+    t.fake.fail('chat.postMessage', { kind: 'timeout' });
+    const startedAt = performance.now();
+    await sweep();
+    const ms = performance.now() - startedAt;
+    // The scheduled client gives up after its own 10 s timeout; the sweep does not hang.
+    expect(ms).toBeGreaterThanOrEqual(9_000);
+    expect(ms).toBeLessThan(20_000);
+    const d = await delivery(h);
+    expect(d).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(d.next_attempt_at.getTime() - t.clock.now().getTime()).toBe(30_000);
+    t.clock.advance(30_000);
+    await sweep();
+    expect(await delivery(h)).toMatchObject({ status: 'sent' });
+    expect(okPostsTo(OWNER)).toHaveLength(1);
+  }, 40_000);
 });
 
 describe('errors that will never pass', () => {
