@@ -22,16 +22,15 @@ async function main(): Promise<void> {
     logger.error('unhandled promise rejection', { error: reason }),
   );
 
-  let labbook;
-  try {
-    labbook = await startLabbook(config, { logger });
-  } catch (error) {
+  // Signals are ours from the first moment: one that arrives while Labbook is still
+  // starting (an orchestrator scaling down) stops it gracefully once it is up, instead of
+  // Node's default of dying on the spot.
+  const started = startLabbook(config, { logger }).catch((error: unknown) => {
     logger.error('Labbook could not start', {
       error: error instanceof Error ? error.message : String(error),
     });
     process.exit(1);
-  }
-
+  });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -41,16 +40,19 @@ async function main(): Promise<void> {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, HARD_EXIT_MS).unref();
-    labbook.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('shutdown failed', { error });
-        process.exit(1);
-      },
-    );
+    started
+      .then((labbook) => labbook.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', { error });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  await started;
 }
 
 void main();

@@ -78,11 +78,14 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
 
     const stop = async () => {
       if (shuttingDown) return;
+      // From here /healthz answers 503, so a load balancer stops sending work, while the
+      // server still answers what reaches it until the sweep in flight has handed back
+      // what it had not sent yet.
       shuttingDown = true;
-      logger.info('shutting down: no new requests, finishing those in flight');
+      logger.info('shutting down: /healthz now 503; finishing the sweep and requests in flight');
+      await scheduler.stop();
       // Closing the server stops new connections and waits for open requests to finish.
       await slack.stop().catch((error: unknown) => logger.warn('receiver stop failed', { error }));
-      await scheduler.stop();
       const drained = await slack.inFlight.drain(config.shutdownTimeoutMs);
       if (!drained)
         logger.warn('shutdown timeout: some Slack work was still running', { pending: slack.inFlight.size });

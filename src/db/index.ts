@@ -22,6 +22,11 @@ export function createDb(
   // An idle client losing its connection (e.g. the server restarts) must not crash the
   // process; the pool replaces it on next use, and the operator hears about it.
   pool.on('error', (error) => opts.onError?.(error));
+  // The pool listens only while a client is idle. One checked out between two queries (in
+  // a transaction, say) when the server goes away would otherwise emit an 'error' nobody
+  // hears, and Node ends the process: a database restart must not take replicas with it.
+  // The pool discards the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', (error) => opts.onError?.(error)));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -7,6 +7,7 @@ import { registerActions } from './actions/index.js';
 import { registerCommands } from './commands/index.js';
 import { registerEvents } from './events/index.js';
 import { registerInstallationEvents } from './events/installations.js';
+import { gateRequests } from './gate.js';
 import { healthRoute } from './health.js';
 import { InFlight } from './inflight.js';
 import { oauthReceiverOptions } from './oauth/installer.js';
@@ -84,6 +85,8 @@ export function createSlackApp(
     logger,
     clientOptions: interactiveClientOptions(config, logger),
   });
+
+  gateRequests(app, app.client, logger);
 
   const inFlight = new InFlight();
   const knownTeams = new Set<string>();

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * verified the signature; these schemas check that what Labbook relies on is present,
  * so nothing deeper handles `undefined` from a malformed or unexpected payload.
  */
-const slackId = z.string().regex(/^[A-Z0-9]{2,}$/, 'not a Slack id');
+export const slackId = z.string().regex(/^[A-Z0-9]{2,}$/, 'not a Slack id');
 
 export const SlashCommandPayload = z.object({
   team_id: slackId,

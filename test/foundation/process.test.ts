@@ -1,28 +1,42 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BOT_TOKEN, SIGNING_SECRET, TEAM, testEnv } from '../support/app.js';
 import { createTestDatabase } from '../support/db.js';
+import { checkInsPerOwner, dueOwner, seedDueCheckIns } from '../support/dueCheckIns.js';
 import { FakeSlack } from '../support/fakeSlack.js';
-import { spawnLabbook, type LabbookProcess } from '../support/process.js';
+import {
+  buildOnce,
+  logLines,
+  ROOT,
+  spawnLabbook,
+  type LabbookProcess,
+  type SpawnOpts,
+} from '../support/process.js';
 import { slashCommand } from '../support/slackRequests.js';
 import { FakeSocketMode } from '../support/socketMode.js';
 import { freePort } from '../../src/net.js';
+import { createDb } from '../../src/db/index.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { createLogger } from '../../src/logger.js';
 
 let fake: FakeSlack;
 const running: LabbookProcess[] = [];
 beforeAll(async () => {
   fake = await FakeSlack.start({ teamId: TEAM });
+  // The later tests run what the Dockerfile runs: node dist/src/main.js.
+  await buildOnce(inject('databasePrefix'));
 });
 afterAll(async () => {
   for (const p of running) p.child.kill('SIGKILL');
   await fake.close();
 });
 
-function start(env: Record<string, string>): LabbookProcess {
-  const p = spawnLabbook(env);
+function start(env: Record<string, string>, opts?: SpawnOpts): LabbookProcess {
+  const p = spawnLabbook(env, opts);
   running.push(p);
   return p;
 }
@@ -31,13 +45,6 @@ async function stop(p: LabbookProcess) {
   p.child.kill('SIGTERM');
   return p.exited;
 }
-
-const logLines = (p: LabbookProcess) =>
-  p
-    .output()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('a newcomer with no DATABASE_URL', () => {
   let dataDir: string;
@@ -207,5 +214,179 @@ describe('Socket Mode', () => {
     expect(await p.exited).toEqual({ code: 0, signal: null });
     expect(p.output()).not.toContain('socketsecret');
     await socket.close();
+  });
+});
+
+describe('stopping with the scheduler on and a sweep in flight (the built app)', () => {
+  const OWNERS = 40;
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s: /healthz turns 503, the DM on its way is finished, the rest handed back, exit 0',
+    async (signal) => {
+      const url = await createTestDatabase();
+      const db = createDb(url, { max: 2 });
+      await migrateToLatest(db, url, createLogger({ level: 'warn' }));
+      await seedDueCheckIns(db, TEAM, OWNERS);
+      for (let i = 1; i <= OWNERS; i++) fake.addUser({ id: dueOwner(i), tz: 'UTC' });
+      fake.reset();
+      // Slack answers slowly, so the sweep is still sending when the signal comes.
+      fake.failUntil('chat.postMessage', { kind: 'slow', delayMs: 150 }, Date.now() + 60_000);
+      const env = testEnv(fake, url, {
+        SCHEDULER_CRON: '* * * * * *',
+        SCHEDULER_LEASE_MS: '60000',
+        LOG_LEVEL: 'info',
+      });
+      const p = start(env, { built: true });
+      const port = await p.ready;
+      await fake.waitFor('chat.postMessage', () => true, { count: 3, timeoutMs: 15_000 });
+
+      p.child.kill(signal);
+      const health: number[] = [];
+      for (;;) {
+        const status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.status,
+          () => undefined,
+        );
+        if (status === undefined) break;
+        health.push(status);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(await p.exited).toEqual({ code: 0, signal: null });
+      // 503 from the signal on (a 200 may come first, before the signal is handled), never 200 again.
+      expect(health).toContain(503);
+      expect(health.slice(health.indexOf(503))).not.toContain(200);
+      expect(logLines(p)).toContainEqual(expect.objectContaining({ msg: 'signal received', signal }));
+      expect(logLines(p).at(-1)).toMatchObject({ msg: 'stopped' });
+
+      // Each DM that went out is recorded as sent; nothing is left held by the stopped
+      // replica: what it had claimed and not sent is due again now, not after its lease.
+      const sentDms = checkInsPerOwner(fake.calls);
+      expect([...sentDms.values()].every((n) => n === 1)).toBe(true);
+      expect(sentDms.size).toBeGreaterThan(0);
+      expect(sentDms.size).toBeLessThan(OWNERS);
+      const rows = await db
+        .selectFrom('deliveries')
+        .select(['status', 'claimed_by', 'next_attempt_at'])
+        .where('kind', '=', 'checkin')
+        .execute();
+      expect(rows.filter((r) => r.status === 'sent')).toHaveLength(sentDms.size);
+      const left = rows.filter((r) => r.status === 'pending');
+      expect(left).toHaveLength(OWNERS - sentDms.size);
+      for (const r of left) {
+        expect(r.claimed_by).toBeNull();
+        expect(r.next_attempt_at.getTime()).toBeLessThanOrEqual(Date.now());
+      }
+
+      // A replica started afterwards sends the rest at once: each owner asked exactly once.
+      fake.reset();
+      const next = start(env, { built: true });
+      await next.ready;
+      await fake.waitFor('chat.postMessage', () => true, { count: OWNERS - sentDms.size, timeoutMs: 20_000 });
+      next.child.kill('SIGTERM');
+      expect((await next.exited).code).toBe(0);
+      const total = new Map(sentDms);
+      for (const [o, n] of checkInsPerOwner(fake.calls)) total.set(o, (total.get(o) ?? 0) + n);
+      expect(total.size).toBe(OWNERS);
+      expect([...total.values()].every((n) => n === 1)).toBe(true);
+      await db.destroy();
+    },
+    60_000,
+  );
+});
+
+describe('.env', () => {
+  it('is read from the working directory, and real environment variables win over it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'labbook-env-'));
+    const url = await createTestDatabase();
+    const dotEnvPort = await freePort();
+    // The signing secret and Slack URL come only from .env; PORT and LOG_LEVEL from both.
+    await writeFile(
+      path.join(dir, '.env'),
+      [
+        `SLACK_BOT_TOKEN=${BOT_TOKEN}`,
+        `SLACK_SIGNING_SECRET=${SIGNING_SECRET}`,
+        `SLACK_API_URL=${fake.apiUrl}`,
+        `DATABASE_URL=${url}`,
+        `PORT=${dotEnvPort}`,
+        'LOG_LEVEL=error',
+        'SCHEDULER_CRON=off',
+      ].join('\n'),
+    );
+    fake.reset();
+    const p = start({ PORT: '0', LOG_LEVEL: 'info' }, { built: true, cwd: dir });
+    // Listening is logged at info: LOG_LEVEL=error from .env would have hidden it.
+    const port = await p.ready;
+    expect(port).not.toBe(dotEnvPort);
+    const ack = await slashCommand(
+      { url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET },
+      {
+        text: 'help',
+        userId: 'U0ALICE',
+        teamId: TEAM,
+        channelId: 'C0PROJECT',
+        responseUrl: fake.responseUrl(),
+      },
+    );
+    expect(ack.status).toBe(200);
+    const [reply] = await fake.waitForResponse();
+    expect(JSON.stringify(reply!.body)).toContain('/hypothesis help');
+    p.child.kill('SIGTERM');
+    expect((await p.exited).code).toBe(0);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('npm run migrate', () => {
+  it('brings an empty database to the latest schema, is a no-op the second time, and the app then finds it up to date', async () => {
+    const url = await createTestDatabase();
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: url };
+    const first = await runNpm(['run', 'migrate'], env);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('"msg":"database migrated"');
+    const files = (await readdir(path.join(ROOT, 'migrations'))).filter(
+      (f) => f.endsWith('.ts') && f !== 'index.ts',
+    );
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query<{ name: string }>('select name from kysely_migration');
+    await client.end();
+    expect(rows.map((r) => r.name).sort()).toEqual(files.map((f) => f.replace(/\.ts$/, '')).sort());
+
+    const second = await runNpm(['run', 'migrate'], env);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain('"msg":"database schema is up to date"');
+
+    const p = start(testEnv(fake, url, { LOG_LEVEL: 'info' }), { built: true });
+    await p.ready;
+    expect(logLines(p).some((l) => l.msg === 'database schema is up to date')).toBe(true);
+    expect(logLines(p).some((l) => l.msg === 'database migrated')).toBe(false);
+    p.child.kill('SIGTERM');
+    expect((await p.exited).code).toBe(0);
+  });
+});
+
+function runNpm(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
+
+describe('a signal during start-up', () => {
+  it('is honoured once Labbook is up: a graceful stop and exit 0, not death by signal', async () => {
+    const url = await createTestDatabase();
+    fake.reset();
+    // auth.test answers slowly, so the signal arrives while Labbook is still starting.
+    fake.fail('auth.test', { kind: 'slow', delayMs: 1_000 });
+    const p = start(testEnv(fake, url, { LOG_LEVEL: 'info' }), { built: true });
+    const deadline = Date.now() + 20_000;
+    while (fake.callsTo('auth.test').length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+    expect(logLines(p).at(-1)).toMatchObject({ msg: 'stopped' });
   });
 });

