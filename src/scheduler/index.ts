@@ -13,6 +13,7 @@ import {
 } from '../db/deliveries.js';
 import type { Delivery } from '../db/schema/index.js';
 import type { Services } from '../services.js';
+import { postPatiently } from './patient.js';
 import { ritualsByKind, type DeliveryContext, type DeliveryRitual, type SentMessage } from './rituals.js';
 import { backoffMs, classifySlackFailure, MAX_ATTEMPTS, PermanentDeliveryError } from './slackErrors.js';
 
@@ -45,6 +46,9 @@ export interface Scheduler {
   /** Stops the timer and waits for a sweep in progress to finish. */
   stop(): Promise<void>;
 }
+
+/** The send was cancelled under it; thrown to roll the recording transaction back. */
+class Overtaken extends Error {}
 
 // A sweep stops after this many batches so one tick cannot run forever; the rest is
 // picked up by the next tick.
@@ -108,7 +112,7 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
     }
     const sent: SentMessage = { at: clock.now(), channelId: posted.channel ?? null, ts: posted.ts ?? null };
     try {
-      const recorded = await db.transaction().execute(async (trx) => {
+      await db.transaction().execute(async (trx) => {
         // The ritual's rows are locked before the delivery row, in the same order as an
         // answer being recorded, so the two cannot deadlock.
         await plan.effect?.(trx, sent);
@@ -118,12 +122,14 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
           messageTs: sent.ts,
           workerId,
         });
-        if (marked && plan.followUp) await scheduleDelivery(trx, plan.followUp(sent.at));
-        return marked;
+        // Cancelled (answered, moved, ended) while on its way: the effect must not stand
+        // either, so the whole transaction rolls back.
+        if (!marked) throw new Overtaken();
+        if (plan.followUp) await scheduleDelivery(trx, plan.followUp(sent.at));
       });
-      if (!recorded) return await withdraw(ctx.client, d, sent);
       report.sent++;
     } catch (error) {
+      if (error instanceof Overtaken) return await withdraw(ctx.client, d, sent);
       // The message is out; retrying would send it again. Say so loudly instead.
       logger.error('delivery sent but not recorded', { deliveryId: d.id, kind: d.kind, error });
       return;
@@ -141,12 +147,13 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
     plan: Extract<Awaited<ReturnType<DeliveryRitual['plan']>>, { type: 'send' }>,
     sent: SentMessage,
   ): Promise<void> {
+    const threadTs = plan.message.thread_ts ?? sent.ts;
     try {
       for (const reply of plan.thread ?? []) {
-        if (!sent.channelId || !sent.ts) break;
-        await client.chat.postMessage({
+        if (!sent.channelId || !threadTs) break;
+        await postPatiently(client, {
           channel: sent.channelId,
-          thread_ts: sent.ts,
+          thread_ts: threadTs,
           ...reply,
           unfurl_links: false,
         });
@@ -186,10 +193,12 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
   ): Promise<void> {
     const now = clock.now();
     const failure = classifySlackFailure(error);
-    const retry = (when: Date) =>
-      reschedule(db, d.id, { when, at: now, error: failure.detail, countAttempt: true, workerId });
+    const retry = (when: Date, countAttempt = true) =>
+      reschedule(db, d.id, { when, at: now, error: failure.detail, countAttempt, workerId });
     if (failure.type === 'rate_limited') {
-      await retry(new Date(now.getTime() + failure.retryAfterMs));
+      // A 429 says "later", not "failed": it neither lengthens the back-off of a later 5xx
+      // nor brings the give-up closer.
+      await retry(new Date(now.getTime() + failure.retryAfterMs), false);
       report.retried++;
       return;
     }

@@ -442,9 +442,11 @@ describe('when Slack is in trouble', () => {
         .where('hypothesis_id', '=', h.id)
         .where('kind', '=', 'checkin')
         .executeTakeFirstOrThrow();
+    // A 429 is "later", not a failed attempt: the 503 after it backs off from the start.
     expect(await d()).toMatchObject({
       status: 'pending',
       last_error: 'ratelimited',
+      attempts: 0,
       next_attempt_at: new Date('2026-12-22T09:00:02Z'),
     });
     t.clock.advance(1_000);
@@ -452,12 +454,16 @@ describe('when Slack is in trouble', () => {
     expect(t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === OWNER)).toHaveLength(1);
     t.clock.advance(1_000);
     await sweep(); // 503
-    expect((await d()).last_error).toBe('http 503');
+    expect(await d()).toMatchObject({
+      last_error: 'http 503',
+      attempts: 1,
+      next_attempt_at: new Date('2026-12-22T09:00:32Z'),
+    });
     t.clock.advance(60_000);
     await sweep(); // 503 again
     t.clock.advance(120_000);
     await sweep();
-    expect(await d()).toMatchObject({ status: 'sent', attempts: 4 });
+    expect(await d()).toMatchObject({ status: 'sent', attempts: 3 });
     expect(dmsTo(OWNER)).toHaveLength(1);
   });
 
@@ -589,6 +595,45 @@ describe('an answer racing a reminder', () => {
       .where('kind', '=', 'reminder')
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('cancelled');
+  });
+});
+
+describe('an extension racing the escalation', () => {
+  it('withdraws the escalation on its way and leaves the hypothesis not overdue', async () => {
+    t.clock.set('2026-12-15T10:00:00Z'); // Tuesday
+    const h = await dueHypothesis('2026-12-15T10:00:00Z');
+    await sweep(); // check-in
+    t.clock.set('2026-12-16T10:00:00Z');
+    await sweep(); // reminder 1
+    t.clock.set('2026-12-17T10:00:00Z');
+    await sweep(); // reminder 2
+    expect(dmsTo(OWNER)).toHaveLength(3);
+    const dm = await checkInDm(h);
+    const form = await viewOpenedBy(t.fake, ids.checkin.extendModal, () =>
+      pressInMessage(t, who(OWNER), dm, ids.checkin.extend),
+    );
+    t.clock.set('2026-12-18T10:00:00Z');
+    t.fake.fail('chat.postMessage', { kind: 'slow', delayMs: 800 });
+    const sweeping = sweep(); // the escalation to the lead, slowly
+    await expect
+      .poll(() => t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === LEAD).length)
+      .toBe(1);
+    const reply = await submit(t.target, who(OWNER), form, {
+      'More days': '3',
+      'Why more time?': 'labels late',
+    });
+    expect(reply.text).toBe('');
+    await sweeping;
+    const [deleted] = await t.fake.waitFor('chat.delete', (c) => c.args.channel === `D${LEAD}`);
+    expect(deleted).toBeDefined();
+    expect(await row(h.id)).toMatchObject({ overdue_since: null, extension_count: 1, status: 'running' });
+    const escalation = await db()
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('hypothesis_id', '=', h.id)
+      .where('kind', '=', 'escalation')
+      .executeTakeFirstOrThrow();
+    expect(escalation.status).toBe('cancelled');
   });
 });
 

@@ -358,14 +358,15 @@ describe('the scheduled digest', () => {
     expect((await sweep()).retried).toBe(1);
     t.clock.set('2026-11-27T15:00:30Z');
     expect((await sweep()).retried).toBe(1);
-    t.clock.set('2026-11-27T15:01:00Z');
+    // The 429 was no failed attempt, so the 503 backs off the first step: 30 s.
+    t.clock.set('2026-11-27T15:00:59Z');
     await sweep();
     expect(postsIn(t, CHANNEL)).toEqual([]);
-    t.clock.set('2026-11-27T15:01:30Z'); // a minute after the 503
+    t.clock.set('2026-11-27T15:01:00Z');
     await sweep();
     await sweep();
     expect(postsIn(t, CHANNEL)).toHaveLength(1);
     const [row] = await digestDeliveries(db(), CHANNEL);
-    expect([row!.status, row!.attempts]).toEqual(['sent', 3]);
+    expect([row!.status, row!.attempts]).toEqual(['sent', 2]);
   });
 });

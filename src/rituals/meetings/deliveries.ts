@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { invitationMessage, kickoffMessage, noticeMessage } from '../../../blocks/meeting.js';
 import { prereadMessages } from '../../../blocks/meetingPreread.js';
 import { currentDesignDoc } from '../../db/designDocs.js';
@@ -9,7 +9,7 @@ import type { Delivery } from '../../db/schema/index.js';
 import { workingHoursOf } from '../../db/workspaces.js';
 import type { Logger } from '../../logger.js';
 import { recipientZone } from '../../scheduler/people.js';
-import { classifySlackFailure } from '../../scheduler/slackErrors.js';
+import { postPatiently } from '../../scheduler/patient.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
 import { nextWorkingMoment } from '../checkins/workingHours.js';
 import { MEETING_KINDS } from './meetings.js';
@@ -50,24 +50,6 @@ export async function prereadFor(db: Db, m: MeetingWithProject) {
     numbers,
     flags: pitfallFlags({ proposals, metric: m.metric, baseline: facts.baseline }).map((f) => f.sentence),
   });
-}
-
-/**
- * Slack takes about one message a second in a channel and answers a burst with 429: a long
- * pre-read waits out Retry-After rather than losing its tail (the scheduler's client fails
- * fast on a rate limit by design, and this work runs after the delivery is recorded).
- */
-async function postPatiently(client: WebClient, args: ChatPostMessageArguments, tries = 5): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await client.chat.postMessage(args);
-      return;
-    } catch (error) {
-      const failure = classifySlackFailure(error);
-      if (failure.type !== 'rate_limited' || attempt >= tries) throw error;
-      await new Promise((resolve) => setTimeout(resolve, failure.retryAfterMs));
-    }
-  }
 }
 
 /** Redraws the kickoff message from the meeting as it is now (times, buttons, outcome). */
