@@ -17,7 +17,8 @@ import {
   openReschedule,
   withdraw as withdrawProposal,
 } from '../flows/meetings.js';
-import { openEditProject, openProjectModal, ProjectMeta } from '../flows/projects.js';
+import { openProjectModal } from '../flows/projectModal.js';
+import { openEditProject, ProjectMeta } from '../flows/projects.js';
 import { BlockActionPayload, parseJson } from '../payloads.js';
 import { tell, tellError, type Audience } from '../tell.js';
 

@@ -21,7 +21,7 @@ import { parseJson, readViewState, type FormValue, type ViewSubmissionPayload } 
 import { userZone } from '../people.js';
 import { tell, type Audience } from '../tell.js';
 import { refreshHomes } from './home.js';
-import { openProjectModal } from './projects.js';
+import { openProjectModal } from './projectModal.js';
 
 export const HypothesisMeta = z.object({
   channelId: z.string().optional(),

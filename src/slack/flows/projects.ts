@@ -21,39 +21,13 @@ import { parseJson, readViewState, type ViewSubmissionPayload } from '../payload
 import { tell, type Audience } from '../tell.js';
 import { errorsResponse, readSubmission, type FlowResult } from './result.js';
 import { hypothesisModalFor } from './hypotheses.js';
+import { openProjectModal } from './projectModal.js';
 import { refreshHomes } from './home.js';
 
 export const ProjectMeta = z.object({
   channelId: z.string().optional(),
   then: z.literal('hypothesis').optional(),
 });
-
-export async function openProjectModal(
-  _services: Services,
-  client: WebClient,
-  args: {
-    teamId: string;
-    userId: string;
-    triggerId: string;
-    channelId?: string;
-    channelName?: string;
-    then?: 'hypothesis';
-  },
-): Promise<void> {
-  const view = projectModal({
-    ...(args.channelId ? { channelId: args.channelId } : {}),
-    ...(args.channelName ? { suggestedName: args.channelName.replace(/[-_]+/g, ' ') } : {}),
-    leadDefault: args.userId,
-    phases: PHASES,
-    nameMax: PROJECT_NAME_MAX,
-    problemMax: DESIGN_SECTION_MAX,
-    privateMetadata: JSON.stringify({ channelId: args.channelId, then: args.then }),
-    ...(args.then
-      ? { notice: 'Hypotheses belong to a project. Create it first; your hypothesis form comes next.' }
-      : {}),
-  });
-  await client.views.open({ trigger_id: args.triggerId, view });
-}
 
 /** `/hypothesis project`: the channel's project, or the form to create one. */
 export async function showOrCreateProject(
