@@ -69,3 +69,35 @@ export function workspaceForgottenModal(input: { uninstalled: boolean }): ModalV
     ],
   };
 }
+
+/**
+ * The answer to the confirmation while Slack has not yet said whether the person is still
+ * a workspace admin: nothing is deleted until it has; then the modal is updated.
+ */
+export function workspaceCheckingModal(): ModalView {
+  return {
+    type: 'modal',
+    callback_id: ids.workspace.forgetModal,
+    title: plain('Forget this workspace', LIMITS.viewTitle),
+    close: plain('Close', LIMITS.viewSubmit),
+    blocks: [
+      {
+        type: 'section',
+        text: md(
+          'Slack is busy, so I am still checking that you are a workspace admin or owner. Nothing is deleted until that is confirmed; this window will say when it is done.',
+        ),
+      },
+    ],
+  };
+}
+
+/** The confirmation was not carried out: why, with nothing deleted. */
+export function workspaceKeptModal(reason: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: ids.workspace.forgetModal,
+    title: plain('Nothing was deleted', LIMITS.viewTitle),
+    close: plain('Close', LIMITS.viewSubmit),
+    blocks: [{ type: 'section', text: md(`Nothing was deleted. ${reason}`) }],
+  };
+}

@@ -86,7 +86,7 @@ export function createSlackApp(
     clientOptions: interactiveClientOptions(config, logger),
   });
 
-  gateRequests(app, app.client, logger);
+  gateRequests(app, logger);
 
   const inFlight = new InFlight();
   const knownTeams = new Set<string>();

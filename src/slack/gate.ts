@@ -21,8 +21,19 @@ import { tell, type Audience } from './tell.js';
  * - a malformed request is logged and acknowledged, and nothing else happens;
  * - one that no listener acknowledged (a button on a message an older version posted,
  *   after a rename) is acknowledged here, and the person is told how to do it now.
+ *
+ * Telling them takes the token of the workspace the request came from when there is no
+ * response_url (the Home tab, a global shortcut, a button in a modal): in OAuth mode
+ * `app.client` has none. Bolt's authorize has found it by the time middleware runs, so the
+ * gate's own middleware, first in line, keeps the client Bolt made for the request (its
+ * interactive options, that workspace's token) until the gate is done with the request.
  */
-export function gateRequests(app: App, client: WebClient, logger: Logger): void {
+export function gateRequests(app: App, logger: Logger): void {
+  const requestClients = new WeakMap<object, WebClient>();
+  app.use(async ({ body, client, next }) => {
+    requestClients.set(body, client);
+    await next();
+  });
   const boltProcessEvent = app.processEvent.bind(app);
   app.processEvent = async (event: ReceiverEvent): Promise<void> => {
     let acked = false;
@@ -47,6 +58,9 @@ export function gateRequests(app: App, client: WebClient, logger: Logger): void 
       return;
     }
     if (acked) return;
+    // Bolt authorized the request (it would have thrown otherwise), so its client is kept;
+    // app.client is only a fallback, and has the token in single-workspace mode.
+    const client = requestClients.get(event.body as object) ?? app.client;
     await answerUnknown(screened, ack, client, logger);
   };
 }

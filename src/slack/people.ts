@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../logger.js';
 import { cachedUser, saveUser } from '../db/slackUsers.js';
 import { forbidden } from '../rituals/errors.js';
 import type { Services } from '../services.js';
@@ -56,5 +57,31 @@ export async function requireWorkspaceAdmin(
   refusal: string,
 ): Promise<void> {
   const { user } = await client.users.info({ user: userId });
-  if (!user?.is_admin && !user?.is_owner) throw forbidden(refusal);
+  if (!isAdmin(user)) throw forbidden(refusal);
 }
+
+/**
+ * The same question, for a path whose answer must go out within Slack's 3 s (a modal
+ * submission): asked through the fail-fast lookup client, since the interactive one would
+ * wait out a Retry-After. Undefined when Slack did not say in time (rate-limited, slow,
+ * an error); the caller then asks again after its answer, before doing anything.
+ */
+export async function isWorkspaceAdminNow(
+  client: WebClient,
+  userId: string,
+  logger: Logger,
+): Promise<boolean | undefined> {
+  try {
+    const { user } = await lookupClient(client, logger).users.info({ user: userId });
+    return isAdmin(user);
+  } catch (error) {
+    logger.warn('users.info failed; the admin check is made again after the answer', {
+      userId,
+      error: String(error),
+    });
+    return undefined;
+  }
+}
+
+const isAdmin = (user: { is_admin?: boolean; is_owner?: boolean } | undefined): boolean =>
+  user?.is_admin === true || user?.is_owner === true;

@@ -46,6 +46,15 @@ export function botClient(config: Config, logger: Logger): WebClient {
  */
 export const LOOKUP_TIMEOUT_MS = 1_000;
 
+/**
+ * How many lookup clients are kept. In OAuth mode there is one per workspace token, and a
+ * client holds its token for as long as it is kept, so only the most recently used are:
+ * a workspace that uninstalled (or whose token changed) drops out instead of staying in
+ * memory with its token for the life of the process.
+ */
+export const LOOKUP_CLIENTS_KEPT = 32;
+
+/** Least recently used first (a Map iterates in insertion order; a hit is moved to the end). */
 const lookupClients = new Map<string, WebClient>();
 
 /**
@@ -58,7 +67,9 @@ const lookupClients = new Map<string, WebClient>();
 export function lookupClient(client: WebClient, logger: Logger): WebClient {
   const key = `${client.slackApiUrl}|${client.token ?? ''}`;
   let lookups = lookupClients.get(key);
-  if (!lookups) {
+  if (lookups) {
+    lookupClients.delete(key);
+  } else {
     lookups = new WebClient(client.token, {
       slackApiUrl: client.slackApiUrl,
       logger,
@@ -66,7 +77,12 @@ export function lookupClient(client: WebClient, logger: Logger): WebClient {
       retryConfig: { retries: 0 },
       timeout: LOOKUP_TIMEOUT_MS,
     });
-    lookupClients.set(key, lookups);
+  }
+  lookupClients.set(key, lookups);
+  while (lookupClients.size > LOOKUP_CLIENTS_KEPT) {
+    const oldest = lookupClients.keys().next().value;
+    if (oldest === undefined) break;
+    lookupClients.delete(oldest);
   }
   return lookups;
 }

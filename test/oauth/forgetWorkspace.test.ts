@@ -116,6 +116,65 @@ describe('/hypothesis forget-workspace in OAuth mode', () => {
     expect(t.logs.some((l) => l.includes('workspace data deleted') && l.includes('T0ACME'))).toBe(true);
     expect(t.fake.violations).toEqual([]);
   });
+
+  /** A workspace of its own, installed and populated, with its admin's confirmation modal open. */
+  async function confirmationOpen(name: string) {
+    const teamId = `T0${name}`;
+    const admin = `U0${name}ADMIN`;
+    t.fake.addUser({ id: admin, teamId, isAdmin: true });
+    await install(t, { teamId, botToken: `xoxb-${name}-f`, botUserId: `U0${name}BOT`, installerId: admin });
+    await populate(t.labbook.db, teamId, admin);
+    await forgetCommand(t, teamId, admin);
+    return { teamId, admin, modal: await waitForView(t.fake, ids.workspace.forgetModal) };
+  }
+
+  it('answers the confirmation within 3 s while users.info is rate-limited, and deletes once Slack says the person is an admin', async () => {
+    const { teamId, admin, modal } = await confirmationOpen('GAMMA');
+    // Slack's rate limiter: the check made before the answer is told to wait 30 s, and so is
+    // the first one after it (1 s there, so that the test does not wait long).
+    t.fake.fail(
+      'users.info',
+      { kind: 'ratelimited', retryAfter: 30 },
+      { kind: 'ratelimited', retryAfter: 1 },
+    );
+    const started = Date.now();
+    const answer = await submit(t.target, { userId: admin, teamId }, modal, { confirm: 'DELETE' });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ response_action: 'update', view: { type: 'modal' } });
+    expect(JSON.stringify(answer.json)).toContain('Nothing is deleted until that is confirmed');
+
+    const [updated] = await t.fake.waitFor('views.update', (c) => c.args.view_id === modal.id);
+    expect(JSON.stringify(updated!.args.view)).toContain(
+      'deleted everything it kept about this workspace, its access tokens included',
+    );
+    expect(nonZero(await rowsOf(t.labbook.db, teamId))).toEqual({});
+    // Nothing went before Slack answered: the check was asked until it was.
+    const checks = t.fake.callsTo('users.info').filter((c) => c.at >= started);
+    expect(checks.map((c) => c.fault ?? 'answered')).toEqual(['ratelimited', 'ratelimited', 'answered']);
+    expect(t.fake.violations).toEqual([]);
+  });
+
+  it('checks again after a rate-limited answer, and deletes nothing for someone no longer an admin', async () => {
+    const { teamId, admin, modal } = await confirmationOpen('DELTA');
+    // Between opening the modal and confirming, the person stopped being an admin.
+    t.fake.addUser({ id: admin, teamId });
+    t.fake.fail('users.info', { kind: 'ratelimited', retryAfter: 30 });
+    const started = Date.now();
+    const answer = await submit(t.target, { userId: admin, teamId }, modal, { confirm: 'DELETE' });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(JSON.stringify(answer.json)).toContain('Nothing is deleted until that is confirmed');
+
+    const [updated] = await t.fake.waitFor('views.update', (c) => c.args.view_id === modal.id);
+    expect(JSON.stringify(updated!.args.view)).toContain(
+      'Nothing was deleted. Only a workspace admin or owner can delete',
+    );
+    expect(nonZero(await rowsOf(t.labbook.db, teamId))).toMatchObject({ projects: 1, hypotheses: 1 });
+    expect(
+      await t.labbook.db.selectFrom('installations').select('id').where('id', '=', teamId).execute(),
+    ).toHaveLength(1);
+    expect(t.fake.violations).toEqual([]);
+  });
 });
 
 describe('/hypothesis forget-workspace in single-workspace mode', () => {
