@@ -324,7 +324,7 @@ describe('proposals', () => {
 });
 
 describe('thread replies of a lead who is not a participant', () => {
-  it("are not proposals: only participants' replies reach the pre-read and the decision list", async () => {
+  it("are not proposals: only participants' replies are kept, and only they reach the pre-read", async () => {
     const { meeting, kickoff } = await called({ participants: [ALICE, BOB] });
     const reply = (user: string, text: string, ts: string) =>
       event(t.target, {

@@ -131,4 +131,19 @@ describe('a meeting called on Friday evening', () => {
     expect((await reminderOf(m.id)).status).toBe('cancelled');
     expect(t.fake.violations).toEqual([]);
   });
+
+  it('drops an invitation that could only arrive after the meeting itself', async () => {
+    // Monday 08:30, before anyone's working day: nobody can be asked in time.
+    const m = await called('2026-11-23T08:30:00Z', '2026-11-23T08:00:00Z');
+    await sweepAt('2026-11-20T19:00:00Z');
+    await sweepAt('2026-11-23T09:00:00Z');
+    expect(dmsTo(ALICE)).toEqual([]);
+    const invite = await t.labbook.db
+      .selectFrom('deliveries')
+      .select('status')
+      .where('meeting_id', '=', m.id)
+      .where('kind', '=', 'meeting_invite')
+      .executeTakeFirstOrThrow();
+    expect(invite.status).toBe('cancelled');
+  });
 });
