@@ -124,25 +124,31 @@ export function kickoffMessage(m: MeetingView, projectName: string, lead: string
       ],
     });
   }
-  return { text: `Decision meeting: ${truncate(m.question, 200)}`, blocks };
+  return { text: `Decision meeting: ${userText(m.question, 200)}`, blocks };
 }
 
-/** The DM to each participant: the question, the deadline, and a way to propose. */
+/**
+ * The DM to each participant: the question, the deadline, and a way to propose. A `late`
+ * invitation is one that could only arrive after the deadline: proposals are still welcome.
+ */
 export function invitationMessage(
   m: MeetingView,
   projectName: string,
   lead: string,
-  kind: 'invite' | 'reminder',
+  kind: 'invite' | 'late' | 'reminder',
 ): Message {
-  const intro =
-    kind === 'invite'
-      ? `${mention(lead)} called a decision meeting for *${userText(projectName, 150)}* on ${when(m.scheduled_at)}. Read first, then post your proposal before ${m.proposal_deadline ? when(m.proposal_deadline) : 'the meeting'}.`
-      : `:alarm_clock: Proposals for the decision meeting of *${userText(projectName, 150)}* are due ${m.proposal_deadline ? when(m.proposal_deadline) : 'soon'}, and you have not proposed yet. A short proposal that cites what you read is worth more than none.`;
+  const due = m.proposal_deadline ? when(m.proposal_deadline) : 'the meeting';
+  const called = `${mention(lead)} called a decision meeting for *${userText(projectName, 150)}* on ${when(m.scheduled_at)}.`;
+  const intro = {
+    invite: `${called} Read first, then post your proposal before ${due}.`,
+    late: `${called} Proposals were due ${due}, before this message could reach you in your working hours; yours is still welcome, marked late, and goes to the meeting.`,
+    reminder: `:alarm_clock: Proposals for the decision meeting of *${userText(projectName, 150)}* are due ${m.proposal_deadline ? when(m.proposal_deadline) : 'soon'}, and you have not proposed yet. A short proposal that cites what you read is worth more than none.`,
+  }[kind];
   return {
     text:
-      kind === 'invite'
-        ? `Decision meeting: ${truncate(m.question, 200)}`
-        : `Reminder: proposals due for ${truncate(m.question, 200)}`,
+      kind === 'reminder'
+        ? `Reminder: proposals due for ${userText(m.question, 200)}`
+        : `Decision meeting: ${userText(m.question, 200)}`,
     blocks: [
       { type: 'section', text: md(intro) },
       { type: 'section', text: md(`*Question:* ${userText(m.question, 2500)}`) },
@@ -257,7 +263,7 @@ export function proposalBlocks(
 
 export function proposalMessage(p: Proposal, n: number, metric: string | null): Message {
   return {
-    text: `Proposal P${n}: ${truncate(p.approach, 200)}`,
+    text: `Proposal P${n}: ${userText(p.approach, 200)}`,
     blocks: proposalBlocks(p, n, { metric, buttons: true }),
   };
 }
@@ -299,7 +305,7 @@ export function decisionMessage(
       ),
     });
   }
-  return { text: `Decision: ${truncate(m.decision ?? '', 200)}`, blocks };
+  return { text: `Decision: ${userText(m.decision ?? '', 200)}`, blocks };
 }
 
 // --- the list --------------------------------------------------------------------------
@@ -311,6 +317,8 @@ export interface MeetingListItem {
   closed_at: Date | null;
   proposals: number;
   link: string | null;
+  /** The pre-read's first message, once proposals are closed. */
+  prereadLink: string | null;
 }
 
 export function meetingsList(projectName: string, items: MeetingListItem[], now: Date): Message {
@@ -332,7 +340,8 @@ export function meetingsList(projectName: string, items: MeetingListItem[], now:
         i.scheduled_at.getTime() < now.getTime() && i.status === 'collecting'
           ? ' (time passed, not decided)'
           : '';
-      return `• ${name} — ${when(i.scheduled_at)}${past} · ${i.proposals} proposal${i.proposals === 1 ? '' : 's'}`;
+      const preread = i.prereadLink ? ` · <${i.prereadLink}|pre-read>` : '';
+      return `• ${name} — ${when(i.scheduled_at)}${past} · ${i.proposals} proposal${i.proposals === 1 ? '' : 's'}${preread}`;
     });
     blocks.push({ type: 'section', text: md(truncate(`*${title}*\n${lines.join('\n')}`, 2900)) });
   }
@@ -342,5 +351,5 @@ export function meetingsList(projectName: string, items: MeetingListItem[], now:
       text: md('No decision meetings yet. The project lead calls one with `/hypothesis meeting`.'),
     });
   }
-  return { text: `Decision meetings of ${truncate(projectName, 100)}`, blocks };
+  return { text: `Decision meetings of ${userText(projectName, 100)}`, blocks };
 }

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Proposal } from '../src/db/schema/index.js';
 import { LIMITS } from './limits.js';
 import { mentions, optionLabel, proposalBlocks, when, type Message } from './meeting.js';
-import { md, mention, truncate, userText } from './text.js';
+import { escapeMrkdwn, md, mention, truncate, userText } from './text.js';
 
 export interface PrereadInput {
   question: string;
@@ -75,7 +75,10 @@ export function prereadMessages(i: PrereadInput): { first: Message; rest: Messag
       type: 'section',
       text: md(
         i.flags.length > 0
-          ? truncate(`*Watch out*\n${i.flags.map((f) => `:warning: ${f}`).join('\n')}`, LIMITS.sectionText)
+          ? truncate(
+              `*Watch out*\n${i.flags.map((f) => `:warning: ${escapeMrkdwn(f)}`).join('\n')}`,
+              LIMITS.sectionText,
+            )
           : ':white_check_mark: *Watch out:* none of the usual pitfalls shows in these proposals.',
       ),
     },
@@ -107,7 +110,7 @@ export function prereadMessages(i: PrereadInput): { first: Message; rest: Messag
   }
 
   const [first, ...overflow] = packMessages([head, summary], (n) =>
-    n === 0 ? `Pre-read: ${truncate(i.question, 200)}` : 'Pre-read (continued)',
+    n === 0 ? `Pre-read: ${userText(i.question, 200)}` : 'Pre-read (continued)',
   );
   const full = i.proposals.map((p, k) => [
     { type: 'divider' as const },

@@ -3,6 +3,7 @@ import * as initial from './20261125T0900_initial.js';
 import * as digests from './20261125T1200_digests.js';
 import * as installations from './20261125T1000_installations.js';
 import * as meetings from './20261125T1100_meetings.js';
+import * as dropProposalCost from './20261125T1300_drop_proposal_cost.js';
 
 /**
  * Every migration, by name, in the order they apply. A static list rather than a folder
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '20261125T1000_installations': installations,
   '20261125T1100_meetings': meetings,
   '20261125T1200_digests': digests,
+  '20261125T1300_drop_proposal_cost': dropProposalCost,
 };

@@ -133,7 +133,6 @@ const proposalColumns = (f: ProposalFields) => ({
   no_reading: f.noReading,
   expected_gain: f.expectedGain,
   cost_days: f.costDays,
-  cost: f.costDays === null ? null : `${f.costDays} day${f.costDays === 1 ? '' : 's'}`,
   risks: f.risks,
   option_kind: f.optionKind,
 });
@@ -334,6 +333,23 @@ export async function sentMeetingDms(
     (r): r is { recipient_id: string; channel_id: string; message_ts: string } =>
       r.channel_id !== null && r.message_ts !== null,
   );
+}
+
+/** A participant's invitation to the meeting: whether (and when) it went out. */
+export async function invitationOf(
+  db: Db,
+  teamId: string,
+  meetingId: number,
+  userId: string,
+): Promise<{ status: string; sent_at: Date | null } | undefined> {
+  return db
+    .selectFrom('deliveries')
+    .select(['status', 'sent_at'])
+    .where('team_id', '=', teamId)
+    .where('meeting_id', '=', meetingId)
+    .where('kind', '=', 'meeting_invite')
+    .where('recipient_id', '=', userId)
+    .executeTakeFirst();
 }
 
 /** Each proposal's stable number in its meeting (P1, P2, …), withdrawn ones included. */

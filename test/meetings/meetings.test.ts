@@ -168,6 +168,19 @@ describe('calling a meeting', () => {
     expect(text).toContain(
       `https://fake.slack.com/archives/${CHANNEL}/p${meeting.thread_ts!.replace('.', '')}`,
     );
+    expect(text).not.toContain('pre-read>');
+
+    // Once the pre-read is out, the list links to it too.
+    t.clock.set(new Date('2026-11-25T10:00:00Z'));
+    await sweep();
+    const prereadTs = (await d.meeting()).preread_ts;
+    expect(prereadTs).not.toBeNull();
+    t.fake.reset();
+    await d.command('meetings', BOB, CHANNEL);
+    const [after] = await t.fake.waitForResponse();
+    expect(JSON.stringify(after!.body.blocks)).toContain(
+      `https://fake.slack.com/archives/${CHANNEL}/p${prereadTs!.replace('.', '')}|pre-read>`,
+    );
     expect(t.fake.violations).toEqual([]);
   });
 });
@@ -307,6 +320,103 @@ describe('proposals', () => {
     await expect.poll(async () => (await proposals(meeting.id))[0]!.withdrawn_at).not.toBeNull();
     // The record keeps it; it is only withdrawn.
     expect(await proposals(meeting.id)).toHaveLength(1);
+  });
+});
+
+describe('thread replies of a lead who is not a participant', () => {
+  it("are not proposals: only participants' replies are kept, and only they reach the pre-read", async () => {
+    const { meeting, kickoff } = await called({ participants: [ALICE, BOB] });
+    const reply = (user: string, text: string, ts: string) =>
+      event(t.target, {
+        teamId: TEAM,
+        event: { type: 'message', channel: CHANNEL, user, text, ts, thread_ts: meeting.thread_ts! },
+      });
+    await reply(LEAD, '+1, and please read the LambdaMART paper before proposing', '1800000002.000100');
+    await reply(ALICE, 'What about a two-tower retrieval model?', '1800000002.000200');
+    await expect.poll(async () => (await proposals(meeting.id)).length).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await proposals(meeting.id)).map((p) => p.author_user_id)).toEqual([ALICE]);
+
+    await d.press(kickoff, ids.meeting.close, LEAD);
+    const [first] = await t.fake.waitFor('chat.postMessage', (c) =>
+      String(c.args.text).startsWith('Pre-read'),
+    );
+    const text = JSON.stringify(first!.args.blocks);
+    expect(text).toContain('two-tower retrieval');
+    expect(text).not.toContain('LambdaMART paper before proposing');
+    expect(text).toContain('1 proposal from 1 of 2 participants');
+  });
+});
+
+describe('user text in messages', () => {
+  it('never pings: <!channel>, <!here> and <!subteam^S123> in the question, the metric, proposals and the decision reach no text or block unescaped', async () => {
+    const ping = 'cc <!channel> <!here> <!subteam^S123|ml-team>';
+    const { meeting, kickoff } = await called({
+      question: `Which model next? ${ping}`,
+      metric: `recall@10 ${ping}`,
+    });
+    await sweep(); // invitations
+    await d.propose(
+      ALICE,
+      kickoff,
+      goodProposal({ approach: `Boosted trees ${ping}`, expectedGain: `+3% ${ping}` }),
+    );
+    await event(t.target, {
+      teamId: TEAM,
+      event: {
+        type: 'message',
+        channel: CHANNEL,
+        user: BOB,
+        text: `Two towers ${ping}`,
+        ts: '1800000003.000100',
+        thread_ts: meeting.thread_ts!,
+      },
+    });
+    await expect.poll(async () => (await proposals(meeting.id)).length).toBe(2);
+    t.clock.set(new Date('2026-11-24T10:00:00Z'));
+    await sweep(); // the lead's reminder
+    t.clock.set(new Date('2026-11-25T10:00:00Z'));
+    await sweep(); // the pre-read
+    await t.fake.waitFor('chat.postMessage', (c) =>
+      String(c.args.text).startsWith('Pre-read, the proposals in full'),
+    );
+    const [alice] = await proposals(meeting.id);
+    const step1 = await d.nextView(ids.meeting.decisionModal, () =>
+      d.press(kickoff, ids.meeting.decide, LEAD),
+    );
+    const next = await d.fillAndSubmit(LEAD, step1, {
+      chosen: [String(alice!.id)],
+      decision: `Trees first ${ping}`,
+      whyNot: `towers later ${ping}`,
+    });
+    const step2 = { ...(next.json as { view: SentView }).view, id: step1.id, hash: step1.hash } as SentView;
+    await d.fillAndSubmit(LEAD, step2, {});
+    await t.fake.waitFor('chat.postMessage', (c) => String(c.args.text).startsWith('Decision:'));
+    await d.command('meetings', BOB, CHANNEL);
+    await t.fake.waitForResponse();
+
+    const messages = [
+      ...t.fake.okCallsTo('chat.postMessage'),
+      ...t.fake.okCallsTo('chat.update'),
+      ...t.fake.okCallsTo('chat.postEphemeral'),
+    ].map((c) => ({ text: c.args.text, blocks: c.args.blocks }));
+    const seen = [
+      ...messages,
+      ...t.fake.responses.map((r) => ({ text: r.body.text, blocks: r.body.blocks })),
+    ];
+    // Every kind of message was there to look at: kickoff, invitation, reminder, proposal, pre-read, decision, list.
+    const firstWords = seen.map((m) => String(m.text).split(':')[0]);
+    for (const kind of ['Decision meeting', 'Reminder', 'Proposal P1', 'Pre-read', 'Decision'])
+      expect(firstWords).toContain(kind);
+    expect(seen.some((m) => String(m.text).startsWith('Decision meetings of'))).toBe(true);
+    expect(
+      seen.map((m) => String(m.text)).filter((x) => x.includes('&lt;!channel&gt;')).length,
+    ).toBeGreaterThan(4);
+    for (const m of seen) {
+      const json = JSON.stringify(m);
+      expect(json).not.toMatch(/<!(channel|here|subteam)/);
+    }
+    expect(t.fake.violations).toEqual([]);
   });
 });
 

@@ -43,7 +43,6 @@ export interface ProposalsTable {
   approach: string;
   related_work: string | null;
   expected_gain: string | null;
-  cost: string | null;
   risks: string | null;
   /** Formal: the bot's reply in the thread. Informal: the person's own reply. */
   message_ts: string | null;

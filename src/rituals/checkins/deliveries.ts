@@ -5,12 +5,11 @@ import { appendLog } from '../../db/experimentLog.js';
 import { findHypothesis, type HypothesisWithProject } from '../../db/hypotheses.js';
 import { findProject } from '../../db/projects.js';
 import type { Delivery } from '../../db/schema/index.js';
-import { workingHoursOf } from '../../db/workspaces.js';
-import { recipientZone } from '../../scheduler/people.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
 import { formatMoment } from '../../time.js';
+import { recipientTime } from '../workingTime.js';
 import { plannedDays, roundOf, spentDays } from './checkins.js';
-import { addWorkingDays, nextWorkingMoment } from './workingHours.js';
+import { addWorkingDays } from './workingHours.js';
 
 export const CHECKIN_KINDS = [
   'checkin',
@@ -55,14 +54,9 @@ async function planCheckInDelivery(
       : d.kind === 'escalation'
         ? h.lead_user_id
         : d.recipient_id;
-  const hours = await workingHoursOf(services.db, d.team_id);
-  const isPerson = /^[UW]/.test(recipientId);
-  const tz = isPerson ? await recipientZone(services, client, d.team_id, recipientId) : 'UTC';
-  if (isPerson) {
-    // Claimed means due; the only question left is whether it is working time for them now.
-    const sendAt = nextWorkingMoment(now, tz, hours);
-    if (sendAt.getTime() > now.getTime()) return { type: 'later', when: sendAt };
-  }
+  // Claimed means due; the only question left is whether it is working time for them now.
+  const { tz, hours, sendAt } = await recipientTime(services, client, d.team_id, recipientId, now);
+  if (sendAt.getTime() > now.getTime()) return { type: 'later', when: sendAt };
   const followUp = (kind: NewDelivery['kind'], suffix: string, recipientId: string) => (sentAt: Date) => ({
     teamId: d.team_id,
     kind,

@@ -39,6 +39,24 @@ export function nextWorkingMoment(from: Date, tz: string, hours: WorkingHours): 
 }
 
 /**
+ * `hours` of working time after `from`, in the person's zone: four working hours after
+ * 16:00 on a Friday (a 09:00–18:00 week) is 11:00 on Monday.
+ */
+export function addWorkingHours(from: Date, hours: number, tz: string, working: WorkingHours): Date {
+  const zone = safeZone(tz);
+  let at = nextWorkingMoment(from, zone, working);
+  let remaining = hours * 3_600_000;
+  if (working.days.length === 0) return new Date(at.getTime() + remaining);
+  for (let guard = 0; guard < 400; guard++) {
+    const endOfDay = wallClock(inZone(at, zone).format('YYYY-MM-DD'), working.endHour, zone);
+    if (at.getTime() + remaining <= endOfDay.getTime()) return new Date(at.getTime() + remaining);
+    remaining -= endOfDay.getTime() - at.getTime();
+    at = nextWorkingMoment(endOfDay, zone, working);
+  }
+  return at;
+}
+
+/**
  * `n` working days after `from`, at the same local time, moved into working hours: a
  * check-in sent on Friday at 10:00 is followed up on Monday at 10:00, not on Saturday.
  */

@@ -17,6 +17,17 @@ export interface DecisionInput {
 }
 
 /** A short name for a proposal in the log and in option lists: its first line. */
+/** Proposals left out need a reason, which the log keeps beside each of them; undefined when given or not needed. */
+export function whyNotMissing(
+  chosen: number,
+  live: number,
+  whyNot: string | null | undefined,
+): string | undefined {
+  return chosen < live && !whyNot
+    ? 'Say why the others were not chosen: the log keeps it beside each of them.'
+    : undefined;
+}
+
 export const proposalTitle = (p: Pick<Proposal, 'approach'>, max = 120) =>
   truncate(p.approach.split('\n')[0]!.trim(), max);
 

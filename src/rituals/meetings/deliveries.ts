@@ -4,16 +4,22 @@ import { invitationMessage, kickoffMessage, noticeMessage } from '../../../block
 import { prereadMessages } from '../../../blocks/meetingPreread.js';
 import { currentDesignDoc } from '../../db/designDocs.js';
 import type { Db } from '../../db/index.js';
-import { findMeeting, liveProposals, proposalNumbers, type MeetingWithProject } from '../../db/meetings.js';
+import {
+  findMeeting,
+  invitationOf,
+  liveProposals,
+  proposalNumbers,
+  type MeetingWithProject,
+} from '../../db/meetings.js';
 import type { Delivery } from '../../db/schema/index.js';
-import { workingHoursOf } from '../../db/workspaces.js';
 import type { Logger } from '../../logger.js';
-import { recipientZone } from '../../scheduler/people.js';
 import { postPatiently } from '../../scheduler/patient.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
-import { nextWorkingMoment } from '../checkins/workingHours.js';
+import { addWorkingHours } from '../checkins/workingHours.js';
+import { recipientTime } from '../workingTime.js';
 import { MEETING_KINDS } from './meetings.js';
 import { pitfallFlags, withoutProposals } from './preread.js';
+import { isLate } from './proposals.js';
 
 /** The decide-the-next-model ritual's deliveries: invitations, one reminder, notices, the pre-read. */
 export const meetingDeliveries: DeliveryRitual = {
@@ -81,6 +87,11 @@ export async function finishPreread(
   await redrawKickoff(client, logger, m);
 }
 
+/** A reminder follows its invitation by at least this much working time: never both at once. */
+const REMINDER_AFTER_INVITE_HOURS = 4;
+/** A reminder arriving later than this before the deadline leaves no time to act on it. */
+const REMINDER_BEFORE_DEADLINE_MS = 60 * 60 * 1000;
+
 async function planMeetingDelivery(
   { services, client }: DeliveryContext,
   d: Delivery,
@@ -93,64 +104,83 @@ async function planMeetingDelivery(
   if (d.kind === 'meeting_notice') {
     // Only the latest change is worth telling; an older notice is overtaken by it.
     if (Number(d.dedupe_key.split(':')[3]) !== m.revision) return { type: 'cancel', why: 'a newer change' };
-    const later = await outsideWorkingHours(services, client, d, now);
-    if (later) return later;
+    const { sendAt } = await recipientTime(services, client, d.team_id, d.recipient_id, now);
+    if (sendAt > now) return { type: 'later', when: sendAt };
     return { type: 'send', recipientId: d.recipient_id, message: noticeMessage(m, m.project_name) };
   }
 
-  if (m.status !== 'collecting' || m.closed_at) return { type: 'cancel', why: 'meeting settled or closed' };
-
-  if (d.kind === 'meeting_preread') {
-    const { first, rest } = await prereadFor(db, m);
-    return {
-      type: 'send',
-      recipientId: m.channel_id,
-      message: m.thread_ts ? { ...first, thread_ts: m.thread_ts, reply_broadcast: true } : first,
-      effect: async (trx, sent) => {
-        await trx
-          .updateTable('decision_meetings')
-          .set({ closed_at: sent.at, preread_ts: sent.ts, updated_at: sent.at })
-          .where('team_id', '=', m.team_id)
-          .where('id', '=', m.id)
-          .where('closed_at', 'is', null)
-          .execute();
-      },
-      after: async (sent) => {
-        const closed = { ...m, closed_at: sent.at };
-        await finishPreread(client, services.logger, closed, rest, m.thread_ts ?? sent.ts ?? '');
-      },
-    };
-  }
+  if (m.status !== 'collecting') return { type: 'cancel', why: 'meeting settled' };
+  if (d.kind === 'meeting_preread') return planPreread(services, client, m);
 
   if (!m.participants.includes(d.recipient_id)) return { type: 'cancel', why: 'no longer a participant' };
   const proposals = await liveProposals(db, m.team_id, m.id);
   if (proposals.some((p) => p.author_user_id === d.recipient_id)) {
     return { type: 'cancel', why: 'already proposed' };
   }
-  const later = await outsideWorkingHours(services, client, d, now);
-  // A reminder that could only arrive after the deadline is no reminder: let it go.
-  const arrives = later?.when ?? now;
-  if (d.kind === 'meeting_reminder' && m.proposal_deadline && arrives >= m.proposal_deadline) {
-    return { type: 'cancel', why: 'no working time left before the deadline' };
+  const time = await recipientTime(services, client, d.team_id, d.recipient_id, now);
+  if (d.kind === 'meeting_invite') {
+    if (time.sendAt >= m.scheduled_at) return { type: 'cancel', why: 'the meeting will have happened' };
+    if (time.sendAt > now) return { type: 'later', when: time.sendAt };
+    // An invitation held back past the deadline (called on a Friday evening for Monday)
+    // still goes: a proposal now is late but welcome, and the message says so.
+    const kind = isLate(m, now) ? 'late' : 'invite';
+    return {
+      type: 'send',
+      recipientId: d.recipient_id,
+      message: invitationMessage(m, m.project_name, m.lead_user_id, kind),
+    };
   }
-  if (later) return later;
-  const kind = d.kind === 'meeting_invite' ? 'invite' : 'reminder';
+
+  if (m.closed_at) return { type: 'cancel', why: 'proposals closed' };
+  const invitation = await invitationOf(db, m.team_id, m.id, d.recipient_id);
+  if (invitation?.status !== 'sent' && invitation?.status !== 'pending') {
+    return { type: 'cancel', why: 'no invitation went out' };
+  }
+  // The invitation first, then working time to read and think; an invitation still
+  // waiting goes out no sooner than this person's next working moment.
+  const invitedAt = invitation.sent_at ?? time.sendAt;
+  const earliest = addWorkingHours(invitedAt, REMINDER_AFTER_INVITE_HOURS, time.tz, time.hours);
+  const arrives = earliest > time.sendAt ? earliest : time.sendAt;
+  if (
+    m.proposal_deadline &&
+    arrives.getTime() > m.proposal_deadline.getTime() - REMINDER_BEFORE_DEADLINE_MS
+  ) {
+    return { type: 'cancel', why: 'no working time left between the invitation and the deadline' };
+  }
+  if (arrives > now) return { type: 'later', when: arrives };
   return {
     type: 'send',
     recipientId: d.recipient_id,
-    message: invitationMessage(m, m.project_name, m.lead_user_id, kind),
+    message: invitationMessage(m, m.project_name, m.lead_user_id, 'reminder'),
   };
 }
 
-/** The same working-hours rule as check-ins: people are asked only in their working time. */
-async function outsideWorkingHours(
+/**
+ * The pre-read at the deadline: its first message in the kickoff thread and the channel,
+ * the rest in the thread (posted patiently by the scheduler); then the kickoff is redrawn
+ * without its Close button.
+ */
+async function planPreread(
   services: DeliveryContext['services'],
   client: WebClient,
-  d: Delivery,
-  now: Date,
-): Promise<{ type: 'later'; when: Date } | undefined> {
-  const hours = await workingHoursOf(services.db, d.team_id);
-  const tz = await recipientZone(services, client, d.team_id, d.recipient_id);
-  const sendAt = nextWorkingMoment(now, tz, hours);
-  return sendAt.getTime() > now.getTime() ? { type: 'later', when: sendAt } : undefined;
+  m: MeetingWithProject,
+): Promise<DeliveryPlan> {
+  if (m.closed_at) return { type: 'cancel', why: 'proposals already closed' };
+  const { first, rest } = await prereadFor(services.db, m);
+  return {
+    type: 'send',
+    recipientId: m.channel_id,
+    message: m.thread_ts ? { ...first, thread_ts: m.thread_ts, reply_broadcast: true } : first,
+    thread: rest,
+    effect: async (trx, sent) => {
+      await trx
+        .updateTable('decision_meetings')
+        .set({ closed_at: sent.at, preread_ts: sent.ts, updated_at: sent.at })
+        .where('team_id', '=', m.team_id)
+        .where('id', '=', m.id)
+        .where('closed_at', 'is', null)
+        .execute();
+    },
+    after: (sent) => redrawKickoff(client, services.logger, { ...m, closed_at: sent.at }),
+  };
 }

@@ -114,7 +114,7 @@ export interface ThreadReply {
   text: string;
 }
 
-/** The open meeting this thread belongs to, when the writer is one of its people. */
+/** The undecided meeting this kickoff thread belongs to. */
 async function meetingOfReply(
   db: Services['db'],
   r: Pick<ThreadReply, 'teamId' | 'channelId' | 'threadTs'>,
@@ -123,16 +123,14 @@ async function meetingOfReply(
   return m && m.status === 'collecting' ? m : undefined;
 }
 
-const isPerson = (m: DecisionMeeting, userId: string) =>
-  m.participants.includes(userId) || m.created_by === userId;
-
 /**
- * A plain reply in a kickoff thread, by a participant (or the lead who called it), is
- * kept as an informal proposal. Replies elsewhere, by others, or once decided are not.
+ * A plain reply in a kickoff thread, by a participant, is kept as an informal proposal.
+ * Replies elsewhere, by others, or once decided are not; nor are the lead's when the lead
+ * is not a participant (their nudges and questions are not proposals).
  */
 export async function keepThreadReply({ db, clock }: Services, r: ThreadReply): Promise<boolean> {
   const m = await meetingOfReply(db, r);
-  if (!m || !isPerson(m, r.userId) || !r.text.trim()) return false;
+  if (!m || !m.participants.includes(r.userId) || !r.text.trim()) return false;
   const at = clock.now();
   await upsertInformal(db, {
     teamId: r.teamId,

@@ -39,7 +39,12 @@ import {
   validateHypothesisDraft,
   type HypothesisDraft,
 } from '../../rituals/plan/hypothesisDraft.js';
-import { hypothesisFromProposal, proposalTitle, recordDecision } from '../../rituals/meetings/decision.js';
+import {
+  hypothesisFromProposal,
+  proposalTitle,
+  recordDecision,
+  whyNotMissing,
+} from '../../rituals/meetings/decision.js';
 import {
   designDocFacts,
   finishPreread,
@@ -176,7 +181,7 @@ export async function submitMeeting(
   };
 }
 
-/** `/hypothesis meetings`: the project's meetings, grouped, with links to their threads. */
+/** `/hypothesis meetings`: the project's meetings, grouped, with links to their threads and pre-reads. */
 export async function showMeetings(
   services: Services,
   to: Audience & { teamId: string; channelId: string },
@@ -193,6 +198,7 @@ export async function showMeetings(
       closed_at: m.closed_at,
       proposals: counts[i]!.length,
       link: m.thread_ts ? await permalink(services, to.client, m.channel_id, m.thread_ts) : null,
+      prereadLink: m.preread_ts ? await permalink(services, to.client, m.channel_id, m.preread_ts) : null,
     })),
   );
   await tell(to, meetingsList(project.name, items, services.clock.now()));
@@ -457,11 +463,8 @@ export async function submitDecision(
   const chosen = live.filter((p) => form.chosen.includes(p.id));
   if (chosen.length !== form.chosen.length)
     return errorsResponse({ chosen: 'A proposal you chose was withdrawn. Choose again.' });
-  if (chosen.length < live.length && !form.whyNot) {
-    return errorsResponse({
-      whyNot: 'Say why the others were not chosen: the log keeps it beside each of them.',
-    });
-  }
+  const whyNot = whyNotMissing(chosen.length, live.length, form.whyNot);
+  if (whyNot) return errorsResponse({ whyNot });
   const [numbers, facts] = await Promise.all([
     proposalNumbers(services.db, teamId, m.id),
     designDocFacts(services.db, teamId, m.project_id),
@@ -512,11 +515,8 @@ export async function submitDecisionHypotheses(
   const { teamId, actor, meta, form } = read;
   const m = await runnableMeeting(services.db, teamId, actor, meta.meetingId);
   const live = await liveProposals(services.db, teamId, m.id);
-  if (meta.chosen.length < live.length && !form.whyNot) {
-    return errorsResponse({
-      whyNot: 'Say why the others were not chosen: the log keeps it beside each of them.',
-    });
-  }
+  const whyNot = whyNotMissing(meta.chosen.length, live.length, form.whyNot);
+  if (whyNot) return errorsResponse({ whyNot });
   const values = readViewState(payload.view.state.values);
   const facts = await designDocFacts(services.db, teamId, m.project_id);
   const hypotheses = new Map<number, HypothesisDraft | null>();
