@@ -291,19 +291,24 @@ export async function digestAlreadySent(db: Db, teamId: string, dedupeKey: strin
   return row?.status === 'sent';
 }
 
-/** When the channel's last digest went out: the next one covers everything since (a missed week). */
+/**
+ * When the channel's last digest went out: the next one covers everything since (a missed
+ * week). sent_at, not due_at: a digest scheduled under the fallback zone falls due up to
+ * a day before its real slot, and what happened in between was in it already.
+ */
 export async function lastDigestSentAt(db: Db, teamId: string, channelId: string): Promise<Date | undefined> {
   const row = await db
     .selectFrom('deliveries')
-    .select('due_at')
+    .select('sent_at')
     .where('team_id', '=', teamId)
     .where('recipient_id', '=', channelId)
     .where('kind', '=', 'digest')
     .where('status', '=', 'sent')
-    .orderBy('due_at', 'desc')
+    .where('sent_at', 'is not', null)
+    .orderBy('sent_at', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row?.due_at;
+  return row?.sent_at ?? undefined;
 }
 
 export async function projectsOfTeam(db: Db, teamId: string): Promise<Project[]> {

@@ -292,6 +292,28 @@ describe('the scheduled digest', () => {
     expect(textOf(posts[1]!)).toContain('Fri 27 Nov 2026 – Fri 18 Dec 2026');
   });
 
+  it('what a deferred digest reported is not repeated the week after', async () => {
+    await busyWeek();
+    await sweep(); // scheduled at the earliest Friday 16:00 on Earth: 02:00 UTC
+    await concluded(db(), project, {
+      status: 'disproven',
+      startedAt: '2026-11-20T10:00:00Z',
+      concludedAt: '2026-11-27T10:00:00Z', // after that, before 16:00 in Berlin
+      statement: 'Label smoothing helps',
+      learnings: 'Not on this data',
+    });
+    t.clock.set('2026-11-27T02:00:00Z');
+    await sweep(); // deferred to Berlin's slot
+    t.clock.set('2026-11-27T15:00:00Z');
+    await sweep();
+    expect(textOf(postsIn(t, CHANNEL)[0]!)).toContain('Label smoothing helps');
+    t.clock.set('2026-12-04T15:00:00Z');
+    await sweep();
+    const posts = postsIn(t, CHANNEL);
+    expect(posts).toHaveLength(2);
+    expect(textOf(posts[1]!)).not.toContain('Label smoothing helps');
+  });
+
   it('the digest still goes out when the chart upload fails', async () => {
     await busyWeek();
     await sweep();
