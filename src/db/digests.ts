@@ -292,9 +292,8 @@ export async function digestAlreadySent(db: Db, teamId: string, dedupeKey: strin
 }
 
 /**
- * When the channel's last digest went out: the next one covers everything since (a missed
- * week). sent_at, not due_at: a digest scheduled under the fallback zone falls due up to
- * a day before its real slot, and what happened in between was in it already.
+ * When the channel's last digest went out (sent_at: due_at is when it was first due, up to
+ * a day before its real slot for one scheduled under the fallback zone).
  */
 export async function lastDigestSentAt(db: Db, teamId: string, channelId: string): Promise<Date | undefined> {
   const row = await db

@@ -122,7 +122,10 @@ export async function reportedWeek(
   slot: Date,
 ): Promise<Week> {
   const week = weekEndingAt(slot, schedule);
-  const last = await lastDigestSentAt(db, target.teamId, target.channelId);
+  const sentAt = await lastDigestSentAt(db, target.teamId, target.channelId);
+  // The last digest reported up to its slot: the latest at or before it went out, however
+  // late (a missed week) or deferred (scheduled under the fallback zone) it was sent.
+  const last = sentAt && slotOnOrBefore(sentAt, schedule);
   const floor = slot.getTime() - 35 * 86_400_000;
   if (last && last.getTime() < week.start.getTime() && last.getTime() >= floor)
     return { start: last, end: slot };
