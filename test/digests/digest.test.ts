@@ -217,6 +217,15 @@ describe('the scheduled digest', () => {
     expect(textOf({ body: preview })).toContain('Weekly digests are off here');
   });
 
+  it('a workspace admin who is not the lead may change the project’s digest too', async () => {
+    t.fake.addUser({ id: 'U0ADMIN', tz: 'UTC', isAdmin: true });
+    const set = await command(t, 'digest weekly thu 09:30 America/New_York', 'U0ADMIN', CHANNEL);
+    expect(set.text).toContain('The digest of *Search ranking* now goes out here every Thursday at 09:30');
+    expect(await db().selectFrom('digest_settings').select(['weekday', 'set_by']).execute()).toEqual([
+      { weekday: 4, set_by: 'U0ADMIN' },
+    ]);
+  });
+
   it('a quiet week says so in one line', async () => {
     await concluded(db(), project, {
       status: 'validated',
