@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './20261125T0900_initial.js';
 import * as digests from './20261125T1200_digests.js';
+import * as digestSettingsFk from './20261125T1300_digest_settings_fk.js';
 import * as installations from './20261125T1000_installations.js';
 import * as meetings from './20261125T1100_meetings.js';
 
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '20261125T1000_installations': installations,
   '20261125T1100_meetings': meetings,
   '20261125T1200_digests': digests,
+  '20261125T1300_digest_settings_fk': digestSettingsFk,
 };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
+import { saveDigestSettings } from '../../src/db/digests.js';
 import type { Db } from '../../src/db/index.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
@@ -28,7 +29,11 @@ async function rowsOf(db: Db, teamId: string): Promise<Record<string, number>> {
 const nonZero = (counts: Record<string, number>) =>
   Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 
-/** A workspace with a project, a running hypothesis with its check-in waiting, and a log. */
+/**
+ * A workspace with a project, a running hypothesis with its check-in waiting, and a log;
+ * the project's digest moved to Thursday, and a team-wide digest in a channel of its own
+ * (a row no project cascades from).
+ */
 async function populate(db: Db, teamId: string, owner: string): Promise<void> {
   const project = await makeProject(db, { teamId, channelId: `C0${teamId}`, lead: owner, members: [owner] });
   const h = await makeHypothesis(db, project, {
@@ -36,6 +41,16 @@ async function populate(db: Db, teamId: string, owner: string): Promise<void> {
     dueAt: new Date('2026-11-30T09:00:00Z'),
   });
   await scheduleCheckIn(db, h, new Date('2026-11-23T09:00:00Z'));
+  const at = new Date('2026-11-23T09:00:00Z');
+  await saveDigestSettings(db, {
+    teamId,
+    channelId: project.channel_id,
+    projectId: project.id,
+    weekday: 4,
+    setBy: owner,
+    at,
+  });
+  await saveDigestSettings(db, { teamId, channelId: `C0${teamId}ALL`, projectId: null, setBy: owner, at });
 }
 
 function forgetCommand(t: TestApp, teamId: string, userId: string) {
@@ -81,7 +96,11 @@ describe('/hypothesis forget-workspace in OAuth mode', () => {
     const [reply] = await t.fake.waitForResponse();
     expect(JSON.stringify(reply!.body)).toContain('Only a workspace admin or owner');
     expect(t.fake.callsTo('views.open')).toHaveLength(0);
-    expect(nonZero(await rowsOf(t.labbook.db, 'T0ACME'))).toMatchObject({ projects: 1, hypotheses: 1 });
+    expect(nonZero(await rowsOf(t.labbook.db, 'T0ACME'))).toMatchObject({
+      projects: 1,
+      hypotheses: 1,
+      digest_settings: 2,
+    });
   });
 
   it('asks an admin to confirm, then deletes every row of the workspace and its tokens, and nobody else’s', async () => {
