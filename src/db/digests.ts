@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './index.js';
+import { servedByInstallation } from './installations.js';
 import type { DigestSettings, Hypothesis, Project } from './schema/index.js';
 
 /** UTC+14: Friday 16:00 comes here first. */
@@ -103,8 +104,14 @@ const noDigestWaiting = (teamId: string, channelId: string) =>
 /**
  * Every project (by default) and every team-wide channel with digests on and not stopped
  * that has no digest pending. Two indexed anti-joins; empty in the steady state.
+ * `installedOnly` (OAuth mode) leaves out teams no installation serves: an uninstalled
+ * workspace's digests stay cancelled rather than coming back every sweep.
  */
-export async function digestTargetsWithoutDelivery(db: Db, limit: number): Promise<DigestTarget[]> {
+export async function digestTargetsWithoutDelivery(
+  db: Db,
+  limit: number,
+  { installedOnly }: { installedOnly: boolean },
+): Promise<DigestTarget[]> {
   const projects = await db
     .selectFrom('projects as p')
     .leftJoin('digest_settings as s', (j) => j.onRef('s.project_id', '=', 'p.id'))
@@ -128,6 +135,7 @@ export async function digestTargetsWithoutDelivery(db: Db, limit: number): Promi
       ]),
     )
     .where(noDigestWaiting('p.team_id', 'p.channel_id'))
+    .$if(installedOnly, (q) => q.where(servedByInstallation('p.team_id')))
     .limit(limit)
     .execute();
   const teamWide = await db
@@ -137,6 +145,7 @@ export async function digestTargetsWithoutDelivery(db: Db, limit: number): Promi
     .where('s.enabled', '=', true)
     .where('s.stopped_reason', 'is', null)
     .where(noDigestWaiting('s.team_id', 's.channel_id'))
+    .$if(installedOnly, (q) => q.where(servedByInstallation('s.team_id')))
     .limit(limit)
     .execute();
   return [

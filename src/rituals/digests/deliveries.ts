@@ -22,18 +22,19 @@ import {
   stoppedText,
   teamDigests,
   topUpDigests,
+  type DigestOptions,
   type DigestTargetRef,
 } from './digests.js';
 import type { Digest } from './model.js';
 import { nextSlot, slotOnOrBefore, weekKey, type DigestSchedule } from './weeks.js';
 
 /** The weekly digest's deliveries: the digest itself, and the notice to the lead when it had to stop. */
-export const digestDeliveries: DeliveryRitual = {
+export const digestDeliveries = (opts: DigestOptions): DeliveryRitual => ({
   kinds: [DIGEST_KIND, DIGEST_NOTICE_KIND],
   plan: (ctx, d) => (d.kind === DIGEST_KIND ? planDigest(ctx, d) : planNotice(ctx, d)),
   failedForGood: digestFailed,
-  topUp: (services) => topUpDigests(services).then(() => undefined),
-};
+  topUp: (services) => topUpDigests(services, opts).then(() => undefined),
+});
 
 interface Target extends DigestTargetRef {
   project: Project | undefined;
