@@ -1,10 +1,16 @@
 import { sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import { saveDigestSettings } from '../../src/db/digests.js';
-import type { Db } from '../../src/db/index.js';
+import { createDb, type Db } from '../../src/db/index.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { ensureWorkspace } from '../../src/db/workspaces.js';
+import { createLogger } from '../../src/logger.js';
+import { migrations } from '../../migrations/index.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
+import { createTestDatabase } from '../support/db.js';
 import { makeHypothesis, makeProject } from '../support/factories.js';
 import { latestView, submit, waitForView } from '../support/modals.js';
 import { install, startOAuthApp, type OAuthTestApp } from '../support/oauthApp.js';
@@ -165,5 +171,38 @@ describe('/hypothesis forget-workspace in single-workspace mode', () => {
     });
     await waitForView(t.fake, ids.project.modal);
     expect(t.fake.violations).toEqual([]);
+  });
+});
+
+describe('upgrading a database where forget-workspace left team-wide digest settings behind', () => {
+  it('drops the leftovers and keeps every setting whose workspace is still there', async () => {
+    const url = await createTestDatabase();
+    const db = createDb(url, { max: 2 });
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
+      expect((await migrator.migrateTo('20261125T1200_digests')).error).toBeUndefined();
+      const at = new Date('2026-11-23T09:00:00Z');
+      await ensureWorkspace(db, 'T0KEPT');
+      await saveDigestSettings(db, {
+        teamId: 'T0KEPT',
+        channelId: 'C0ALL',
+        projectId: null,
+        setBy: 'U0A',
+        at,
+      });
+      await saveDigestSettings(db, {
+        teamId: 'T0GONE',
+        channelId: 'C0ALL',
+        projectId: null,
+        setBy: 'U0B',
+        at,
+      });
+
+      await migrateToLatest(db, url, createLogger({ level: 'warn' }));
+      const left = await db.selectFrom('digest_settings').select('team_id').execute();
+      expect(left).toEqual([{ team_id: 'T0KEPT' }]);
+    } finally {
+      await db.destroy();
+    }
   });
 });
