@@ -1,9 +1,10 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './20261125T0900_initial.js';
 import * as digests from './20261125T1200_digests.js';
+import * as digestSettingsFk from './20261125T1300_digest_settings_fk.js';
 import * as installations from './20261125T1000_installations.js';
 import * as meetings from './20261125T1100_meetings.js';
-import * as dropProposalCost from './20261125T1300_drop_proposal_cost.js';
+import * as dropProposalCost from './20261125T1310_drop_proposal_cost.js';
 
 /**
  * Every migration, by name, in the order they apply. A static list rather than a folder
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '20261125T1000_installations': installations,
   '20261125T1100_meetings': meetings,
   '20261125T1200_digests': digests,
-  '20261125T1300_drop_proposal_cost': dropProposalCost,
+  '20261125T1300_digest_settings_fk': digestSettingsFk,
+  '20261125T1310_drop_proposal_cost': dropProposalCost,
 };

@@ -66,7 +66,8 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
     const scheduler = createScheduler(services, {
       cron: config.schedulerCron,
       leaseMs: config.schedulerLeaseMs,
-      rituals: deliveryRituals,
+      // OAuth mode serves only installed workspaces; single-workspace mode its one team.
+      rituals: deliveryRituals({ installedOnly: config.oauth !== undefined }),
       clientFor,
     });
     if (config.schedulerCron !== 'off') scheduler.start();

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './index.js';
+import { servedByInstallation } from './installations.js';
 import type { DigestSettings, Hypothesis, Project } from './schema/index.js';
 
 /** UTC+14: Friday 16:00 comes here first. */
@@ -103,8 +104,14 @@ const noDigestWaiting = (teamId: string, channelId: string) =>
 /**
  * Every project (by default) and every team-wide channel with digests on and not stopped
  * that has no digest pending. Two indexed anti-joins; empty in the steady state.
+ * `installedOnly` (OAuth mode) leaves out teams no installation serves: an uninstalled
+ * workspace's digests stay cancelled rather than coming back every sweep.
  */
-export async function digestTargetsWithoutDelivery(db: Db, limit: number): Promise<DigestTarget[]> {
+export async function digestTargetsWithoutDelivery(
+  db: Db,
+  limit: number,
+  { installedOnly }: { installedOnly: boolean },
+): Promise<DigestTarget[]> {
   const projects = await db
     .selectFrom('projects as p')
     .leftJoin('digest_settings as s', (j) => j.onRef('s.project_id', '=', 'p.id'))
@@ -128,6 +135,7 @@ export async function digestTargetsWithoutDelivery(db: Db, limit: number): Promi
       ]),
     )
     .where(noDigestWaiting('p.team_id', 'p.channel_id'))
+    .$if(installedOnly, (q) => q.where(servedByInstallation('p.team_id')))
     .limit(limit)
     .execute();
   const teamWide = await db
@@ -137,6 +145,7 @@ export async function digestTargetsWithoutDelivery(db: Db, limit: number): Promi
     .where('s.enabled', '=', true)
     .where('s.stopped_reason', 'is', null)
     .where(noDigestWaiting('s.team_id', 's.channel_id'))
+    .$if(installedOnly, (q) => q.where(servedByInstallation('s.team_id')))
     .limit(limit)
     .execute();
   return [
@@ -291,19 +300,23 @@ export async function digestAlreadySent(db: Db, teamId: string, dedupeKey: strin
   return row?.status === 'sent';
 }
 
-/** When the channel's last digest went out: the next one covers everything since (a missed week). */
+/**
+ * When the channel's last digest went out (sent_at: due_at is when it was first due, up to
+ * a day before its real slot for one scheduled under the fallback zone).
+ */
 export async function lastDigestSentAt(db: Db, teamId: string, channelId: string): Promise<Date | undefined> {
   const row = await db
     .selectFrom('deliveries')
-    .select('due_at')
+    .select('sent_at')
     .where('team_id', '=', teamId)
     .where('recipient_id', '=', channelId)
     .where('kind', '=', 'digest')
     .where('status', '=', 'sent')
-    .orderBy('due_at', 'desc')
+    .where('sent_at', 'is not', null)
+    .orderBy('sent_at', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row?.due_at;
+  return row?.sent_at ?? undefined;
 }
 
 export async function projectsOfTeam(db: Db, teamId: string): Promise<Project[]> {

@@ -1,4 +1,5 @@
 import type { Installation, InstallationStore } from '@slack/bolt';
+import { sql } from 'kysely';
 import type { Logger } from '../logger.js';
 import { UndecryptableTokenError, type TokenCipher } from '../tokenCipher.js';
 import type { Db } from './index.js';
@@ -95,6 +96,15 @@ export async function installationVersion(db: Db, teamId: string): Promise<strin
     .executeTakeFirst();
   return row ? `${row.id}@${row.updated_at.toISOString()}` : undefined;
 }
+
+/**
+ * SQL condition for a query over teams: an installation with a bot token serves the team
+ * in column `teamIdColumn` (its own, or its enterprise's org-wide one), as servingTeam
+ * finds it. For OAuth mode only: single-workspace mode has no installation rows.
+ */
+export const servedByInstallation = (teamIdColumn: string) =>
+  sql<boolean>`exists (select 1 from installations i where i.bot_token is not null and (i.id = ${sql.ref(teamIdColumn)}
+    or i.id = (select w.enterprise_id from workspaces w where w.team_id = ${sql.ref(teamIdColumn)})))`;
 
 /** The workspace's own installation first, else its enterprise's org-wide one. */
 function servingTeam(db: Db, teamId: string) {

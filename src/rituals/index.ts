@@ -4,4 +4,8 @@ import { meetingDeliveries } from './meetings/deliveries.js';
 import type { DeliveryRitual } from '../scheduler/rituals.js';
 
 /** Every ritual that sends scheduled messages; the scheduler asks the one that owns a delivery's kind. */
-export const deliveryRituals: DeliveryRitual[] = [checkInDeliveries, meetingDeliveries, digestDeliveries];
+export const deliveryRituals = (opts: { installedOnly: boolean }): DeliveryRitual[] => [
+  checkInDeliveries,
+  meetingDeliveries,
+  digestDeliveries(opts),
+];

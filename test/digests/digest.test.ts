@@ -217,6 +217,15 @@ describe('the scheduled digest', () => {
     expect(textOf({ body: preview })).toContain('Weekly digests are off here');
   });
 
+  it('a workspace admin who is not the lead may change the project’s digest too', async () => {
+    t.fake.addUser({ id: 'U0ADMIN', tz: 'UTC', isAdmin: true });
+    const set = await command(t, 'digest weekly thu 09:30 America/New_York', 'U0ADMIN', CHANNEL);
+    expect(set.text).toContain('The digest of *Search ranking* now goes out here every Thursday at 09:30');
+    expect(await db().selectFrom('digest_settings').select(['weekday', 'set_by']).execute()).toEqual([
+      { weekday: 4, set_by: 'U0ADMIN' },
+    ]);
+  });
+
   it('a quiet week says so in one line', async () => {
     await concluded(db(), project, {
       status: 'validated',
@@ -290,6 +299,28 @@ describe('the scheduled digest', () => {
     expect(posts).toHaveLength(2);
     expect(textOf(posts[1]!)).toContain('Bigger batch size helps');
     expect(textOf(posts[1]!)).toContain('Fri 27 Nov 2026 – Fri 18 Dec 2026');
+  });
+
+  it('what a deferred digest reported is not repeated the week after', async () => {
+    await busyWeek();
+    await sweep(); // scheduled at the earliest Friday 16:00 on Earth: 02:00 UTC
+    await concluded(db(), project, {
+      status: 'disproven',
+      startedAt: '2026-11-20T10:00:00Z',
+      concludedAt: '2026-11-27T10:00:00Z', // after that, before 16:00 in Berlin
+      statement: 'Label smoothing helps',
+      learnings: 'Not on this data',
+    });
+    t.clock.set('2026-11-27T02:00:00Z');
+    await sweep(); // deferred to Berlin's slot
+    t.clock.set('2026-11-27T15:00:00Z');
+    await sweep();
+    expect(textOf(postsIn(t, CHANNEL)[0]!)).toContain('Label smoothing helps');
+    t.clock.set('2026-12-04T15:00:00Z');
+    await sweep();
+    const posts = postsIn(t, CHANNEL);
+    expect(posts).toHaveLength(2);
+    expect(textOf(posts[1]!)).not.toContain('Label smoothing helps');
   });
 
   it('the digest still goes out when the chart upload fails', async () => {
@@ -368,5 +399,50 @@ describe('the scheduled digest', () => {
     expect(postsIn(t, CHANNEL)).toHaveLength(1);
     const [row] = await digestDeliveries(db(), CHANNEL);
     expect([row!.status, row!.attempts]).toEqual(['sent', 2]);
+  });
+
+  it('an outage that outlasts every retry skips the week: the digest keeps going and nobody is told to invite the bot back', async () => {
+    await busyWeek();
+    await sweep();
+    t.clock.set('2026-11-27T15:00:00Z');
+    await sweep();
+    expect(postsIn(t, CHANNEL)).toHaveLength(1);
+    await concluded(db(), project, {
+      status: 'disproven',
+      startedAt: '2026-11-28T10:00:00Z',
+      concludedAt: '2026-12-02T10:00:00Z',
+      statement: 'Bigger batch size helps',
+      learnings: 'It does not',
+    });
+    // Slack answers 503 to every post from Friday 4 Dec, 16:00 Berlin, until the scheduler gives up.
+    t.fake.fail(
+      'chat.postMessage',
+      ...Array.from({ length: 12 }, () => ({ kind: 'http' as const, status: 503 })),
+    );
+    let at = new Date('2026-12-04T15:00:00Z').getTime();
+    for (let i = 0; i < 12; i++, at += 3_600_000) {
+      t.clock.set(new Date(at).toISOString());
+      await sweep();
+    }
+    const rows = await digestDeliveries(db(), CHANNEL);
+    expect(rows.map((r) => [r.status, r.last_error, r.dedupe_key])).toEqual([
+      ['sent', null, `digest:${CHANNEL}:2026-11-23`],
+      ['failed', 'http 503', `digest:${CHANNEL}:2026-11-30`],
+      ['pending', null, `digest:${CHANNEL}:2026-12-07`],
+    ]);
+    expect(await db().selectFrom('digest_settings').selectAll().execute()).toEqual([]);
+    expect(t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === LEAD)).toEqual([]);
+    expect(t.logs.some((l) => l.includes('next week’s digest will cover this week'))).toBe(true);
+
+    // Slack is back: the next Friday's digest goes out and covers the missed week too.
+    t.clock.set('2026-12-11T15:00:00Z');
+    await sweep();
+    await sweep();
+    const posts = postsIn(t, CHANNEL);
+    expect(posts).toHaveLength(2);
+    expect(textOf(posts[1]!)).toContain('Bigger batch size helps');
+    expect(textOf(posts[1]!)).toContain('Fri 27 Nov 2026 – Fri 11 Dec 2026');
+    expect(t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === LEAD)).toEqual([]);
+    expect(t.fake.violations).toEqual([]);
   });
 });

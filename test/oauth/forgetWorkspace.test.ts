@@ -1,9 +1,16 @@
 import { sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
-import type { Db } from '../../src/db/index.js';
+import { saveDigestSettings } from '../../src/db/digests.js';
+import { createDb, type Db } from '../../src/db/index.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { ensureWorkspace } from '../../src/db/workspaces.js';
+import { createLogger } from '../../src/logger.js';
+import { migrations } from '../../migrations/index.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
+import { createTestDatabase } from '../support/db.js';
 import { makeHypothesis, makeProject } from '../support/factories.js';
 import { latestView, submit, waitForView } from '../support/modals.js';
 import { install, startOAuthApp, type OAuthTestApp } from '../support/oauthApp.js';
@@ -28,7 +35,11 @@ async function rowsOf(db: Db, teamId: string): Promise<Record<string, number>> {
 const nonZero = (counts: Record<string, number>) =>
   Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 
-/** A workspace with a project, a running hypothesis with its check-in waiting, and a log. */
+/**
+ * A workspace with a project, a running hypothesis with its check-in waiting, and a log;
+ * the project's digest moved to Thursday, and a team-wide digest in a channel of its own
+ * (a row no project cascades from).
+ */
 async function populate(db: Db, teamId: string, owner: string): Promise<void> {
   const project = await makeProject(db, { teamId, channelId: `C0${teamId}`, lead: owner, members: [owner] });
   const h = await makeHypothesis(db, project, {
@@ -36,6 +47,16 @@ async function populate(db: Db, teamId: string, owner: string): Promise<void> {
     dueAt: new Date('2026-11-30T09:00:00Z'),
   });
   await scheduleCheckIn(db, h, new Date('2026-11-23T09:00:00Z'));
+  const at = new Date('2026-11-23T09:00:00Z');
+  await saveDigestSettings(db, {
+    teamId,
+    channelId: project.channel_id,
+    projectId: project.id,
+    weekday: 4,
+    setBy: owner,
+    at,
+  });
+  await saveDigestSettings(db, { teamId, channelId: `C0${teamId}ALL`, projectId: null, setBy: owner, at });
 }
 
 function forgetCommand(t: TestApp, teamId: string, userId: string) {
@@ -81,7 +102,11 @@ describe('/hypothesis forget-workspace in OAuth mode', () => {
     const [reply] = await t.fake.waitForResponse();
     expect(JSON.stringify(reply!.body)).toContain('Only a workspace admin or owner');
     expect(t.fake.callsTo('views.open')).toHaveLength(0);
-    expect(nonZero(await rowsOf(t.labbook.db, 'T0ACME'))).toMatchObject({ projects: 1, hypotheses: 1 });
+    expect(nonZero(await rowsOf(t.labbook.db, 'T0ACME'))).toMatchObject({
+      projects: 1,
+      hypotheses: 1,
+      digest_settings: 2,
+    });
   });
 
   it('asks an admin to confirm, then deletes every row of the workspace and its tokens, and nobody else’s', async () => {
@@ -205,5 +230,38 @@ describe('/hypothesis forget-workspace in single-workspace mode', () => {
     });
     await waitForView(t.fake, ids.project.modal);
     expect(t.fake.violations).toEqual([]);
+  });
+});
+
+describe('upgrading a database where forget-workspace left team-wide digest settings behind', () => {
+  it('drops the leftovers and keeps every setting whose workspace is still there', async () => {
+    const url = await createTestDatabase();
+    const db = createDb(url, { max: 2 });
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
+      expect((await migrator.migrateTo('20261125T1200_digests')).error).toBeUndefined();
+      const at = new Date('2026-11-23T09:00:00Z');
+      await ensureWorkspace(db, 'T0KEPT');
+      await saveDigestSettings(db, {
+        teamId: 'T0KEPT',
+        channelId: 'C0ALL',
+        projectId: null,
+        setBy: 'U0A',
+        at,
+      });
+      await saveDigestSettings(db, {
+        teamId: 'T0GONE',
+        channelId: 'C0ALL',
+        projectId: null,
+        setBy: 'U0B',
+        at,
+      });
+
+      await migrateToLatest(db, url, createLogger({ level: 'warn' }));
+      const left = await db.selectFrom('digest_settings').select('team_id').execute();
+      expect(left).toEqual([{ team_id: 'T0KEPT' }]);
+    } finally {
+      await db.destroy();
+    }
   });
 });

@@ -205,6 +205,15 @@ describe('Add to Slack', () => {
     const [dm] = t.fake.okCallsTo('chat.postMessage');
     expect(dm).toMatchObject({ token: 'xoxb-grid-org-token', args: { channel: 'U0GRIDOWNER' } });
     expect(t.fake.calls.filter((c) => !c.ok)).toEqual([]);
+    // The org-wide installation serves the workspace's weekly digest too.
+    const digests = () =>
+      t.labbook.db
+        .selectFrom('deliveries')
+        .select('status')
+        .where('team_id', '=', 'T0GRID1')
+        .where('kind', '=', 'digest')
+        .execute();
+    expect(await digests()).toEqual([{ status: 'pending' }]);
 
     // Uninstalled from the whole org: the enterprise's installation goes, and so does what
     // was waiting for its workspaces.
@@ -232,5 +241,8 @@ describe('Add to Slack', () => {
       .where('hypothesis_id', '=', later.id)
       .execute();
     expect(waiting).toEqual([{ status: 'cancelled' }]);
+    // …and the next sweep brings none of it back.
+    await t.labbook.scheduler.sweep();
+    expect(await digests()).toEqual([{ status: 'cancelled' }]);
   });
 });

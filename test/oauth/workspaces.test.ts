@@ -191,10 +191,15 @@ describe('uninstall and revocation', () => {
       .execute();
     expect(projects).toHaveLength(1);
 
-    // The other workspace is untouched: its check-in still goes out.
+    // The other workspace is untouched: its check-in still goes out, and its weekly digest
+    // is scheduled; the uninstalled one's deliveries all stay cancelled.
     const report = await t.labbook.scheduler.sweep();
     expect(report).toMatchObject({ sent: 1 });
     expect(t.fake.okCallsTo('chat.postMessage').map((c) => c.token)).toEqual([beta.botToken]);
+    expect((await pendingDeliveries(acme)).map((d) => d.status)).toEqual(['cancelled']);
+    expect((await pendingDeliveries(beta)).map((d) => [d.kind, d.status])).toEqual(
+      expect.arrayContaining([['digest', 'pending']]),
+    );
   });
 
   it('tokens_revoked for the bot removes the installation; for people only, just their user tokens', async () => {
@@ -234,10 +239,14 @@ describe('uninstall and revocation', () => {
 
     const report = await t.labbook.scheduler.sweep();
     expect(report).toMatchObject({ sent: 0, retried: 0, failed: 0, cancelled: 1 });
-    // The check-in is cancelled; the weekly digest the sweep scheduled meanwhile waits for
-    // next Friday and meets the same end then.
-    const checkIns = (await pendingDeliveries(acme)).filter((d) => d.kind === 'checkin');
-    expect(checkIns.map((d) => d.status)).toEqual(['cancelled']);
+    // The check-in is cancelled, and no weekly digest is scheduled for a team nobody serves.
+    expect((await pendingDeliveries(acme)).map((d) => [d.kind, d.status])).toEqual([
+      ['checkin', 'cancelled'],
+    ]);
+    await t.labbook.scheduler.sweep();
+    expect((await pendingDeliveries(acme)).map((d) => [d.kind, d.status])).toEqual([
+      ['checkin', 'cancelled'],
+    ]);
     expect(t.fake.callsTo('chat.postMessage')).toHaveLength(0);
 
     // Someone there still types the command: acked, nothing called, no error in the logs.

@@ -1,12 +1,12 @@
 import { digestMessage, teamDigestMessage } from '../../../blocks/digest.js';
 import { userText } from '../../../blocks/text.js';
 import { scheduleDelivery } from '../../db/deliveries.js';
-import { digestSettingsFor, saveDigestSettings } from '../../db/digests.js';
+import { EARLIEST_ZONE, digestSettingsFor, saveDigestSettings } from '../../db/digests.js';
 import { findProject } from '../../db/projects.js';
 import type { Delivery, Project } from '../../db/schema/index.js';
 import { cachedUser } from '../../db/slackUsers.js';
 import { recipientZone } from '../../scheduler/people.js';
-import { classifySlackFailure } from '../../scheduler/slackErrors.js';
+import { classifySlackFailure, PERMANENT_ERRORS } from '../../scheduler/slackErrors.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual, SentMessage } from '../../scheduler/rituals.js';
 import { renderChart } from './chart.js';
 import {
@@ -22,26 +22,33 @@ import {
   stoppedText,
   teamDigests,
   topUpDigests,
+  type DigestOptions,
   type DigestTargetRef,
 } from './digests.js';
 import type { Digest } from './model.js';
 import { nextSlot, slotOnOrBefore, weekKey, type DigestSchedule } from './weeks.js';
 
 /** The weekly digest's deliveries: the digest itself, and the notice to the lead when it had to stop. */
-export const digestDeliveries: DeliveryRitual = {
+export const digestDeliveries = (opts: DigestOptions): DeliveryRitual => ({
   kinds: [DIGEST_KIND, DIGEST_NOTICE_KIND],
   plan: (ctx, d) => (d.kind === DIGEST_KIND ? planDigest(ctx, d) : planNotice(ctx, d)),
-  failedForGood: stopDigest,
-  topUp: (services) => topUpDigests(services).then(() => undefined),
-};
+  failedForGood: digestFailed,
+  topUp: (services) => topUpDigests(services, opts).then(() => undefined),
+});
 
 interface Target extends DigestTargetRef {
   project: Project | undefined;
   schedule: DigestSchedule;
 }
 
+type ZoneOf = (ctx: DeliveryContext, teamId: string, leadUserId: string) => Promise<string>;
+
 /** The channel, its project (if any) and its schedule now, or why there is no digest to send. */
-async function targetOf(ctx: DeliveryContext, d: Delivery): Promise<Target | string> {
+async function targetOf(
+  ctx: DeliveryContext,
+  d: Delivery,
+  zoneOf: ZoneOf = leadZone,
+): Promise<Target | string> {
   const { services } = ctx;
   const key = parseDigestKey(d.dedupe_key);
   if (!key) return 'unreadable key';
@@ -50,7 +57,7 @@ async function targetOf(ctx: DeliveryContext, d: Delivery): Promise<Target | str
   const project = d.project_id ? await findProject(services.db, d.team_id, d.project_id) : undefined;
   if (d.project_id && (!project || project.channel_id !== key.channelId)) return 'project gone or moved';
   if (!project && !settings) return 'team-wide digest without settings';
-  const tz = settings?.tz ?? (project ? await leadZone(ctx, d.team_id, project.lead_user_id) : 'UTC');
+  const tz = settings?.tz ?? (project ? await zoneOf(ctx, d.team_id, project.lead_user_id) : 'UTC');
   return {
     teamId: d.team_id,
     channelId: key.channelId,
@@ -145,11 +152,44 @@ export async function uploadChart(
 }
 
 /**
- * Slack refused the channel for good (removed, archived, deleted): the channel's digest
- * stops until someone sets its schedule again, and whoever can fix it is told once.
+ * The lead's zone as last seen, without asking Slack (which may be the thing that is down);
+ * else the earliest zone, as the top-up assumes: planDigest defers to the real slot.
  */
-async function stopDigest({ services }: DeliveryContext, d: Delivery, detail: string): Promise<void> {
+async function lastKnownZone(ctx: DeliveryContext, teamId: string, leadUserId: string): Promise<string> {
+  return (await cachedUser(ctx.services.db, teamId, leadUserId))?.tz ?? EARLIEST_ZONE;
+}
+
+/**
+ * A digest that could not be sent. Slack refused the channel for good (removed, archived,
+ * deleted): the channel's digest stops until someone sets its schedule again, and whoever
+ * can fix it is told once. Anything else (a long outage outlasting every retry) is no
+ * reason to stop it: next week's digest is scheduled and covers this week too.
+ */
+async function digestFailed(ctx: DeliveryContext, d: Delivery, detail: string): Promise<void> {
   if (d.kind !== DIGEST_KIND) return;
+  if (PERMANENT_ERRORS.has(detail)) return stopDigest(ctx, d, detail);
+  const { db, clock, logger } = ctx.services;
+  const target = await targetOf(ctx, d, lastKnownZone);
+  if (typeof target === 'string') {
+    logger.info('digest failed after every retry; not rescheduled', {
+      deliveryId: d.id,
+      error: detail,
+      why: target,
+    });
+    return;
+  }
+  const now = clock.now();
+  const next = await scheduleNextDigest(db, target, target.schedule, now, now);
+  logger.warn('digest failed after every retry; next week’s digest will cover this week', {
+    deliveryId: d.id,
+    teamId: d.team_id,
+    channelId: target.channelId,
+    error: detail,
+    next: next.toISOString(),
+  });
+}
+
+async function stopDigest({ services }: DeliveryContext, d: Delivery, detail: string): Promise<void> {
   const key = parseDigestKey(d.dedupe_key);
   if (!key) return;
   const { db, clock } = services;

@@ -55,6 +55,16 @@ export function parseDigestKey(key: string): { channelId: string; week: string }
   return kind === DIGEST_KIND && channelId && week ? { channelId, week } : undefined;
 }
 
+/** How the digest ritual is run, decided where the mode is known (src/runtime.ts). */
+export interface DigestOptions {
+  /**
+   * OAuth mode: only teams an installation serves get digests scheduled (an uninstalled
+   * one would otherwise get them back every sweep). Single-workspace mode has no
+   * installation rows, and its one team is always served.
+   */
+  installedOnly: boolean;
+}
+
 export interface DigestTargetRef {
   teamId: string;
   channelId: string;
@@ -101,9 +111,9 @@ export async function scheduleNextDigest(
  * one whose last week was skipped). Idempotent by the dedupe key, so replicas running
  * it at once schedule each week once.
  */
-export async function topUpDigests(services: Services): Promise<number> {
+export async function topUpDigests(services: Services, opts: DigestOptions): Promise<number> {
   const now = services.clock.now();
-  const targets = await digestTargetsWithoutDelivery(services.db, 500);
+  const targets = await digestTargetsWithoutDelivery(services.db, 500, opts);
   for (const t of targets) {
     await scheduleNextDigest(services.db, t, scheduleOf(t.settings, t.fallbackTz), now, now);
   }
@@ -122,7 +132,10 @@ export async function reportedWeek(
   slot: Date,
 ): Promise<Week> {
   const week = weekEndingAt(slot, schedule);
-  const last = await lastDigestSentAt(db, target.teamId, target.channelId);
+  const sentAt = await lastDigestSentAt(db, target.teamId, target.channelId);
+  // The last digest reported up to its slot: the latest at or before it went out, however
+  // late (a missed week) or deferred (scheduled under the fallback zone) it was sent.
+  const last = sentAt && slotOnOrBefore(sentAt, schedule);
   const floor = slot.getTime() - 35 * 86_400_000;
   if (last && last.getTime() < week.start.getTime() && last.getTime() >= floor)
     return { start: last, end: slot };

@@ -31,7 +31,7 @@ import {
 import { forbidden } from '../../rituals/errors.js';
 import type { Services } from '../../services.js';
 import { formatMoment } from '../../time.js';
-import { userZone } from '../people.js';
+import { requireWorkspaceAdmin, userZone } from '../people.js';
 import { tell, type Audience } from '../tell.js';
 
 type To = Audience & { teamId: string; channelId: string };
@@ -110,11 +110,12 @@ async function previewDigest(services: Services, to: To): Promise<void> {
   await tell(to, digestMessage(digest, { preview: note + silent }));
 }
 
-async function mayChange(services: Services, to: To, project: Project | undefined): Promise<void> {
+/** The project's lead, or a workspace admin (the only ones for a team-wide digest). */
+async function mayChange(to: To, project: Project | undefined): Promise<void> {
   if (project?.lead_user_id === to.userId) return;
-  const { user } = await to.client.users.info({ user: to.userId });
-  if (user?.is_admin || user?.is_owner) return;
-  throw forbidden(
+  await requireWorkspaceAdmin(
+    to.client,
+    to.userId,
     project
       ? `Only the project lead <@${project.lead_user_id}> or a workspace admin can change this project's digest.`
       : 'Only a workspace admin can set up a team-wide digest in a channel with no project.',
@@ -160,7 +161,7 @@ async function postDigest(services: Services, to: To): Promise<void> {
 
 async function setDigestSchedule(services: Services, to: To, args: string): Promise<void> {
   const { project } = await channelDigest(services, to);
-  await mayChange(services, to, project);
+  await mayChange(to, project);
   const parsed = parseSchedule(args);
   if (!parsed.ok) {
     await tell(to, {
@@ -200,7 +201,7 @@ async function setDigestSchedule(services: Services, to: To, args: string): Prom
 
 async function turnDigestOff(services: Services, to: To): Promise<void> {
   const { project } = await channelDigest(services, to);
-  await mayChange(services, to, project);
+  await mayChange(to, project);
   const at = services.clock.now();
   await services.db.transaction().execute(async (trx) => {
     await saveDigestSettings(trx, {
