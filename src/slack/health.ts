@@ -12,7 +12,10 @@ export function healthRoute(db: Db, isShuttingDown: () => boolean): CustomRoute 
     method: ['GET'],
     handler: (_req, res) => {
       void check(db, isShuttingDown).then((body) => {
-        res.writeHead(body.ok ? 200 : 503, { 'content-type': 'application/json' });
+        // While stopping, the connection is closed after the answer: a prober polling on a
+        // keep-alive connection would otherwise keep it busy and hold the server open.
+        const closing = isShuttingDown() ? { connection: 'close' } : {};
+        res.writeHead(body.ok ? 200 : 503, { 'content-type': 'application/json', ...closing });
         res.end(JSON.stringify(body));
       });
     },

@@ -238,7 +238,14 @@ describe('stopping with the scheduler on and a sweep in flight (the built app)',
       });
       const p = start(env, { built: true });
       const port = await p.ready;
-      await fake.waitFor('chat.postMessage', () => true, { count: 3, timeoutMs: 15_000 });
+      await fake.waitFor('chat.postMessage', () => true, { count: 2, timeoutMs: 15_000 });
+      // The next DM takes 3 s to answer: the signal lands while it is on its way, and the
+      // 503 window lasts until it is answered.
+      fake.fail('chat.postMessage', { kind: 'slow', delayMs: 3_000 });
+      const before = fake.callsTo('chat.postMessage').length;
+      await expect
+        .poll(() => fake.callsTo('chat.postMessage').length, { timeout: 5_000 })
+        .toBeGreaterThan(before);
 
       p.child.kill(signal);
       const health: number[] = [];
