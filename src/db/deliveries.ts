@@ -194,34 +194,38 @@ export async function releaseClaims(db: Db, ids: number[], r: { at: Date; worker
     .execute();
 }
 
-/** Once a hypothesis is answered, its pending check-in, reminders and escalation are moot. */
-export async function cancelPendingFor(
-  db: Db,
-  teamId: string,
-  hypothesisId: number,
-  at: Date,
-): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set({ status: 'cancelled', updated_at: at })
-    .where('team_id', '=', teamId)
-    .where('hypothesis_id', '=', hypothesisId)
-    .where('status', '=', 'pending')
-    .where('kind', 'in', ['checkin', 'reminder', 'escalation'])
-    .execute();
+/** Which waiting deliveries to withdraw; every condition given must hold. */
+export interface PendingScope {
+  teamIds: string[];
+  hypothesisId?: number;
+  meetingId?: number;
+  recipientId?: string;
+  kinds?: readonly string[];
+  /**
+   * Leave a delivery that a worker is sending right now: its message is about to be out,
+   * and withdrawing it would delete what people may already have read.
+   */
+  leaveInFlight?: boolean;
 }
 
 /**
- * Labbook was removed from these workspaces: nothing waiting for them can be sent. A
- * reinstall schedules afresh (the projects and hypotheses are still there).
+ * Withdraws waiting deliveries that no longer make sense (answered, moved, ended, turned
+ * off, uninstalled). One being sent meanwhile is then withdrawn by its worker (see the
+ * scheduler's Overtaken), unless `leaveInFlight` says to let it finish. Returns how many.
  */
-export async function cancelPendingForTeams(db: Db, teamIds: string[], at: Date): Promise<number> {
-  if (teamIds.length === 0) return 0;
-  const result = await db
+export async function cancelPending(db: Db, scope: PendingScope, at: Date): Promise<number> {
+  if (scope.teamIds.length === 0 || scope.kinds?.length === 0) return 0;
+  let q = db
     .updateTable('deliveries')
     .set({ status: 'cancelled', updated_at: at })
-    .where('team_id', 'in', teamIds)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
+    .where('team_id', 'in', scope.teamIds)
+    .where('status', '=', 'pending');
+  if (scope.hypothesisId !== undefined) q = q.where('hypothesis_id', '=', scope.hypothesisId);
+  if (scope.meetingId !== undefined) q = q.where('meeting_id', '=', scope.meetingId);
+  if (scope.recipientId !== undefined) q = q.where('recipient_id', '=', scope.recipientId);
+  if (scope.kinds) q = q.where('kind', 'in', [...scope.kinds]);
+  if (scope.leaveInFlight)
+    q = q.where((eb) => eb.or([eb('claimed_by', 'is', null), eb('next_attempt_at', '<=', at)]));
+  const result = await q.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

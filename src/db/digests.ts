@@ -64,24 +64,6 @@ export async function saveDigestSettings(db: Db, p: DigestSettingsPatch): Promis
     .executeTakeFirstOrThrow();
 }
 
-/** Withdraws the channel's waiting digest (a new schedule or `off`); one being sent is left alone. */
-export async function cancelPendingDigests(
-  db: Db,
-  teamId: string,
-  channelId: string,
-  at: Date,
-): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set({ status: 'cancelled', updated_at: at })
-    .where('team_id', '=', teamId)
-    .where('kind', '=', 'digest')
-    .where('status', '=', 'pending')
-    .where('recipient_id', '=', channelId)
-    .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('next_attempt_at', '<=', at)]))
-    .execute();
-}
-
 /** A channel that should have a digest waiting and has none: what the top-up schedules. */
 export interface DigestTarget {
   teamId: string;

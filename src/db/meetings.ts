@@ -296,24 +296,6 @@ export async function withdrawInformal(
 
 // --- the meeting's deliveries ------------------------------------------------------------
 
-/** Withdraws the meeting's pending deliveries of these kinds (all kinds when none given). */
-export async function cancelMeetingDeliveries(
-  db: Db,
-  teamId: string,
-  meetingId: number,
-  at: Date,
-  kinds?: string[],
-): Promise<void> {
-  let q = db
-    .updateTable('deliveries')
-    .set({ status: 'cancelled', updated_at: at })
-    .where('team_id', '=', teamId)
-    .where('meeting_id', '=', meetingId)
-    .where('status', '=', 'pending');
-  if (kinds) q = q.where('kind', 'in', kinds);
-  await q.execute();
-}
-
 /** DMs of the meeting that went out (invitations, reminders), to take their buttons back. */
 export async function sentMeetingDms(
   db: Db,

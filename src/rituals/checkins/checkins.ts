@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cancelPendingFor, scheduleDelivery } from '../../db/deliveries.js';
+import { cancelPending, scheduleDelivery } from '../../db/deliveries.js';
 import { appendLog } from '../../db/experimentLog.js';
 import { findHypothesis, lockHypothesis, updateHypothesis } from '../../db/hypotheses.js';
 import type { Db } from '../../db/index.js';
@@ -36,13 +36,17 @@ export async function scheduleCheckIn(db: Db, h: Hypothesis, at: Date): Promise<
   });
 }
 
+/** Once a hypothesis is answered or moved, its waiting check-in, reminders and escalation are moot. */
+const cancelRound = (db: Db, teamId: string, hypothesisId: number, at: Date) =>
+  cancelPending(db, { teamIds: [teamId], hypothesisId, kinds: ['checkin', 'reminder', 'escalation'] }, at);
+
 /** The hooks the plan-first ritual calls when a timebox starts or changes. */
 export function checkInHooks(services: Services): HypothesisHooks {
   return {
     started: (trx, h) => scheduleCheckIn(trx, h, services.clock.now()),
     checkInChanged: async (trx, h) => {
       const at = services.clock.now();
-      await cancelPendingFor(trx, h.team_id, h.id, at);
+      await cancelRound(trx, h.team_id, h.id, at);
       await scheduleCheckIn(trx, h, at);
     },
   };
@@ -175,7 +179,7 @@ export async function recordOutcome(
       overdue_since: null,
       updated_at: at,
     });
-    await cancelPendingFor(trx, teamId, h.id, at);
+    await cancelRound(trx, teamId, h.id, at);
     await appendLog(trx, {
       teamId,
       projectId: h.project_id,
@@ -247,7 +251,7 @@ export async function extendTimebox(
         created_at: at,
       })
       .execute();
-    await cancelPendingFor(trx, teamId, h.id, at);
+    await cancelRound(trx, teamId, h.id, at);
     const extended = await updateHypothesis(trx, teamId, h.id, {
       due_at: newDue,
       extension_count: extensionNumber,

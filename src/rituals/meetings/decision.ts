@@ -1,5 +1,6 @@
+import { cancelPending } from '../../db/deliveries.js';
 import { appendLog } from '../../db/experimentLog.js';
-import { cancelMeetingDeliveries, liveProposals, updateMeeting, updateProposal } from '../../db/meetings.js';
+import { liveProposals, updateMeeting, updateProposal } from '../../db/meetings.js';
 import type { DecisionMeeting, Hypothesis, Proposal } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
 import { truncate } from '../../../blocks/text.js';
@@ -102,7 +103,7 @@ export async function recordDecision(
         updated_at: at,
       });
     }
-    await cancelMeetingDeliveries(trx, teamId, meetingId, at);
+    await cancelPending(trx, { teamIds: [teamId], meetingId: meetingId }, at);
     const common = { teamId, projectId: m.project_id, meetingId, authorUserId: actor, at };
     await appendLog(trx, {
       ...common,

@@ -1,8 +1,7 @@
-import { scheduleDelivery } from '../../db/deliveries.js';
+import { scheduleDelivery, cancelPending } from '../../db/deliveries.js';
 import type { Db } from '../../db/index.js';
 import { appendLog } from '../../db/experimentLog.js';
 import {
-  cancelMeetingDeliveries,
   findMeeting,
   insertMeeting,
   lockMeeting,
@@ -233,11 +232,11 @@ export async function rescheduleMeeting(
       revision: locked.revision + 1,
       updated_at: at,
     });
-    await cancelMeetingDeliveries(trx, teamId, id, at, [
-      'meeting_reminder',
-      'meeting_preread',
-      'meeting_notice',
-    ]);
+    await cancelPending(
+      trx,
+      { teamIds: [teamId], meetingId: id, kinds: ['meeting_reminder', 'meeting_preread', 'meeting_notice'] },
+      at,
+    );
     if (!m.closed_at) await scheduleAhead(trx, m, at, false);
     await scheduleNotices(trx, m, at);
     await appendLog(trx, {
@@ -272,7 +271,7 @@ export async function cancelMeeting(
       revision: locked.revision + 1,
       updated_at: at,
     });
-    await cancelMeetingDeliveries(trx, teamId, id, at);
+    await cancelPending(trx, { teamIds: [teamId], meetingId: id }, at);
     await scheduleNotices(trx, m, at);
     await appendLog(trx, {
       teamId,
@@ -301,7 +300,11 @@ export async function closeProposals(
   return changeOpenMeeting(services, teamId, actor, id, async (trx, locked, at) => {
     if (locked.closed_at) throw conflict('Proposals are already closed; the pre-read is in the thread.');
     const m = await updateMeeting(trx, teamId, id, { closed_at: at, updated_at: at });
-    await cancelMeetingDeliveries(trx, teamId, id, at, ['meeting_reminder', 'meeting_preread']);
+    await cancelPending(
+      trx,
+      { teamIds: [teamId], meetingId: id, kinds: ['meeting_reminder', 'meeting_preread'] },
+      at,
+    );
     return m;
   });
 }

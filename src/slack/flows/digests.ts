@@ -1,13 +1,10 @@
 import { digestMessage, teamDigestMessage } from '../../../blocks/digest.js';
 import { noProjectOffer } from '../../../blocks/project.js';
 import { escapeMrkdwn } from '../../../blocks/text.js';
+import { cancelPending } from '../../db/deliveries.js';
 import { currentDesignDoc } from '../../db/designDocs.js';
-import {
-  cancelPendingDigests,
-  digestSettingsFor,
-  projectRecord,
-  saveDigestSettings,
-} from '../../db/digests.js';
+import { digestSettingsFor, projectRecord, saveDigestSettings } from '../../db/digests.js';
+import type { Db } from '../../db/index.js';
 import { findProjectByChannel } from '../../db/projects.js';
 import type { DigestSettings, Project } from '../../db/schema/index.js';
 import { uploadChart } from '../../rituals/digests/deliveries.js';
@@ -33,6 +30,14 @@ import type { Services } from '../../services.js';
 import { formatMoment } from '../../time.js';
 import { requireWorkspaceAdmin, userZone } from '../people.js';
 import { tell, type Audience } from '../tell.js';
+
+/** The channel's waiting digest goes (a new schedule or `off`); one being sent is left to finish. */
+const withdrawWaitingDigest = (db: Db, to: { teamId: string; channelId: string }, at: Date) =>
+  cancelPending(
+    db,
+    { teamIds: [to.teamId], kinds: ['digest'], recipientId: to.channelId, leaveInFlight: true },
+    at,
+  );
 
 type To = Audience & { teamId: string; channelId: string };
 
@@ -186,7 +191,7 @@ async function setDigestSchedule(services: Services, to: To, args: string): Prom
       setBy: to.userId,
       at,
     });
-    await cancelPendingDigests(trx, to.teamId, to.channelId, at);
+    await withdrawWaitingDigest(trx, to, at);
     const next = await scheduleNextDigest(trx, target, scheduleOf(settings, leadTz), at, at);
     return { settings, next };
   });
@@ -212,7 +217,7 @@ async function turnDigestOff(services: Services, to: To): Promise<void> {
       setBy: to.userId,
       at,
     });
-    await cancelPendingDigests(trx, to.teamId, to.channelId, at);
+    await withdrawWaitingDigest(trx, to, at);
   });
   await tell(to, { text: `Weekly digests are off in this channel. ${EXAMPLE} turns them back on.` });
 }

@@ -1,4 +1,4 @@
-import { cancelPendingForTeams } from '../../db/deliveries.js';
+import { cancelPending } from '../../db/deliveries.js';
 import { installationKey, removeInstallation, removeUserTokens } from '../../db/installations.js';
 import type { Db } from '../../db/index.js';
 import type { Services } from '../../services.js';
@@ -24,7 +24,7 @@ export async function installationRemoved(
   // One transaction: nobody sees the installation gone with its deliveries still waiting.
   const { removed, cancelled } = await db.transaction().execute(async (trx) => {
     const removed = await removeInstallation(trx, key);
-    const cancelled = await cancelPendingForTeams(trx, await teamsServedBy(trx, ref), clock.now());
+    const cancelled = await cancelPending(trx, { teamIds: await teamsServedBy(trx, ref) }, clock.now());
     return { removed, cancelled };
   });
   logger.info('Labbook removed from a workspace: tokens deleted, pending deliveries cancelled', {
