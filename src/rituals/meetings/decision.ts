@@ -17,7 +17,6 @@ export interface DecisionInput {
   hypotheses: Map<number, HypothesisDraft | null>;
 }
 
-/** A short name for a proposal in the log and in option lists: its first line. */
 /** Proposals left out need a reason, which the log keeps beside each of them; undefined when given or not needed. */
 export function whyNotMissing(
   chosen: number,
@@ -29,6 +28,7 @@ export function whyNotMissing(
     : undefined;
 }
 
+/** A short name for a proposal in the log and in option lists: its first line. */
 export const proposalTitle = (p: Pick<Proposal, 'approach'>, max = 120) =>
   truncate(p.approach.split('\n')[0]!.trim(), max);
 
