@@ -153,6 +153,23 @@ describe('/hypothesis forget-workspace in OAuth mode', () => {
     return { teamId, admin, modal: await waitForView(t.fake, ids.workspace.forgetModal) };
   }
 
+  it('opens the confirmation within the trigger’s 3 s while users.info is rate-limited; the submission asks again', async () => {
+    const teamId = 'T0EPSILON';
+    const admin = 'U0EPSILONADMIN';
+    t.fake.addUser({ id: admin, teamId, isAdmin: true });
+    await install(t, { teamId, botToken: 'xoxb-EPSILON-f', botUserId: 'U0EPSILONBOT', installerId: admin });
+    await populate(t.labbook.db, teamId, admin);
+    t.fake.fail('users.info', { kind: 'ratelimited', retryAfter: 30 });
+    await forgetCommand(t, teamId, admin);
+    // The trigger is single-use and lasts 3 s: the fake refuses views.open after that.
+    const modal = await waitForView(t.fake, ids.workspace.forgetModal);
+    expect(t.fake.callsTo('views.open').filter((c) => !c.ok)).toEqual([]);
+    const done = await submit(t.target, { userId: admin, teamId }, modal, { confirm: 'DELETE' });
+    expect(JSON.stringify(done.json)).toContain('deleted everything it kept about this workspace');
+    expect(nonZero(await rowsOf(t.labbook.db, teamId))).toEqual({});
+    expect(t.fake.violations).toEqual([]);
+  });
+
   it('answers the confirmation within 3 s while users.info is rate-limited, and deletes once Slack says the person is an admin', async () => {
     const { teamId, admin, modal } = await confirmationOpen('GAMMA');
     // Slack's rate limiter: the check made before the answer is told to wait 30 s, and so is

@@ -35,7 +35,10 @@ export async function openForgetWorkspace(
   services: Services,
   to: Audience & { teamId: string; triggerId: string },
 ): Promise<void> {
-  await requireWorkspaceAdmin(to.client, to.userId, REFUSAL);
+  // The trigger_id lasts 3 s, so Slack is asked through the fail-fast client. When it
+  // cannot say in time, the confirmation opens anyway: its submission asks again before
+  // anything is deleted.
+  if ((await isWorkspaceAdminNow(to.client, to.userId, services.logger)) === false) throw forbidden(REFUSAL);
   const holdings = await workspaceHoldings(services.db, to.teamId);
   await to.client.views.open({
     trigger_id: to.triggerId,
