@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import type { Hypothesis, Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, makeHypothesis, makeProject } from '../support/factories.js';
+import { buttons, makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { pressInMessage, pressInView, viewFrom } from '../support/messages.js';
 import { fill, submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
@@ -25,11 +25,7 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 beforeEach(async () => {
   t.fake.reset();
-  await t.labbook.db
-    .updateTable('deliveries')
-    .set({ status: 'cancelled' })
-    .where('status', '=', 'pending')
-    .execute();
+  await withdrawAllPending(t.labbook.db);
   seq++;
   CHANNEL = `C0PROJ${seq}`;
   LEAD = `U0LEAD${seq}`;

@@ -8,7 +8,7 @@ import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { MAX_ATTEMPTS } from '../../src/scheduler/slackErrors.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { createTestDatabase } from '../support/db.js';
-import { buttons, makeHypothesis, makeProject } from '../support/factories.js';
+import { buttons, makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
 import { blockAction } from '../support/slackRequests.js';
 
 /**
@@ -31,7 +31,7 @@ afterAll(() => t?.stop());
 beforeEach(async () => {
   t.fake.reset();
   // Whatever an earlier test left waiting must not be swept into this one.
-  await db().updateTable('deliveries').set({ status: 'cancelled' }).where('status', '=', 'pending').execute();
+  await withdrawAllPending(db());
   seq++;
   CHANNEL = `C0OPS${seq}`;
   LEAD = `U0OPSLEAD${seq}`;

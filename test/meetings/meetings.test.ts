@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import type { Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, makeProject } from '../support/factories.js';
+import { buttons, makeProject, withdrawAllPending } from '../support/factories.js';
 import type { FillValue, SentView } from '../support/modals.js';
 import { event } from '../support/slackRequests.js';
 import { actionsOf, goodProposal, meetingDriver } from './support.js';
@@ -28,11 +28,7 @@ afterAll(() => t?.stop());
 beforeEach(async () => {
   t.fake.reset();
   t.clock.set(NOW);
-  await t.labbook.db
-    .updateTable('deliveries')
-    .set({ status: 'cancelled' })
-    .where('status', '=', 'pending')
-    .execute();
+  await withdrawAllPending(t.labbook.db);
   seq++;
   CHANNEL = `C0MEET${seq}`;
   LEAD = `U0LEAD${seq}`;

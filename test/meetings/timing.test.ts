@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import { addWorkingHours, DEFAULT_WORKING_HOURS } from '../../src/rituals/checkins/workingHours.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, makeProject } from '../support/factories.js';
+import { buttons, makeProject, withdrawAllPending } from '../support/factories.js';
 import { goodProposal, meetingDriver } from './support.js';
 
 // Invitations and reminders of a meeting called on a Friday evening, everyone in UTC with
@@ -25,11 +25,7 @@ afterAll(() => t?.stop());
 beforeEach(async () => {
   t.fake.reset();
   t.clock.set(FRIDAY_EVENING);
-  await t.labbook.db
-    .updateTable('deliveries')
-    .set({ status: 'cancelled' })
-    .where('status', '=', 'pending')
-    .execute();
+  await withdrawAllPending(t.labbook.db);
   seq++;
   CHANNEL = `C0TIME${seq}`;
   LEAD = `U0TLEAD${seq}`;

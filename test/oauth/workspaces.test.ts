@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../../src/db/schema/index.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
-import { makeHypothesis, makeProject } from '../support/factories.js';
+import { makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import type { WorkspaceGrant } from '../support/fakeOAuth.js';
 import { install, startOAuthApp, type OAuthTestApp } from '../support/oauthApp.js';
@@ -46,11 +46,7 @@ beforeEach(async () => {
   t.fake.reset();
   t.clock.set('2026-11-23T10:00:00Z');
   // Each test's workspaces are new; earlier tests' waiting deliveries are out of the way.
-  await t.labbook.db
-    .updateTable('deliveries')
-    .set({ status: 'cancelled' })
-    .where('status', '=', 'pending')
-    .execute();
+  await withdrawAllPending(t.labbook.db);
 });
 
 const db = () => t.labbook.db;

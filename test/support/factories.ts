@@ -80,3 +80,11 @@ export function buttons(blocks: unknown): { action_id: string; value?: string; t
   visit(blocks);
   return out;
 }
+
+/**
+ * Withdraws whatever an earlier test in the same file left waiting, so a sweep in this
+ * test sends only what this test scheduled.
+ */
+export async function withdrawAllPending(db: Db): Promise<void> {
+  await db.updateTable('deliveries').set({ status: 'cancelled' }).where('status', '=', 'pending').execute();
+}
