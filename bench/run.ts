@@ -30,9 +30,9 @@ import { createLogger } from '../src/logger.js';
 import { startLabbook } from '../src/runtime.js';
 import { BOT_TOKEN, SIGNING_SECRET, TEAM, testEnv } from '../test/support/app.js';
 import { defaultFields, makeProject } from '../test/support/factories.js';
-import { FakeSlack } from '../test/support/fakeSlack.js';
+import { EmbeddedSlack } from '../src/sandbox/slack/embeddedSlack.js';
 import { submit, viewOpenedBy } from '../test/support/modals.js';
-import { blockAction, slashCommand, type SlackTarget } from '../test/support/slackRequests.js';
+import { blockAction, slashCommand, type SlackTarget } from '../src/sandbox/slack/requests.js';
 import { insertMeeting, updateMeeting } from '../src/db/meetings.js';
 import { digestBenchmarks } from './digests.js';
 
@@ -43,7 +43,7 @@ const quiet = createLogger({ level: 'error' });
 async function main() {
   const server = await databaseServer();
   try {
-    const fake = await FakeSlack.start({ teamId: TEAM });
+    const fake = await EmbeddedSlack.start({ teamId: TEAM });
     fake.addUser({ id: 'U0ALICE', tz: 'Europe/Berlin' });
     await ackBenchmark(server.url, fake);
     await prereadBenchmark(server.url, fake);
@@ -57,7 +57,7 @@ async function main() {
 
 // --- 1. ack time --------------------------------------------------------------------------
 
-async function ackBenchmark(adminUrl: string, fake: FakeSlack) {
+async function ackBenchmark(adminUrl: string, fake: EmbeddedSlack) {
   const url = await freshDatabase(adminUrl);
   const labbook = await startLabbook(loadConfig(testEnv(fake, url, { LOG_LEVEL: 'error' })), {
     logger: quiet,
@@ -136,7 +136,7 @@ async function ackBenchmark(adminUrl: string, fake: FakeSlack) {
 }
 
 /** The baseline: Bolt on the same receiver, acking and nothing else. */
-async function bareBolt(fake: FakeSlack) {
+async function bareBolt(fake: EmbeddedSlack) {
   const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, logLevel: LogLevel.ERROR });
   const app = new App({
     token: BOT_TOKEN,
@@ -174,7 +174,7 @@ async function load(send: () => Promise<{ status: number }>, total: number) {
 
 // --- 3. the pre-read ----------------------------------------------------------------------
 
-async function prereadBenchmark(adminUrl: string, fake: FakeSlack) {
+async function prereadBenchmark(adminUrl: string, fake: EmbeddedSlack) {
   const url = await freshDatabase(adminUrl);
   const labbook = await startLabbook(loadConfig(testEnv(fake, url, { LOG_LEVEL: 'error' })), {
     logger: quiet,

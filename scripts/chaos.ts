@@ -24,9 +24,9 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { createLogger } from '../src/logger.js';
 import { freePort } from '../src/net.js';
 import { checkInsPerOwner, dueOwner, seedDueCheckIns } from '../test/support/dueCheckIns.js';
-import { DEFAULT_BOT_TOKEN, FakeSlack } from '../test/support/fakeSlack.js';
+import { DEFAULT_BOT_TOKEN, EmbeddedSlack } from '../src/sandbox/slack/embeddedSlack.js';
 import { spawnLabbook, type LabbookProcess } from '../test/support/process.js';
-import { slashCommand } from '../test/support/slackRequests.js';
+import { slashCommand } from '../src/sandbox/slack/requests.js';
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CHECKINS = setting('CHAOS_CHECKINS', 2000);
@@ -144,7 +144,7 @@ async function main(): Promise<number> {
   const database = process.env.DATABASE_URL
     ? await serverDatabase(process.env.DATABASE_URL)
     : await embeddedDatabase();
-  const fake = await FakeSlack.start({ teamId: TEAM });
+  const fake = await EmbeddedSlack.start({ teamId: TEAM });
   const replicas: Replica[] = [];
   try {
     const db: Db = createDb(database.url, { max: 2, onError: () => undefined });

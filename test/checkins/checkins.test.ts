@@ -3,10 +3,10 @@ import { ids } from '../../blocks/ids.js';
 import type { Hypothesis, Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
-import type { RecordedCall } from '../support/fakeSlack.js';
+import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
 import { pressInMessage, pressInView, viewFrom } from '../support/messages.js';
 import { fill, submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
-import { blockAction, event, slashCommand } from '../support/slackRequests.js';
+import { blockAction, event, slashCommand } from '../../src/sandbox/slack/requests.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { claimDue, renewClaim } from '../../src/db/deliveries.js';
 

@@ -6,15 +6,15 @@ import { createLogger } from '../../src/logger.js';
 import { TEAM, testEnv } from '../support/app.js';
 import { createTestDatabase } from '../support/db.js';
 import { checkInsPerOwner, dueOwner, seedDueCheckIns } from '../support/dueCheckIns.js';
-import { FakeSlack } from '../support/fakeSlack.js';
+import { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
 import { buildOnce, logLines, spawnLabbook, type LabbookProcess } from '../support/process.js';
 
 const OWNERS = 1000;
-let fake: FakeSlack;
+let fake: EmbeddedSlack;
 const running: LabbookProcess[] = [];
 
 beforeAll(async () => {
-  fake = await FakeSlack.start({ teamId: TEAM });
+  fake = await EmbeddedSlack.start({ teamId: TEAM });
   for (let i = 1; i <= OWNERS; i++) fake.addUser({ id: dueOwner(i), tz: 'UTC' });
   await buildOnce(inject('databasePrefix'));
 });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { makeHypothesis, makeProject } from '../support/factories.js';
-import { slashCommand } from '../support/slackRequests.js';
+import { slashCommand } from '../../src/sandbox/slack/requests.js';
 import { command, concluded, digestDeliveries, postsIn, textOf } from './support.js';
 
 const LEAD = 'U0LEAD';

@@ -4,7 +4,7 @@ import { appendLog } from '../../src/db/experimentLog.js';
 import type { Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { makeProject } from '../support/factories.js';
-import { slashCommand } from '../support/slackRequests.js';
+import { slashCommand } from '../../src/sandbox/slack/requests.js';
 import { concluded } from './support.js';
 
 const LEAD = 'U0LEAD';

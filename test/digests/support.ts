@@ -4,8 +4,8 @@ import type { Hypothesis, Outcome, Project } from '../../src/db/schema/index.js'
 import type { TestApp } from '../support/app.js';
 import { TEAM } from '../support/app.js';
 import { makeHypothesis } from '../support/factories.js';
-import type { RecordedCall } from '../support/fakeSlack.js';
-import { slashCommand } from '../support/slackRequests.js';
+import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
+import { slashCommand } from '../../src/sandbox/slack/requests.js';
 
 /** A hypothesis that ran from `startedAt` and came out `status` at `concludedAt`, as the check-in records it. */
 export async function concluded(

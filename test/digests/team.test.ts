@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/clock.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { createTestDatabase } from '../support/db.js';
 import { makeHypothesis, makeProject } from '../support/factories.js';
-import { FakeSlack } from '../support/fakeSlack.js';
+import { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
 import { command, concluded, digestDeliveries, postsIn, textOf } from './support.js';
 
 describe('the team-wide digest', () => {
@@ -64,7 +64,7 @@ describe('one digest per project and week', () => {
   // server, pool and scheduler worker id) on one PostgreSQL database, sweeping at once;
   // the separate-process kill test for check-ins is test/checkins/replicas.test.ts.
   it('three replicas sweeping at once and a restart send each project’s digest once', async () => {
-    const fake = await FakeSlack.start({ teamId: TEAM });
+    const fake = await EmbeddedSlack.start({ teamId: TEAM });
     const clock = new ManualClock('2026-11-25T10:00:00Z');
     const databaseUrl = await createTestDatabase();
     try {

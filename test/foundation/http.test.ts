@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BOT_TOKEN, startTestApp, TEAM, type TestApp } from '../support/app.js';
-import type { RecordedCall } from '../support/fakeSlack.js';
-import { slashCommand } from '../support/slackRequests.js';
+import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
+import { slashCommand } from '../../src/sandbox/slack/requests.js';
 
 let t: TestApp;
 /** What the app asked Slack while starting, before any test ran. */

@@ -13,7 +13,7 @@ import {
   viewOutput,
   viewSubmissionFor,
   type SlackReply,
-} from '../support/slackRequests.js';
+} from '../../src/sandbox/slack/requests.js';
 
 let t: TestApp;
 let project: Project;

@@ -9,7 +9,7 @@ import { MAX_ATTEMPTS } from '../../src/scheduler/slackErrors.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { createTestDatabase } from '../support/db.js';
 import { buttons, makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
-import { blockAction } from '../support/slackRequests.js';
+import { blockAction } from '../../src/sandbox/slack/requests.js';
 
 /**
  * What the README promises about Slack trouble, one test per promise: 5xx and network

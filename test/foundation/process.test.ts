@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BOT_TOKEN, SIGNING_SECRET, TEAM, testEnv } from '../support/app.js';
 import { createTestDatabase } from '../support/db.js';
 import { checkInsPerOwner, dueOwner, seedDueCheckIns } from '../support/dueCheckIns.js';
-import { FakeSlack } from '../support/fakeSlack.js';
+import { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
 import {
   buildOnce,
   logLines,
@@ -16,17 +16,17 @@ import {
   type LabbookProcess,
   type SpawnOpts,
 } from '../support/process.js';
-import { slashCommand } from '../support/slackRequests.js';
+import { slashCommand } from '../../src/sandbox/slack/requests.js';
 import { FakeSocketMode } from '../support/socketMode.js';
 import { freePort } from '../../src/net.js';
 import { createDb } from '../../src/db/index.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
 
-let fake: FakeSlack;
+let fake: EmbeddedSlack;
 const running: LabbookProcess[] = [];
 beforeAll(async () => {
-  fake = await FakeSlack.start({ teamId: TEAM });
+  fake = await EmbeddedSlack.start({ teamId: TEAM });
   // The later tests run what the Dockerfile runs: node dist/src/main.js.
   await buildOnce(inject('databasePrefix'));
 });

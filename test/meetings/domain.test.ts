@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { invitationMessage, kickoffMessage } from '../../blocks/meeting.js';
 import { decisionHypothesesModal, decisionModal, meetingModal } from '../../blocks/meetingModals.js';
 import { MEETING_LIMITS } from '../../src/rituals/meetings/forms.js';
-import { checkMessageBlocks, checkView } from '../support/blockKitLimits.js';
+import { checkMessageBlocks, checkView } from '../../src/sandbox/slack/blockKitLimits.js';
 import { checkTimes, reminderDue } from '../../src/rituals/meetings/meetings.js';
 import { pitfallFlags, withoutProposals, type PitfallInput } from '../../src/rituals/meetings/preread.js';
 

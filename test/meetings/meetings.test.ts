@@ -4,7 +4,7 @@ import type { Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, makeProject, withdrawAllPending } from '../support/factories.js';
 import type { FillValue, SentView } from '../support/modals.js';
-import { event } from '../support/slackRequests.js';
+import { event } from '../../src/sandbox/slack/requests.js';
 import { actionsOf, goodProposal, meetingDriver } from './support.js';
 
 let t: TestApp;

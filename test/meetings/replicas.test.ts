@@ -7,18 +7,18 @@ import { callMeeting } from '../../src/rituals/meetings/meetings.js';
 import { TEAM, testEnv } from '../support/app.js';
 import { createTestDatabase } from '../support/db.js';
 import { makeProject } from '../support/factories.js';
-import { FakeSlack } from '../support/fakeSlack.js';
+import { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
 import { spawnLabbook, type LabbookProcess } from '../support/process.js';
 
 // Real processes, as in test/checkins/replicas.test.ts: three Labbooks on one database,
 // each with its own scheduler ticking every second on the real clock.
 const PARTICIPANTS = 300;
-let fake: FakeSlack;
+let fake: EmbeddedSlack;
 const running: LabbookProcess[] = [];
 const person = (i: number) => `U0M${String(i).padStart(4, '0')}`;
 
 beforeAll(async () => {
-  fake = await FakeSlack.start({ teamId: TEAM });
+  fake = await EmbeddedSlack.start({ teamId: TEAM });
   for (let i = 1; i <= PARTICIPANTS; i++) fake.addUser({ id: person(i), tz: 'UTC' });
 });
 afterAll(async () => {

@@ -2,10 +2,10 @@ import { ids } from '../../blocks/ids.js';
 import type { DecisionMeeting } from '../../src/db/schema/index.js';
 import type { TestApp } from '../support/app.js';
 import { buttons } from '../support/factories.js';
-import type { RecordedCall } from '../support/fakeSlack.js';
+import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
 import { pressInMessage } from '../support/messages.js';
 import { submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
-import { slashCommand, type SlackReply } from '../support/slackRequests.js';
+import { slashCommand, type SlackReply } from '../../src/sandbox/slack/requests.js';
 
 /** The meeting ritual as people drive it: commands, buttons, modals, through the real receiver. */
 export function meetingDriver(t: TestApp, teamId: string) {

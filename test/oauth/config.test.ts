@@ -4,7 +4,7 @@ import { createLogger } from '../../src/logger.js';
 import { createTokenCipher } from '../../src/tokenCipher.js';
 import { SIGNING_SECRET } from '../support/app.js';
 import { CLIENT_ID, CLIENT_SECRET, STATE_SECRET } from '../support/fakeOAuth.js';
-import { FakeSlack } from '../support/fakeSlack.js';
+import { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
 import { newKey } from '../support/oauthApp.js';
 import { spawnLabbook } from '../support/process.js';
 
@@ -129,9 +129,9 @@ describe('a token cipher', () => {
 });
 
 describe('the process', () => {
-  let fake: FakeSlack;
+  let fake: EmbeddedSlack;
   beforeAll(async () => {
-    fake = await FakeSlack.start();
+    fake = await EmbeddedSlack.start();
   });
   afterAll(() => fake?.close());
 

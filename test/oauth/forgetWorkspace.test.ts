@@ -14,7 +14,7 @@ import { createTestDatabase } from '../support/db.js';
 import { makeHypothesis, makeProject } from '../support/factories.js';
 import { latestView, submit, waitForView } from '../support/modals.js';
 import { install, startOAuthApp, type OAuthTestApp } from '../support/oauthApp.js';
-import { slashCommand } from '../support/slackRequests.js';
+import { slashCommand } from '../../src/sandbox/slack/requests.js';
 
 /** Rows per team in every table that has a team_id column, so a table added later is covered too. */
 async function rowsOf(db: Db, teamId: string): Promise<Record<string, number>> {

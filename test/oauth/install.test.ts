@@ -13,7 +13,7 @@ import {
   startOAuthApp,
   type OAuthTestApp,
 } from '../support/oauthApp.js';
-import { eventEnvelope, postSigned, slashCommandFields } from '../support/slackRequests.js';
+import { eventEnvelope, postSigned, slashCommandFields } from '../../src/sandbox/slack/requests.js';
 
 let t: OAuthTestApp;
 const key = newKey();

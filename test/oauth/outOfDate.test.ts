@@ -7,7 +7,7 @@ import {
   triggerId,
   viewOutput,
   VERIFICATION_TOKEN,
-} from '../support/slackRequests.js';
+} from '../../src/sandbox/slack/requests.js';
 
 const OLDER = 'from an older version of Labbook';
 

@@ -6,16 +6,16 @@ import { testEnv } from '../support/app.js';
 import { createTestDatabase } from '../support/db.js';
 import { makeHypothesis, makeProject } from '../support/factories.js';
 import { CLIENT_ID, CLIENT_SECRET, STATE_SECRET } from '../support/fakeOAuth.js';
-import { FakeSlack } from '../support/fakeSlack.js';
+import { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
 import { install, newKey, startOAuthApp, type OAuthTestApp } from '../support/oauthApp.js';
-import { slashCommand } from '../support/slackRequests.js';
+import { slashCommand } from '../../src/sandbox/slack/requests.js';
 
 /**
  * Rotating LABBOOK_ENCRYPTION_KEY: the new key goes in LABBOOK_ENCRYPTION_KEY, the old one
  * in LABBOOK_ENCRYPTION_KEY_PREVIOUS; tokens are re-encrypted as they are read, and
  * `npm run reencrypt-tokens` does the rest, after which the previous key can go.
  */
-let fake: FakeSlack;
+let fake: EmbeddedSlack;
 let databaseUrl: string;
 const oldKey = newKey();
 const newerKey = newKey();
@@ -34,7 +34,7 @@ const BETA = {
 };
 
 beforeAll(async () => {
-  fake = await FakeSlack.start();
+  fake = await EmbeddedSlack.start();
   databaseUrl = await createTestDatabase();
   fake.addUser({ id: ACME.installerId, teamId: ACME.teamId, isAdmin: true });
   fake.addUser({ id: 'U0BETAOWNER', teamId: BETA.teamId, tz: 'UTC' });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/net.js';
-import { FakeSlack } from '../support/fakeSlack.js';
+import { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
 import { FakeSocketMode } from '../support/socketMode.js';
 import { install, startOAuthApp, type OAuthTestApp } from '../support/oauthApp.js';
-import { slashCommandFields } from '../support/slackRequests.js';
+import { slashCommandFields } from '../../src/sandbox/slack/requests.js';
 
 /** OAuth mode over Socket Mode: the install pages are served on PORT, events come over the socket. */
 let t: OAuthTestApp;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   socket = await FakeSocketMode.start();
   const port = await freePort();
   // The fake must point the Socket Mode client at our socket before the app starts.
-  const fake = await FakeSlack.start();
+  const fake = await EmbeddedSlack.start();
   fake.useSocketMode(socket.url);
   t = await startOAuthApp({
     fake,

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../../src/db/schema/index.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
-import type { RecordedCall } from '../support/fakeSlack.js';
+import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
 import type { WorkspaceGrant } from '../support/fakeOAuth.js';
 import { install, startOAuthApp, type OAuthTestApp } from '../support/oauthApp.js';
-import { event, slashCommand } from '../support/slackRequests.js';
+import { event, slashCommand } from '../../src/sandbox/slack/requests.js';
 
 /**
  * Two workspaces installed side by side: every call, whether it answers a person or is a

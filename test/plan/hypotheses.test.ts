@@ -4,7 +4,7 @@ import type { Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, defaultFields, makeHypothesis, makeProject } from '../support/factories.js';
 import { fill, submit, typeInto, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
-import { blockAction, slashCommand } from '../support/slackRequests.js';
+import { blockAction, slashCommand } from '../../src/sandbox/slack/requests.js';
 
 let t: TestApp;
 let project: Project;

@@ -7,9 +7,9 @@ import { DESIGN_SECTION_MAX, DESIGN_SECTIONS } from '../../src/rituals/plan/desi
 import { HYPOTHESIS_LIMITS } from '../../src/rituals/plan/hypothesisDraft.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, makeHypothesis, makeProject } from '../support/factories.js';
-import type { ResponseUrlPost } from '../support/fakeSlack.js';
+import type { ResponseUrlPost } from '../../src/sandbox/slack/embeddedSlack.js';
 import { submit, viewOpenedBy, type SentView } from '../support/modals.js';
-import { blockAction, event, messageShortcut, slashCommand } from '../support/slackRequests.js';
+import { blockAction, event, messageShortcut, slashCommand } from '../../src/sandbox/slack/requests.js';
 
 let t: TestApp;
 let project: Project;

@@ -3,8 +3,8 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startLabbook, type Labbook } from '../../src/runtime.js';
 import { createTestDatabase } from './db.js';
-import { FakeSlack } from './fakeSlack.js';
-import type { SlackTarget } from './slackRequests.js';
+import { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
+import type { SlackTarget } from '../../src/sandbox/slack/requests.js';
 
 export const TEAM = 'T0LABBOOK';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -12,7 +12,7 @@ export const BOT_TOKEN = 'xoxb-test-0000-bot-token';
 
 export interface TestApp {
   labbook: Labbook;
-  fake: FakeSlack;
+  fake: EmbeddedSlack;
   clock: ManualClock;
   target: SlackTarget;
   baseUrl: string;
@@ -23,7 +23,7 @@ export interface TestApp {
 
 /** Test settings for `config`, on top of the environment a real deployment would set. */
 export function testEnv(
-  fake: FakeSlack,
+  fake: EmbeddedSlack,
   databaseUrl: string,
   extra: Record<string, string> = {},
 ): Record<string, string> {
@@ -46,9 +46,9 @@ export function testEnv(
  * the fake Slack. Time is a ManualClock the test moves.
  */
 export async function startTestApp(
-  opts: { fake?: FakeSlack; clock?: ManualClock; databaseUrl?: string; env?: Record<string, string> } = {},
+  opts: { fake?: EmbeddedSlack; clock?: ManualClock; databaseUrl?: string; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
-  const fake = opts.fake ?? (await FakeSlack.start({ teamId: TEAM }));
+  const fake = opts.fake ?? (await EmbeddedSlack.start({ teamId: TEAM }));
   const clock = opts.clock ?? new ManualClock('2026-11-23T10:00:00Z');
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
   const config: Config = loadConfig(testEnv(fake, databaseUrl, opts.env));

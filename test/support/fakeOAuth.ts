@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { FakeSlack } from './fakeSlack.js';
+import type { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
 
 /**
  * Slack's side of "Add to Slack" for tests: the person approves on slack.com (not
@@ -44,7 +44,7 @@ export class FakeOAuth {
   /** Every code redeemed, with what was answered. */
   readonly exchanges: { code: string; ok: boolean; error?: string }[] = [];
 
-  constructor(private readonly fake: FakeSlack) {
+  constructor(private readonly fake: EmbeddedSlack) {
     fake.handle('oauth.v2.access', (args) => this.exchange(args));
   }
 

@@ -1,6 +1,6 @@
-import type { FakeSlack, RecordedCall } from './fakeSlack.js';
+import type { EmbeddedSlack, RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
 import type { SentView } from './modals.js';
-import { blockAction, type SlackReply, type SlackTarget } from './slackRequests.js';
+import { blockAction, type SlackReply, type SlackTarget } from '../../src/sandbox/slack/requests.js';
 
 /**
  * A person pressing a button (or choosing from an overflow/select) that the app really
@@ -46,7 +46,7 @@ function find(blocks: unknown, actionId: string, where: string): Element {
 
 /** Presses `actionId` in a message the app posted; Slack sends a fresh response_url with it. */
 export function pressInMessage(
-  t: { target: SlackTarget; fake: FakeSlack },
+  t: { target: SlackTarget; fake: EmbeddedSlack },
   who: Who,
   posted: RecordedCall,
   actionId: string,

@@ -1,4 +1,4 @@
-import type { FakeSlack, RecordedCall } from './fakeSlack.js';
+import type { EmbeddedSlack, RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
 import {
   blockAction,
   postSigned,
@@ -6,7 +6,7 @@ import {
   type SendOpts,
   type SlackReply,
   type SlackTarget,
-} from './slackRequests.js';
+} from '../../src/sandbox/slack/requests.js';
 
 /**
  * A person filling in a modal the app really sent. The view comes from a recorded
@@ -39,7 +39,7 @@ export type FillValue = string | number | null | string[];
 const VIEW_METHODS = ['views.open', 'views.push', 'views.update'];
 
 /** The latest view the app opened, pushed or updated, optionally with this callback_id. */
-export function latestView(fake: FakeSlack, callbackId?: string): SentView {
+export function latestView(fake: EmbeddedSlack, callbackId?: string): SentView {
   const calls = fake.calls.filter(
     (c) => VIEW_METHODS.includes(c.method) && c.ok && (!callbackId || viewOf(c)?.callback_id === callbackId),
   );
@@ -54,7 +54,7 @@ export function latestView(fake: FakeSlack, callbackId?: string): SentView {
 }
 
 /** Waits for the app to open/push/update a view with this callback_id, then returns it. */
-export async function waitForView(fake: FakeSlack, callbackId: string, timeoutMs = 5000): Promise<SentView> {
+export async function waitForView(fake: EmbeddedSlack, callbackId: string, timeoutMs = 5000): Promise<SentView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -264,7 +264,7 @@ function checkNumber(i: InputBlock, text: string): void {
  * not count.
  */
 export async function viewOpenedBy(
-  fake: FakeSlack,
+  fake: EmbeddedSlack,
   callbackId: string,
   act: () => Promise<unknown>,
   timeoutMs = 5000,

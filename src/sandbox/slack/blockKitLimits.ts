@@ -1,6 +1,6 @@
 /**
  * Block Kit limits from Slack's reference (docs.slack.dev/reference/block-kit), as a pure
- * module. The fake Slack runs these on every message and view it receives, so a test fails
+ * module. The embedded Slack runs these on every message and view it receives, so a test fails
  * where real Slack would answer `invalid_blocks` / `invalid_arguments` — long after the
  * unit tests passed, in front of a user, with a text that happened to be long that day.
  *

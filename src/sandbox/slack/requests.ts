@@ -88,7 +88,7 @@ let sequence = 0;
 /**
  * Slack mints a trigger_id for each interaction and honours it once, within 3 s. Ours carry
  * when they were issued and, for an interaction inside a modal, that view's id, sealed with
- * an HMAC, so the fake Slack can tell its own triggers (and their age) from made-up ones
+ * an HMAC, so the embedded Slack can tell its own triggers (and their age) from made-up ones
  * without any test wiring the two together: "<issued ms>.<n>.<view id or ->.<mac>".
  */
 const TRIGGER_KEY = 'labbook-fake-slack-trigger-key';
@@ -374,7 +374,7 @@ export interface EventArgs {
   teamId: string;
   event: Record<string, unknown> & { type: string };
   eventId?: string;
-  /** The bot user the authorization is for; default U0LABBOT (the fake Slack's default). */
+  /** The bot user the authorization is for; default U0LABBOT (the embedded Slack's default). */
   botUserId?: string;
 }
 

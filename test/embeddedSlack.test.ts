@@ -8,10 +8,10 @@ import {
   findMessageProblems,
   findViewProblems,
   LIMITS,
-} from './support/blockKitLimits.js';
-import { DEFAULT_BOT_TOKEN, FakeSlack } from './support/fakeSlack.js';
+} from '../src/sandbox/slack/blockKitLimits.js';
+import { DEFAULT_BOT_TOKEN, EmbeddedSlack } from '../src/sandbox/slack/embeddedSlack.js';
 import { fill, submit, type SentView } from './support/modals.js';
-import { manifestBotScopes } from './support/slackScopes.js';
+import { manifestBotScopes } from '../src/sandbox/slack/scopes.js';
 import {
   blockAction,
   event,
@@ -21,7 +21,7 @@ import {
   triggerId,
   urlVerification,
   type SlackTarget,
-} from './support/slackRequests.js';
+} from '../src/sandbox/slack/requests.js';
 
 /**
  * The test harness, tested: a real WebClient (no Bolt) against the fake Slack over HTTP,
@@ -30,11 +30,11 @@ import {
  */
 
 const TOKEN = DEFAULT_BOT_TOKEN;
-let fake: FakeSlack;
+let fake: EmbeddedSlack;
 let client: WebClient;
 
 beforeAll(async () => {
-  fake = await FakeSlack.start();
+  fake = await EmbeddedSlack.start();
   client = new WebClient(TOKEN, {
     slackApiUrl: fake.apiUrl,
     logLevel: LogLevel.ERROR,
@@ -394,7 +394,7 @@ describe('the fake Slack says no where Slack says no', () => {
 
   it('answers missing_scope for a method whose scope manifest.json does not request', async () => {
     expect(fake.scopes.has('users:read')).toBe(true);
-    const narrow = await FakeSlack.start({ scopes: ['chat:write'] });
+    const narrow = await EmbeddedSlack.start({ scopes: ['chat:write'] });
     try {
       const c = new WebClient(TOKEN, { slackApiUrl: narrow.apiUrl, logLevel: LogLevel.ERROR });
       await expect(c.users.info({ user: 'U1' })).rejects.toMatchObject(
@@ -442,7 +442,7 @@ describe('the fake Slack says no where Slack says no', () => {
     await expect(client.chat.postMessage({ channel: 'C0PUBLIC', text: 'x' })).resolves.toMatchObject({
       ok: true,
     });
-    const noPublic = await FakeSlack.start({ scopes: ['chat:write', 'channels:history'] });
+    const noPublic = await EmbeddedSlack.start({ scopes: ['chat:write', 'channels:history'] });
     try {
       noPublic.removeBot('C0PUBLIC');
       const c = new WebClient(TOKEN, { slackApiUrl: noPublic.apiUrl, logLevel: LogLevel.ERROR });
@@ -562,7 +562,7 @@ describe('the fake Slack says no where Slack says no', () => {
 
   it('reads back a channel and a thread as the bot posted them, given channels:history', async () => {
     // An app whose manifest does not request channels:history is refused the read.
-    const blind = await FakeSlack.start({
+    const blind = await EmbeddedSlack.start({
       scopes: manifestBotScopes().filter((scope) => !scope.endsWith(':history')),
     });
     try {
@@ -573,7 +573,7 @@ describe('the fake Slack says no where Slack says no', () => {
     } finally {
       await blind.close();
     }
-    const reading = await FakeSlack.start({ scopes: [...manifestBotScopes(), 'channels:history'] });
+    const reading = await EmbeddedSlack.start({ scopes: [...manifestBotScopes(), 'channels:history'] });
     try {
       const c = new WebClient(TOKEN, { slackApiUrl: reading.apiUrl, logLevel: LogLevel.ERROR });
       const parent = await c.chat.postMessage({ channel: 'C0THREAD', text: 'proposals here' });
@@ -715,7 +715,7 @@ describe('the fake Slack over plain HTTP', () => {
   });
 
   it('closes promptly with a call still in flight, which then fails', async () => {
-    const other = await FakeSlack.start();
+    const other = await EmbeddedSlack.start();
     const once = new WebClient(TOKEN, {
       slackApiUrl: other.apiUrl,
       logLevel: LogLevel.ERROR,

@@ -1,16 +1,14 @@
-import { readFileSync } from 'node:fs';
+import manifest from '../../../manifest.json' with { type: 'json' };
 
 /**
- * The bot scopes the app asks for, read from manifest.json (so the fake Slack and the app
+ * The bot scopes the app asks for, read from manifest.json (so the embedded Slack and the app
  * cannot drift apart), and the scope Slack requires for each Web API method Labbook uses or
  * may use. A method missing here needs no scope (auth.test, views.*, chat.getPermalink,
  * oauth.v2.access) or is unknown to the fake anyway.
  */
 export function manifestBotScopes(): string[] {
-  const manifest = JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8')) as {
-    oauth_config?: { scopes?: { bot?: string[] } };
-  };
-  return manifest.oauth_config?.scopes?.bot ?? [];
+  const { oauth_config: oauth } = manifest as { oauth_config?: { scopes?: { bot?: string[] } } };
+  return oauth?.scopes?.bot ?? [];
 }
 
 /** What kind of conversation a call is about, for methods whose scope depends on it. */
