@@ -118,3 +118,36 @@ export async function recordVerdict(
     )
     .execute();
 }
+
+/** The latest review of each project, with its reviewers, in two queries: for digests of many projects. */
+export async function latestReviewsOf(
+  db: Db,
+  teamId: string,
+  projectIds: number[],
+): Promise<Map<number, DesignReview & { reviewers: DesignReviewer[] }>> {
+  const out = new Map<number, DesignReview & { reviewers: DesignReviewer[] }>();
+  if (projectIds.length === 0) return out;
+  const reviews = await db
+    .selectFrom('design_reviews')
+    .selectAll()
+    .distinctOn('project_id')
+    .where('team_id', '=', teamId)
+    .where('project_id', 'in', projectIds)
+    .orderBy('project_id')
+    .orderBy('id', 'desc')
+    .execute();
+  if (reviews.length === 0) return out;
+  const reviewers = await db
+    .selectFrom('design_review_reviewers')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where(
+      'review_id',
+      'in',
+      reviews.map((r) => r.id),
+    )
+    .execute();
+  for (const r of reviews)
+    out.set(r.project_id, { ...r, reviewers: reviewers.filter((x) => x.review_id === r.id) });
+  return out;
+}

@@ -6,7 +6,8 @@ import { DESIGN_SECTION_MAX, DESIGN_SECTIONS } from '../../src/rituals/plan/desi
 import type { RecordedCall, ResponseUrlPost } from '../../src/sandbox/slack/embeddedSlack.js';
 import { blockAction, slashCommand } from '../../src/sandbox/slack/requests.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, makeProject, withdrawAllPending } from '../support/factories.js';
+import { concluded } from '../digests/support.js';
+import { buttons, defaultFields, makeProject, withdrawAllPending } from '../support/factories.js';
 import { pressInMessage } from '../support/messages.js';
 import { inputsOf, submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
 
@@ -421,5 +422,91 @@ describe('sharing and editing the whole doc', () => {
       expect(refused).toContain('can edit its design doc');
     }
     expect(t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL)).toHaveLength(0);
+  });
+});
+
+describe('the review state elsewhere', () => {
+  /** `/hypothesis new` in the project channel, started now: the card the app posts. */
+  async function startHypothesis(statement: string): Promise<string> {
+    const modal = await viewOpenedBy(t.fake, ids.hypothesis.newModal, () =>
+      slashCommand(t.target, {
+        text: 'new',
+        ...who(ALICE),
+        channelId: CHANNEL,
+        responseUrl: t.fake.responseUrl(),
+      }),
+    );
+    await submit(t.target, who(ALICE), modal, {
+      Hypothesis: statement,
+      Method: defaultFields.method,
+      Metric: defaultFields.metric,
+      Baseline: defaultFields.baseline,
+      'Success criteria': defaultFields.successCriteria,
+      'Next step if it fails': defaultFields.nextOnFailure,
+      'Next step if it succeeds': defaultFields.nextOnSuccess,
+    });
+    const [card] = await t.fake.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === CHANNEL && String(c.args.text).includes(statement),
+    );
+    return JSON.stringify(card!.args.blocks);
+  }
+
+  async function projectCard(): Promise<string> {
+    const before = t.fake.responses.length;
+    await slashCommand(t.target, {
+      text: 'project',
+      ...who(ALICE),
+      channelId: CHANNEL,
+      responseUrl: t.fake.responseUrl(),
+    });
+    const [r] = await t.fake.waitForResponse(
+      (x) => t.fake.responses.indexOf(x) >= before && String(x.body.text).startsWith('Project'),
+    );
+    return JSON.stringify(r!.body.blocks);
+  }
+
+  async function digestPreview(): Promise<string> {
+    const before = t.fake.responses.length;
+    await slashCommand(t.target, {
+      text: 'digest',
+      ...who(ALICE),
+      channelId: CHANNEL,
+      responseUrl: t.fake.responseUrl(),
+    });
+    const [r] = await t.fake.waitForResponse(
+      (x) => t.fake.responses.indexOf(x) >= before && JSON.stringify(x.body).includes('Weekly digest'),
+    );
+    return JSON.stringify(r!.body);
+  }
+
+  it('the project card, the digest and a hypothesis started before approval show where the review stands', async () => {
+    // Something concluded this week, so the preview is the full digest.
+    await concluded(db(), project, {
+      status: 'validated',
+      startedAt: '2026-11-16T10:00:00Z',
+      concludedAt: '2026-11-23T09:00:00Z',
+    });
+    expect(await projectCard()).toContain('Design doc: Draft: not reviewed yet');
+    expect(await digestPreview()).toContain('Design doc: Draft: not reviewed yet');
+    const early = await startHypothesis('Hard negatives will raise recall@10 by 2% over the baseline');
+    expect(early).toContain(':memo: Started before the design doc was approved (Draft: not reviewed yet).');
+
+    await requestReview([BERLIN], '2026-11-25');
+    expect(await projectCard()).toContain('Design doc: In review: 0 of 1 reviewers approved, due Wed 25 Nov');
+    await sweep();
+    await pressInMessage(t, who(BERLIN), reviewDms(BERLIN)[0]!, ids.review.approve);
+    await t.fake.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === ALICE && String(c.args.text).includes('Approved on'),
+    );
+    const approved = `Approved on <!date^${Math.floor(t.clock.now().getTime() / 1000)}^{date_short_pretty}|2026-11-23> by <@${BERLIN}>`;
+    expect(await projectCard()).toContain(`Design doc: ${approved}`);
+    expect(await digestPreview()).toContain(`Design doc: ${approved}`);
+
+    t.clock.advance(60_000);
+    const later = await startHypothesis('Distillation will keep recall@10 within 1% at half the latency');
+    expect(later).not.toContain('Started before the design doc was approved');
+    expect(t.fake.violations).toEqual([]);
   });
 });

@@ -50,6 +50,15 @@ export function reviewState(
 }
 
 /**
+ * A hypothesis started before its design doc was approved (or with no review at all) is
+ * allowed, but worth a gentle word on its card: the plan it rests on may still change.
+ */
+export function startedBeforeApproval(state: ReviewState, startedAt: Date | null): boolean {
+  if (!startedAt) return false;
+  return state.kind !== 'approved' || state.at.getTime() > startedAt.getTime();
+}
+
+/**
  * A comment is addressed once its section has a version newer than the one it was
  * written against; a comment on the whole doc stays open until the next review.
  */

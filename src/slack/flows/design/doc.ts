@@ -7,7 +7,7 @@ import { latestReview, type ReviewWithPeople } from '../../../db/designReviews.j
 import { latestLog } from '../../../db/experimentLog.js';
 import { findProject, findProjectByChannel, isMember } from '../../../db/projects.js';
 import type { DesignReviewComment, Project } from '../../../db/schema/index.js';
-import { isAddressed, reviewState } from '../../../rituals/designReview/review.js';
+import { isAddressed, reviewState, startedBeforeApproval } from '../../../rituals/designReview/review.js';
 import { forbidden, notFound } from '../../../rituals/errors.js';
 import { DESIGN_SECTIONS, designDocMarkdown, fileStem } from '../../../rituals/plan/designDoc.js';
 import { canEditDesignDoc } from '../../../rituals/plan/permissions.js';
@@ -129,3 +129,16 @@ export async function exportDesignDoc(
 
 export const notInChannel = (project: Project, what: string) =>
   `I could not ${what} <#${project.channel_id}>. Invite me there with \`/invite @Labbook\` and try again.`;
+
+/**
+ * The note on a hypothesis card when it started before the design doc was approved: a
+ * word, not a refusal; the practice asks for review first, the team may have reasons.
+ */
+export async function designNote(
+  services: Services,
+  h: { team_id: string; project_id: number; started_at: Date | null },
+): Promise<string | undefined> {
+  const state = reviewState(await latestReview(services.db, h.team_id, h.project_id));
+  if (!startedBeforeApproval(state, h.started_at)) return undefined;
+  return `:memo: Started before the design doc was approved (${reviewStateText(state)}). The review may still change the plan it rests on; \`/hypothesis design\` shows where it stands.`;
+}
