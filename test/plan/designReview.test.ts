@@ -154,6 +154,12 @@ describe('a design review', () => {
       'Open the doc',
     ]);
 
+    const opened = await answerTo(
+      () => pressInMessage(t, who(BERLIN), berlinDm, ids.review.openDoc),
+      /^Design doc of/,
+    );
+    expect(opened).toBe(`Design doc of Search ranking ${seq}`);
+
     // Someone who is not a reviewer is told so, and nothing is recorded.
     const refused = await answerTo(
       () => pressInMessage(t, who(LEAD), berlinDm, ids.review.approve),
@@ -370,6 +376,29 @@ describe('sharing and editing the whole doc', () => {
       expect(all).toContain(`*${s.title}*`);
       expect(all).toContain(longSection(s.key).replace(/\s+/g, ' '));
     }
+    expect(t.fake.violations).toEqual([]);
+  });
+
+  it('a reviewer’s DM of a long doc has its buttons first and every section, the rest in its thread', async () => {
+    await fillEverySection();
+    await requestReview([BERLIN], '2026-11-26');
+    await sweep();
+    const [dm] = reviewDms(BERLIN);
+    expect(buttons(dm!.args.blocks).map((b) => b.text.text)).toEqual([
+      'Approve',
+      'Request changes',
+      'Open the doc',
+    ]);
+    const thread = t.fake
+      .okCallsTo('chat.postMessage')
+      .filter((c) => c.args.thread_ts !== undefined && c.args.thread_ts === dm!.response!.ts);
+    expect(thread.length).toBeGreaterThan(0);
+    const all = unescape(
+      sectionTexts([dm!, ...thread])
+        .join(' ')
+        .replace(/\s+/g, ' '),
+    );
+    for (const s of DESIGN_SECTIONS) expect(all).toContain(longSection(s.key).replace(/\s+/g, ' '));
     expect(t.fake.violations).toEqual([]);
   });
 
