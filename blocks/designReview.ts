@@ -35,7 +35,7 @@ export function reviewStateText(state: ReviewState): string {
 
 export function requestReviewModal(input: {
   projectName: string;
-  today: string;
+  initialDate: string;
   privateMetadata: string;
 }): ModalView {
   return {
@@ -65,7 +65,7 @@ export function requestReviewModal(input: {
         block_id: 'dueDate',
         label: plain('Review by', 2000),
         hint: plain('Reviewers who have not answered get one reminder on this day.', 2000),
-        element: { type: 'datepicker', action_id: 'dueDate', initial_date: input.today },
+        element: { type: 'datepicker', action_id: 'dueDate', initial_date: input.initialDate },
       },
     ],
   };

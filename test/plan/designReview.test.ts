@@ -173,6 +173,10 @@ describe('a design review', () => {
       await answerTo(() => pressInMessage(t, who(BERLIN), berlinDm, ids.review.approve), /approved/),
     ).toBe(`You approved the design doc of Search ranking ${seq}.`);
     expect(await docText()).toContain('In review: 1 of 2 reviewers approved');
+    // A second press changes nothing.
+    expect(
+      await answerTo(() => pressInMessage(t, who(BERLIN), berlinDm, ids.review.approve), /already/),
+    ).toBe(`You have already approved the design doc of Search ranking ${seq}.`);
 
     const nyDm = reviewDms(NEWYORK)[0]!;
     const changes = await viewOpenedBy(t.fake, ids.review.changesModal, () =>

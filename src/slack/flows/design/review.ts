@@ -30,7 +30,8 @@ export async function openRequestReview(
     trigger_id: to.triggerId,
     view: requestReviewModal({
       projectName: project.name,
-      today: inZone(services.clock.now(), tz).add(2, 'day').format('YYYY-MM-DD'),
+      // Two days to read by default; the requester picks the real date.
+      initialDate: inZone(services.clock.now(), tz).add(2, 'day').format('YYYY-MM-DD'),
       privateMetadata: JSON.stringify({ projectId, channelId: to.channelId }),
     }),
   });
@@ -111,6 +112,11 @@ async function tellRequester(
 
 export async function approve(services: Services, to: Audience & { teamId: string }, reviewId: number) {
   const { review, project } = await answerableReview(services, to.teamId, to.userId, reviewId);
+  // A second press changes nothing and tells nobody again.
+  if (review.reviewers.find((r) => r.reviewer_user_id === to.userId)?.verdict === 'approved') {
+    await tell(to, { text: `You have already approved the design doc of ${escapeMrkdwn(project.name)}.` });
+    return;
+  }
   await recordVerdict(services.db, {
     teamId: to.teamId,
     reviewId,
