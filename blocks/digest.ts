@@ -1,3 +1,4 @@
+import { reviewStateText } from './designReview.js';
 import type { KnownBlock } from '@slack/types';
 import type { Calibration, Concluded, Digest, Running } from '../src/rituals/digests/model.js';
 import { formatDay, inZone } from '../src/time.js';
@@ -213,7 +214,13 @@ export function digestMessage(d: Digest, opts: { preview?: string; thread?: bool
   const head: KnownBlock[] = [
     ...preview,
     { type: 'header', text: plain(`Weekly digest · ${d.projectName}`, LIMITS.headerText) },
-    { type: 'context', elements: [md(weekRange(d))] },
+    {
+      type: 'context',
+      elements: [
+        md(weekRange(d)),
+        ...(d.designReview ? [md(`Design doc: ${reviewStateText(d.designReview)}`)] : []),
+      ],
+    },
     ...concludedBlocks(d),
   ];
   const outlook = outlookBlocks(d);

@@ -233,6 +233,8 @@ export function hypothesisCard(
   h: HypothesisView,
   project: { name: string },
   now: Date,
+  /** A gentle word when it started before the design doc was approved. */
+  designNote?: string,
 ): { text: string; blocks: KnownBlock[] } {
   const fields = [
     md(`*Owner*\n${mention(h.owner_user_id)}`),
@@ -253,6 +255,7 @@ export function hypothesisCard(
     h.next_on_failure ? `If it fails: ${userText(h.next_on_failure, 1400)}` : null,
   ].filter((x): x is string => x !== null);
   if (next.length) blocks.push({ type: 'context', elements: [md(next.join('\n'))] });
+  if (designNote) blocks.push({ type: 'context', elements: [md(designNote)] });
   const buttons: Button[] = [];
   if (h.status === 'proposed' || h.status === 'running') {
     buttons.push({

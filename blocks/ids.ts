@@ -25,6 +25,21 @@ export const ids = {
     editSection: 'design.edit_section',
     sectionModal: 'design.section',
     export: 'design.export',
+    /** One modal with every section; each changed section becomes a new version. */
+    editAll: 'design.edit_all',
+    editAllModal: 'design.edit_all_modal',
+    share: 'design.share',
+  },
+  review: {
+    /** On the design doc: pick reviewers and a date. */
+    request: 'review.request',
+    requestModal: 'review.request_modal',
+    /** On the reviewer's DM; the value is the review id. */
+    approve: 'review.approve',
+    requestChanges: 'review.request_changes',
+    changesModal: 'review.changes',
+    /** The value is the project id. */
+    openDoc: 'review.open_doc',
   },
   checkin: {
     /** Buttons on the check-in DM; the suffix is the answer. */

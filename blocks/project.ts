@@ -178,6 +178,8 @@ export interface ProjectSummary {
   members: string[];
   counts: Record<string, number>;
   problem?: string;
+  /** The design doc's review state in words (see reviewStateText). */
+  designReview?: string;
 }
 
 export function projectMessage(p: ProjectSummary): { text: string; blocks: KnownBlock[] } {
@@ -203,6 +205,9 @@ export function projectMessage(p: ProjectSummary): { text: string; blocks: Known
         ? [{ type: 'section' as const, text: md(`*Problem*\n${userText(p.problem, 2800)}`) }]
         : []),
       { type: 'context', elements: [md(`Members: ${memberList || '—'}${more}`)] },
+      ...(p.designReview
+        ? [{ type: 'context' as const, elements: [md(`Design doc: ${p.designReview}`)] }]
+        : []),
       {
         type: 'actions',
         elements: [

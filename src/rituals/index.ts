@@ -1,4 +1,5 @@
 import { checkInDeliveries } from './checkins/deliveries.js';
+import { designReviewDeliveries } from './designReview/deliveries.js';
 import { digestDeliveries } from './digests/deliveries.js';
 import { meetingDeliveries } from './meetings/deliveries.js';
 import type { DeliveryRitual } from '../scheduler/rituals.js';
@@ -8,4 +9,5 @@ export const deliveryRituals = (opts: { installedOnly: boolean }): DeliveryRitua
   checkInDeliveries,
   meetingDeliveries,
   digestDeliveries(opts),
+  designReviewDeliveries,
 ];

@@ -1,6 +1,11 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { DeliveriesTable } from './deliveries.js';
 import type { DesignDocRevisionsTable } from './designDocs.js';
+import type {
+  DesignReviewCommentsTable,
+  DesignReviewReviewersTable,
+  DesignReviewsTable,
+} from './designReviews.js';
 import type { DigestSettingsTable } from './digests.js';
 import type { ExperimentLogEntriesTable } from './experimentLog.js';
 import type { HypothesesTable, HypothesisExtensionsTable } from './hypotheses.js';
@@ -16,6 +21,9 @@ export interface Database {
   projects: ProjectsTable;
   project_members: ProjectMembersTable;
   design_doc_revisions: DesignDocRevisionsTable;
+  design_reviews: DesignReviewsTable;
+  design_review_reviewers: DesignReviewReviewersTable;
+  design_review_comments: DesignReviewCommentsTable;
   hypotheses: HypothesesTable;
   hypothesis_extensions: HypothesisExtensionsTable;
   experiment_log_entries: ExperimentLogEntriesTable;
@@ -34,6 +42,9 @@ export type NewHypothesis = Insertable<HypothesesTable>;
 export type HypothesisExtension = Selectable<HypothesisExtensionsTable>;
 export type ExperimentLogEntry = Selectable<ExperimentLogEntriesTable>;
 export type DesignDocRevision = Selectable<DesignDocRevisionsTable>;
+export type DesignReview = Selectable<DesignReviewsTable>;
+export type DesignReviewer = Selectable<DesignReviewReviewersTable>;
+export type DesignReviewComment = Selectable<DesignReviewCommentsTable>;
 export type DecisionMeeting = Selectable<DecisionMeetingsTable>;
 export type Proposal = Selectable<ProposalsTable>;
 export type Delivery = Selectable<DeliveriesTable>;
@@ -46,3 +57,4 @@ export * from './hypotheses.js';
 export * from './experimentLog.js';
 export type { MeetingStatus, OptionKind, ProposalKind } from './meetings.js';
 export type { DeliveryStatus } from './deliveries.js';
+export type { ReviewVerdict } from './designReviews.js';

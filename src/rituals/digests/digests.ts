@@ -7,9 +7,11 @@ import {
   projectsOfTeam,
   type DigestRows,
 } from '../../db/digests.js';
+import { latestReviewsOf } from '../../db/designReviews.js';
 import type { Db } from '../../db/index.js';
 import type { DigestSettings, Project } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
+import { reviewState } from '../designReview/review.js';
 import { buildDigest, type Digest } from './model.js';
 import {
   DEFAULT_SCHEDULE,
@@ -150,6 +152,7 @@ export function weekSoFar(schedule: DigestSchedule, now: Date): Week {
 function digestsFrom(
   projects: Pick<Project, 'id' | 'name' | 'channel_id'>[],
   rows: DigestRows,
+  reviews: Awaited<ReturnType<typeof latestReviewsOf>>,
   schedule: DigestSchedule,
   week: Week,
   now: Date,
@@ -163,6 +166,7 @@ function digestsFrom(
       hypotheses: rows.hypotheses.filter((h) => h.project_id === project.id),
       decisions: rows.decisions.filter((d) => d.projectId === project.id),
       meetings: rows.meetings.filter((m) => m.projectId === project.id),
+      designReview: reviewState(reviews.get(project.id)),
     }),
   );
 }
@@ -174,8 +178,11 @@ export async function projectDigest(
   week: Week,
   now: Date,
 ): Promise<Digest> {
-  const rows = await loadDigestRows(db, project.team_id, [project], { since: week.start, until: week.end });
-  return digestsFrom([project], rows, schedule, week, now)[0]!;
+  const [rows, reviews] = await Promise.all([
+    loadDigestRows(db, project.team_id, [project], { since: week.start, until: week.end }),
+    latestReviewsOf(db, project.team_id, [project.id]),
+  ]);
+  return digestsFrom([project], rows, reviews, schedule, week, now)[0]!;
 }
 
 /** Every project of the workspace, loaded together (three queries, whatever their number). */
@@ -187,8 +194,15 @@ export async function teamDigests(
   now: Date,
 ): Promise<Digest[]> {
   const projects = await projectsOfTeam(db, teamId);
-  const rows = await loadDigestRows(db, teamId, projects, { since: week.start, until: week.end });
-  return digestsFrom(projects, rows, schedule, week, now);
+  const [rows, reviews] = await Promise.all([
+    loadDigestRows(db, teamId, projects, { since: week.start, until: week.end }),
+    latestReviewsOf(
+      db,
+      teamId,
+      projects.map((p) => p.id),
+    ),
+  ]);
+  return digestsFrom(projects, rows, reviews, schedule, week, now);
 }
 
 /** What the lead reads when Slack refused the channel for good, with how to fix it. */

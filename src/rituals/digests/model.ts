@@ -1,5 +1,6 @@
 import type { DigestDecision, DigestHypothesis, DigestMeeting } from '../../db/digests.js';
 import { DAY_MS, elapsedDays } from '../../time.js';
+import type { ReviewState } from '../designReview/review.js';
 import { weeksBack, type DigestSchedule, type Week } from './weeks.js';
 
 /**
@@ -65,6 +66,8 @@ export interface Digest {
   calibration: { week: Calibration; trailing: Calibration };
   /** The last 12 weeks, oldest first. */
   chart: WeekOutcomes[];
+  /** Where the design doc's review stands. */
+  designReview?: ReviewState;
 }
 
 export interface DigestInput {
@@ -76,6 +79,7 @@ export interface DigestInput {
   hypotheses: DigestHypothesis[];
   decisions: DigestDecision[];
   meetings: DigestMeeting[];
+  designReview?: ReviewState;
 }
 
 const CHART_WEEKS = 12;
@@ -118,6 +122,7 @@ export function buildDigest(input: DigestInput): Digest {
     projectId: input.project.id,
     projectName: input.project.name,
     channelId: input.project.channel_id,
+    ...(input.designReview ? { designReview: input.designReview } : {}),
     tz: schedule.tz,
     week,
     counts: {

@@ -4,7 +4,10 @@ import { ids } from '../../../blocks/ids.js';
 import type { Services } from '../../services.js';
 import { ANSWERS } from '../../rituals/checkins/checkins.js';
 import { CheckInRef, openExtend, openOutcome } from '../flows/checkins.js';
-import { exportDesignDoc, openSectionEditor, SectionRef } from '../flows/design.js';
+import { exportDesignDoc, openDoc } from '../flows/design/doc.js';
+import { approve, openRequestChanges, openRequestReview } from '../flows/design/review.js';
+import { openEditAll, openSectionEditor, SectionRef } from '../flows/design/sections.js';
+import { shareInChannel } from '../flows/design/share.js';
 import { hypothesisHooks } from '../flows/hooks.js';
 import { openEditHypothesis, openNewHypothesis, refreshDueHint, startFromCard } from '../flows/hypotheses.js';
 import { ListRef, LogRef, showList, showLog } from '../flows/lists.js';
@@ -137,15 +140,6 @@ export function registerActions(app: App, services: Services): void {
   );
 
   app.action(
-    ids.design.export,
-    action(services, async ({ to, value }) => {
-      const id = positiveId.safeParse(value);
-      if (!id.success) return tell(to, { text: STALE });
-      await exportDesignDoc(services, to, id.data);
-    }),
-  );
-
-  app.action(
     new RegExp(`^${ids.list.page.replace('.', '\\.')}\\.`),
     action(services, async ({ to, value }) => {
       const ref = parseJson(ListRef, value);
@@ -202,6 +196,18 @@ export function registerActions(app: App, services: Services): void {
     [ids.meeting.withdrawProposal, (to, id) => withdrawProposal(services, to, id)],
   ];
   for (const [actionId, run] of meetingButtons) app.action(actionId, byId(run));
+  // The design doc's buttons carry the project id; a review DM's Approve and Request
+  // changes carry the review id, and each flow checks who may press it.
+  const designButtons: [string, (to: ActionContext['to'], id: number) => Promise<void>][] = [
+    [ids.design.export, (to, id) => exportDesignDoc(services, to, id)],
+    [ids.design.editAll, (to, id) => openEditAll(services, to, id)],
+    [ids.design.share, (to, id) => shareInChannel(services, to, id)],
+    [ids.review.request, (to, id) => openRequestReview(services, to, id)],
+    [ids.review.approve, (to, id) => approve(services, to, id)],
+    [ids.review.requestChanges, (to, id) => openRequestChanges(services, to, id)],
+    [ids.review.openDoc, (to, id) => openDoc(services, to, id)],
+  ];
+  for (const [actionId, run] of designButtons) app.action(actionId, byId(run));
 
   app.action(
     ids.log.older,

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { COMMAND } from '../../../blocks/ids.js';
 import { usageMessage, type Subcommand } from '../../../blocks/usage.js';
 import type { Services } from '../../services.js';
-import { showDesignDoc } from '../flows/design.js';
+import { showDesignDoc } from '../flows/design/doc.js';
 import { openForgetWorkspace } from '../flows/forgetWorkspace.js';
 import { digestCommand, exportCommand } from '../flows/digests.js';
 import { openNewHypothesis } from '../flows/hypotheses.js';

@@ -16,6 +16,7 @@ import {
 } from '../../rituals/plan/hypotheses.js';
 import { HYPOTHESIS_LIMITS, TIMEBOX, validateHypothesisDraft } from '../../rituals/plan/hypothesisDraft.js';
 import type { Services } from '../../services.js';
+import { designNote } from './design/doc.js';
 import { addDays, formatDay } from '../../time.js';
 import { parseJson, readViewState, type FormValue, type ViewSubmissionPayload } from '../payloads.js';
 import { userZone } from '../people.js';
@@ -174,7 +175,7 @@ export async function postCard(
   project: Project,
   actor: string,
 ) {
-  const card = hypothesisCard(h, project, services.clock.now());
+  const card = hypothesisCard(h, project, services.clock.now(), await designNote(services, h));
   try {
     const posted = await client.chat.postMessage({
       channel: project.channel_id,
@@ -210,7 +211,12 @@ export async function refreshCard(
 ): Promise<void> {
   const h = await findHypothesis(services.db, teamId, id);
   if (!h?.card_channel_id || !h.card_ts) return;
-  const card = hypothesisCard(h, { name: h.project_name }, services.clock.now());
+  const card = hypothesisCard(
+    h,
+    { name: h.project_name },
+    services.clock.now(),
+    await designNote(services, h),
+  );
   await client.chat
     .update({ channel: h.card_channel_id, ts: h.card_ts, ...card })
     .catch((error: unknown) =>

@@ -2,10 +2,13 @@ import { escapeMrkdwn } from '../../../blocks/text.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { projectCreatedMessage, projectMessage, projectModal } from '../../../blocks/project.js';
+import { reviewStateText } from '../../../blocks/designReview.js';
 import { currentDesignDoc } from '../../db/designDocs.js';
+import { latestReview } from '../../db/designReviews.js';
 import { hypothesesOfProject } from '../../db/hypotheses.js';
 import { findProjectByChannel, projectMembers } from '../../db/projects.js';
 import { PHASES, STAGES, type Project } from '../../db/schema/index.js';
+import { reviewState } from '../../rituals/designReview/review.js';
 import { DomainError } from '../../rituals/errors.js';
 import { DESIGN_SECTION_MAX } from '../../rituals/plan/designDoc.js';
 import {
@@ -49,15 +52,17 @@ export async function showOrCreateProject(
 }
 
 async function projectSummary(services: Services, project: Project) {
-  const [members, hypotheses, doc] = await Promise.all([
+  const [members, hypotheses, doc, review] = await Promise.all([
     projectMembers(services.db, project.team_id, project.id),
     hypothesesOfProject(services.db, project.team_id, project.id),
     currentDesignDoc(services.db, project.team_id, project.id),
+    latestReview(services.db, project.team_id, project.id),
   ]);
   const counts: Record<string, number> = {};
   for (const h of hypotheses) counts[h.status] = (counts[h.status] ?? 0) + 1;
   const problem = doc.find((d) => d.section === 'problem')?.content;
-  return projectMessage({ ...project, members, counts, ...(problem ? { problem } : {}) });
+  const designReview = reviewStateText(reviewState(review));
+  return projectMessage({ ...project, members, counts, designReview, ...(problem ? { problem } : {}) });
 }
 
 export async function submitProject(
