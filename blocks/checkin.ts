@@ -1,4 +1,5 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
+import { evidenceInputs, evidenceMrkdwn } from './evidence.js';
 import { statusLabel, type HypothesisView } from './hypothesis.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
@@ -11,6 +12,8 @@ export interface CheckInInput {
   plannedDays: number;
   spentDays: number;
   round: number;
+  /** "AUC 0.923 in MLflow run 3f2a…" per linked run, when a tracker is configured. */
+  metrics?: string[];
 }
 
 /** The check-in's answers, in the order every surface offers them. */
@@ -44,7 +47,20 @@ function hypothesisFacts(
         md(`*Time*\n${spentDays} of ${plannedDays} planned day${plannedDays === 1 ? '' : 's'}`),
       ],
     },
+    ...evidenceBlocks(h),
   ];
+}
+
+/** The trackers' latest numbers beside the bar: a hint, never the verdict. */
+export function metricBlocks(hints: string[], bar: string): KnownBlock[] {
+  if (hints.length === 0) return [];
+  const line = `:bar_chart: ${hints.map((m) => userText(m, 300)).join(' · ')}; bar: ${userText(bar, 500)}`;
+  return [{ type: 'context', elements: [md(line)] }];
+}
+
+function evidenceBlocks(h: HypothesisView): KnownBlock[] {
+  const evidence = evidenceMrkdwn(h);
+  return evidence ? [{ type: 'context', elements: [md(`Evidence: ${evidence}`)] }] : [];
 }
 
 /** The DM sent to a hypothesis' owner when its timebox ends. */
@@ -69,6 +85,7 @@ export function checkInMessage(
     blocks: [
       { type: 'section', text: md(intro) },
       ...hypothesisFacts(h, input.plannedDays, input.spentDays),
+      ...metricBlocks(input.metrics ?? [], h.success_criteria),
       {
         type: 'actions',
         block_id: 'checkin_answers',
@@ -176,6 +193,7 @@ export function outcomeModal(input: OutcomeModalInput): ModalView {
       },
     });
   }
+  blocks.push(...evidenceInputs(h, { askMetricKey: false }));
   const candidates = input.nextCandidates.slice(0, LIMITS.selectOptions).map((c) => ({
     text: plain(`H${c.number}: ${c.statement}`, LIMITS.optionText),
     value: String(c.id),

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Calibration, Concluded, Digest, Running } from '../src/rituals/digests/model.js';
 import { formatDay, inZone } from '../src/time.js';
+import { evidenceMrkdwn } from './evidence.js';
 import { COMMAND } from './ids.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, md, mention, plain, slackDate, userText } from './text.js';
@@ -57,6 +58,8 @@ function concludedLine(c: Concluded): string {
   const parts = [`• *H${c.number}* ${say(c.statement, 160)}`];
   if (c.result) parts.push(`Result: ${say(c.result, ITEM_CHARS / 2)}`);
   if (c.learnings) parts.push(`Learned: ${say(c.learnings, ITEM_CHARS / 2)}`);
+  const evidence = evidenceMrkdwn(c.evidence, ITEM_CHARS);
+  if (evidence) parts.push(`Evidence: ${evidence}`);
   return parts.join(' — ') + days(c.days);
 }
 

@@ -167,6 +167,9 @@ export type DigestHypothesis = Pick<
   | 'extension_count'
   | 'result'
   | 'learnings'
+  | 'run_links'
+  | 'dataset_version'
+  | 'random_seed'
 >;
 
 export interface DigestDecision {
@@ -218,6 +221,9 @@ export async function loadDigestRows(
         'extension_count',
         'result',
         'learnings',
+        'run_links',
+        'dataset_version',
+        'random_seed',
       ])
       .where('team_id', '=', teamId)
       .where('project_id', 'in', ids)

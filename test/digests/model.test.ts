@@ -28,6 +28,9 @@ function h(
     extension_count: 0,
     result: null,
     learnings: null,
+    run_links: [],
+    dataset_version: null,
+    random_seed: null,
     ...o,
   } satisfies DigestHypothesis;
 }

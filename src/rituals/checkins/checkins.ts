@@ -7,6 +7,7 @@ import type { Hypothesis } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
 import { addDays, elapsedDays, formatMoment } from '../../time.js';
 import { conflict, forbidden, notFound } from '../errors.js';
+import { evidenceShape } from '../evidence/evidenceForm.js';
 import { isConcluded, type HypothesisHooks } from '../plan/hypotheses.js';
 import { TIMEBOX } from '../plan/hypothesisDraft.js';
 
@@ -125,6 +126,9 @@ export const OutcomeForm = z.object({
     .positive()
     .nullish()
     .transform((v) => v ?? null),
+  runLinks: evidenceShape.runLinks,
+  datasetVersion: evidenceShape.datasetVersion,
+  randomSeed: evidenceShape.randomSeed,
 });
 export type OutcomeForm = z.output<typeof OutcomeForm>;
 
@@ -174,6 +178,10 @@ export async function recordOutcome(
       result: form.result,
       learnings: form.learnings,
       next_step: form.nextStep,
+      // The form shows the links already given, so what comes back is the whole list.
+      run_links: form.runLinks,
+      dataset_version: form.datasetVersion,
+      random_seed: form.randomSeed,
       concluded_at: at,
       concluded_by: actor,
       overdue_since: null,
@@ -195,6 +203,7 @@ export async function recordOutcome(
         result: form.result,
         learnings: form.learnings,
         nextStep: form.nextStep,
+        runLinks: form.runLinks,
         plannedDays: planned,
         actualDays: actual,
         timeboxDays: h.timebox_days,

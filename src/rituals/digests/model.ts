@@ -14,6 +14,8 @@ export interface Concluded {
   learnings: string | null;
   /** Days from start to conclusion: what it really took. */
   days: number | null;
+  /** Its run links, dataset version and seed. */
+  evidence: { run_links: string[]; dataset_version: string | null; random_seed: string | null };
 }
 
 export interface Running {
@@ -155,6 +157,7 @@ function toConcluded(h: DigestHypothesis): Concluded {
     result: h.result,
     learnings: h.learnings,
     days: h.started_at && h.concluded_at ? elapsedDays(h.started_at, h.concluded_at) : null,
+    evidence: { run_links: h.run_links, dataset_version: h.dataset_version, random_seed: h.random_seed },
   };
 }
 

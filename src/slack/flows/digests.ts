@@ -241,7 +241,11 @@ export async function exportCommand(services: Services, to: To, args: string): P
     projectRecord(services.db, to.teamId, project.id),
   ]);
   const markdown = recordMarkdown({ project, revisions, ...record }, (id) => `<@${id}>`);
-  const csv = logCsv(record.log, new Map(record.hypotheses.map((h) => [h.id, h.number])));
+  const csv = logCsv(
+    record.log,
+    new Map(record.hypotheses.map((h) => [h.id, h.number])),
+    new Map(record.hypotheses.map((h) => [h.id, h.run_links])),
+  );
   const stem = fileStem(project.name);
   const channel =
     where === 'here' ? to.channelId : (await to.client.conversations.open({ users: to.userId })).channel?.id;
