@@ -1,5 +1,5 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
-import { evidenceInputs, evidenceMrkdwn } from './evidence.js';
+import { evidenceInputs, evidenceMrkdwn, metricLine } from './evidence.js';
 import { statusLabel, type HypothesisView } from './hypothesis.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
@@ -52,10 +52,8 @@ function hypothesisFacts(
 }
 
 /** The trackers' latest numbers beside the bar: a hint, never the verdict. */
-export function metricBlocks(hints: string[], bar: string): KnownBlock[] {
-  if (hints.length === 0) return [];
-  const line = `:bar_chart: ${hints.map((m) => userText(m, 300)).join(' · ')}; bar: ${userText(bar, 500)}`;
-  return [{ type: 'context', elements: [md(line)] }];
+function metricBlocks(hints: string[], bar: string): KnownBlock[] {
+  return hints.length ? [{ type: 'context', elements: [md(`:bar_chart: ${metricLine(hints, bar)}`)] }] : [];
 }
 
 function evidenceBlocks(h: HypothesisView): KnownBlock[] {

@@ -92,3 +92,7 @@ export function evidenceInputs(
     );
   return blocks;
 }
+
+/** "AUC 0.923 in MLflow run 3f2a…; bar: +2% over 0.910": the trackers' numbers beside the bar. */
+export const metricLine = (hints: string[], bar: string): string =>
+  `${hints.map((m) => userText(m, 300)).join(' · ')}; bar: ${userText(bar, 500)}`;

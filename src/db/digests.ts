@@ -170,6 +170,9 @@ export type DigestHypothesis = Pick<
   | 'run_links'
   | 'dataset_version'
   | 'random_seed'
+  | 'metric'
+  | 'tracker_metric_key'
+  | 'success_criteria'
 >;
 
 export interface DigestDecision {
@@ -224,6 +227,9 @@ export async function loadDigestRows(
         'run_links',
         'dataset_version',
         'random_seed',
+        'metric',
+        'tracker_metric_key',
+        'success_criteria',
       ])
       .where('team_id', '=', teamId)
       .where('project_id', 'in', ids)

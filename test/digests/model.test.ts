@@ -31,6 +31,9 @@ function h(
     run_links: [],
     dataset_version: null,
     random_seed: null,
+    metric: null,
+    tracker_metric_key: null,
+    success_criteria: '+5% recall',
     ...o,
   } satisfies DigestHypothesis;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evidenceMrkdwn } from '../../blocks/evidence.js';
+import { matchMetric } from '../../src/rituals/evidence/metricValue.js';
 import {
   describeRunLink,
   evidenceMarkdown,
@@ -116,5 +117,16 @@ describe('showing the evidence', () => {
     ).toBe(
       '[W&B run r1](https://wandb.ai/a/b/runs/r1) · [x.org](https://x.org/a_%28b%29) · dataset intents v3 · seed 42',
     );
+  });
+});
+
+describe('matching the hypothesis’ metric to a run’s keys', () => {
+  const metrics = { val_AUC: 0.92, val_auc_std: 0.01, 'Recall@10': 0.41, loss: 0.3 };
+  it('ignores case and punctuation, prefers an exact match, then the shortest key containing it', () => {
+    expect(matchMetric(metrics, 'recall@10')).toEqual({ key: 'Recall@10', value: 0.41 });
+    expect(matchMetric(metrics, 'recall 10')).toEqual({ key: 'Recall@10', value: 0.41 });
+    expect(matchMetric(metrics, 'AUC')).toEqual({ key: 'val_AUC', value: 0.92 });
+    expect(matchMetric(metrics, 'precision')).toBeNull();
+    expect(matchMetric(metrics, '—')).toBeNull();
   });
 });

@@ -16,6 +16,13 @@ export interface Concluded {
   days: number | null;
   /** Its run links, dataset version and seed. */
   evidence: { run_links: string[]; dataset_version: string | null; random_seed: string | null };
+  /** The trackers' latest numbers for its metric, and the bar they are read against. */
+  metrics?: TrackerNumbers;
+}
+
+export interface TrackerNumbers {
+  hints: string[];
+  bar: string;
 }
 
 export interface Running {
@@ -25,6 +32,7 @@ export interface Running {
   dueAt: Date;
   /** Whole days past due, 0 when not overdue. */
   overdueDays: number;
+  metrics?: TrackerNumbers;
 }
 
 export interface Calibration {
