@@ -2,6 +2,7 @@ import type { Button, KnownBlock, ModalView } from '@slack/types';
 import { evidenceInputs, evidenceMrkdwn, metricLine } from './evidence.js';
 import { statusLabel, type HypothesisView } from './hypothesis.js';
 import { ids } from './ids.js';
+import { timeSpentInputs } from './timeSpent.js';
 import { LIMITS } from './limits.js';
 import { md, mention, plain, slackDate, userText } from './text.js';
 
@@ -191,7 +192,7 @@ export function outcomeModal(input: OutcomeModalInput): ModalView {
       },
     });
   }
-  blocks.push(...evidenceInputs(h, { askMetricKey: false }));
+  blocks.push(...evidenceInputs(h, { askMetricKey: false }), ...timeSpentInputs());
   const candidates = input.nextCandidates.slice(0, LIMITS.selectOptions).map((c) => ({
     text: plain(`H${c.number}: ${c.statement}`, LIMITS.optionText),
     value: String(c.id),

@@ -127,6 +127,7 @@ const KIND_ICON: Record<string, string> = {
   design_doc_edited: ':page_facing_up:',
   decision: ':scales:',
   note: ':pushpin:',
+  time_spent: ':clock3:',
 };
 
 export const LOG_PAGE = 15;

@@ -8,6 +8,8 @@ import type { Services } from '../../services.js';
 import { addDays, elapsedDays, formatMoment } from '../../time.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import { evidenceShape } from '../evidence/evidenceForm.js';
+import { minutesOf, spentShape } from '../timeSpent/activities.js';
+import { recordTimeSpent } from '../timeSpent/timeSpent.js';
 import { isConcluded, type HypothesisHooks } from '../plan/hypotheses.js';
 import { TIMEBOX } from '../plan/hypothesisDraft.js';
 
@@ -129,6 +131,7 @@ export const OutcomeForm = z.object({
   runLinks: evidenceShape.runLinks,
   datasetVersion: evidenceShape.datasetVersion,
   randomSeed: evidenceShape.randomSeed,
+  ...spentShape,
 });
 export type OutcomeForm = z.output<typeof OutcomeForm>;
 
@@ -211,6 +214,7 @@ export async function recordOutcome(
       },
       at,
     });
+    await recordTimeSpent(trx, h, actor, minutesOf(form), 'checkin', at);
     const startedNext = form.startNextId ? await startNext(trx, form.startNextId) : null;
     return { hypothesis: concluded, plannedDays: planned, actualDays: actual, startedNext };
   });
