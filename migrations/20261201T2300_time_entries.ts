@@ -17,7 +17,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('time_entries_project').on('time_entries').columns(['team_id', 'project_id']).execute();
+  await db.schema
+    .createIndex('time_entries_project')
+    .on('time_entries')
+    .columns(['team_id', 'project_id'])
+    .execute();
   await db.schema.createIndex('time_entries_hypothesis').on('time_entries').column('hypothesis_id').execute();
 }
 
