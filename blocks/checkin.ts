@@ -1,6 +1,8 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
+import { evidenceInputs, evidenceMrkdwn, metricLine } from './evidence.js';
 import { statusLabel, type HypothesisView } from './hypothesis.js';
 import { ids } from './ids.js';
+import { timeSpentInputs } from './timeSpent.js';
 import { LIMITS } from './limits.js';
 import { md, mention, plain, slackDate, userText } from './text.js';
 
@@ -11,6 +13,8 @@ export interface CheckInInput {
   plannedDays: number;
   spentDays: number;
   round: number;
+  /** "AUC 0.923 in MLflow run 3f2a…" per linked run, when a tracker is configured. */
+  metrics?: string[];
 }
 
 /** The check-in's answers, in the order every surface offers them. */
@@ -44,7 +48,18 @@ function hypothesisFacts(
         md(`*Time*\n${spentDays} of ${plannedDays} planned day${plannedDays === 1 ? '' : 's'}`),
       ],
     },
+    ...evidenceBlocks(h),
   ];
+}
+
+/** The trackers' latest numbers beside the bar: a hint, never the verdict. */
+function metricBlocks(hints: string[], bar: string): KnownBlock[] {
+  return hints.length ? [{ type: 'context', elements: [md(`:bar_chart: ${metricLine(hints, bar)}`)] }] : [];
+}
+
+function evidenceBlocks(h: HypothesisView): KnownBlock[] {
+  const evidence = evidenceMrkdwn(h);
+  return evidence ? [{ type: 'context', elements: [md(`Evidence: ${evidence}`)] }] : [];
 }
 
 /** The DM sent to a hypothesis' owner when its timebox ends. */
@@ -69,6 +84,7 @@ export function checkInMessage(
     blocks: [
       { type: 'section', text: md(intro) },
       ...hypothesisFacts(h, input.plannedDays, input.spentDays),
+      ...metricBlocks(input.metrics ?? [], h.success_criteria),
       {
         type: 'actions',
         block_id: 'checkin_answers',
@@ -176,6 +192,7 @@ export function outcomeModal(input: OutcomeModalInput): ModalView {
       },
     });
   }
+  blocks.push(...evidenceInputs(h, { askMetricKey: false }), ...timeSpentInputs());
   const candidates = input.nextCandidates.slice(0, LIMITS.selectOptions).map((c) => ({
     text: plain(`H${c.number}: ${c.statement}`, LIMITS.optionText),
     value: String(c.id),

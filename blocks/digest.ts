@@ -2,6 +2,7 @@ import { reviewStateText } from './designReview.js';
 import type { KnownBlock } from '@slack/types';
 import type { Calibration, Concluded, Digest, Running } from '../src/rituals/digests/model.js';
 import { formatDay, inZone } from '../src/time.js';
+import { evidenceMrkdwn, metricLine } from './evidence.js';
 import { COMMAND } from './ids.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, md, mention, plain, slackDate, userText } from './text.js';
@@ -58,13 +59,17 @@ function concludedLine(c: Concluded): string {
   const parts = [`• *H${c.number}* ${say(c.statement, 160)}`];
   if (c.result) parts.push(`Result: ${say(c.result, ITEM_CHARS / 2)}`);
   if (c.learnings) parts.push(`Learned: ${say(c.learnings, ITEM_CHARS / 2)}`);
+  const evidence = evidenceMrkdwn(c.evidence, ITEM_CHARS);
+  if (evidence) parts.push(`Evidence: ${evidence}`);
+  if (c.metrics) parts.push(metricLine(c.metrics.hints, c.metrics.bar));
   return parts.join(' — ') + days(c.days);
 }
 
 function runningLine(r: Running, tz: string): string {
   const due = slackDate(r.dueAt, formatDay(r.dueAt, tz));
   const overdue = r.overdueDays > 0 ? ` :warning: *overdue by ${count(r.overdueDays, 'day')}*` : '';
-  return `• *H${r.number}* ${say(r.statement, 160)} — ${mention(r.ownerUserId)}, due ${due}${overdue}`;
+  const numbers = r.metrics ? ` — ${metricLine(r.metrics.hints, r.metrics.bar)}` : '';
+  return `• *H${r.number}* ${say(r.statement, 160)} — ${mention(r.ownerUserId)}, due ${due}${overdue}${numbers}`;
 }
 
 const moreOf = (what: string) => (n: number) => `_…and ${n} more ${what} — \`${COMMAND} list\`_`;

@@ -1,5 +1,6 @@
 import type { Hypothesis } from '../src/db/schema/index.js';
 import type { ActionsBlock, Button, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { evidenceInputs, evidenceMrkdwn } from './evidence.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
 import { md, mention, plain, slackDate, truncate, userText } from './text.js';
@@ -22,7 +23,17 @@ export type HypothesisView = Pick<
   | 'due_at'
   | 'started_at'
 > &
-  Partial<Pick<Hypothesis, 'overdue_since' | 'extension_count'>>;
+  Partial<
+    Pick<
+      Hypothesis,
+      | 'overdue_since'
+      | 'extension_count'
+      | 'run_links'
+      | 'dataset_version'
+      | 'random_seed'
+      | 'tracker_metric_key'
+    >
+  >;
 
 export interface HypothesisFormLimits {
   statement: number;
@@ -177,6 +188,7 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
       initial: initial.next_on_success,
       placeholder: 'e.g. ship to production behind a flag',
     }),
+    ...evidenceInputs(initial, { askMetricKey: true }),
   );
   if (input.mode === 'new') {
     const now = option('Start the timebox now', 'now');
@@ -255,6 +267,8 @@ export function hypothesisCard(
     h.next_on_failure ? `If it fails: ${userText(h.next_on_failure, 1400)}` : null,
   ].filter((x): x is string => x !== null);
   if (next.length) blocks.push({ type: 'context', elements: [md(next.join('\n'))] });
+  const evidence = evidenceMrkdwn(h);
+  if (evidence) blocks.push({ type: 'context', elements: [md(`Evidence: ${evidence}`)] });
   if (designNote) blocks.push({ type: 'context', elements: [md(designNote)] });
   const buttons: Button[] = [];
   if (h.status === 'proposed' || h.status === 'running') {

@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { evidenceMrkdwn } from './evidence.js';
 import { dueText, statusLabel, type HypothesisView } from './hypothesis.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
@@ -30,7 +31,8 @@ function hypothesisLine(h: ListedHypothesis, now: Date, withProject: boolean): s
       : h.status === 'proposed'
         ? `proposed, ${h.timebox_days}-day timebox`
         : statusLabel(h.status);
-  return `*H${h.number}*${project} ${statement}\n${mention(h.owner_user_id)} · ${tail}`;
+  const evidence = evidenceMrkdwn(h, 1500);
+  return `*H${h.number}*${project} ${statement}\n${mention(h.owner_user_id)} · ${tail}${evidence ? `\nEvidence: ${evidence}` : ''}`;
 }
 
 const GROUP_TITLE: Record<string, string> = {
@@ -125,6 +127,7 @@ const KIND_ICON: Record<string, string> = {
   design_doc_edited: ':page_facing_up:',
   decision: ':scales:',
   note: ':pushpin:',
+  time_spent: ':clock3:',
 };
 
 export const LOG_PAGE = 15;

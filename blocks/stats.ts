@@ -1,6 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { Stats } from '../src/rituals/checkins/stats.js';
 import { LIMITS } from './limits.js';
+import { activityLine } from './timeSpent.js';
+import type { Activity } from '../src/rituals/timeSpent/activities.js';
 import { md, plain, userText } from './text.js';
 
 /** The figures computed by the check-in ritual's stats. */
@@ -29,7 +31,12 @@ function statsSection(title: string, s: StatsView): KnownBlock {
 }
 
 /** `/hypothesis stats`: the team's record and the caller's, to estimate the next timebox. */
-export function statsMessage(input: { projectName?: string; project?: StatsView; mine: StatsView }): {
+export function statsMessage(input: {
+  projectName?: string;
+  project?: StatsView;
+  mine: StatsView;
+  timeSpent?: ProjectTime[];
+}): {
   text: string;
   blocks: KnownBlock[];
 } {
@@ -39,5 +46,38 @@ export function statsMessage(input: { projectName?: string; project?: StatsView;
   if (input.project && input.projectName)
     blocks.push(statsSection(userText(input.projectName, 200), input.project));
   blocks.push(statsSection('Your hypotheses', input.mine));
+  if (input.timeSpent) blocks.push(...timeSections(input.timeSpent));
   return { text: 'Hypothesis stats', blocks };
+}
+
+/** A project's planned days (its timeboxes) against the time logged, by activity. */
+export interface ProjectTime {
+  name: string;
+  plannedDays: number;
+  minutes: Record<Activity, number>;
+}
+
+const TIME_SECTIONS = 40;
+
+function timeSections(projects: ProjectTime[]): KnownBlock[] {
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: md('*Time spent by activity* (planned: timeboxes; actual: logged)') },
+  ];
+  if (projects.length === 0)
+    return [...blocks, { type: 'section', text: md('No time logged yet: `/hypothesis spent 3h data H3`.') }];
+  for (const p of projects.slice(0, TIME_SECTIONS)) {
+    const line = activityLine(p.minutes) ?? 'no time logged yet';
+    blocks.push({
+      type: 'section',
+      text: md(
+        `*${userText(p.name, 200)}*: planned ${p.plannedDays} day${p.plannedDays === 1 ? '' : 's'} · actual ${line}`,
+      ),
+    });
+  }
+  if (projects.length > TIME_SECTIONS)
+    blocks.push({
+      type: 'context',
+      elements: [md(`…and ${projects.length - TIME_SECTIONS} more projects.`)],
+    });
+  return blocks;
 }

@@ -6,6 +6,8 @@ import * as installations from './20261125T1000_installations.js';
 import * as meetings from './20261125T1100_meetings.js';
 import * as dropProposalCost from './20261125T1310_drop_proposal_cost.js';
 import * as designReviews from './20261201T2200_design_reviews.js';
+import * as runLinks from './20261201T2200_run_links.js';
+import * as timeEntries from './20261201T2300_time_entries.js';
 
 /**
  * Every migration, by name, in the order they apply. A static list rather than a folder
@@ -21,4 +23,6 @@ export const migrations: Record<string, Migration> = {
   '20261125T1300_digest_settings_fk': digestSettingsFk,
   '20261125T1310_drop_proposal_cost': dropProposalCost,
   '20261201T2200_design_reviews': designReviews,
+  '20261201T2200_run_links': runLinks,
+  '20261201T2300_time_entries': timeEntries,
 };

@@ -62,6 +62,13 @@ const ConfigSchema = z.object({
   // How long shutdown waits for in-flight work before closing the pool anyway; kept
   // under the 10 s most orchestrators allow between SIGTERM and SIGKILL.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
+  // Experiment trackers, read for the metric of a hypothesis' linked runs; each optional.
+  MLFLOW_TRACKING_URI: z.url({ error: 'must be a URL such as https://mlflow.example.com' }).optional(),
+  MLFLOW_TRACKING_TOKEN: z.string().min(1).optional(),
+  WANDB_API_KEY: z.string().min(1).optional(),
+  WANDB_BASE_URL: z
+    .url({ error: 'must be a URL such as https://api.wandb.ai' })
+    .default('https://api.wandb.ai'),
 });
 
 type Env = z.infer<typeof ConfigSchema>;
@@ -93,6 +100,13 @@ export interface Config {
   schedulerCron: string;
   schedulerLeaseMs: number;
   shutdownTimeoutMs: number;
+  trackers: TrackersConfig;
+}
+
+/** Where the metrics of linked runs are read; a tracker left unset is never asked. */
+export interface TrackersConfig {
+  mlflow: { uri: string; token: string | undefined } | undefined;
+  wandb: { apiKey: string; baseUrl: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -144,6 +158,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedulerCron: e.SCHEDULER_CRON,
     schedulerLeaseMs: e.SCHEDULER_LEASE_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    trackers: {
+      mlflow: e.MLFLOW_TRACKING_URI
+        ? { uri: e.MLFLOW_TRACKING_URI, token: e.MLFLOW_TRACKING_TOKEN }
+        : undefined,
+      wandb: e.WANDB_API_KEY ? { apiKey: e.WANDB_API_KEY, baseUrl: e.WANDB_BASE_URL } : undefined,
+    },
   };
 }
 
@@ -201,5 +221,7 @@ export function secretsOf(config: Config): string[] {
     oauth?.stateSecret,
     oauth?.keys.current.toString('base64'),
     oauth?.keys.previous?.toString('base64'),
+    config.trackers.mlflow?.token,
+    config.trackers.wandb?.apiKey,
   ].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }

@@ -14,6 +14,7 @@ import { createTokenCipher } from './tokenCipher.js';
 import { botClient, scheduledClient } from './slack/webClient.js';
 import { deliveryRituals } from './rituals/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
+import { createMetricReader } from './trackers/index.js';
 
 export interface Labbook {
   port: number;
@@ -58,7 +59,8 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
     cleanups.push(() => db.destroy());
     await migrateToLatest(db, databaseUrl, logger);
 
-    const services: Services = { db, clock, logger };
+    const metrics = createMetricReader(config.trackers, clock, logger);
+    const services: Services = { db, clock, logger, metrics };
     const { auth, clientFor, identity } = await workspaces(config, services);
     let shuttingDown = false;
     const slack = createSlackApp(config, services, auth, () => shuttingDown);

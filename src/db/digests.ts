@@ -167,6 +167,12 @@ export type DigestHypothesis = Pick<
   | 'extension_count'
   | 'result'
   | 'learnings'
+  | 'run_links'
+  | 'dataset_version'
+  | 'random_seed'
+  | 'metric'
+  | 'tracker_metric_key'
+  | 'success_criteria'
 >;
 
 export interface DigestDecision {
@@ -218,6 +224,12 @@ export async function loadDigestRows(
         'extension_count',
         'result',
         'learnings',
+        'run_links',
+        'dataset_version',
+        'random_seed',
+        'metric',
+        'tracker_metric_key',
+        'success_criteria',
       ])
       .where('team_id', '=', teamId)
       .where('project_id', 'in', ids)

@@ -12,6 +12,15 @@ export interface HypothesisFields {
   nextOnFailure: string | null;
   nextOnSuccess: string | null;
   ownerUserId: string;
+  /** The evidence: left as it is when a caller (a meeting's decision) does not ask for it. */
+  evidence?: Evidence;
+}
+
+export interface Evidence {
+  runLinks: string[];
+  datasetVersion: string | null;
+  randomSeed: string | null;
+  trackerMetricKey: string | null;
 }
 
 export type HypothesisWithProject = Hypothesis & {
@@ -67,8 +76,16 @@ export function columnsOf(f: HypothesisFields) {
     next_on_failure: f.nextOnFailure,
     next_on_success: f.nextOnSuccess,
     owner_user_id: f.ownerUserId,
+    ...(f.evidence ? evidenceColumns(f.evidence) : {}),
   };
 }
+
+export const evidenceColumns = (e: Evidence) => ({
+  run_links: e.runLinks,
+  dataset_version: e.datasetVersion,
+  random_seed: e.randomSeed,
+  tracker_metric_key: e.trackerMetricKey,
+});
 
 function withProject(db: Db) {
   return db

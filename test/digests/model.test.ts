@@ -28,6 +28,12 @@ function h(
     extension_count: 0,
     result: null,
     learnings: null,
+    run_links: [],
+    dataset_version: null,
+    random_seed: null,
+    metric: null,
+    tracker_metric_key: null,
+    success_criteria: '+5% recall',
     ...o,
   } satisfies DigestHypothesis;
 }

@@ -13,6 +13,7 @@ export const LOG_KINDS = [
   'design_doc_edited',
   'decision',
   'note',
+  'time_spent',
 ] as const;
 export type LogKind = (typeof LOG_KINDS)[number];
 

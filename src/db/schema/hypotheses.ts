@@ -39,6 +39,11 @@ export interface HypothesesTable {
   overdue_since: Timestamp | null;
   card_channel_id: string | null;
   card_ts: string | null;
+  run_links: Generated<string[]>;
+  dataset_version: string | null;
+  random_seed: string | null;
+  /** The metric's name in the tracker, when it differs from `metric`. */
+  tracker_metric_key: string | null;
   created_by: string;
   created_at: CreatedAt;
   updated_at: CreatedAt;

@@ -13,6 +13,7 @@ import type { InstallationsTable, OAuthStatesUsedTable } from './installations.j
 import type { DecisionMeetingsTable, ProposalsTable } from './meetings.js';
 import type { ProjectMembersTable, ProjectsTable } from './projects.js';
 import type { SlackUsersTable } from './slackUsers.js';
+import type { TimeEntriesTable } from './timeEntries.js';
 import type { WorkspacesTable } from './workspaces.js';
 
 export interface Database {
@@ -33,6 +34,7 @@ export interface Database {
   installations: InstallationsTable;
   oauth_states_used: OAuthStatesUsedTable;
   digest_settings: DigestSettingsTable;
+  time_entries: TimeEntriesTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;

@@ -7,6 +7,9 @@ import type { Hypothesis } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
 import { addDays, elapsedDays, formatMoment } from '../../time.js';
 import { conflict, forbidden, notFound } from '../errors.js';
+import { evidenceShape } from '../evidence/evidenceForm.js';
+import { minutesOf, spentShape } from '../timeSpent/activities.js';
+import { recordTimeSpent } from '../timeSpent/timeSpent.js';
 import { isConcluded, type HypothesisHooks } from '../plan/hypotheses.js';
 import { TIMEBOX } from '../plan/hypothesisDraft.js';
 
@@ -125,6 +128,10 @@ export const OutcomeForm = z.object({
     .positive()
     .nullish()
     .transform((v) => v ?? null),
+  runLinks: evidenceShape.runLinks,
+  datasetVersion: evidenceShape.datasetVersion,
+  randomSeed: evidenceShape.randomSeed,
+  ...spentShape,
 });
 export type OutcomeForm = z.output<typeof OutcomeForm>;
 
@@ -174,6 +181,10 @@ export async function recordOutcome(
       result: form.result,
       learnings: form.learnings,
       next_step: form.nextStep,
+      // The form shows the links already given, so what comes back is the whole list.
+      run_links: form.runLinks,
+      dataset_version: form.datasetVersion,
+      random_seed: form.randomSeed,
       concluded_at: at,
       concluded_by: actor,
       overdue_since: null,
@@ -195,6 +206,7 @@ export async function recordOutcome(
         result: form.result,
         learnings: form.learnings,
         nextStep: form.nextStep,
+        runLinks: form.runLinks,
         plannedDays: planned,
         actualDays: actual,
         timeboxDays: h.timebox_days,
@@ -202,6 +214,7 @@ export async function recordOutcome(
       },
       at,
     });
+    await recordTimeSpent(trx, h, actor, minutesOf(form), 'checkin', at);
     const startedNext = form.startNextId ? await startNext(trx, form.startNextId) : null;
     return { hypothesis: concluded, plannedDays: planned, actualDays: actual, startedNext };
   });

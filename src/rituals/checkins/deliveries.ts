@@ -7,6 +7,7 @@ import { findProject } from '../../db/projects.js';
 import type { Delivery } from '../../db/schema/index.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
 import { formatMoment } from '../../time.js';
+import { noMetrics } from '../../trackers/index.js';
 import { recipientTime } from '../workingTime.js';
 import { plannedDays, roundOf, spentDays } from './checkins.js';
 import { addWorkingDays } from './workingHours.js';
@@ -67,7 +68,16 @@ async function planCheckInDelivery(
     hypothesisId: h.id,
     at: sentAt,
   });
-  const input = { h, plannedDays: plannedDays(h), spentDays: spentDays(h, now), round: roundOf(h) };
+  const asking = d.kind === 'checkin' || d.kind === 'reminder';
+  // Bounded by the trackers' timeout; a tracker that fails is named, the DM still goes.
+  const metrics = asking ? await (services.metrics ?? noMetrics).hints(h) : [];
+  const input = {
+    h,
+    plannedDays: plannedDays(h),
+    spentDays: spentDays(h, now),
+    round: roundOf(h),
+    metrics,
+  };
 
   switch (d.kind) {
     case 'checkin':

@@ -12,7 +12,8 @@ import type { Db } from '../../db/index.js';
 import type { DigestSettings, Project } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
 import { reviewState } from '../designReview/review.js';
-import { buildDigest, type Digest } from './model.js';
+import { noMetrics, type MetricReader } from '../../trackers/index.js';
+import { buildDigest, type Digest, type TrackerNumbers } from './model.js';
 import {
   DEFAULT_SCHEDULE,
   nextSlot,
@@ -177,12 +178,36 @@ export async function projectDigest(
   schedule: DigestSchedule,
   week: Week,
   now: Date,
+  metrics: MetricReader = noMetrics,
 ): Promise<Digest> {
   const [rows, reviews] = await Promise.all([
     loadDigestRows(db, project.team_id, [project], { since: week.start, until: week.end }),
     latestReviewsOf(db, project.team_id, [project.id]),
   ]);
-  return digestsFrom([project], rows, reviews, schedule, week, now)[0]!;
+  return withTrackerNumbers(digestsFrom([project], rows, reviews, schedule, week, now)[0]!, rows, metrics);
+}
+
+/**
+ * Puts the trackers' latest numbers beside the entries that have tracked runs. All are
+ * asked at once, each bounded by the trackers' timeout, so a silent tracker costs the
+ * digest at most that, once.
+ */
+async function withTrackerNumbers(digest: Digest, rows: DigestRows, metrics: MetricReader): Promise<Digest> {
+  const byNumber = new Map(
+    rows.hypotheses.filter((h) => h.project_id === digest.projectId).map((h) => [h.number, h]),
+  );
+  const add = async <E extends { number: number; metrics?: TrackerNumbers }>(entry: E): Promise<E> => {
+    const h = byNumber.get(entry.number);
+    const hints = h ? await metrics.hints(h) : [];
+    return hints.length && h ? { ...entry, metrics: { hints, bar: h.success_criteria } } : entry;
+  };
+  const [knowledge, validated, inconclusive, running] = await Promise.all([
+    Promise.all(digest.knowledge.map(add)),
+    Promise.all(digest.validated.map(add)),
+    Promise.all(digest.inconclusive.map(add)),
+    Promise.all(digest.running.map(add)),
+  ]);
+  return { ...digest, knowledge, validated, inconclusive, running };
 }
 
 /** Every project of the workspace, loaded together (three queries, whatever their number). */

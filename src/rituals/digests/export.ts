@@ -4,6 +4,7 @@ import type {
   Hypothesis,
   HypothesisExtension,
 } from '../../db/schema/index.js';
+import { evidenceMarkdown } from '../evidence/runLinks.js';
 import { designDocMarkdown } from '../plan/designDoc.js';
 
 /**
@@ -48,6 +49,8 @@ export function recordMarkdown(r: ProjectRecord, names: (userId: string) => stri
     if (h.result) lines.push(`- Result: ${oneLine(h.result)}`);
     if (h.learnings) lines.push(`- Learnings: ${oneLine(h.learnings)}`);
     if (h.next_step) lines.push(`- Next step: ${oneLine(h.next_step)}`);
+    const evidence = evidenceMarkdown(h);
+    if (evidence) lines.push(`- Evidence: ${evidence}`);
     for (const e of r.extensions.filter((x) => x.hypothesis_id === h.id)) {
       lines.push(
         `- Extension ${e.extension_number}: ${day(e.previous_due_at)} → ${day(e.new_due_at)} by ${names(e.extended_by)}: ${oneLine(e.reason)}`,
@@ -78,6 +81,7 @@ export const LOG_CSV_COLUMNS = [
   'author',
   'text',
   'permalink',
+  'run_links',
 ] as const;
 
 /**
@@ -89,7 +93,12 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function logCsv(log: ExperimentLogEntry[], numbers: Map<number, number>): string {
+/** `links`: each hypothesis' run links, on every row about it, so a spreadsheet filter finds them. */
+export function logCsv(
+  log: ExperimentLogEntry[],
+  numbers: Map<number, number>,
+  links: Map<number, string[]> = new Map(),
+): string {
   const rows = log.map((e) =>
     [
       String(e.id),
@@ -99,6 +108,7 @@ export function logCsv(log: ExperimentLogEntry[], numbers: Map<number, number>):
       e.author_user_id,
       e.text,
       e.permalink ?? '',
+      e.hypothesis_id ? (links.get(e.hypothesis_id) ?? []).join(' ') : '',
     ]
       .map(csvCell)
       .join(','),

@@ -15,6 +15,15 @@ export interface Concluded {
   learnings: string | null;
   /** Days from start to conclusion: what it really took. */
   days: number | null;
+  /** Its run links, dataset version and seed. */
+  evidence: { run_links: string[]; dataset_version: string | null; random_seed: string | null };
+  /** The trackers' latest numbers for its metric, and the bar they are read against. */
+  metrics?: TrackerNumbers;
+}
+
+export interface TrackerNumbers {
+  hints: string[];
+  bar: string;
 }
 
 export interface Running {
@@ -24,6 +33,7 @@ export interface Running {
   dueAt: Date;
   /** Whole days past due, 0 when not overdue. */
   overdueDays: number;
+  metrics?: TrackerNumbers;
 }
 
 export interface Calibration {
@@ -160,6 +170,7 @@ function toConcluded(h: DigestHypothesis): Concluded {
     result: h.result,
     learnings: h.learnings,
     days: h.started_at && h.concluded_at ? elapsedDays(h.started_at, h.concluded_at) : null,
+    evidence: { run_links: h.run_links, dataset_version: h.dataset_version, random_seed: h.random_seed },
   };
 }
 

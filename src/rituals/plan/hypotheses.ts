@@ -102,7 +102,10 @@ export async function editHypothesis(
     if (!before || isConcluded(before))
       throw conflict('This hypothesis was concluded while you were editing it.');
     const next = columnsOf(fields);
-    const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== before[k]);
+    // Run links are a list: compared by value, not by identity.
+    const changed = (Object.keys(next) as (keyof typeof next)[]).filter(
+      (k) => JSON.stringify(next[k]) !== JSON.stringify(before[k]),
+    );
     const timeboxChanged = before.status === 'running' && next.timebox_days !== before.timebox_days;
     const updated = await updateHypothesis(trx, teamId, id, {
       ...next,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validateForm, type Validated } from '../forms.js';
 import type { HypothesisFields } from '../../db/hypotheses.js';
+import { evidenceOf, evidenceShape } from '../evidence/evidenceForm.js';
 
 /** Field lengths: enforced by max_length in the modal and again here, server-side. */
 export const HYPOTHESIS_LIMITS = {
@@ -31,7 +32,7 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
-export const HypothesisDraftSchema = z.object({
+const DraftFields = z.object({
   projectId: z.coerce.number({ error: 'Choose the project this hypothesis belongs to.' }).int().positive(),
   statement: z
     .string({ error: 'Write the hypothesis: "method A will improve metric B by X% over the baseline".' })
@@ -66,7 +67,15 @@ export const HypothesisDraftSchema = z.object({
     .enum(['now', 'proposed'])
     .nullish()
     .transform((v) => v !== 'proposed'),
+  ...evidenceShape,
 });
+
+export const HypothesisDraftSchema = DraftFields.transform(
+  ({ runLinks, datasetVersion, randomSeed, trackerMetricKey, ...rest }) => ({
+    ...rest,
+    evidence: evidenceOf({ runLinks, datasetVersion, randomSeed, trackerMetricKey }),
+  }),
+);
 
 export type HypothesisDraft = HypothesisFields & { projectId: number; startNow: boolean };
 export type DraftField = keyof z.input<typeof HypothesisDraftSchema>;

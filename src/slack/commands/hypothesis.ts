@@ -12,6 +12,7 @@ import { openMeetingModal, showMeetings } from '../flows/meetings.js';
 import { showOrCreateProject } from '../flows/projects.js';
 import { workingHoursCommand } from '../flows/settings.js';
 import { showStats } from '../flows/stats.js';
+import { spentCommand } from '../flows/timeSpent.js';
 import { SlashCommandPayload } from '../payloads.js';
 import { tellError, type Audience } from '../tell.js';
 
@@ -64,8 +65,15 @@ const SUBCOMMANDS: SubcommandSpec[] = [
   },
   {
     name: 'stats',
-    summary: 'concluded hypotheses, how they came out, and actual time against timeboxes',
-    run: ({ services, to }) => showStats(services, to),
+    args: '[all]',
+    summary: 'concluded hypotheses, how they came out, time spent by activity; `all`: every project',
+    run: ({ services, to, args }) => showStats(services, to, args),
+  },
+  {
+    name: 'spent',
+    args: '3h data H3',
+    summary: 'log time spent on a hypothesis, by activity (data, modelling, eval, infra, waiting)',
+    run: ({ services, to, args }) => spentCommand(services, to, args),
   },
   {
     name: 'meeting',

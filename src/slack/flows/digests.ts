@@ -107,7 +107,7 @@ async function previewDigest(services: Services, to: To): Promise<void> {
     });
     return;
   }
-  const digest = await projectDigest(services.db, project, schedule, week, now);
+  const digest = await projectDigest(services.db, project, schedule, week, now, services.metrics);
   const silent =
     digest.kind === 'silent'
       ? ' Nothing has run or concluded for four weeks, so no digest would go out.'
@@ -138,7 +138,14 @@ async function postDigest(services: Services, to: To): Promise<void> {
       `Only the project lead <@${project.lead_user_id}> can post the digest now; \`/hypothesis digest\` shows it to you.`,
     );
   const now = services.clock.now();
-  const digest = await projectDigest(services.db, project, schedule, weekSoFar(schedule, now), now);
+  const digest = await projectDigest(
+    services.db,
+    project,
+    schedule,
+    weekSoFar(schedule, now),
+    now,
+    services.metrics,
+  );
   const message = digestMessage(digest);
   let posted;
   try {
@@ -241,7 +248,11 @@ export async function exportCommand(services: Services, to: To, args: string): P
     projectRecord(services.db, to.teamId, project.id),
   ]);
   const markdown = recordMarkdown({ project, revisions, ...record }, (id) => `<@${id}>`);
-  const csv = logCsv(record.log, new Map(record.hypotheses.map((h) => [h.id, h.number])));
+  const csv = logCsv(
+    record.log,
+    new Map(record.hypotheses.map((h) => [h.id, h.number])),
+    new Map(record.hypotheses.map((h) => [h.id, h.run_links])),
+  );
   const stem = fileStem(project.name);
   const channel =
     where === 'here' ? to.channelId : (await to.client.conversations.open({ users: to.userId })).channel?.id;
