@@ -29,3 +29,9 @@ export function append(el: Element | DocumentFragment, children: (Child | Child[
 let counter = 0;
 /** A page-unique id, for label/for and aria-describedby pairs. */
 export const uid = (prefix: string): string => `${prefix}-${++counter}`;
+
+/** Replaces an element's children, skipping the empty ones. */
+export function replace(el: Element, ...children: (Child | Child[])[]): void {
+  el.replaceChildren();
+  append(el, children);
+}
