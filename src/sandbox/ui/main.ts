@@ -122,6 +122,7 @@ const mainList = new MessageList(
 const threadList = new MessageList(
   shell.threadMessages,
   messageContext(() => place.thread?.channel ?? place.channel, true),
+  false,
 );
 
 const modals = new ModalHost(shell.modalHost, {
@@ -177,14 +178,22 @@ async function refreshConversation(opts: { scroll?: 'bottom' | 'keep' } = {}): P
     hasMore: older.length ? conversation!.hasMore : data.hasMore,
   };
   mainList.update(conversation.messages);
-  shell.showOlder(conversation.hasMore, loadOlder);
+  shell.showOlder(mainList.hiddenOlder || conversation.hasMore, loadOlder);
   shell.showEmpty(conversation.messages.length === 0);
   if (stick) shell.scrollToBottom();
 }
 
 let loadingOlder = false;
+/** Scrolled to the top: first what is held but not drawn, then the server's older page. */
 async function loadOlder(): Promise<void> {
-  if (!conversation?.hasMore || loadingOlder) return;
+  if (loadingOlder) return;
+  const before = shell.scrollHeight();
+  if (mainList.showMore()) {
+    shell.keepScroll(before);
+    shell.showOlder(mainList.hiddenOlder || !!conversation?.hasMore, loadOlder);
+    return;
+  }
+  if (!conversation?.hasMore) return;
   loadingOlder = true;
   try {
     await loadOlderPage();
@@ -207,7 +216,8 @@ async function loadOlderPage(): Promise<void> {
     hasMore: page.hasMore,
   };
   mainList.update(conversation.messages);
-  shell.showOlder(conversation.hasMore, loadOlder);
+  mainList.showMore();
+  shell.showOlder(mainList.hiddenOlder || conversation.hasMore, loadOlder);
   shell.keepScroll(before);
 }
 
@@ -247,14 +257,16 @@ async function refreshModal(): Promise<void> {
   modals.show(stack.views.at(-1));
 }
 
-async function refreshWorkspace(): Promise<void> {
+async function refreshWorkspace(opts: { chrome: boolean }): Promise<void> {
   ws = await api.workspace();
-  clockNow = new Date(ws.clock.now);
-  renderChrome();
+  if (opts.chrome) {
+    clockNow = new Date(ws.clock.now);
+    renderChrome();
+  } else setClock(ws.clock.now);
 }
 
 async function refreshAll(): Promise<void> {
-  await refreshWorkspace();
+  await refreshWorkspace({ chrome: true });
   mainList.clear();
   conversation = null;
   await Promise.all([refreshConversation({ scroll: 'bottom' }), refreshThread(), refreshModal()]);
@@ -268,6 +280,7 @@ const channelName = (id: string): string => {
 // ---- the chrome: top bar, sidebar, header ----------------------------------------------------
 
 function renderChrome(): void {
+  const focused = document.activeElement?.id;
   const me = viewer();
   const dm = dmOf(place.as);
   const channels = ws.channels.filter((c) => c.kind === 'channel');
@@ -325,6 +338,7 @@ function renderChrome(): void {
     });
     shell.setComposer(`Message ${label}`);
   }
+  if (focused) document.getElementById(focused)?.focus();
 }
 
 /** The same kind of place for another person: their own DM stands in for the previous one's. */
@@ -419,7 +433,7 @@ function onEvent(e: SandboxEvent): void {
       return;
     case 'clock':
       setClock(e.data.now);
-      void refreshWorkspace();
+      void refreshWorkspace({ chrome: false });
       return;
     case 'reset':
       void refreshAll();

@@ -147,27 +147,67 @@ export function renderMessage(m: Message, mc: MessageContext): HTMLElement {
   );
 }
 
+/** How many messages are put on the page at once; scrolling up adds as many again. */
+const WINDOW = 60;
+
 /**
- * A list of messages kept in step with the server: a message whose JSON did not change keeps
- * its DOM (and any focus or open menu in it), so a refetch after each event stays cheap.
+ * A list of messages kept in step with the server. Only the latest WINDOW messages are
+ * rendered at first, and more as the person scrolls up, so a long channel opens at once. A
+ * message whose JSON did not change keeps its DOM (and any focus or open menu in it), so a
+ * refetch after each event stays cheap.
  */
 export class MessageList {
   private readonly rendered = new Map<string, { key: string; li: HTMLElement }>();
+  private all: readonly Message[] = [];
+  /** The oldest message on the page (by ts); null shows the latest WINDOW. */
+  private firstShown: string | null = null;
 
   constructor(
     readonly ul: HTMLUListElement,
     private readonly mc: MessageContext,
+    private readonly windowed = true,
   ) {}
 
   clear(): void {
     this.rendered.clear();
+    this.all = [];
+    this.firstShown = null;
     this.ul.replaceChildren();
   }
 
+  /** Whether older messages are held but not yet on the page. */
+  get hiddenOlder(): boolean {
+    return this.from() > 0;
+  }
+
+  /** Puts the next WINDOW older messages on the page; false when all are there already. */
+  showMore(): boolean {
+    const from = this.from();
+    if (from === 0) return false;
+    this.firstShown = this.all[Math.max(0, from - WINDOW)]?.ts ?? null;
+    this.draw();
+    return true;
+  }
+
   update(messages: readonly Message[]): void {
+    this.all = messages;
+    this.draw();
+  }
+
+  private from(): number {
+    if (!this.windowed) return 0;
+    if (this.firstShown === null) return Math.max(0, this.all.length - WINDOW);
+    const first = this.firstShown;
+    const i = this.all.findIndex((m) => m.ts >= first);
+    return i < 0 ? Math.max(0, this.all.length - WINDOW) : i;
+  }
+
+  private draw(): void {
+    const shown = this.all.slice(this.from());
+    this.firstShown = shown[0]?.ts ?? null;
     const seen = new Set<string>();
     const lis: HTMLElement[] = [];
-    for (const m of messages) {
+    for (const m of shown) {
       const id = `${m.kind}:${m.ts}`;
       seen.add(id);
       const key = JSON.stringify(m);
