@@ -55,7 +55,7 @@ export const isEmpty = (v: FieldValue): boolean =>
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** What Slack's client says about text and numbers it will not submit. */
+/** What Slack's client says about text and numbers it will not submit (the server's forms.ts says the same). */
 export function checkValue(
   el: {
     type: string;
@@ -71,13 +71,13 @@ export function checkValue(
   if (isEmpty(v)) return optional ? null : 'Please complete this required field.';
   if (typeof v !== 'string') return null;
   if (el.max_length !== undefined && v.length > el.max_length)
-    return `Must be ${plural(el.max_length, 'character')} or fewer (you have ${v.length}).`;
+    return `Must be ${el.max_length} characters or fewer.`;
   if (el.min_length !== undefined && v.length < el.min_length)
     return `Must be at least ${plural(el.min_length, 'character')}.`;
   if (el.type === 'number_input') {
     const decimals = el.is_decimal_allowed === true;
     if (!(decimals ? /^-?\d+(\.\d+)?$/ : /^-?\d+$/).test(v.trim()))
-      return decimals ? 'Please enter a number.' : 'Please enter a whole number.';
+      return decimals ? 'Enter a number.' : 'Enter a whole number.';
     const n = Number(v);
     if (el.min_value !== undefined && n < Number(el.min_value)) return `Must be at least ${el.min_value}.`;
     if (el.max_value !== undefined && n > Number(el.max_value))

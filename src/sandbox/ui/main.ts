@@ -142,6 +142,7 @@ const modals = new ModalHost(shell.modalHost, {
       return error instanceof Error ? error.message : String(error);
     }
   },
+  onOpenChange: (open) => shell.setInert(open),
   close: (viewId) => {
     modals.hide();
     void attempt(() => api.close(viewId, place.as)).then(() => refreshModal());

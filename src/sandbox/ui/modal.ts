@@ -12,6 +12,8 @@ export interface ModalHandlers {
   ctxFor(view: View, form: Form): RenderContext;
   submit(viewId: string, values: FormValues, form: Form): Promise<string | null>;
   close(viewId: string): void;
+  /** A modal opened or the last one closed: the page behind is inert while one is open. */
+  onOpenChange(open: boolean): void;
 }
 
 /**
@@ -20,6 +22,8 @@ export interface ModalHandlers {
  * person typed is carried into the new blocks, as Slack keeps input state by block_id.
  */
 export class ModalHost {
+  /** Where focus was before the first modal of the stack opened; it goes back there at the end. */
+  private returnTo: HTMLElement | null = null;
   private current: { id: string; key: string; form: Form; release: () => void; root: HTMLElement } | null =
     null;
 
@@ -37,6 +41,8 @@ export class ModalHost {
     const view = top.view as unknown as View & { id: string; hash?: string };
     const key = JSON.stringify(top);
     if (this.current?.key === key) return;
+    if (!this.current)
+      this.returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const sameView = this.current?.id === view.id;
     const carried = sameView && this.current ? this.current.form.values() : {};
     const focusedBlock = sameView
@@ -111,6 +117,7 @@ export class ModalHost {
     this.host.append(root);
     const release = trapFocus(dialog, () => this.handlers.close(view.id));
     this.current = { id: view.id, key, form, release, root };
+    this.handlers.onOpenChange(true);
     const again = focusedBlock ? form.fields.get(focusedBlock) : undefined;
     if (again) {
       again.focus();
@@ -135,7 +142,12 @@ export class ModalHost {
     const { release, root } = this.current;
     this.current = null;
     root.remove();
-    if (restoreFocus) release();
+    if (restoreFocus) {
+      this.handlers.onOpenChange(false);
+      release();
+      if (this.returnTo?.isConnected) this.returnTo.focus();
+      this.returnTo = null;
+    }
   }
 }
 

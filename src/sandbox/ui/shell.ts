@@ -285,6 +285,11 @@ export class Shell {
     } else this.toast(message, 'error');
   }
 
+  /** While a modal is open, nothing behind it can be focused, clicked or read out. */
+  setInert(inert: boolean): void {
+    for (const el of [this.sidebar, this.conversation, this.thread, this.topBar]) el.inert = inert;
+  }
+
   setConnected(connected: boolean): void {
     this.connection.hidden = connected;
   }
