@@ -138,8 +138,11 @@ const input: BlockRender = (b, ctx) => {
     const triggers = el.dispatch_action_config?.trigger_actions_on ?? ['on_enter_pressed'];
     let timer: ReturnType<typeof setTimeout> | undefined;
     control.onChange((committed) => {
-      const send = (): void =>
+      // Slack's client dispatches only what it would accept (a whole number stays a whole number).
+      const send = (): void => {
+        if (checkValue(el, true, control.value())) return;
         ctx.onAction({ actionId: el.action_id ?? '', blockId, type: el.type, ...control.action() });
+      };
       if (committed && (triggers.includes('on_enter_pressed') || !isText(el.type))) send();
       else if (!committed && triggers.includes('on_character_entered')) {
         clearTimeout(timer);

@@ -39,7 +39,7 @@ export class Shell {
   private readonly thread: HTMLElement;
   private readonly conversation: HTMLElement;
   private readonly toasts = h('div', { className: 'toasts', role: 'status', 'aria-live': 'polite' });
-  private readonly clock = h('output', { className: 'clock', 'aria-label': "The app's clock" });
+  private readonly clock = h('time', { className: 'clock', id: 'app-clock' });
   private readonly connection = h('span', { className: 'connection', hidden: true }, 'Reconnecting…');
   private clockButtons: HTMLButtonElement[] = [];
 
@@ -154,6 +154,7 @@ export class Shell {
       timeZoneName: 'short',
     });
     this.clock.textContent = f.format(now);
+    this.clock.dateTime = now.toISOString();
     this.clock.title = `${now.toISOString()} (${tz})`;
     const toDigest = this.clockButtons[2];
     if (toDigest) {
