@@ -60,6 +60,8 @@ export const api = {
   replies: (channel: string, ts: string, as: string) =>
     call<Thread>(`conversations/${encodeURIComponent(channel)}/replies/${encodeURIComponent(ts)}?${q(as)}`),
   home: (as: string) => call<HomeTab>(`home?${q(as)}`),
+  /** The person opened their Home tab: Slack sends the app app_home_opened. */
+  homeOpened: (as: string) => post<ActResult>('home/opened', { as }),
   modal: (as: string) => call<ModalStack>(`modal?${q(as)}`),
   composer: (body: ComposerRequest) => post<ActResult>('composer', body),
   action: (body: ActionRequest) => post<ActResult>('actions', body),

@@ -366,6 +366,7 @@ async function go(next: Place): Promise<void> {
     homeViewId = null;
   }
   shell.showHome(place.channel === 'home');
+  if (place.channel === 'home' && (channelChanged || asChanged)) void attempt(() => api.homeOpened(place.as));
   const work: Promise<void>[] = [refreshConversation({ scroll: 'bottom' }), refreshThread()];
   if (asChanged) work.push(refreshModal());
   await Promise.all(work);
