@@ -113,6 +113,8 @@ async function route(
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     return void res.end(shell(sandbox.version));
   }
+  // The same probe a real deployment answers (the Docker image's HEALTHCHECK asks it).
+  if (method === 'GET' && path === '/healthz') return sendJson(res, 200, { ok: true, sandbox: true });
   if (method === 'GET' && path.startsWith('/assets/')) return asset(path.slice('/assets/'.length), res);
   if (!path.startsWith('/sandbox/api/')) throw new Refused(404, 'not_found', `Nothing at ${path}.`);
   const rest = path.slice('/sandbox/api/'.length).split('/').map(decodeURIComponent);
