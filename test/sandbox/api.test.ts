@@ -4,14 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import type {
-  ActResult,
-  Conversation,
-  ModalStack,
-  SandboxEvent,
-  SubmitResult,
-  Workspace,
-} from '../../src/sandbox/api.js';
+import type { ActResult, Conversation, ModalStack, SubmitResult, Workspace } from '../../src/sandbox/api.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { createTestDatabase } from '../support/db.js';
 
