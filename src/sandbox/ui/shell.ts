@@ -239,8 +239,17 @@ export class Shell {
     return s.scrollHeight - s.scrollTop - s.clientHeight < 60;
   }
 
+  /**
+   * Messages off screen are laid out at an estimated height until first shown, so the bottom
+   * moves once the last ones render: settle it over the next two frames.
+   */
   scrollToBottom(): void {
-    this.scroller.scrollTop = this.scroller.scrollHeight;
+    const s = this.scroller;
+    s.scrollTop = s.scrollHeight;
+    requestAnimationFrame(() => {
+      s.scrollTop = s.scrollHeight;
+      requestAnimationFrame(() => (s.scrollTop = s.scrollHeight));
+    });
   }
 
   scrollHeight(): number {
@@ -269,9 +278,12 @@ export class Shell {
     this.threadComposer.focus();
   }
 
+  /** A notice in the status region; the same words already showing are not said twice. */
   toast(text: string, kind: 'error' | 'info'): void {
-    const close = h('button', { type: 'button', className: 'icon-btn', 'aria-label': 'Dismiss' }, '✕');
-    const t = h('div', { className: `toast ${kind}` }, h('span', {}, text), close);
+    if ([...this.toasts.querySelectorAll('.toast-text')].some((t) => t.textContent === text)) return;
+    // The ✕ is drawn by CSS, so the region's text is the notice alone.
+    const close = h('button', { type: 'button', className: 'icon-btn dismiss', 'aria-label': 'Dismiss' });
+    const t = h('div', { className: `toast ${kind}` }, h('span', { className: 'toast-text' }, text), close);
     close.addEventListener('click', () => t.remove());
     this.toasts.append(t);
     setTimeout(() => t.remove(), kind === 'error' ? 12_000 : 5_000);
