@@ -77,12 +77,26 @@ const INLINE =
   /<([^<>\n]+)>|`([^`\n]+)`|(?<![\p{L}\p{N}*])\*(?! )([^*\n]+?)(?<! )\*(?![\p{L}\p{N}*])|(?<![\p{L}\p{N}_])_(?! )([^_\n]+?)(?<! )_(?![\p{L}\p{N}_])|(?<![\p{L}\p{N}~])~(?! )([^~\n]+?)(?<! )~(?![\p{L}\p{N}~])|:([a-z0-9_+'-]+):/gu;
 
 /** Inline mrkdwn → nodes. */
+/** Plain words, with bare web addresses made links as Slack's client does. */
+function words(raw: string): Child[] {
+  const text = decode(raw);
+  const out: Child[] = [];
+  let at = 0;
+  for (const m of text.matchAll(/\bhttps?:\/\/[^\s<>]+[^\s<>.,;:!?)'"]/g)) {
+    if (m.index > at) out.push(text.slice(at, m.index));
+    out.push(h('a', { href: m[0], target: '_blank', rel: 'noopener noreferrer' }, m[0]));
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) out.push(text.slice(at));
+  return out;
+}
+
 export function inline(text: string, ctx: MrkdwnContext): Child[] {
   const out: Child[] = [];
   let at = 0;
   const re = new RegExp(INLINE.source, INLINE.flags);
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m.index > at) out.push(decode(text.slice(at, m.index)));
+    if (m.index > at) out.push(...words(text.slice(at, m.index)));
     at = m.index + m[0].length;
     const [, token, code, bold, italic, strike, shortcode] = m;
     if (token !== undefined) out.push(slackToken(token, ctx));
@@ -92,7 +106,7 @@ export function inline(text: string, ctx: MrkdwnContext): Child[] {
     else if (strike !== undefined) out.push(h('s', {}, inline(strike, ctx)));
     else if (shortcode !== undefined) out.push(emojiNode(shortcode));
   }
-  if (at < text.length) out.push(decode(text.slice(at)));
+  if (at < text.length) out.push(...words(text.slice(at)));
   return out;
 }
 
