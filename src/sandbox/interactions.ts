@@ -160,7 +160,7 @@ async function command(
     }),
   );
   if ('timedOut' in answer)
-    return notice(w, req.as, `${name} failed with the error "operation_timeout"`, where);
+    return notice(w, req.as, `${NO_ANSWER} ${name} failed with the error "operation_timeout"`, where);
   if ('unreachable' in answer || answer.reply.status !== 200)
     return notice(w, req.as, `${name} failed with the error "dispatch_failed"`, where);
   // An ack with a body is shown as Slack shows a response_url post: to the person, or in_channel.

@@ -1,84 +1,27 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import type { ActResult, Conversation, ModalStack, SubmitResult, Workspace } from '../../src/sandbox/api.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
-import { createTestDatabase } from '../support/db.js';
+import type { ActResult, ModalStack, SubmitResult, Workspace } from '../../src/sandbox/api.js';
+import { startSandboxUnderTest, until, type SandboxUnderTest } from '../support/sandboxApi.js';
 
 /**
  * The sandbox API driven over HTTP as the page drives it: what each person would see, and
  * what Labbook's database holds. The app behind it is the real one, on its real receiver,
  * against the embedded Slack.
  */
-let sandbox: Sandbox;
-let base: string;
-let dataDir: string;
-let databaseUrl: string;
-const logs: string[] = [];
-
-async function start(): Promise<void> {
-  const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
-  sandbox = await startSandbox({ port: 0, databaseUrl, dataDir, logLevel: 'debug' }, logger);
-  base = `http://127.0.0.1:${sandbox.port}/sandbox/api/`;
-}
+let t: SandboxUnderTest;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'labbook-sandbox-'));
-  databaseUrl = await createTestDatabase();
-  await start();
+  t = await startSandboxUnderTest();
 });
 
 afterAll(async () => {
-  await sandbox?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await t?.stop();
 });
 
-async function get<T>(p: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${p}`);
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function post<T>(p: string, body: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${p}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-const conversation = async (channel: string, as: string) =>
-  (await get<Conversation>(`conversations/${channel}?as=${as}`)).body.messages;
-
-async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await check();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-async function projectNames(): Promise<string[]> {
-  const client = new pg.Client({ connectionString: sandboxUrl() });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ name: string }>('select name from projects order by id');
-    return rows.map((r) => r.name);
-  } finally {
-    await client.end();
-  }
-}
-
-function sandboxUrl(): string {
-  const url = new URL(databaseUrl);
-  url.pathname = `${url.pathname}_sandbox`;
-  return url.toString();
-}
+const get = <T>(p: string) => t.get<T>(p);
+const post = <T>(p: string, body: unknown) => t.post<T>(p, body);
+const conversation = (channel: string, as: string) => t.conversation(channel, as);
+const projectNames = async () =>
+  (await t.query<{ name: string }>('select name from projects order by id')).map((r) => r.name);
 
 async function openProjectModal(as: string): Promise<ModalStack['views'][number]> {
   const sent = await post<ActResult>('composer', { as, channel: 'C0RANKING', text: '/hypothesis project' });
@@ -174,7 +117,9 @@ describe('the sandbox API', () => {
 
   it('streams what changed as Server-Sent Events', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${base}events`, { signal: controller.signal });
+    const res = await fetch(`http://127.0.0.1:${t.sandbox.port}/sandbox/api/events`, {
+      signal: controller.signal,
+    });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = res.body!.getReader();
     let text = '';
@@ -209,8 +154,7 @@ describe('the sandbox API', () => {
   it('shows the same conversation after a restart', async () => {
     const before = await conversation('C0RANKING', 'U0ADA');
     const offset = (await get<Workspace>('workspace')).body.clock.offsetMs;
-    await sandbox.stop();
-    await start();
+    await t.restart();
     expect(await conversation('C0RANKING', 'U0ADA')).toEqual(before);
     expect((await get<Workspace>('workspace')).body.clock.offsetMs).toBe(offset);
   });
