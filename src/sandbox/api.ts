@@ -224,7 +224,8 @@ export type ShortcutRequest = z.infer<typeof ShortcutRequestSchema>;
 
 export const ClockRequestSchema = z.union([
   z.object({ advance: z.union([z.literal('PT1H'), z.literal('P1D'), z.number().int().positive()]) }),
-  z.object({ to: z.literal('next-digest') }),
+  /** To the next weekly digest, or to whenever Labbook next has anything to send. */
+  z.object({ to: z.enum(['next-digest', 'next-message']) }),
 ]);
 export type ClockRequest = z.infer<typeof ClockRequestSchema>;
 

@@ -161,12 +161,15 @@ export class Sandbox {
 
   /** Moves the app's clock forward, then sweeps at once so what fell due is sent while the person watches. */
   async moveClock(req: ClockRequest): Promise<ClockState> {
-    if ('to' in req) {
-      const due = await this.nextDigest();
-      if (!due) throw new Refused(409, 'no_digest', 'No weekly digest is scheduled yet.');
-      this.clock.advanceTo(due);
-    } else {
+    if ('advance' in req) {
       this.clock.advance(typeof req.advance === 'number' ? req.advance : ADVANCES[req.advance]);
+    } else {
+      const due = req.to === 'next-digest' ? await this.nextDigest() : await this.nextScheduled();
+      if (!due)
+        throw req.to === 'next-digest'
+          ? new Refused(409, 'no_digest', 'No weekly digest is scheduled yet.')
+          : new Refused(409, 'nothing_scheduled', 'Labbook has nothing scheduled to send yet.');
+      this.clock.advanceTo(due);
     }
     this.slack.state.offsetMs = this.clock.offsetMs;
     const now = this.clockState();
@@ -198,6 +201,22 @@ export class Sandbox {
 
   private clockState(): ClockState {
     return { now: this.clock.now().toISOString(), offsetMs: this.clock.offsetMs };
+  }
+
+  /**
+   * The next moment Labbook means to send anything (a check-in, a reminder, an invitation, a
+   * pre-read, a digest): what waits for someone's working hours waits until then, so a clock
+   * moved by whole days can keep landing outside them; this lands on it.
+   */
+  private async nextScheduled(): Promise<Date | undefined> {
+    const row = await this.labbook.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where('team_id', '=', TEAM.id)
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '>', this.clock.now())
+      .executeTakeFirst();
+    return row?.at ? new Date(row.at) : undefined;
   }
 
   private async nextDigest(): Promise<Date | undefined> {

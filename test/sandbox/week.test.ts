@@ -59,7 +59,7 @@ describe('a week in the sandbox', () => {
 
   it('posts the weekly digest with its chart, shown as an image', async () => {
     await week.weeklyDigest(s.page);
-    const chart = s.page.getByRole('complementary', { name: 'Thread' }).getByRole('img').first();
+    const chart = week.digestChart(s.page);
     // The PNG Labbook uploaded, decoded by the browser: a real picture, not a broken image.
     expect(
       await chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),

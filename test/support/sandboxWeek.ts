@@ -109,13 +109,16 @@ export async function planProjectAndHypothesis(page: Page, shot: Shot = noShot):
   await shot('03-hypothesis-card');
 }
 
-/** Moves the app's clock a day at a time until Grace's check-in DM has arrived. */
+/**
+ * Moves the app's clock to each next scheduled message until Grace's check-in DM has arrived:
+ * it comes when H1's timebox ends, or at her first working hour after that.
+ */
 export async function checkInDisproven(page: Page, shot: Shot = noShot): Promise<void> {
   await actAs(page, PEOPLE.grace);
   await openDm(page);
   const disproven = conversationLog(page).getByRole('button', { name: 'Disproven', exact: true });
-  for (let day = 0; day < 6 && !(await disproven.isVisible()); day++) {
-    await page.getByRole('button', { name: '+1 day' }).click();
+  for (let move = 0; move < 6 && !(await disproven.isVisible()); move++) {
+    await page.getByRole('button', { name: 'To the next message' }).click();
     await disproven.waitFor({ timeout: 3_000 }).catch(() => undefined);
   }
   await visible(disproven);
@@ -205,17 +208,25 @@ async function propose(
   await submitDialog(modal, 'Propose');
 }
 
-/** Moves the clock to the next weekly digest, waits for it in the channel, and opens its thread. */
+/** The digest's chart, by its alt text, wherever it is shown (with the digest, or in its thread). */
+export const digestChart = (page: Page): Locator => page.getByRole('img', { name: /outcomes/i }).first();
+
+/** Moves the clock to the next weekly digest and waits for it, and for its chart, in the channel. */
 export async function weeklyDigest(page: Page, shot: Shot = noShot): Promise<void> {
   await actAs(page, PEOPLE.ada);
   await openChannel(page);
   await page.getByRole('button', { name: 'To the next digest' }).click();
   const digest = conversationLog(page).getByRole('listitem').filter({ hasText: 'Weekly digest' }).last();
   await visible(digest);
+  await digest
+    .getByRole('img', { name: /outcomes/i })
+    .waitFor({ timeout: 3_000 })
+    .catch(() => undefined);
+  await digest.scrollIntoViewIfNeeded();
   await shot('10-weekly-digest');
   await digest.getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
-  const thread = page.getByRole('complementary', { name: 'Thread' });
-  await visible(thread.getByRole('img').first());
+  await visible(page.getByRole('complementary', { name: 'Thread' }));
+  await visible(digestChart(page));
   await shot('11-digest-thread');
 }
 

@@ -125,6 +125,11 @@ export class Shell {
       clockButton('+1 hour', { advance: 'PT1H' }, "Move the app's clock one hour on"),
       clockButton('+1 day', { advance: 'P1D' }, "Move the app's clock one day on"),
       clockButton('To the next digest', { to: 'next-digest' }, ''),
+      clockButton(
+        'To the next message',
+        { to: 'next-message' },
+        "Move the app's clock to when Labbook next has something to send: a check-in, a reminder, an invitation, a pre-read or a digest",
+      ),
     ];
     this.topBar.replaceChildren(
       h('span', { className: 'acting' }, h('label', { for: 'acting-as' }, 'Acting as'), select),
