@@ -99,6 +99,8 @@ export async function planProjectAndHypothesis(page: Page, shot: Shot = noShot):
     .getByLabel('Success criteria')
     .fill('recall@10 on rare intents ≥ 0.433 (+5%) on the March holdout');
   await form.getByLabel('Timebox (days)').fill('2');
+  // The form asks Labbook for the due date as the timebox is typed (dispatch_action).
+  await visible(form.getByText(/^2 days: due/));
   await form.getByLabel('Owner').selectOption({ label: PEOPLE.grace });
   await form.getByLabel('Next step if it fails').fill('Try H2: re-weight the rare intents in the loss');
   await form.getByLabel('Next step if it succeeds').fill('Ship behind the ranking flag to 5% of traffic');
@@ -227,6 +229,7 @@ export async function weeklyDigest(page: Page, shot: Shot = noShot): Promise<voi
   await digest.getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
   await visible(page.getByRole('complementary', { name: 'Thread' }));
   await visible(digestChart(page));
+  await digestChart(page).scrollIntoViewIfNeeded();
   await shot('11-digest-thread');
 }
 
