@@ -94,6 +94,8 @@ export interface Config {
   /** Set in OAuth mode; undefined in single-workspace mode. */
   oauth: OAuthConfig | undefined;
   port: number;
+  /** The address the receiver binds; undefined: every interface (the sandbox binds 127.0.0.1). */
+  listenHost: string | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
@@ -152,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
     port: e.PORT,
+    listenHost: undefined,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.LABBOOK_DATA_DIR,
     logLevel: e.LOG_LEVEL,
@@ -168,6 +171,52 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 const OAUTH_SETTINGS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+/** Any of these means "run against a real Slack"; none of them means the sandbox. */
+export const SLACK_SETTINGS = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  ...OAUTH_SETTINGS,
+] as const;
+
+/**
+ * Sandbox mode: asked for with `--sandbox` (Slack settings, if any, are ignored), or the
+ * default when no Slack setting is present, as PostgreSQL is embedded without DATABASE_URL.
+ */
+export function sandboxRequested(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: string[] = process.argv,
+): boolean {
+  if (argv.includes('--sandbox')) return true;
+  const raw = emptyAsUnset(env);
+  return SLACK_SETTINGS.every((name) => !raw[name]);
+}
+
+/** What the sandbox reads from the environment: no Slack setting, only where to listen and keep data. */
+export interface SandboxConfig {
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+const SandboxSchema = ConfigSchema.pick({
+  PORT: true,
+  DATABASE_URL: true,
+  LABBOOK_DATA_DIR: true,
+  LOG_LEVEL: true,
+});
+
+export function loadSandboxConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig {
+  const parsed = SandboxSchema.safeParse(emptyAsUnset(env));
+  if (!parsed.success)
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`),
+    );
+  const e = parsed.data;
+  return { port: e.PORT, databaseUrl: e.DATABASE_URL, dataDir: e.LABBOOK_DATA_DIR, logLevel: e.LOG_LEVEL };
+}
 
 /**
  * Single-workspace mode needs SLACK_BOT_TOKEN; OAuth mode needs the three OAuth settings and

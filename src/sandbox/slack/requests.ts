@@ -419,3 +419,31 @@ export function urlVerification(
     opts,
   );
 }
+
+// --- view_closed -----------------------------------------------------------------------
+
+/** What Slack sends when a person closes a modal the app opened with notify_on_close. */
+export function viewClosedFor(
+  who: { userId: string; teamId: string },
+  view: Record<string, unknown> & { id: string },
+  opts: { isCleared?: boolean } = {},
+): Record<string, unknown> {
+  return {
+    type: 'view_closed',
+    team: team(who.teamId),
+    user: user(who.userId, who.teamId),
+    api_app_id: APP_ID,
+    token: VERIFICATION_TOKEN,
+    ...workspaceInstall,
+    view: {
+      ...viewOutput({ teamId: who.teamId, callbackId: String(view.callback_id ?? ''), viewId: view.id }),
+      ...view,
+    },
+    is_cleared: opts.isCleared ?? false,
+  };
+}
+
+/** Any interactivity payload, form-encoded and signed as Slack posts it. */
+export function interaction(target: SlackTarget, payload: object, opts?: SendOpts): Promise<SlackReply> {
+  return postPayload(target, payload, opts);
+}

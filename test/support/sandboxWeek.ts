@@ -1,0 +1,241 @@
+import type { Locator, Page } from 'playwright-core';
+
+/**
+ * One week of a team's life, played on the sandbox page as people would: by role and label,
+ * never by CSS class. The browser test runs it and checks what each person sees; `npm run
+ * screenshots` runs the same steps and photographs them, so the README's pictures are what the
+ * test saw.
+ *
+ * Ada Lovelace leads #ml-ranking; Grace Hopper (New York) owns the first hypothesis; Kenji
+ * Tanaka (Tokyo) and Grace bring proposals to the decision meeting.
+ */
+export const CHANNEL = 'ml-ranking';
+export const PEOPLE = {
+  ada: 'Ada Lovelace',
+  grace: 'Grace Hopper',
+  kenji: 'Kenji Tanaka',
+  priya: 'Priya Raman',
+} as const;
+
+export type Shot = (name: string, what?: Locator) => Promise<void>;
+const noShot: Shot = () => Promise.resolve();
+
+/** Waits long enough for a round trip through Labbook on a busy two-core machine. */
+export const SLOW = { timeout: 15_000 };
+
+/** Waits until `what` is on screen (a round trip through Labbook at most), or throws saying what was missing. */
+export const visible = (what: Locator): Promise<void> => what.waitFor({ state: 'visible', ...SLOW });
+
+export async function actAs(page: Page, name: string): Promise<void> {
+  const select = page.getByLabel('Acting as');
+  const option = select.getByRole('option', { name: new RegExp(`^${name}`) });
+  await select.selectOption((await option.getAttribute('value')) ?? name);
+}
+
+export async function openChannel(page: Page, name = CHANNEL): Promise<void> {
+  await page
+    .getByRole('navigation')
+    .getByRole('button', { name: new RegExp(`${name}$`) })
+    .click();
+  await visible(composer(page, `#${name}`));
+}
+
+/** The person's DM with Labbook (Messages tab). */
+export async function openDm(page: Page): Promise<void> {
+  await page.getByRole('navigation').getByRole('button', { name: 'Messages', exact: true }).click();
+  await visible(composer(page, 'Labbook'));
+}
+
+export async function openHome(page: Page): Promise<void> {
+  await page.getByRole('navigation').getByRole('button', { name: 'Home', exact: true }).click();
+}
+
+export const composer = (page: Page, where: string): Locator =>
+  page.getByRole('textbox', { name: `Message ${where}` });
+
+/** Types into the conversation's composer and presses Enter. */
+export async function send(page: Page, where: string, text: string): Promise<void> {
+  const box = composer(page, where);
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+export const dialog = (page: Page, title: string): Locator => page.getByRole('dialog', { name: title });
+
+/** The conversation pane's messages (the `log` named after the channel or DM). */
+export const conversationLog = (page: Page): Locator => page.getByRole('log').first();
+
+/** Presses Submit (the modal's own submit text) and waits for that modal to go. */
+async function submitDialog(modal: Locator, submitText: string): Promise<void> {
+  await modal.getByRole('button', { name: submitText, exact: true }).click();
+  await modal.waitFor({ state: 'hidden', ...SLOW });
+}
+
+export async function planProjectAndHypothesis(page: Page, shot: Shot = noShot): Promise<void> {
+  await actAs(page, PEOPLE.ada);
+  await openChannel(page);
+  await send(page, `#${CHANNEL}`, '/hypothesis new');
+  await page.getByRole('button', { name: 'Create a project here' }).click(SLOW);
+
+  const project = dialog(page, 'New project');
+  await visible(project);
+  await project.getByLabel('Project name').fill('Search ranking');
+  await project.getByLabel('Members').selectOption([{ label: PEOPLE.grace }, { label: PEOPLE.kenji }]);
+  await project
+    .getByLabel('Problem statement')
+    .fill('Rare intents get poor results: 14% of searches, 31% of support tickets about search.');
+  await shot('01-new-project', project);
+  await submitDialog(project, 'Create project');
+
+  const form = dialog(page, 'New hypothesis');
+  await visible(form);
+  await form
+    .getByLabel('Hypothesis')
+    .fill('Focal loss will raise recall@10 on rare intents by 5% over the production ranker');
+  await form.getByLabel('Method').fill('Retrain the ranker with focal loss (gamma 2) on 90 days of clicks');
+  await form.getByLabel('Metric').fill('recall@10 on rare intents');
+  await form.getByLabel('Baseline').fill('Production ranker: 0.412 recall@10 on rare intents');
+  await form
+    .getByLabel('Success criteria')
+    .fill('recall@10 on rare intents ≥ 0.433 (+5%) on the March holdout');
+  await form.getByLabel('Timebox (days)').fill('2');
+  // The form asks Labbook for the due date as the timebox is typed (dispatch_action).
+  await visible(form.getByText(/^2 days: due/));
+  await form.getByLabel('Owner').selectOption({ label: PEOPLE.grace });
+  await form.getByLabel('Next step if it fails').fill('Try H2: re-weight the rare intents in the loss');
+  await form.getByLabel('Next step if it succeeds').fill('Ship behind the ranking flag to 5% of traffic');
+  await shot('02-new-hypothesis', form);
+  await submitDialog(form, 'Save');
+
+  await visible(conversationLog(page).getByText('H1 · Search ranking').first());
+  await shot('03-hypothesis-card');
+}
+
+/**
+ * Moves the app's clock to each next scheduled message until Grace's check-in DM has arrived:
+ * it comes when H1's timebox ends, or at her first working hour after that.
+ */
+export async function checkInDisproven(page: Page, shot: Shot = noShot): Promise<void> {
+  await actAs(page, PEOPLE.grace);
+  await openDm(page);
+  const disproven = conversationLog(page).getByRole('button', { name: 'Disproven', exact: true });
+  for (let move = 0; move < 6 && !(await disproven.isVisible()); move++) {
+    await page.getByRole('button', { name: 'To the next message' }).click();
+    await disproven.waitFor({ timeout: 3_000 }).catch(() => undefined);
+  }
+  await visible(disproven);
+  await shot('04-check-in-dm');
+  await disproven.click();
+
+  const outcome = dialog(page, 'H1: Disproven');
+  await visible(outcome);
+  await outcome
+    .getByLabel('Measured result')
+    .fill('0.409 recall@10 on rare intents (−0.7%) on the March holdout');
+  await outcome
+    .getByLabel('What do we now know?')
+    .fill(
+      'Focal loss over-weights noisy clicks on tail queries; the label noise, not the loss, limits recall.',
+    );
+  await shot('05-check-in-outcome', outcome);
+  await submitDialog(outcome, 'Record');
+
+  await actAs(page, PEOPLE.ada);
+  await openChannel(page);
+  await visible(
+    conversationLog(page)
+      .getByText(/Disproven/)
+      .first(),
+  );
+  await shot('06-disproven-announced');
+}
+
+/** Ada calls a decision meeting; Kenji and Grace propose; Ada closes proposals for the pre-read. */
+export async function decisionMeeting(page: Page, shot: Shot = noShot): Promise<void> {
+  await actAs(page, PEOPLE.ada);
+  await openChannel(page);
+  await send(page, `#${CHANNEL}`, '/hypothesis meeting');
+  const call = dialog(page, 'Decision meeting');
+  await visible(call);
+  await call.getByLabel('Question to decide').fill('Which model do we try next for rare intents?');
+  await call.getByLabel('Participants').selectOption([{ label: PEOPLE.grace }, { label: PEOPLE.kenji }]);
+  await shot('07-call-meeting', call);
+  await submitDialog(call, 'Call meeting');
+  await visible(conversationLog(page).getByText('Which model do we try next for rare intents?').first());
+
+  await propose(
+    page,
+    PEOPLE.kenji,
+    {
+      approach: 'ColBERT re-ranking of the top 100 candidates',
+      reading: 'Khattab & Zaharia 2020; the BEIR tail-query results',
+      gain: '+4% recall@10 on rare intents',
+      cost: '8',
+      kind: 'State of the art',
+    },
+    shot,
+  );
+  await propose(page, PEOPLE.grace, {
+    approach: 'Clean the click labels on tail queries, keep the current ranker',
+    reading: 'Our H1 learning; Northcutt et al. on confident learning',
+    gain: '+2% recall@10 on rare intents',
+    cost: '3',
+    kind: 'Simple / standard option',
+  });
+
+  await actAs(page, PEOPLE.ada);
+  await openChannel(page);
+  await conversationLog(page).getByRole('button', { name: 'Close proposals now' }).last().click();
+  await visible(page.getByText(/pre-read/i).first());
+  await shot('09-pre-read');
+}
+
+async function propose(
+  page: Page,
+  who: string,
+  p: { approach: string; reading: string; gain: string; cost: string; kind: string },
+  shot: Shot = noShot,
+): Promise<void> {
+  await actAs(page, who);
+  await openChannel(page);
+  await conversationLog(page).getByRole('button', { name: 'Add a proposal' }).last().click();
+  const modal = dialog(page, 'Add a proposal');
+  await visible(modal);
+  await modal.getByLabel('Approach').fill(p.approach);
+  await modal.getByLabel('Related work read').fill(p.reading);
+  await modal.getByLabel(/^Expected gain/).fill(p.gain);
+  await modal.getByLabel('Cost to implement (days)').fill(p.cost);
+  await modal.getByLabel(p.kind).check();
+  await shot('08-proposal', modal);
+  await submitDialog(modal, 'Propose');
+}
+
+/** The digest's chart, by its alt text, wherever it is shown (with the digest, or in its thread). */
+export const digestChart = (page: Page): Locator => page.getByRole('img', { name: /outcomes/i }).first();
+
+/** Moves the clock to the next weekly digest and waits for it, and for its chart, in the channel. */
+export async function weeklyDigest(page: Page, shot: Shot = noShot): Promise<void> {
+  await actAs(page, PEOPLE.ada);
+  await openChannel(page);
+  await page.getByRole('button', { name: 'To the next digest' }).click();
+  const digest = conversationLog(page).getByRole('listitem').filter({ hasText: 'Weekly digest' }).last();
+  await visible(digest);
+  await digest
+    .getByRole('img', { name: /outcomes/i })
+    .waitFor({ timeout: 3_000 })
+    .catch(() => undefined);
+  await digest.scrollIntoViewIfNeeded();
+  await shot('10-weekly-digest');
+  await digest.getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
+  await visible(page.getByRole('complementary', { name: 'Thread' }));
+  await visible(digestChart(page));
+  await digestChart(page).scrollIntoViewIfNeeded();
+  await shot('11-digest-thread');
+}
+
+export async function homeTab(page: Page, shot: Shot = noShot): Promise<void> {
+  await actAs(page, PEOPLE.ada);
+  await openHome(page);
+  await visible(page.getByText('Your projects'));
+  await shot('12-home-tab');
+}
