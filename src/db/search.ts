@@ -57,7 +57,13 @@ export async function searchRecord(
   words: string,
   page: { offset: number; limit: number },
 ): Promise<SearchHit[]> {
-  const { rows } = await sql<SearchHit & { deadEnd: boolean }>`
+  const { rows } = await searchQuery(teamId, words, page).execute(db);
+  return rows.map(({ deadEnd: _, ...hit }) => ({ ...hit, rank: Number(hit.rank) }));
+}
+
+/** The search as one statement, for searchRecord and for EXPLAIN in `npm run bench`. */
+export function searchQuery(teamId: string, words: string, page: { offset: number; limit: number }) {
+  return sql<SearchHit & { deadEnd: boolean }>`
     with q as (select ${query(words)} as q)
     select r.*, p.name as "projectName", p.channel_id as "projectChannelId",
            coalesce(r.status = 'disproven', false) as "deadEnd"
@@ -91,8 +97,7 @@ export async function searchRecord(
     ) r
     join projects p on p.id = r.project_id
     order by "deadEnd" desc, r.rank desc, r.at desc, r.source, r.id
-    limit ${page.limit + 1} offset ${page.offset}`.execute(db);
-  return rows.map(({ deadEnd: _, ...hit }) => ({ ...hit, rank: Number(hit.rank) }));
+    limit ${page.limit + 1} offset ${page.offset}`;
 }
 
 export interface SimilarHypothesis {

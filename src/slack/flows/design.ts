@@ -12,12 +12,14 @@ import {
   DESIGN_SECTION_MAX,
   DESIGN_SECTIONS,
   designDocMarkdown,
+  mentionedIn,
   designSection,
   fileStem,
 } from '../../rituals/plan/designDoc.js';
 import { canEditDesignDoc } from '../../rituals/plan/permissions.js';
 import type { Services } from '../../services.js';
 import type { ViewSubmissionPayload } from '../payloads.js';
+import { peopleNames } from '../people.js';
 import { tell, type Audience } from '../tell.js';
 import { readSubmission, type FlowResult } from './result.js';
 
@@ -162,7 +164,13 @@ export async function exportDesignDoc(
     currentDesignDoc(services.db, to.teamId, project.id),
     latestLog(services.db, to.teamId, project.id, { limit: 500 }),
   ]);
-  const markdown = designDocMarkdown(project, revisions, log, (id) => `<@${id}>`);
+  const people = [
+    project.lead_user_id,
+    ...revisions.map((r) => r.author_user_id),
+    ...log.flatMap((e) => mentionedIn(e.text)),
+  ];
+  const names = await peopleNames(services, to.client, to.teamId, [...new Set(people)]);
+  const markdown = designDocMarkdown(project, revisions, log, names);
   const filename = `${fileStem(project.name)}-design-doc.md`;
   try {
     await to.client.files.uploadV2({

@@ -17,7 +17,7 @@ import {
   teamDigests,
   weekSoFar,
 } from '../../rituals/digests/digests.js';
-import { logCsv, recordMarkdown } from '../../rituals/digests/export.js';
+import { logCsv, peopleIn, recordMarkdown } from '../../rituals/digests/export.js';
 import { fileStem } from '../../rituals/plan/designDoc.js';
 import {
   describeSchedule,
@@ -28,7 +28,7 @@ import {
 import { forbidden } from '../../rituals/errors.js';
 import type { Services } from '../../services.js';
 import { formatMoment } from '../../time.js';
-import { requireWorkspaceAdmin, userZone } from '../people.js';
+import { peopleNames, requireWorkspaceAdmin, userZone } from '../people.js';
 import { tell, type Audience } from '../tell.js';
 
 /** The channel's waiting digest goes (a new schedule or `off`); one being sent is left to finish. */
@@ -240,8 +240,10 @@ export async function exportCommand(services: Services, to: To, args: string): P
     currentDesignDoc(services.db, to.teamId, project.id),
     projectRecord(services.db, to.teamId, project.id),
   ]);
-  const markdown = recordMarkdown({ project, revisions, ...record }, (id) => `<@${id}>`);
-  const csv = logCsv(record.log, new Map(record.hypotheses.map((h) => [h.id, h.number])));
+  const whole = { project, revisions, ...record };
+  const names = await peopleNames(services, to.client, to.teamId, peopleIn(whole));
+  const markdown = recordMarkdown(whole, names);
+  const csv = logCsv(record.log, new Map(record.hypotheses.map((h) => [h.id, h.number])), names);
   const stem = fileStem(project.name);
   const channel =
     where === 'here' ? to.channelId : (await to.client.conversations.open({ users: to.userId })).channel?.id;
