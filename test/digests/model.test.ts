@@ -78,7 +78,7 @@ describe('the digest model', () => {
         extension_count: 2,
       }), // 3.0×
     ]);
-    expect(d.calibration.week).toEqual({ concluded: 3, medianRatio: 2, extended: 2 });
+    expect(d.calibration).toEqual({ concluded: 3, medianRatio: 2, extended: 2 });
   });
 });
 

@@ -148,7 +148,7 @@ export function weekSoFar(schedule: DigestSchedule, now: Date): Week {
 }
 
 function digestsFrom(
-  projects: Pick<Project, 'id' | 'name' | 'channel_id'>[],
+  projects: Pick<Project, 'id' | 'name' | 'channel_id' | 'created_at'>[],
   rows: DigestRows,
   schedule: DigestSchedule,
   week: Week,
@@ -169,7 +169,7 @@ function digestsFrom(
 
 export async function projectDigest(
   db: Db,
-  project: Pick<Project, 'id' | 'team_id' | 'name' | 'channel_id'>,
+  project: Pick<Project, 'id' | 'team_id' | 'name' | 'channel_id' | 'created_at'>,
   schedule: DigestSchedule,
   week: Week,
   now: Date,

@@ -7,7 +7,7 @@ import { digestSettingsFor, projectRecord, saveDigestSettings } from '../../db/d
 import type { Db } from '../../db/index.js';
 import { findProjectByChannel } from '../../db/projects.js';
 import type { DigestSettings, Project } from '../../db/schema/index.js';
-import { uploadChart } from '../../rituals/digests/deliveries.js';
+import { chartImage } from '../../rituals/digests/deliveries.js';
 import {
   isOn,
   projectDigest,
@@ -139,14 +139,21 @@ async function postDigest(services: Services, to: To): Promise<void> {
     );
   const now = services.clock.now();
   const digest = await projectDigest(services.db, project, schedule, weekSoFar(schedule, now), now);
-  const message = digestMessage(digest);
-  let posted;
+  const chart = digest.kind === 'full' ? await chartImage(to.client, digest, services.logger) : undefined;
+  const { thread, ...message } = digestMessage(digest, { thread: true, ...(chart ? { chart } : {}) });
   try {
-    posted = await to.client.chat.postMessage({
+    const posted = await to.client.chat.postMessage({
       channel: project.channel_id,
       ...message,
       unfurl_links: false,
     });
+    for (const reply of thread ?? [])
+      await to.client.chat.postMessage({
+        channel: project.channel_id,
+        thread_ts: posted.ts,
+        ...reply,
+        unfurl_links: false,
+      });
   } catch (error) {
     services.logger.warn('digest post failed', { projectId: project.id, error: String(error) });
     await tell(to, {
@@ -154,14 +161,6 @@ async function postDigest(services: Services, to: To): Promise<void> {
     });
     return;
   }
-  if (digest.kind !== 'full') return;
-  await uploadChart({ client: to.client }, digest, {
-    at: now,
-    channelId: posted.channel ?? null,
-    ts: posted.ts ?? null,
-  }).catch((error: unknown) =>
-    services.logger.warn('digest chart upload failed', { projectId: project.id, error: String(error) }),
-  );
 }
 
 async function setDigestSchedule(services: Services, to: To, args: string): Promise<void> {
