@@ -82,6 +82,28 @@ describe('the digest model', () => {
   });
 });
 
+describe('the digest chart’s weeks', () => {
+  it('draws no week that ended before the project began, and labels each on the digest’s own day', () => {
+    const d = buildDigest({
+      project: { id: 1, name: 'P', channel_id: 'C1', created_at: new Date('2026-10-20T09:00:00Z') },
+      schedule,
+      week: weekEndingAt(slot, schedule),
+      now: slot,
+      hypotheses: [h('validated', '2026-11-05T10:00:00Z')],
+      decisions: [],
+      meetings: [],
+    });
+    // Begun on Tuesday 20 Oct: the weeks ending Fri 23 Oct, 30 Oct and 6 Nov, every one a Friday 16:00 in Berlin.
+    expect(d.chart.map((w) => w.end.toISOString())).toEqual([
+      '2026-10-23T14:00:00.000Z',
+      '2026-10-30T15:00:00.000Z',
+      '2026-11-06T15:00:00.000Z',
+    ]);
+    expect(d.chart.at(-1)).toMatchObject({ validated: 1 });
+    expect(digest([]).chart).toHaveLength(12);
+  });
+});
+
 describe('cutting text for a section', () => {
   it('never cuts mid-word, and leaves short text alone', () => {
     expect(cutWords('calibration suffers on head classes', 100)).toBe('calibration suffers on head classes');
