@@ -11,6 +11,8 @@
  *     pre-read of 3 short proposals.
  *  4–5. The weekly digest: building it for 10,000 log entries, and rendering its chart
  *     (bench/digests.ts).
+ *  6. `/hypothesis search` over 10,000 hypotheses and 100,000 log entries, against 1,000
+ *     rows, with EXPLAIN showing the GIN indexes (bench/search.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -35,6 +37,7 @@ import { submit, viewOpenedBy } from '../test/support/modals.js';
 import { blockAction, slashCommand, type SlackTarget } from '../src/sandbox/slack/requests.js';
 import { insertMeeting, updateMeeting } from '../src/db/meetings.js';
 import { digestBenchmarks } from './digests.js';
+import { searchBenchmarks } from './search.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
@@ -50,6 +53,7 @@ async function main() {
     await fake.close();
     await sweepBenchmark(server.url);
     await digestBench(server.url);
+    await searchBench(server.url);
   } finally {
     await server.stop();
   }
@@ -331,6 +335,23 @@ async function digestBench(adminUrl: string) {
     await digestBenchmarks(db);
   } finally {
     await db.destroy();
+  }
+}
+
+// --- 6. search -----------------------------------------------------------------------------
+
+async function searchBench(adminUrl: string) {
+  const dbs: Db[] = [];
+  try {
+    for (let i = 0; i < 2; i++) {
+      const url = await freshDatabase(adminUrl);
+      const db = createDb(url, { max: 4 });
+      dbs.push(db);
+      await migrateToLatest(db, url, quiet);
+    }
+    await searchBenchmarks(dbs[0]!, dbs[1]!);
+  } finally {
+    for (const db of dbs) await db.destroy();
   }
 }
 

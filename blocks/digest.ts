@@ -74,22 +74,33 @@ function runningLine(r: Running, tz: string): string {
 
 const moreOf = (what: string) => (n: number) => `_…and ${n} more ${what} — \`${COMMAND} list\`_`;
 
+const OUTCOME_ORDER = ['disproven', 'validated', 'inconclusive', 'abandoned'] as const;
+
+/** "2 concluded this week: 1 disproven, 1 validated": what happened, no zero counts. */
+export function concludedSummary(d: Digest): string {
+  const parts = OUTCOME_ORDER.filter((k) => d.counts[k] > 0).map((k) => `${d.counts[k]} ${k}`);
+  const total = OUTCOME_ORDER.reduce((n, k) => n + d.counts[k], 0);
+  return total ? `${total} concluded this week: ${parts.join(', ')}` : 'Nothing concluded this week';
+}
+
 export function headline(d: Digest): string {
-  const c = d.counts;
   const streak =
     d.streak > 1
       ? ` · :fire: ${d.streak} weeks in a row with a conclusion`
       : d.streak === 1
         ? ' · a conclusion this week'
         : '';
-  return `*Concluded this week:* validated ${c.validated} · disproven ${c.disproven} (knowledge gained) · inconclusive ${c.inconclusive} · abandoned ${c.abandoned}${streak}`;
+  const [said, detail] = concludedSummary(d).split(': ');
+  return `*${said}${detail ? ':*' : '*'}${detail ? ` ${detail}` : ''}${streak}`;
 }
 
-export function calibrationLine(label: string, c: Calibration): string | null {
-  if (c.concluded === 0) return null;
+/** Timebox calibration, once: the last four weeks, this one included. */
+export function calibrationBlock(c: Calibration): KnownBlock[] {
+  if (c.concluded === 0) return [];
   const ratio =
     c.medianRatio === null ? '' : `hypotheses took ${c.medianRatio.toFixed(1)}× their timebox on median; `;
-  return `${label}: ${ratio}${c.extended} of ${c.concluded} ${c.concluded === 1 ? 'was' : 'were'} extended.`;
+  const text = `:stopwatch: Timebox calibration, last four weeks: ${ratio}${c.extended} of ${c.concluded} ${c.concluded === 1 ? 'was' : 'were'} extended.`;
+  return [{ type: 'context', elements: [md(text)] }];
 }
 
 /** "No hypothesis concluded this week; 3 running, next due Thursday." */
@@ -111,44 +122,51 @@ function weekRange(d: Digest): string {
   return `${formatDay(d.week.start, d.tz)} – ${formatDay(d.week.end, d.tz)} (${d.tz})`;
 }
 
-/** What was concluded: the headline, knowledge gained first, then the other outcomes. */
-function concludedBlocks(d: Digest): KnownBlock[] {
-  const blocks: KnownBlock[] = [{ type: 'section', text: md(headline(d)) }];
-  const deadEnds = `_${count(d.deadEnds, 'dead end')} ruled out since the project started._`;
-  blocks.push(
-    d.knowledge.length
-      ? listSection(
-          ':bulb: *Knowledge gained* — disproven, so nobody has to walk these again',
-          d.knowledge.map(concludedLine),
-          moreOf('disproven'),
-          deadEnds,
-        )
-      : { type: 'section', text: md(`:bulb: *Knowledge gained*: nothing disproven this week. ${deadEnds}`) },
-  );
-  if (d.validated.length)
-    blocks.push(
-      listSection(':white_check_mark: *Validated*', d.validated.map(concludedLine), moreOf('validated')),
-    );
-  if (d.inconclusive.length)
-    blocks.push(
-      listSection(
-        ':grey_question: *Inconclusive*',
-        d.inconclusive.map(concludedLine),
-        moreOf('inconclusive'),
-      ),
-    );
-  if (d.abandoned.length)
-    blocks.push(
-      listSection(
-        ':wastebasket: *Abandoned*',
-        d.abandoned.map((c) => `• *H${c.number}* ${say(c.statement, 160)}${days(c.days)}`),
-        moreOf('abandoned'),
-      ),
-    );
-  return blocks;
+interface Group {
+  title: string;
+  lines: string[];
+  more: (n: number) => string;
+  footer?: string;
 }
 
-/** What comes next: running hypotheses, decisions, meetings, timebox calibration. */
+/** What was concluded, knowledge gained first, then the other outcomes; empty groups left out. */
+function concludedGroups(d: Digest): Group[] {
+  const deadEnds = `_${count(d.deadEnds, 'dead end')} ruled out since the project started._`;
+  return [
+    {
+      title: ':bulb: *Knowledge gained* — disproven, so nobody has to walk these again',
+      lines: d.knowledge.map(concludedLine),
+      more: moreOf('disproven'),
+      footer: deadEnds,
+    },
+    {
+      title: ':white_check_mark: *Validated*',
+      lines: d.validated.map(concludedLine),
+      more: moreOf('validated'),
+    },
+    {
+      title: ':grey_question: *Inconclusive*',
+      lines: d.inconclusive.map(concludedLine),
+      more: moreOf('inconclusive'),
+    },
+    {
+      title: ':wastebasket: *Abandoned*',
+      lines: d.abandoned.map((c) => `• *H${c.number}* ${say(c.statement, 160)}${days(c.days)}`),
+      more: moreOf('abandoned'),
+    },
+  ].filter((g) => g.lines.length > 0);
+}
+
+const noKnowledge = (d: Digest): KnownBlock => ({
+  type: 'section',
+  text: md(
+    `:bulb: *Knowledge gained*: nothing disproven this week. _${count(d.deadEnds, 'dead end')} ruled out since the project started._`,
+  ),
+});
+
+const groupSection = (g: Group) => listSection(g.title, g.lines, g.more, g.footer);
+
+/** What comes next: running hypotheses, decisions, meetings. */
 function outlookBlocks(d: Digest): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   blocks.push(
@@ -179,37 +197,66 @@ function outlookBlocks(d: Digest): KnownBlock[] {
         (n) => `_…and ${n} more meetings_`,
       ),
     );
-  const calibration = [
-    calibrationLine('This week', d.calibration.week),
-    calibrationLine('Last four weeks', d.calibration.trailing),
-  ].filter((l): l is string => l !== null);
-  if (calibration.length)
-    blocks.push({
-      type: 'context',
-      elements: [md(`:stopwatch: Timebox calibration. ${calibration.join(' ')}`)],
-    });
   return blocks;
 }
 
 export interface DigestMessage {
   text: string;
   blocks: KnownBlock[];
-  /** A long digest's second half, posted as a reply in the first's thread. */
+  /** What the channel digest leaves to its thread, posted as a reply to it. */
   thread?: { text: string; blocks: KnownBlock[] }[];
 }
 
-/** Past this many characters of text a digest is split: what was concluded, then the rest in the thread. */
-export const LONG_DIGEST_CHARS = 6000;
+/** About this many lines of text in a channel digest's top-level message; the rest is in its thread. */
+export const TOP_LEVEL_LINES = 25;
 
-const textLength = (blocks: KnownBlock[]) =>
-  blocks.reduce((n, b) => n + (b.type === 'section' ? (b.text?.text.length ?? 0) : 0), 0);
+const linesOf = (blocks: KnownBlock[]) =>
+  blocks.reduce((n, b) => {
+    if (b.type === 'section') return n + (b.text?.text.split('\n').length ?? 0);
+    return b.type === 'header' || b.type === 'context' ? n + 1 : n;
+  }, 0);
 
 /**
- * The digest of one project: the quiet one-liner, or the full digest. A long one posted in
- * a channel (`thread: true`) is read in two parts: what was concluded, and the rest in its
- * thread; a private preview is one message.
+ * Splits the concluded groups between the top-level message (within `budget` lines and a
+ * section's characters, each item whole) and the thread: an item is shown in one place,
+ * never cut short above and restated below.
  */
-export function digestMessage(d: Digest, opts: { preview?: string; thread?: boolean } = {}): DigestMessage {
+function splitConcluded(groups: Group[], budget: number): { top: KnownBlock[]; rest: Group[] } {
+  const top: KnownBlock[] = [];
+  const rest: Group[] = [];
+  let left = budget;
+  for (const g of groups) {
+    const fixed = 1 + (g.footer ? 1 : 0);
+    let text = g.title;
+    let shown = 0;
+    const room = LIMITS.sectionText - (g.footer?.length ?? 0) - 2;
+    while (shown < g.lines.length && shown < left - fixed && text.length + 1 + g.lines[shown]!.length <= room)
+      text += `\n${g.lines[shown++]}`;
+    if (shown > 0) {
+      top.push({ type: 'section', text: md(g.footer ? `${text}\n${g.footer}` : text) });
+      left -= fixed + shown;
+    }
+    if (shown < g.lines.length)
+      rest.push({
+        ...g,
+        title: shown > 0 ? `${g.title} (continued)` : g.title,
+        lines: g.lines.slice(shown),
+        footer: shown > 0 ? undefined : g.footer,
+      } as Group);
+  }
+  return { top, rest };
+}
+
+/**
+ * The digest of one project: the quiet one-liner, or the full digest. Posted in a channel
+ * (`thread: true`) it is read in two parts: what was concluded and the chart in about 25
+ * lines, and what is running, the decisions and meetings (and any concluded item that did
+ * not fit) in its thread. A private preview is one message.
+ */
+export function digestMessage(
+  d: Digest,
+  opts: { preview?: string; thread?: boolean; chart?: KnownBlock } = {},
+): DigestMessage {
   const name = userText(d.projectName, 120);
   const preview: KnownBlock[] = opts.preview ? [{ type: 'context', elements: [md(opts.preview)] }] : [];
   if (d.kind !== 'full') {
@@ -226,23 +273,37 @@ export function digestMessage(d: Digest, opts: { preview?: string; thread?: bool
         ...(d.designReview ? [md(`Design doc: ${reviewStateText(d.designReview)}`)] : []),
       ],
     },
-    ...concludedBlocks(d),
+    { type: 'section', text: md(headline(d)) },
   ];
-  const outlook = outlookBlocks(d);
-  const c = d.counts;
-  const text = `Weekly digest of ${name}: validated ${c.validated}, disproven ${c.disproven}, inconclusive ${c.inconclusive}, abandoned ${c.abandoned}.`;
-  if (!opts.thread || textLength([...head, ...outlook]) <= LONG_DIGEST_CHARS)
-    return { text, blocks: [...head, ...outlook] };
+  const text = `Weekly digest of ${name}: ${concludedSummary(d)}.`;
+  const groups = concludedGroups(d);
+  const none = d.knowledge.length ? [] : [noKnowledge(d)];
+  const calibration = calibrationBlock(d.calibration);
+  const chart = opts.chart ? [opts.chart] : [];
+  if (!opts.thread)
+    return {
+      text,
+      blocks: [...head, ...none, ...groups.map(groupSection), ...chart, ...outlookBlocks(d), ...calibration],
+    };
+  const pointer = (more: boolean): KnownBlock => ({
+    type: 'context',
+    elements: [
+      md(
+        `:thread: ${more ? 'More of what was concluded, what' : 'What'} is running, and the decisions and meetings are in the thread.`,
+      ),
+    ],
+  });
+  const budget = TOP_LEVEL_LINES - linesOf([...head, ...none, ...calibration, pointer(true)]);
+  const { top, rest } = splitConcluded(groups, budget);
   return {
     text,
-    blocks: [
-      ...head,
+    blocks: [...head, ...none, ...top, ...chart, ...calibration, pointer(rest.length > 0)],
+    thread: [
       {
-        type: 'context',
-        elements: [md(':thread: Running, decisions and timebox calibration are in the thread.')],
+        text: `What is running, decisions and meetings of ${name}`,
+        blocks: [...rest.map(groupSection), ...outlookBlocks(d)],
       },
     ],
-    thread: [{ text: `Running, decisions and timebox calibration of ${name}`, blocks: outlook }],
   };
 }
 

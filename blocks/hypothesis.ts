@@ -2,6 +2,7 @@ import type { Hypothesis } from '../src/db/schema/index.js';
 import type { ActionsBlock, Button, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { evidenceInputs, evidenceMrkdwn } from './evidence.js';
 import { ids } from './ids.js';
+import { checkSimilarBlock } from './triedBefore.js';
 import { LIMITS } from './limits.js';
 import { md, mention, plain, slackDate, truncate, userText } from './text.js';
 
@@ -122,6 +123,8 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
       initial: initial.statement,
       placeholder: 'Method A will improve metric B by X% over the baseline',
     }),
+    // "Tried before?": a new idea is checked against the record before the work starts.
+    ...(input.mode === 'new' ? [checkSimilarBlock()] : []),
     textInput('method', 'Method', {
       max: limits.method,
       multiline: true,

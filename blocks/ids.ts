@@ -73,4 +73,10 @@ export const ids = {
   list: { page: 'list.page' },
   log: { older: 'log.older', addMessage: 'log.add_message' },
   workspace: { forgetModal: 'workspace.forget' },
+  search: {
+    /** The next page of `/hypothesis search`; the value carries the words and the offset. */
+    more: 'search.more',
+    /** "Check for similar" in the new-hypothesis modal. */
+    checkSimilar: 'search.check_similar',
+  },
 } as const;

@@ -21,3 +21,13 @@ export async function saveUser(
     .onConflict((oc) => oc.columns(['team_id', 'user_id']).doUpdateSet(values))
     .execute();
 }
+
+export async function cachedUsers(db: Db, teamId: string, userIds: string[]): Promise<SlackUser[]> {
+  if (userIds.length === 0) return [];
+  return db
+    .selectFrom('slack_users')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('user_id', 'in', userIds)
+    .execute();
+}

@@ -289,6 +289,8 @@ export async function startSandbox(config: SandboxConfig, logger: Logger): Promi
       schedulerCron: '* * * * *',
       schedulerLeaseMs: 120_000,
       shutdownTimeoutMs: 5_000,
+      // A stand-in workspace's runs live in no tracker.
+      trackers: { mlflow: undefined, wandb: undefined },
     };
     const labbook = await startLabbook(labbookConfig, { clock, logger });
     cleanups.push(() => labbook.stop());

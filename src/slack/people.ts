@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
-import { cachedUser, saveUser } from '../db/slackUsers.js';
+import { cachedUser, cachedUsers, saveUser } from '../db/slackUsers.js';
 import { forbidden } from '../rituals/errors.js';
 import type { Services } from '../services.js';
 import { DAY_MS, safeZone } from '../time.js';
@@ -85,3 +85,49 @@ export async function isWorkspaceAdminNow(
 
 const isAdmin = (user: { is_admin?: boolean; is_owner?: boolean } | undefined): boolean =>
   user?.is_admin === true || user?.is_owner === true;
+
+/** How many people an export may look up in Slack; the rest are named by what the cache knows. */
+const NAME_LOOKUPS = 20;
+
+/**
+ * People's names for a file read outside Slack, where `<@U…>` means nothing: the cached
+ * Slack name, else asked with users.info (fail-fast, at most NAME_LOOKUPS) and cached; a
+ * person Slack will not name stays their id.
+ */
+export async function peopleNames(
+  services: Services,
+  client: WebClient,
+  teamId: string,
+  userIds: string[],
+): Promise<(userId: string) => string> {
+  const names = new Map<string, string>();
+  for (const u of await cachedUsers(services.db, teamId, userIds))
+    if (u.real_name) names.set(u.user_id, u.real_name);
+  const lookups = lookupClient(client, services.logger);
+  const unknown = userIds.filter((id) => !names.has(id) && id !== 'USLACKBOT').slice(0, NAME_LOOKUPS);
+  await Promise.all(
+    unknown.map(async (userId) => {
+      try {
+        const { user } = await lookups.users.info({ user: userId });
+        const name = user?.real_name || user?.name;
+        if (!name) return;
+        names.set(userId, name);
+        await saveUser(services.db, {
+          teamId,
+          userId,
+          tz: safeZone(user?.tz),
+          realName: user?.real_name ?? null,
+          deleted: user?.deleted ?? false,
+          at: services.clock.now(),
+        });
+      } catch (error) {
+        services.logger.debug('users.info failed; the export names them by id', {
+          userId,
+          error: String(error),
+        });
+      }
+    }),
+  );
+  names.set('USLACKBOT', 'Slackbot');
+  return (userId) => names.get(userId) ?? userId;
+}

@@ -72,7 +72,10 @@ describe('/hypothesis digest', () => {
     const text = textOf({ body: reply });
     expect(text).toContain('Preview of this week so far');
     expect(text).toContain('The next digest goes out Fri 27 Nov 2026, 16:00 (Europe/Berlin)');
-    expect(text).toContain('validated 1 · disproven 1 (knowledge gained) · inconclusive 0 · abandoned 0');
+    // What happened, without zero counts; calibration once.
+    expect(text).toContain('*2 concluded this week:* 1 disproven, 1 validated');
+    expect(text).not.toMatch(/\b0 (inconclusive|abandoned)/);
+    expect(text.split('Timebox calibration')).toHaveLength(2);
     expect(text).toContain('*Knowledge gained*');
     expect(text).toContain('Learned: Focal loss hurts calibration on head classes');
     expect(text).toContain('_(took 14 days)_');
@@ -88,7 +91,7 @@ describe('/hypothesis digest', () => {
     expect(t.fake.violations).toEqual([]);
   });
 
-  it('the lead posts it now, with the chart as a real PNG in its thread; others may not', async () => {
+  it('the lead posts it now, the chart a real PNG drawn in the message itself; others may not', async () => {
     await busyWeek();
     const refused = await command(t, 'digest post', MEMBER, CHANNEL);
     expect(refused.text).toBe(
@@ -106,8 +109,11 @@ describe('/hypothesis digest', () => {
     expect(textOf(posted!)).toContain('Weekly digest · Search ranking');
     await t.fake.waitFor('files.completeUploadExternal');
     const [png] = t.fake.uploads;
-    expect(png!.channelId).toBe(CHANNEL);
-    expect(png!.threadTs).toBe(posted!.response!.ts);
+    // Uploaded first, shared nowhere, and drawn by an image block of the top-level message.
+    expect(png!.channelId).toBeUndefined();
+    expect(posted!.args.blocks).toContainEqual(
+      expect.objectContaining({ type: 'image', slack_file: { id: png!.fileId } }),
+    );
     expect(png!.bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(png!.bytes.length).toBeGreaterThan(5_000);
     // IHDR: width and height, big-endian, at bytes 16 and 20 (rendered at 2×).
@@ -333,7 +339,10 @@ describe('the scheduled digest', () => {
     expect(postsIn(t, CHANNEL)).toHaveLength(1);
     expect(t.fake.uploads).toEqual([]);
     expect((await digestDeliveries(db(), CHANNEL))[0]!.status).toBe('sent');
-    expect(t.logs.some((l) => l.includes('the rest of a delivery could not be sent'))).toBe(true);
+    expect(t.logs.some((l) => l.includes('digest chart upload failed; the digest goes without it'))).toBe(
+      true,
+    );
+    expect(JSON.stringify(postsIn(t, CHANNEL)[0]!.args.blocks)).not.toContain('"image"');
   });
 
   it('an archived channel stops the digest and tells the lead once how to fix it', async () => {

@@ -84,7 +84,29 @@ describe('the digest model', () => {
         extension_count: 2,
       }), // 3.0×
     ]);
-    expect(d.calibration.week).toEqual({ concluded: 3, medianRatio: 2, extended: 2 });
+    expect(d.calibration).toEqual({ concluded: 3, medianRatio: 2, extended: 2 });
+  });
+});
+
+describe('the digest chart’s weeks', () => {
+  it('draws no week that ended before the project began, and labels each on the digest’s own day', () => {
+    const d = buildDigest({
+      project: { id: 1, name: 'P', channel_id: 'C1', created_at: new Date('2026-10-20T09:00:00Z') },
+      schedule,
+      week: weekEndingAt(slot, schedule),
+      now: slot,
+      hypotheses: [h('validated', '2026-11-05T10:00:00Z')],
+      decisions: [],
+      meetings: [],
+    });
+    // Begun on Tuesday 20 Oct: the weeks ending Fri 23 Oct, 30 Oct and 6 Nov, every one a Friday 16:00 in Berlin.
+    expect(d.chart.map((w) => w.end.toISOString())).toEqual([
+      '2026-10-23T14:00:00.000Z',
+      '2026-10-30T15:00:00.000Z',
+      '2026-11-06T15:00:00.000Z',
+    ]);
+    expect(d.chart.at(-1)).toMatchObject({ validated: 1 });
+    expect(digest([]).chart).toHaveLength(12);
   });
 });
 

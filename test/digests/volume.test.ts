@@ -51,10 +51,25 @@ describe('a project with 300 hypotheses and 10,000 log entries', () => {
     expect(blocksOf(post).length).toBeLessThanOrEqual(50);
     expect(blocksOf(replies[0]).length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(post!.args.blocks)).toContain(
-      'Running, decisions and timebox calibration are in the thread',
+      'More of what was concluded, what is running, and the decisions and meetings are in the thread.',
     );
+    // The top level reads in about 25 lines: no running list, no decisions, no "and N more".
+    const topLines = blocksOf(post)
+      .map((b) => (b.type === 'header' || b.type === 'context' ? 'x' : (b.text?.text ?? '')))
+      .filter((t) => t !== '')
+      .join('\n')
+      .split('\n');
+    expect(topLines.length).toBeLessThanOrEqual(25);
+    const top = JSON.stringify(post!.args.blocks);
+    expect(top).not.toContain('*Running*');
+    expect(top).not.toContain('more validated');
+    // Nothing shown above is restated below: each H-number in one place.
+    const numbers = (c: typeof post) =>
+      [...JSON.stringify(c!.args.blocks).matchAll(/\*H(\d+)\*/g)].map((m) => m[1]);
+    const above = new Set(numbers(post));
+    expect(numbers(replies[0]).filter((n) => above.has(n))).toEqual([]);
     const texts = [...blocksOf(post), ...blocksOf(replies[0])].map((b) => b.text?.text ?? '').join('\n');
-    expect(texts).toContain('validated 100 · disproven 80 (knowledge gained) · inconclusive 20');
+    expect(texts).toContain('200 concluded this week:* 80 disproven, 100 validated, 20 inconclusive');
     expect(texts).toMatch(/_…and \d+ more validated — `\/hypothesis list`_/);
     expect(texts).toMatch(/_…and \d+ more disproven — `\/hypothesis list`_/);
     expect(texts).toMatch(/_…and \d+ more running — `\/hypothesis list`_/);

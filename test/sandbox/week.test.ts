@@ -62,7 +62,7 @@ describe('a week in the sandbox', () => {
     const chart = week.digestChart(s.page);
     // The PNG Labbook uploaded, decoded by the browser: a real picture, not a broken image.
     expect(
-      await chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+      await chart.evaluate((img: unknown) => (img as unknown as { naturalWidth: number }).naturalWidth),
     ).toBeGreaterThan(100);
   }, 120_000);
 

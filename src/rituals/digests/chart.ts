@@ -19,11 +19,14 @@ const FONT_FILES = [
 ];
 const FONT = 'DejaVu Sans';
 
-const SERIES = [
+/** The chart's background; every series colour reaches 3:1 contrast with it (WCAG 1.4.11). */
+export const CHART_BACKGROUND = '#ffffff';
+
+export const SERIES = [
   { key: 'validated', label: 'Validated', color: '#2e7d32' },
   { key: 'disproven', label: 'Disproven: knowledge gained', color: '#1565c0' },
-  { key: 'inconclusive', label: 'Inconclusive', color: '#9e9e9e' },
-  { key: 'abandoned', label: 'Abandoned', color: '#d7ccc8' },
+  { key: 'inconclusive', label: 'Inconclusive', color: '#757575' },
+  { key: 'abandoned', label: 'Abandoned', color: '#8d6e63' },
 ] as const;
 
 export function chartSpec(weeks: WeekOutcomes[], tz: string, title: string): TopLevelSpec {
@@ -41,7 +44,7 @@ export function chartSpec(weeks: WeekOutcomes[], tz: string, title: string): Top
     title: { text: title, anchor: 'start' },
     width: 560,
     height: 220,
-    background: 'white',
+    background: CHART_BACKGROUND,
     config: { font: FONT, view: { stroke: null } },
     data: { values },
     mark: { type: 'bar', cornerRadiusEnd: 2 },

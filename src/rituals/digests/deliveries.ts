@@ -1,5 +1,8 @@
 import { digestMessage, teamDigestMessage } from '../../../blocks/digest.js';
-import { userText } from '../../../blocks/text.js';
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { plain, userText } from '../../../blocks/text.js';
+import type { Logger } from '../../logger.js';
 import { scheduleDelivery } from '../../db/deliveries.js';
 import { EARLIEST_ZONE, digestSettingsFor, saveDigestSettings } from '../../db/digests.js';
 import { findProject } from '../../db/projects.js';
@@ -7,7 +10,7 @@ import type { Delivery, Project } from '../../db/schema/index.js';
 import { cachedUser } from '../../db/slackUsers.js';
 import { recipientZone } from '../../scheduler/people.js';
 import { classifySlackFailure, PERMANENT_ERRORS } from '../../scheduler/slackErrors.js';
-import type { DeliveryContext, DeliveryPlan, DeliveryRitual, SentMessage } from '../../scheduler/rituals.js';
+import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
 import { renderChart } from './chart.js';
 import {
   DIGEST_KIND,
@@ -112,7 +115,9 @@ async function planDigest(ctx: DeliveryContext, d: Delivery): Promise<DeliveryPl
       await scheduleDelivery(db, followUp());
       return { type: 'cancel', why: 'nothing running or concluded for four weeks' };
     }
-    message = digestMessage(digest, { thread: true });
+    const chart =
+      digest.kind === 'full' ? await chartImage(ctx.client, digest, ctx.services.logger) : undefined;
+    message = digestMessage(digest, { thread: true, ...(chart ? { chart } : {}) });
   } else {
     const digests = await teamDigests(db, target.teamId, schedule, week, now);
     if (digests.every((x) => x.kind === 'silent')) {
@@ -121,7 +126,6 @@ async function planDigest(ctx: DeliveryContext, d: Delivery): Promise<DeliveryPl
     }
     message = teamDigestMessage(digests, schedule.tz, week);
   }
-  const chartOf = digest?.kind === 'full' ? digest : undefined;
   const { thread, ...first } = message;
   return {
     type: 'send',
@@ -129,26 +133,41 @@ async function planDigest(ctx: DeliveryContext, d: Delivery): Promise<DeliveryPl
     message: first,
     ...(thread ? { thread } : {}),
     followUp,
-    ...(chartOf ? { after: (sent: SentMessage) => uploadChart(ctx, chartOf, sent) } : {}),
   };
 }
 
-/** The chart goes in the digest's thread; if it fails the digest has already gone out. */
-export async function uploadChart(
-  ctx: Pick<DeliveryContext, 'client'>,
+const CHART_ALT =
+  'Bar chart of validated, disproven (knowledge gained), inconclusive and abandoned hypotheses per week, last 12 weeks.';
+
+/**
+ * The chart goes with the digest's own message, where the channel sees it: uploaded first
+ * and shared nowhere, then drawn by an image block of that file. If the upload fails the
+ * digest goes out without it.
+ */
+export async function chartImage(
+  client: WebClient,
   digest: Digest,
-  sent: SentMessage,
-): Promise<void> {
-  if (!sent.channelId || !sent.ts) return;
-  const png = await renderChart(digest.chart, digest.tz, `${digest.projectName}: outcomes per week`);
-  await ctx.client.files.uploadV2({
-    channel_id: sent.channelId,
-    thread_ts: sent.ts,
-    file: png,
-    filename: 'digest-outcomes.png',
-    title: `${digest.projectName}: outcomes over the last 12 weeks`,
-    alt_text: `Bar chart of validated, disproven (knowledge gained), inconclusive and abandoned hypotheses per week, last 12 weeks.`,
-  });
+  logger: Logger,
+): Promise<KnownBlock | undefined> {
+  try {
+    const png = await renderChart(digest.chart, digest.tz, `${digest.projectName}: outcomes per week`);
+    const title = `${digest.projectName}: outcomes over the last 12 weeks`;
+    const uploaded = (await client.files.uploadV2({
+      file: png,
+      filename: 'digest-outcomes.png',
+      title,
+      alt_text: CHART_ALT,
+    })) as { files?: { files?: { id?: string }[] }[] };
+    const id = uploaded.files?.[0]?.files?.[0]?.id;
+    if (!id) return undefined;
+    return { type: 'image', slack_file: { id }, alt_text: CHART_ALT, title: plain(title, 2000) };
+  } catch (error) {
+    logger.warn('digest chart upload failed; the digest goes without it', {
+      projectId: digest.projectId,
+      error: String(error),
+    });
+    return undefined;
+  }
 }
 
 /**

@@ -151,7 +151,7 @@ export function weekSoFar(schedule: DigestSchedule, now: Date): Week {
 }
 
 function digestsFrom(
-  projects: Pick<Project, 'id' | 'name' | 'channel_id'>[],
+  projects: Pick<Project, 'id' | 'name' | 'channel_id' | 'created_at'>[],
   rows: DigestRows,
   reviews: Awaited<ReturnType<typeof latestReviewsOf>>,
   schedule: DigestSchedule,
@@ -174,7 +174,7 @@ function digestsFrom(
 
 export async function projectDigest(
   db: Db,
-  project: Pick<Project, 'id' | 'team_id' | 'name' | 'channel_id'>,
+  project: Pick<Project, 'id' | 'team_id' | 'name' | 'channel_id' | 'created_at'>,
   schedule: DigestSchedule,
   week: Week,
   now: Date,

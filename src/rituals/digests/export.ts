@@ -5,7 +5,7 @@ import type {
   HypothesisExtension,
 } from '../../db/schema/index.js';
 import { evidenceMarkdown } from '../evidence/runLinks.js';
-import { designDocMarkdown } from '../plan/designDoc.js';
+import { designDocMarkdown, mentionedIn, slackToMarkdown } from '../plan/designDoc.js';
 
 /**
  * `/hypothesis export`: the project's whole record as Markdown (design doc, every
@@ -18,6 +18,7 @@ export interface ProjectRecord {
   hypotheses: Hypothesis[];
   extensions: HypothesisExtension[];
   meetings: {
+    id: number;
     question: string;
     scheduled_at: Date;
     status: string;
@@ -31,6 +32,41 @@ const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '—');
 const oneLine = (s: string) => s.replace(/\s*\n+\s*/g, ' ').trim();
 
 const LOG_APPENDIX = '\n## Appendix: experiment log';
+
+/** Everyone the record names: authors, owners, extenders, and people mentioned in the log. */
+export function peopleIn(r: ProjectRecord): string[] {
+  return [
+    ...new Set([
+      r.project.lead_user_id,
+      ...r.revisions.map((x) => x.author_user_id),
+      ...r.hypotheses.map((h) => h.owner_user_id),
+      ...r.extensions.map((e) => e.extended_by),
+      ...r.log.flatMap((e) => [e.author_user_id, ...mentionedIn(e.text)]),
+    ]),
+  ];
+}
+
+/**
+ * Each decision once: the log's `decision` entries (the decision, each proposal chosen or
+ * not with its reason), and a decided meeting only when it logged none (rows from before
+ * meetings logged their decisions).
+ */
+function decisionsOf(r: ProjectRecord, names: (userId: string) => string) {
+  const logged = r.log.filter((e) => e.kind === 'decision');
+  const meetingsLogged = new Set(logged.map((e) => e.meeting_id));
+  return [
+    ...r.meetings
+      .filter((m) => m.status === 'decided' && m.decision && !meetingsLogged.has(m.id))
+      .map((m) => ({
+        at: m.decided_at ?? m.scheduled_at,
+        text: `${oneLine(m.question)}: ${oneLine(m.decision!)}`,
+      })),
+    ...logged.map((e) => ({
+      at: e.created_at,
+      text: oneLine(slackToMarkdown(e.text, names)) + (e.permalink ? ` ([message](${e.permalink}))` : ''),
+    })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+}
 
 export function recordMarkdown(r: ProjectRecord, names: (userId: string) => string): string {
   // The design-doc export ends with the log as its appendix; the record puts the
@@ -59,15 +95,7 @@ export function recordMarkdown(r: ProjectRecord, names: (userId: string) => stri
     lines.push('');
   }
   lines.push('## Decisions', '');
-  const decisions = [
-    ...r.meetings
-      .filter((m) => m.status === 'decided' && m.decision)
-      .map((m) => ({
-        at: m.decided_at ?? m.scheduled_at,
-        text: `${oneLine(m.question)}: ${oneLine(m.decision!)}`,
-      })),
-    ...r.log.filter((e) => e.kind === 'decision').map((e) => ({ at: e.created_at, text: oneLine(e.text) })),
-  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const decisions = decisionsOf(r, names);
   if (decisions.length === 0) lines.push('_None recorded yet._');
   for (const d of decisions) lines.push(`- ${day(d.at)} · ${d.text}`);
   return `${doc.slice(0, at)}${lines.join('\n')}\n${doc.slice(at)}`;
@@ -82,6 +110,7 @@ export const LOG_CSV_COLUMNS = [
   'text',
   'permalink',
   'run_links',
+  'author_id',
 ] as const;
 
 /**
@@ -93,10 +122,15 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** `links`: each hypothesis' run links, on every row about it, so a spreadsheet filter finds them. */
+/**
+ * The log as CSV: people by name (their Slack id in the last column), Slack markup as
+ * Markdown; `links`: each hypothesis' run links, on every row about it, so a spreadsheet
+ * filter finds them.
+ */
 export function logCsv(
   log: ExperimentLogEntry[],
   numbers: Map<number, number>,
+  names: (userId: string) => string,
   links: Map<number, string[]> = new Map(),
 ): string {
   const rows = log.map((e) =>
@@ -105,10 +139,11 @@ export function logCsv(
       e.created_at.toISOString(),
       e.kind,
       e.hypothesis_id ? `H${numbers.get(e.hypothesis_id) ?? '?'}` : '',
-      e.author_user_id,
-      e.text,
+      names(e.author_user_id),
+      slackToMarkdown(e.text, names),
       e.permalink ?? '',
       e.hypothesis_id ? (links.get(e.hypothesis_id) ?? []).join(' ') : '',
+      e.author_user_id,
     ]
       .map(csvCell)
       .join(','),

@@ -73,15 +73,16 @@ export interface Digest {
   running: Running[];
   decisions: DigestDecision[];
   meetings: DigestMeeting[];
-  calibration: { week: Calibration; trailing: Calibration };
-  /** The last 12 weeks, oldest first. */
+  /** Actual against planned days over the last four weeks (this one included). */
+  calibration: Calibration;
+  /** The last 12 weeks, oldest first, none from before the project began. */
   chart: WeekOutcomes[];
   /** Where the design doc's review stands. */
   designReview?: ReviewState;
 }
 
 export interface DigestInput {
-  project: { id: number; name: string; channel_id: string };
+  project: { id: number; name: string; channel_id: string; created_at?: Date };
   schedule: DigestSchedule;
   week: Week;
   /** The preview's "so far": the week may end now rather than at its slot. */
@@ -118,8 +119,10 @@ export function buildDigest(input: DigestInput): Digest {
     }));
 
   const weeks = weeksBack(week, CHART_WEEKS, schedule);
-  const chart = weeks.map((w) => outcomesIn(concluded, w));
-  const counts = chart[chart.length - 1]!;
+  const began = input.project.created_at?.getTime() ?? -Infinity;
+  // A week that ended before the project began is not drawn as a week with nothing done.
+  const chart = weeks.filter((w) => w.end.getTime() > began).map((w) => outcomesIn(concluded, w));
+  const counts = outcomesIn(concluded, week);
   const streak = streakOf(concluded, week, schedule);
   const fourWeeks = { start: weeks[weeks.length - 4]!.start, end: week.end };
   const lastFour = concluded.filter((h) => within(h.concluded_at!, fourWeeks));
@@ -150,10 +153,7 @@ export function buildDigest(input: DigestInput): Digest {
     running,
     decisions: input.decisions,
     meetings: input.meetings,
-    calibration: {
-      week: calibrate(thisWeek),
-      trailing: calibrate(lastFour),
-    },
+    calibration: calibrate(lastFour),
     chart,
   };
 }

@@ -76,10 +76,41 @@ export function designSection(key: string): DesignSection | undefined {
 export const fileStem = (name: string): string =>
   name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'project';
 
+/**
+ * Slack's markup as Markdown for a file read outside Slack: `<@U…>` becomes the person's
+ * name, `<url|label>` a Markdown link, `<#C…|name>` #name, and the escaped &lt; &gt; &amp;
+ * their characters.
+ */
+export function slackToMarkdown(text: string, names: (userId: string) => string): string {
+  return text
+    .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, (_, id: string) => names(id))
+    .replace(/<#[CG][A-Z0-9]+\|([^>]*)>/g, '#$1')
+    .replace(/<(https?:\/\/[^|>\s]+)\|([^>]+)>/g, '[$2]($1)')
+    .replace(/<(https?:\/\/[^|>\s]+)>/g, '[$1]($1)')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** Slack user ids mentioned in `<@U…>` markup. */
+export const mentionedIn = (text: string): string[] =>
+  [...text.matchAll(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1]!);
+
+/** A log entry as one Markdown line: its day, kind, text, and a link to where it was said. */
+export function logLineMarkdown(
+  entry: Pick<ExperimentLogEntry, 'created_at' | 'kind' | 'text'> &
+    Partial<Pick<ExperimentLogEntry, 'permalink'>>,
+  names: (userId: string) => string,
+): string {
+  const link = entry.permalink ? ` ([message](${entry.permalink}))` : '';
+  return `- ${entry.created_at.toISOString().slice(0, 10)} · ${entry.kind.replace(/_/g, ' ')} · ${slackToMarkdown(entry.text, names).replace(/\n+/g, ' ')}${link}`;
+}
+
 export function designDocMarkdown(
   project: { name: string; phase: string; lead_user_id: string },
   revisions: Pick<DesignDocRevision, 'section' | 'content' | 'author_user_id' | 'created_at'>[],
-  log: Pick<ExperimentLogEntry, 'created_at' | 'kind' | 'text'>[],
+  log: (Pick<ExperimentLogEntry, 'created_at' | 'kind' | 'text'> &
+    Partial<Pick<ExperimentLogEntry, 'permalink'>>)[],
   names: (userId: string) => string,
 ): string {
   const current = new Map(revisions.map((r) => [r.section, r]));
@@ -101,10 +132,6 @@ export function designDocMarkdown(
   }
   lines.push('## Appendix: experiment log', '');
   if (log.length === 0) lines.push('_No entries yet._');
-  for (const entry of [...log].reverse()) {
-    lines.push(
-      `- ${entry.created_at.toISOString().slice(0, 10)} · ${entry.kind.replace(/_/g, ' ')} · ${entry.text.replace(/\n+/g, ' ')}`,
-    );
-  }
+  for (const entry of [...log].reverse()) lines.push(logLineMarkdown(entry, names));
   return lines.join('\n') + '\n';
 }

@@ -23,6 +23,7 @@ import {
 import { openProjectModal } from '../flows/projectModal.js';
 import { openEditProject, ProjectMeta } from '../flows/projects.js';
 import { BlockActionPayload, parseJson } from '../payloads.js';
+import { checkSimilar, SearchRef, showSearchPage } from '../flows/search.js';
 import { tell, tellError, type Audience } from '../tell.js';
 
 export interface ActionContext {
@@ -208,6 +209,22 @@ export function registerActions(app: App, services: Services): void {
     [ids.review.openDoc, (to, id) => openDoc(services, to, id)],
   ];
   for (const [actionId, run] of designButtons) app.action(actionId, byId(run));
+
+  app.action(
+    ids.search.more,
+    action(services, async ({ to, value }) => {
+      const ref = parseJson(SearchRef, value);
+      if (!ref) return tell(to, { text: STALE });
+      await showSearchPage(services, to, ref, true);
+    }),
+  );
+
+  app.action(
+    ids.search.checkSimilar,
+    action(services, async ({ payload, to }) => {
+      if (payload.view) await checkSimilar(services, to.client, to.teamId, payload.view);
+    }),
+  );
 
   app.action(
     ids.log.older,

@@ -9,6 +9,7 @@ import { digestCommand, exportCommand } from '../flows/digests.js';
 import { openNewHypothesis } from '../flows/hypotheses.js';
 import { showChannelList, showChannelLog, showList } from '../flows/lists.js';
 import { openMeetingModal, showMeetings } from '../flows/meetings.js';
+import { searchCommand } from '../flows/search.js';
 import { showOrCreateProject } from '../flows/projects.js';
 import { workingHoursCommand } from '../flows/settings.js';
 import { showStats } from '../flows/stats.js';
@@ -62,6 +63,12 @@ const SUBCOMMANDS: SubcommandSpec[] = [
     name: 'log',
     summary: 'the latest entries of the project’s experiment log',
     run: ({ services, to }) => showChannelLog(services, to),
+  },
+  {
+    name: 'search',
+    args: '<words>',
+    summary: 'search the record: hypotheses, learnings, proposals, decisions, notes ("a phrase", -leave-out)',
+    run: ({ services, to, args }) => searchCommand(services, to, args),
   },
   {
     name: 'stats',

@@ -7,7 +7,7 @@ import { digestSettingsFor, projectRecord, saveDigestSettings } from '../../db/d
 import type { Db } from '../../db/index.js';
 import { findProjectByChannel } from '../../db/projects.js';
 import type { DigestSettings, Project } from '../../db/schema/index.js';
-import { uploadChart } from '../../rituals/digests/deliveries.js';
+import { chartImage } from '../../rituals/digests/deliveries.js';
 import {
   isOn,
   projectDigest,
@@ -17,7 +17,7 @@ import {
   teamDigests,
   weekSoFar,
 } from '../../rituals/digests/digests.js';
-import { logCsv, recordMarkdown } from '../../rituals/digests/export.js';
+import { logCsv, peopleIn, recordMarkdown } from '../../rituals/digests/export.js';
 import { fileStem } from '../../rituals/plan/designDoc.js';
 import {
   describeSchedule,
@@ -28,7 +28,7 @@ import {
 import { forbidden } from '../../rituals/errors.js';
 import type { Services } from '../../services.js';
 import { formatMoment } from '../../time.js';
-import { requireWorkspaceAdmin, userZone } from '../people.js';
+import { peopleNames, requireWorkspaceAdmin, userZone } from '../people.js';
 import { tell, type Audience } from '../tell.js';
 
 /** The channel's waiting digest goes (a new schedule or `off`); one being sent is left to finish. */
@@ -146,14 +146,21 @@ async function postDigest(services: Services, to: To): Promise<void> {
     now,
     services.metrics,
   );
-  const message = digestMessage(digest);
-  let posted;
+  const chart = digest.kind === 'full' ? await chartImage(to.client, digest, services.logger) : undefined;
+  const { thread, ...message } = digestMessage(digest, { thread: true, ...(chart ? { chart } : {}) });
   try {
-    posted = await to.client.chat.postMessage({
+    const posted = await to.client.chat.postMessage({
       channel: project.channel_id,
       ...message,
       unfurl_links: false,
     });
+    for (const reply of thread ?? [])
+      await to.client.chat.postMessage({
+        channel: project.channel_id,
+        thread_ts: posted.ts,
+        ...reply,
+        unfurl_links: false,
+      });
   } catch (error) {
     services.logger.warn('digest post failed', { projectId: project.id, error: String(error) });
     await tell(to, {
@@ -161,14 +168,6 @@ async function postDigest(services: Services, to: To): Promise<void> {
     });
     return;
   }
-  if (digest.kind !== 'full') return;
-  await uploadChart({ client: to.client }, digest, {
-    at: now,
-    channelId: posted.channel ?? null,
-    ts: posted.ts ?? null,
-  }).catch((error: unknown) =>
-    services.logger.warn('digest chart upload failed', { projectId: project.id, error: String(error) }),
-  );
 }
 
 async function setDigestSchedule(services: Services, to: To, args: string): Promise<void> {
@@ -247,10 +246,13 @@ export async function exportCommand(services: Services, to: To, args: string): P
     currentDesignDoc(services.db, to.teamId, project.id),
     projectRecord(services.db, to.teamId, project.id),
   ]);
-  const markdown = recordMarkdown({ project, revisions, ...record }, (id) => `<@${id}>`);
+  const whole = { project, revisions, ...record };
+  const names = await peopleNames(services, to.client, to.teamId, peopleIn(whole));
+  const markdown = recordMarkdown(whole, names);
   const csv = logCsv(
     record.log,
     new Map(record.hypotheses.map((h) => [h.id, h.number])),
+    names,
     new Map(record.hypotheses.map((h) => [h.id, h.run_links])),
   );
   const stem = fileStem(project.name);

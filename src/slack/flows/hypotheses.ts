@@ -22,6 +22,7 @@ import { parseJson, readViewState, type FormValue, type ViewSubmissionPayload } 
 import { userZone } from '../people.js';
 import { tell, type Audience } from '../tell.js';
 import { refreshHomes } from './home.js';
+import { redrawView } from './redrawView.js';
 import { openProjectModal } from './projectModal.js';
 
 export const HypothesisMeta = z.object({
@@ -110,9 +111,7 @@ export async function refreshDueHint(
   },
 ): Promise<void> {
   if (!Number.isInteger(args.days) || args.days < TIMEBOX.min || args.days > TIMEBOX.max) return;
-  const blocks = z.array(z.looseObject({ block_id: z.string().optional() })).safeParse(args.view.blocks);
-  if (!blocks.success) return;
-  const original = args.view as Record<string, unknown>;
+  const original = args.view as typeof args.view & Record<string, unknown>;
   // Editing a running hypothesis: its timebox counts from its start, not from today.
   const meta = parseJson(HypothesisMeta, String(original.private_metadata ?? ''));
   const editing = meta?.hypothesisId
@@ -126,23 +125,11 @@ export async function refreshDueHint(
     formatDay(addDays(start, args.days), tz),
     startedAt ? formatDay(startedAt, tz) : undefined,
   );
-  const view = {
-    type: 'modal' as const,
-    callback_id: String(original.callback_id),
-    title: original.title,
-    submit: original.submit,
-    close: original.close,
-    private_metadata: String(original.private_metadata ?? ''),
-    blocks: blocks.data.map((b) =>
+  await redrawView(client, services.logger, original, (blocks) =>
+    blocks.map((b) =>
       b.block_id === 'timeboxDays' ? { ...b, hint: { type: 'plain_text', text: hint } } : b,
     ),
-  } as unknown as ModalView; // Slack's own view, handed back with one hint changed
-  await client.views
-    .update({ view_id: args.view.id, ...(args.view.hash ? { hash: args.view.hash } : {}), view })
-    .catch(
-      // A stale hash means the person typed again; that newer keystroke brings its own update.
-      (error: unknown) => services.logger.debug('due hint not refreshed', { error: String(error) }),
-    );
+  );
 }
 
 const formOf = (payload: ViewSubmissionPayload): Record<string, FormValue> =>

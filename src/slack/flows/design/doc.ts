@@ -9,9 +9,10 @@ import { findProject, findProjectByChannel, isMember } from '../../../db/project
 import type { DesignReviewComment, Project } from '../../../db/schema/index.js';
 import { isAddressed, reviewState, startedBeforeApproval } from '../../../rituals/designReview/review.js';
 import { forbidden, notFound } from '../../../rituals/errors.js';
-import { DESIGN_SECTIONS, designDocMarkdown, fileStem } from '../../../rituals/plan/designDoc.js';
+import { DESIGN_SECTIONS, designDocMarkdown, fileStem, mentionedIn } from '../../../rituals/plan/designDoc.js';
 import { canEditDesignDoc } from '../../../rituals/plan/permissions.js';
 import type { Services } from '../../../services.js';
+import { peopleNames } from '../../people.js';
 import { tell, type Audience } from '../../tell.js';
 
 /** The doc as it stands: every section with its latest version, the review and its comments. */
@@ -111,7 +112,13 @@ export async function exportDesignDoc(
     currentDesignDoc(services.db, to.teamId, project.id),
     latestLog(services.db, to.teamId, project.id, { limit: 500 }),
   ]);
-  const markdown = designDocMarkdown(project, revisions, log, (id) => `<@${id}>`);
+  const people = [
+    project.lead_user_id,
+    ...revisions.map((r) => r.author_user_id),
+    ...log.flatMap((e) => mentionedIn(e.text)),
+  ];
+  const names = await peopleNames(services, to.client, to.teamId, [...new Set(people)]);
+  const markdown = designDocMarkdown(project, revisions, log, names);
   const filename = `${fileStem(project.name)}-design-doc.md`;
   try {
     await to.client.files.uploadV2({
