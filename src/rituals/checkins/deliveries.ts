@@ -6,7 +6,8 @@ import { findHypothesis, type HypothesisWithProject } from '../../db/hypotheses.
 import { findProject } from '../../db/projects.js';
 import type { Delivery } from '../../db/schema/index.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
-import { formatMoment } from '../../time.js';
+import type { KnownBlock } from '@slack/types';
+import { formatMoment, inZone } from '../../time.js';
 import { recipientTime } from '../workingTime.js';
 import { plannedDays, roundOf, spentDays } from './checkins.js';
 import { addWorkingDays } from './workingHours.js';
@@ -55,7 +56,8 @@ async function planCheckInDelivery(
         ? h.lead_user_id
         : d.recipient_id;
   // Claimed means due; the only question left is whether it is working time for them now.
-  const { tz, hours, sendAt } = await recipientTime(services, client, d.team_id, recipientId, now);
+  const time = await recipientTime(services, client, d.team_id, recipientId, now);
+  const { tz, hours, sendAt } = time;
   if (sendAt.getTime() > now.getTime()) return { type: 'later', when: sendAt };
   const followUp = (kind: NewDelivery['kind'], suffix: string, recipientId: string) => (sentAt: Date) => ({
     teamId: d.team_id,
@@ -74,7 +76,7 @@ async function planCheckInDelivery(
       return {
         type: 'send',
         recipientId,
-        message: checkInMessage(input),
+        message: time.waitedSince(d.due_at) ? afterAway(checkInMessage(input), h, tz) : checkInMessage(input),
         followUp: followUp('reminder', ':1', h.owner_user_id),
       };
     case 'reminder': {
@@ -169,6 +171,21 @@ async function tellLeadOfFailure({ services }: DeliveryContext, d: Delivery, det
       at: now,
     });
   });
+}
+
+/** A check-in that waited for its owner to be back opens by saying why it is late. */
+function afterAway<M extends { text: string; blocks: KnownBlock[] }>(
+  message: M,
+  h: HypothesisWithProject,
+  tz: string,
+): M {
+  const ended = h.due_at ? ` ended on ${inZone(h.due_at, tz).format('ddd D MMM')}` : ' ended';
+  const note = `You were away; H${h.number}'s timebox${ended}.`;
+  return {
+    ...message,
+    text: `${note} ${message.text}`,
+    blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: note }] }, ...message.blocks],
+  };
 }
 
 function escalationText(h: HypothesisWithProject, tz: string): string {
