@@ -4,7 +4,8 @@ import { sql, type Kysely } from 'kysely';
  * Who is away and which days are holidays. An away range is two calendar dates in the
  * person's own zone (both days away), one range a person; the Slack status Labbook last
  * read is cached beside the time zone; holidays are a date-holidays region code
- * ("DE-BY"), the workspace's default or a person's own ('' for none).
+ * ("DE-BY"), the workspace's default or a person's own ('' for none). Snoozes of a check-in
+ * round are counted in the experiment log; the workspace chooses how many reminders.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -33,11 +34,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('workspaces')
     .addColumn('holidays', 'text')
     .addColumn('away_emoji', sql`text[]`)
+    // Reminders before the lead hears: one by default, the workspace may choose 0–2.
+    .addColumn('reminder_count', 'smallint', (c) =>
+      c
+        .notNull()
+        .defaultTo(1)
+        .check(sql`reminder_count between 0 and 2`),
+    )
     .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('workspaces').dropColumn('holidays').dropColumn('away_emoji').execute();
+  await db.schema
+    .alterTable('workspaces')
+    .dropColumn('holidays')
+    .dropColumn('away_emoji')
+    .dropColumn('reminder_count')
+    .execute();
   await db.schema
     .alterTable('slack_users')
     .dropColumn('status_emoji')

@@ -208,3 +208,61 @@ describe('a Slack status that says away', () => {
     expect(dmsTo(OWNER)).toHaveLength(1);
   });
 });
+
+describe('public holidays', () => {
+  it('Epiphany holds a check-in in Bavaria (the workspace’s holidays) but not in New York (the owner’s own)', async () => {
+    t.fake.addUser({ id: 'U0ADMIN', isAdmin: true });
+    t.fake.addUser({ id: 'U0NEWYORK', tz: 'America/New_York' });
+    await db()
+      .insertInto('project_members')
+      .values({ team_id: TEAM, project_id: project.id, user_id: 'U0NEWYORK' })
+      .execute();
+    t.clock.set('2027-01-04T10:00:00Z');
+    expect(await hypothesis('hours holidays bavaria', 'U0ADMIN')).toContain(
+      'I do not know the holidays of `bavaria`',
+    );
+    expect(await hypothesis('hours 9-18 mon-fri holidays de-by', OWNER)).toContain(
+      'Only a workspace admin or owner',
+    );
+    expect(await hypothesis('hours 9-18 mon-fri holidays de-by', 'U0ADMIN')).toContain(
+      'now go out 09:00–18:00, Mon–Fri, except public holidays in DE-BY',
+    );
+    expect(await hypothesis('hours my holidays US', 'U0NEWYORK')).toContain(
+      'The public holidays of US are days off for you',
+    );
+    expect(await hypothesis('hours', 'U0NEWYORK')).toContain('Yours: those of US.');
+
+    // Wed 6 Jan 2027, 12:00 UTC: 13:00 in Munich (a holiday), 07:00 in New York (not one).
+    const bavarian = await dueHypothesis('2027-01-06T12:00:00Z');
+    await dueHypothesis('2027-01-06T12:00:00Z', 'U0NEWYORK');
+    t.fake.reset();
+    t.clock.set('2027-01-06T14:00:00Z');
+    await sweep();
+    expect(dmsTo('U0NEWYORK')).toHaveLength(1);
+    expect(dmsTo(OWNER)).toEqual([]);
+    t.clock.set('2027-01-07T08:00:00Z'); // Thursday 09:00 in Munich
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(1);
+    expect(JSON.stringify(dmsTo(OWNER)[0]!.args.blocks)).toContain(
+      `H${bavarian.number}'s timebox ended on Wed 6 Jan`,
+    );
+  });
+
+  it('the reminder comes a working day later, stepping over a holiday', async () => {
+    await db().updateTable('workspaces').set({ holidays: 'DE-BY' }).where('team_id', '=', TEAM).execute();
+    // Tue 5 Jan 2027, 10:00 Berlin; Wed 6 Jan is Epiphany.
+    t.clock.set('2027-01-05T09:00:00Z');
+    await dueHypothesis('2027-01-05T09:00:00Z');
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(1);
+    const reminder = await db()
+      .selectFrom('deliveries')
+      .select('due_at')
+      .where('kind', '=', 'reminder')
+      .where('recipient_id', '=', OWNER)
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    expect(reminder.due_at.toISOString()).toBe('2027-01-07T09:00:00.000Z');
+    await db().updateTable('workspaces').set({ holidays: null }).where('team_id', '=', TEAM).execute();
+  });
+});

@@ -15,6 +15,8 @@ export interface WorkspacesTable {
   holidays: Generated<string | null>;
   /** Status emoji that mean away; null the default list. */
   away_emoji: Generated<string[] | null>;
+  /** Reminders after the check-in before the lead hears, 0–2. */
+  reminder_count: Generated<number>;
   digest_weekday: Generated<number>;
   digest_hour: Generated<number>;
   created_at: CreatedAt;

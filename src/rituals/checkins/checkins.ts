@@ -188,10 +188,12 @@ export async function recordOutcome(
       authorUserId: actor,
       text:
         `H${h.number} ${answer}` +
+        (actor === h.owner_user_id ? '' : ` (entered by <@${actor}> for <@${h.owner_user_id}>)`) +
         (form.result ? `: ${form.result}` : '') +
         (form.learnings ? ` Learned: ${form.learnings}` : ''),
       details: {
         outcome: answer,
+        ...(actor === h.owner_user_id ? {} : { enteredBy: actor, owner: h.owner_user_id }),
         result: form.result,
         learnings: form.learnings,
         nextStep: form.nextStep,

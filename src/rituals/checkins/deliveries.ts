@@ -1,9 +1,11 @@
 import { checkInMessage, leadNotice } from '../../../blocks/checkin.js';
+import { escalationMessage } from '../../../blocks/escalation.js';
 import { userText } from '../../../blocks/text.js';
 import { scheduleDelivery, type NewDelivery } from '../../db/deliveries.js';
 import { appendLog } from '../../db/experimentLog.js';
 import { findHypothesis, type HypothesisWithProject } from '../../db/hypotheses.js';
 import { findProject } from '../../db/projects.js';
+import { getWorkspace } from '../../db/workspaces.js';
 import type { Delivery } from '../../db/schema/index.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
 import type { KnownBlock } from '@slack/types';
@@ -24,7 +26,7 @@ export const CHECKIN_KINDS = [
 export const roundKey = (h: { id: number; extension_count: number; due_at: Date | null }) =>
   `${h.id}:${h.extension_count}:${h.due_at?.getTime() ?? 0}`;
 
-/** The timebox check-in ritual's deliveries: the check-in, two reminders, escalation, notices to the lead. */
+/** The timebox check-in ritual's deliveries: the check-in, 0–2 reminders, escalation, notices to the lead. */
 export const checkInDeliveries: DeliveryRitual = {
   kinds: CHECKIN_KINDS,
   plan: planCheckInDelivery,
@@ -70,6 +72,12 @@ async function planCheckInDelivery(
     at: sentAt,
   });
   const input = { h, plannedDays: plannedDays(h), spentDays: spentDays(h, now), round: roundOf(h) };
+  const reminders = (await getWorkspace(services.db, d.team_id))?.reminder_count ?? 1;
+  // After reminder n (the check-in is 0): the next reminder, or the lead hears.
+  const after = (n: number) =>
+    n < reminders
+      ? followUp('reminder', `:${n + 1}`, h.owner_user_id)
+      : followUp('escalation', '', h.lead_user_id);
 
   switch (d.kind) {
     case 'checkin':
@@ -77,7 +85,7 @@ async function planCheckInDelivery(
         type: 'send',
         recipientId,
         message: time.waitedSince(d.due_at) ? afterAway(checkInMessage(input), h, tz) : checkInMessage(input),
-        followUp: followUp('reminder', ':1', h.owner_user_id),
+        followUp: after(0),
       };
     case 'reminder': {
       const n = Number(d.dedupe_key.split(':')[4] ?? 1);
@@ -85,17 +93,14 @@ async function planCheckInDelivery(
         type: 'send',
         recipientId,
         message: checkInMessage(input, { reminder: n }),
-        followUp:
-          n < 2
-            ? followUp('reminder', `:${n + 1}`, h.owner_user_id)
-            : followUp('escalation', '', h.lead_user_id),
+        followUp: after(n),
       };
     }
     case 'escalation':
       return {
         type: 'send',
         recipientId,
-        message: leadNotice(escalationText(h, tz)),
+        message: escalationMessage(escalationText(h, tz, reminders), h, roundOf(h)),
         effect: async (trx, sent) => {
           await trx
             .updateTable('hypotheses')
@@ -188,9 +193,11 @@ function afterAway<M extends { text: string; blocks: KnownBlock[] }>(
   };
 }
 
-function escalationText(h: HypothesisWithProject, tz: string): string {
+function escalationText(h: HypothesisWithProject, tz: string, reminders: number): string {
   const due = h.due_at ? formatMoment(h.due_at, tz) : 'its due date';
-  return `:warning: <@${h.owner_user_id}> has not answered the check-in for *H${h.number}* (${userText(h.project_name, 80)}), due ${due}, after two reminders. It is now marked overdue. A word from you may help: conclude it, extend it, or abandon it.`;
+  const asked =
+    reminders === 0 ? '' : reminders === 1 ? ', after a reminder' : `, after ${reminders} reminders`;
+  return `:warning: <@${h.owner_user_id}> has not answered the check-in for *H${h.number}* (${userText(h.project_name, 80)}), due ${due} (${tz})${asked}. It is now marked overdue. You can answer for them, extend it, give it a new owner (who gets the check-in) or abandon it:`;
 }
 
 function extensionText(h: HypothesisWithProject, by: string, reason: string): string {
