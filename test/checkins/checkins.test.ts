@@ -108,6 +108,7 @@ describe('when the timebox ends', () => {
       'Inconclusive',
       'Extend',
       'Abandon',
+      'Not now',
     ]);
     expect(t.fake.violations).toEqual([]);
   });

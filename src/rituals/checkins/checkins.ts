@@ -37,7 +37,7 @@ export async function scheduleCheckIn(db: Db, h: Hypothesis, at: Date): Promise<
 }
 
 /** Once a hypothesis is answered or moved, its waiting check-in, reminders and escalation are moot. */
-const cancelRound = (db: Db, teamId: string, hypothesisId: number, at: Date) =>
+export const cancelRound = (db: Db, teamId: string, hypothesisId: number, at: Date) =>
   cancelPending(db, { teamIds: [teamId], hypothesisId, kinds: ['checkin', 'reminder', 'escalation'] }, at);
 
 /** The hooks the plan-first ritual calls when a timebox starts or changes. */

@@ -1,5 +1,6 @@
 import { checkInMessage, leadNotice } from '../../../blocks/checkin.js';
 import { escalationMessage } from '../../../blocks/escalation.js';
+import { notNowBlock } from '../../../blocks/snooze.js';
 import { userText } from '../../../blocks/text.js';
 import { scheduleDelivery, type NewDelivery } from '../../db/deliveries.js';
 import { appendLog } from '../../db/experimentLog.js';
@@ -61,10 +62,12 @@ async function planCheckInDelivery(
   const time = await recipientTime(services, client, d.team_id, recipientId, now);
   const { tz, hours, sendAt } = time;
   if (sendAt.getTime() > now.getTime()) return { type: 'later', when: sendAt };
-  const followUp = (kind: NewDelivery['kind'], suffix: string, recipientId: string) => (sentAt: Date) => ({
+  // A snoozed asking (`…:0:s1`) and what follows it carry the snooze's tag in their keys.
+  const tag = d.dedupe_key.split(':')[5];
+  const followUp = (kind: NewDelivery['kind'], n: number, recipientId: string) => (sentAt: Date) => ({
     teamId: d.team_id,
     kind,
-    dedupeKey: `${kind}:${roundKey(h)}${suffix}`,
+    dedupeKey: `${kind}:${roundKey(h)}${tag ? `:${n}:${tag}` : kind === 'reminder' ? `:${n}` : ''}`,
     recipientId,
     dueAt: addWorkingDays(sentAt, 1, tz, hours),
     projectId: h.project_id,
@@ -75,16 +78,24 @@ async function planCheckInDelivery(
   const reminders = (await getWorkspace(services.db, d.team_id))?.reminder_count ?? 1;
   // After reminder n (the check-in is 0): the next reminder, or the lead hears.
   const after = (n: number) =>
-    n < reminders
-      ? followUp('reminder', `:${n + 1}`, h.owner_user_id)
-      : followUp('escalation', '', h.lead_user_id);
+    n < reminders ? followUp('reminder', n + 1, h.owner_user_id) : followUp('escalation', 0, h.lead_user_id);
+  const asking = (message: { text: string; blocks: KnownBlock[] }) => ({
+    ...message,
+    blocks: [...message.blocks, notNowBlock(h, roundOf(h))],
+  });
 
   switch (d.kind) {
     case 'checkin':
       return {
         type: 'send',
         recipientId,
-        message: time.waitedSince(d.due_at) ? afterAway(checkInMessage(input), h, tz) : checkInMessage(input),
+        message: asking(
+          tag
+            ? withNote(checkInMessage(input), `You asked me to come back to H${h.number} today.`)
+            : time.waitedSince(d.due_at)
+              ? withNote(checkInMessage(input), awayNote(h, tz))
+              : checkInMessage(input),
+        ),
         followUp: after(0),
       };
     case 'reminder': {
@@ -92,7 +103,7 @@ async function planCheckInDelivery(
       return {
         type: 'send',
         recipientId,
-        message: checkInMessage(input, { reminder: n }),
+        message: asking(checkInMessage(input, { reminder: n })),
         followUp: after(n),
       };
     }
@@ -179,13 +190,12 @@ async function tellLeadOfFailure({ services }: DeliveryContext, d: Delivery, det
 }
 
 /** A check-in that waited for its owner to be back opens by saying why it is late. */
-function afterAway<M extends { text: string; blocks: KnownBlock[] }>(
-  message: M,
-  h: HypothesisWithProject,
-  tz: string,
-): M {
+function awayNote(h: HypothesisWithProject, tz: string): string {
   const ended = h.due_at ? ` ended on ${inZone(h.due_at, tz).format('ddd D MMM')}` : ' ended';
-  const note = `You were away; H${h.number}'s timebox${ended}.`;
+  return `You were away; H${h.number}'s timebox${ended}.`;
+}
+
+function withNote<M extends { text: string; blocks: KnownBlock[] }>(message: M, note: string): M {
   return {
     ...message,
     text: `${note} ${message.text}`,

@@ -18,6 +18,7 @@ import {
   withdraw as withdrawProposal,
 } from '../flows/meetings.js';
 import { openProjectModal } from '../flows/projectModal.js';
+import { openSnooze } from '../flows/snooze.js';
 import { openEditProject, ProjectMeta } from '../flows/projects.js';
 import { BlockActionPayload, parseJson } from '../payloads.js';
 import { tell, tellError, type Audience } from '../tell.js';
@@ -182,6 +183,15 @@ export function registerActions(app: App, services: Services): void {
       const ref = parseJson(CheckInRef, value);
       if (!ref) return tell(to, { text: STALE });
       await openExtend(services, to, ref);
+    }),
+  );
+
+  app.action(
+    ids.snooze.open,
+    action(services, async ({ to, value }) => {
+      const ref = parseJson(CheckInRef, value);
+      if (!ref) return tell(to, { text: STALE });
+      await openSnooze(services, to, ref);
     }),
   );
 
