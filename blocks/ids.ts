@@ -70,6 +70,11 @@ export const ids = {
     editProposal: 'meeting.proposal_edit',
     withdrawProposal: 'meeting.proposal_withdraw',
   },
+  snooze: {
+    /** *Not now* on the check-in DM and its modal: ask again later this round. */
+    open: 'snooze.open',
+    modal: 'snooze.modal',
+  },
   list: { page: 'list.page' },
   log: { older: 'log.older', addMessage: 'log.add_message' },
   workspace: { forgetModal: 'workspace.forget' },

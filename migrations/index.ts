@@ -5,6 +5,7 @@ import * as digestSettingsFk from './20261125T1300_digest_settings_fk.js';
 import * as installations from './20261125T1000_installations.js';
 import * as meetings from './20261125T1100_meetings.js';
 import * as dropProposalCost from './20261125T1310_drop_proposal_cost.js';
+import * as away from './20261201T2200_away.js';
 import * as designReviews from './20261201T2200_design_reviews.js';
 import * as runLinks from './20261201T2200_run_links.js';
 import * as search from './20261201T2200_search.js';
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '20261125T1200_digests': digests,
   '20261125T1300_digest_settings_fk': digestSettingsFk,
   '20261125T1310_drop_proposal_cost': dropProposalCost,
+  '20261201T2200_away': away,
   '20261201T2200_design_reviews': designReviews,
   '20261201T2200_run_links': runLinks,
   '20261201T2200_search': search,

@@ -1,20 +1,51 @@
 import type { WebClient } from '@slack/web-api';
-import { workingHoursOf } from '../db/workspaces.js';
-import { recipientZone } from '../scheduler/people.js';
+import { awayRangeOf } from '../db/away.js';
+import { cachedUser } from '../db/slackUsers.js';
+import { getWorkspace, workingHoursOf } from '../db/workspaces.js';
+import type { Db } from '../db/index.js';
+import { recipientStatus, recipientZone } from '../scheduler/people.js';
 import type { Services } from '../services.js';
+import { inZone } from '../time.js';
+import { DEFAULT_AWAY_EMOJI, isAwayOn, statusAway } from './away/away.js';
+import { isPublicHoliday } from './away/holidays.js';
 import { nextWorkingMoment, type WorkingHours } from './checkins/workingHours.js';
 
 export interface RecipientTime {
   tz: string;
+  /** The workspace's hours with this person's days off (away range, public holidays). */
   hours: WorkingHours;
   /** `now` when it is their working time, else the start of their next working time. */
   sendAt: Date;
+  /**
+   * Whether a message due at `dueAt` waited at least a whole working day for them (away,
+   * a holiday, an away status): it then says so.
+   */
+  waitedSince(dueAt: Date): boolean;
+}
+
+/**
+ * A person's working calendar: the workspace's hours, minus their away range and the
+ * public holidays of their region (their own, else the workspace's).
+ */
+export async function workingCalendar(db: Db, teamId: string, userId: string): Promise<WorkingHours> {
+  const [hours, ws, person, away] = await Promise.all([
+    workingHoursOf(db, teamId),
+    getWorkspace(db, teamId),
+    cachedUser(db, teamId, userId),
+    awayRangeOf(db, teamId, userId),
+  ]);
+  const region = person?.holidays ?? ws?.holidays ?? '';
+  return {
+    ...hours,
+    isDayOff: (date) => isAwayOn(away, date) || (region !== '' && isPublicHoliday(region, date)),
+  };
 }
 
 /**
  * When a scheduled message may reach this recipient. Every ritual asks people only in
- * their own working hours (the workspace's hours in the person's zone); a channel has no
- * hours and hears at once.
+ * their own working hours (the workspace's hours in the person's zone), never on a day
+ * they are away or on a public holiday, nor while their Slack status says they are away;
+ * a channel has no hours and hears at once.
  */
 export async function recipientTime(
   services: Services,
@@ -23,8 +54,26 @@ export async function recipientTime(
   recipientId: string,
   now: Date,
 ): Promise<RecipientTime> {
-  const hours = await workingHoursOf(services.db, teamId);
-  if (!/^[UW]/.test(recipientId)) return { tz: 'UTC', hours, sendAt: now };
+  if (!/^[UW]/.test(recipientId)) {
+    const hours = await workingHoursOf(services.db, teamId);
+    return { tz: 'UTC', hours, sendAt: now, waitedSince: () => false };
+  }
   const tz = await recipientZone(services, client, teamId, recipientId);
-  return { tz, hours, sendAt: nextWorkingMoment(now, tz, hours) };
+  const [hours, ws] = await Promise.all([
+    workingCalendar(services.db, teamId, recipientId),
+    getWorkspace(services.db, teamId),
+  ]);
+  const emoji = ws?.away_emoji ?? DEFAULT_AWAY_EMOJI;
+  const status = statusAway(await recipientStatus(services, client, teamId, recipientId, emoji), emoji, now);
+  // No expiry: ask again on their next working day rather than guess when they are back.
+  const from = !status ? now : (status.until ?? inZone(now, tz).startOf('day').add(1, 'day').toDate());
+  const plain = { startHour: hours.startHour, endHour: hours.endHour, days: hours.days };
+  return {
+    tz,
+    hours,
+    sendAt: nextWorkingMoment(from.getTime() > now.getTime() ? from : now, tz, hours),
+    waitedSince: (dueAt) =>
+      inZone(nextWorkingMoment(dueAt, tz, plain), tz).format('YYYY-MM-DD') <
+      inZone(now, tz).format('YYYY-MM-DD'),
+  };
 }

@@ -141,7 +141,8 @@ const Event = z.looseObject({
   team_id: slackId,
   event: z.looseObject({
     type: z.string(),
-    user: z.string().optional(),
+    // user_change and user_status_changed carry the whole user object.
+    user: z.union([z.string(), z.looseObject({ id: z.string() })]).optional(),
     channel: z.union([z.string(), z.looseObject({ id: z.string() })]).optional(),
     item: z.looseObject({}).optional(),
   }),

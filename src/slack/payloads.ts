@@ -137,3 +137,19 @@ export const MessageEvent = z.looseObject({
   previous_message: MessageBody.optional(),
 });
 export type MessageEvent = z.infer<typeof MessageEvent>;
+
+/** user_change / user_status_changed: the person's profile as it is now. */
+export const UserChangeEvent = z.looseObject({
+  user: z.looseObject({
+    id: z.string().min(1),
+    tz: z.string().optional(),
+    profile: z
+      .looseObject({
+        status_emoji: z.string().optional(),
+        status_text: z.string().optional(),
+        status_expiration: z.number().optional(),
+      })
+      .optional(),
+  }),
+});
+export type UserChangeEvent = z.infer<typeof UserChangeEvent>;

@@ -39,6 +39,7 @@ beforeEach(async () => {
     members: [OWNER],
     name: 'Search ranking',
   });
+  await t.labbook.db.updateTable('workspaces').set({ reminder_count: 1 }).execute();
 });
 
 const db = () => t.labbook.db;
@@ -107,6 +108,7 @@ describe('when the timebox ends', () => {
       'Inconclusive',
       'Extend',
       'Abandon',
+      'Not now',
     ]);
     expect(t.fake.violations).toEqual([]);
   });
@@ -324,7 +326,8 @@ describe('from the Home tab', () => {
 });
 
 describe('no answer', () => {
-  it('reminds after one working day, again after another, then tells the lead and marks it overdue', async () => {
+  it('with two reminders chosen: reminds after one working day, again after another, then tells the lead and marks it overdue', async () => {
+    await db().updateTable('workspaces').set({ reminder_count: 2 }).where('team_id', '=', TEAM).execute();
     t.clock.set('2026-12-11T10:00:00Z'); // Friday, 11:00 in Berlin
     const h = await dueHypothesis('2026-12-11T10:00:00Z');
     await sweep();
@@ -600,15 +603,13 @@ describe('an extension racing the escalation', () => {
     const h = await dueHypothesis('2026-12-15T10:00:00Z');
     await sweep(); // check-in
     t.clock.set('2026-12-16T10:00:00Z');
-    await sweep(); // reminder 1
-    t.clock.set('2026-12-17T10:00:00Z');
-    await sweep(); // reminder 2
-    expect(dmsTo(OWNER)).toHaveLength(3);
+    await sweep(); // the one reminder
+    expect(dmsTo(OWNER)).toHaveLength(2);
     const dm = await checkInDm(h);
     const form = await viewOpenedBy(t.fake, ids.checkin.extendModal, () =>
       pressInMessage(t, who(OWNER), dm, ids.checkin.extend),
     );
-    t.clock.set('2026-12-18T10:00:00Z');
+    t.clock.set('2026-12-17T10:00:00Z');
     t.fake.fail('chat.postMessage', { kind: 'slow', delayMs: 800 });
     const sweeping = sweep(); // the escalation to the lead, slowly
     await expect

@@ -12,13 +12,14 @@ import type { HypothesesTable, HypothesisExtensionsTable } from './hypotheses.js
 import type { InstallationsTable, OAuthStatesUsedTable } from './installations.js';
 import type { DecisionMeetingsTable, ProposalsTable } from './meetings.js';
 import type { ProjectMembersTable, ProjectsTable } from './projects.js';
-import type { SlackUsersTable } from './slackUsers.js';
+import type { AwayPeriodsTable, SlackUsersTable } from './slackUsers.js';
 import type { TimeEntriesTable } from './timeEntries.js';
 import type { WorkspacesTable } from './workspaces.js';
 
 export interface Database {
   workspaces: WorkspacesTable;
   slack_users: SlackUsersTable;
+  away_periods: AwayPeriodsTable;
   projects: ProjectsTable;
   project_members: ProjectMembersTable;
   design_doc_revisions: DesignDocRevisionsTable;
@@ -51,6 +52,7 @@ export type DecisionMeeting = Selectable<DecisionMeetingsTable>;
 export type Proposal = Selectable<ProposalsTable>;
 export type Delivery = Selectable<DeliveriesTable>;
 export type SlackUser = Selectable<SlackUsersTable>;
+export type AwayPeriod = Selectable<AwayPeriodsTable>;
 export type InstallationRow = Selectable<InstallationsTable>;
 export type DigestSettings = Selectable<DigestSettingsTable>;
 

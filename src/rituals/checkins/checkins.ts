@@ -40,7 +40,7 @@ export async function scheduleCheckIn(db: Db, h: Hypothesis, at: Date): Promise<
 }
 
 /** Once a hypothesis is answered or moved, its waiting check-in, reminders and escalation are moot. */
-const cancelRound = (db: Db, teamId: string, hypothesisId: number, at: Date) =>
+export const cancelRound = (db: Db, teamId: string, hypothesisId: number, at: Date) =>
   cancelPending(db, { teamIds: [teamId], hypothesisId, kinds: ['checkin', 'reminder', 'escalation'] }, at);
 
 /** The hooks the plan-first ritual calls when a timebox starts or changes. */
@@ -199,10 +199,12 @@ export async function recordOutcome(
       authorUserId: actor,
       text:
         `H${h.number} ${answer}` +
+        (actor === h.owner_user_id ? '' : ` (entered by <@${actor}> for <@${h.owner_user_id}>)`) +
         (form.result ? `: ${form.result}` : '') +
         (form.learnings ? ` Learned: ${form.learnings}` : ''),
       details: {
         outcome: answer,
+        ...(actor === h.owner_user_id ? {} : { enteredBy: actor, owner: h.owner_user_id }),
         result: form.result,
         learnings: form.learnings,
         nextStep: form.nextStep,

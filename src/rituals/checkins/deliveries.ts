@@ -1,12 +1,16 @@
 import { checkInMessage, leadNotice } from '../../../blocks/checkin.js';
+import { escalationMessage } from '../../../blocks/escalation.js';
+import { notNowBlock } from '../../../blocks/snooze.js';
 import { userText } from '../../../blocks/text.js';
 import { scheduleDelivery, type NewDelivery } from '../../db/deliveries.js';
 import { appendLog } from '../../db/experimentLog.js';
 import { findHypothesis, type HypothesisWithProject } from '../../db/hypotheses.js';
 import { findProject } from '../../db/projects.js';
+import { getWorkspace } from '../../db/workspaces.js';
 import type { Delivery } from '../../db/schema/index.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
-import { formatMoment } from '../../time.js';
+import type { KnownBlock } from '@slack/types';
+import { formatMoment, inZone } from '../../time.js';
 import { noMetrics } from '../../trackers/index.js';
 import { recipientTime } from '../workingTime.js';
 import { plannedDays, roundOf, spentDays } from './checkins.js';
@@ -24,7 +28,7 @@ export const CHECKIN_KINDS = [
 export const roundKey = (h: { id: number; extension_count: number; due_at: Date | null }) =>
   `${h.id}:${h.extension_count}:${h.due_at?.getTime() ?? 0}`;
 
-/** The timebox check-in ritual's deliveries: the check-in, two reminders, escalation, notices to the lead. */
+/** The timebox check-in ritual's deliveries: the check-in, 0–2 reminders, escalation, notices to the lead. */
 export const checkInDeliveries: DeliveryRitual = {
   kinds: CHECKIN_KINDS,
   plan: planCheckInDelivery,
@@ -56,21 +60,24 @@ async function planCheckInDelivery(
         ? h.lead_user_id
         : d.recipient_id;
   // Claimed means due; the only question left is whether it is working time for them now.
-  const { tz, hours, sendAt } = await recipientTime(services, client, d.team_id, recipientId, now);
+  const time = await recipientTime(services, client, d.team_id, recipientId, now);
+  const { tz, hours, sendAt } = time;
   if (sendAt.getTime() > now.getTime()) return { type: 'later', when: sendAt };
-  const followUp = (kind: NewDelivery['kind'], suffix: string, recipientId: string) => (sentAt: Date) => ({
+  // A snoozed asking (`…:0:s1`) and what follows it carry the snooze's tag in their keys.
+  const tag = d.dedupe_key.split(':')[5];
+  const followUp = (kind: NewDelivery['kind'], n: number, recipientId: string) => (sentAt: Date) => ({
     teamId: d.team_id,
     kind,
-    dedupeKey: `${kind}:${roundKey(h)}${suffix}`,
+    dedupeKey: `${kind}:${roundKey(h)}${tag ? `:${n}:${tag}` : kind === 'reminder' ? `:${n}` : ''}`,
     recipientId,
     dueAt: addWorkingDays(sentAt, 1, tz, hours),
     projectId: h.project_id,
     hypothesisId: h.id,
     at: sentAt,
   });
-  const asking = d.kind === 'checkin' || d.kind === 'reminder';
   // Bounded by the trackers' timeout; a tracker that fails is named, the DM still goes.
-  const metrics = asking ? await (services.metrics ?? noMetrics).hints(h) : [];
+  const metrics =
+    d.kind === 'checkin' || d.kind === 'reminder' ? await (services.metrics ?? noMetrics).hints(h) : [];
   const input = {
     h,
     plannedDays: plannedDays(h),
@@ -78,32 +85,43 @@ async function planCheckInDelivery(
     round: roundOf(h),
     metrics,
   };
+  const reminders = (await getWorkspace(services.db, d.team_id))?.reminder_count ?? 1;
+  // After reminder n (the check-in is 0): the next reminder, or the lead hears.
+  const after = (n: number) =>
+    n < reminders ? followUp('reminder', n + 1, h.owner_user_id) : followUp('escalation', 0, h.lead_user_id);
+  const asking = (message: { text: string; blocks: KnownBlock[] }) => ({
+    ...message,
+    blocks: [...message.blocks, notNowBlock(h, roundOf(h))],
+  });
 
   switch (d.kind) {
     case 'checkin':
       return {
         type: 'send',
         recipientId,
-        message: checkInMessage(input),
-        followUp: followUp('reminder', ':1', h.owner_user_id),
+        message: asking(
+          tag
+            ? withNote(checkInMessage(input), `You asked me to come back to H${h.number} today.`)
+            : time.waitedSince(d.due_at)
+              ? withNote(checkInMessage(input), awayNote(h, tz))
+              : checkInMessage(input),
+        ),
+        followUp: after(0),
       };
     case 'reminder': {
       const n = Number(d.dedupe_key.split(':')[4] ?? 1);
       return {
         type: 'send',
         recipientId,
-        message: checkInMessage(input, { reminder: n }),
-        followUp:
-          n < 2
-            ? followUp('reminder', `:${n + 1}`, h.owner_user_id)
-            : followUp('escalation', '', h.lead_user_id),
+        message: asking(checkInMessage(input, { reminder: n })),
+        followUp: after(n),
       };
     }
     case 'escalation':
       return {
         type: 'send',
         recipientId,
-        message: leadNotice(escalationText(h, tz)),
+        message: escalationMessage(escalationText(h, tz, reminders), h, roundOf(h)),
         effect: async (trx, sent) => {
           await trx
             .updateTable('hypotheses')
@@ -181,9 +199,25 @@ async function tellLeadOfFailure({ services }: DeliveryContext, d: Delivery, det
   });
 }
 
-function escalationText(h: HypothesisWithProject, tz: string): string {
+/** A check-in that waited for its owner to be back opens by saying why it is late. */
+function awayNote(h: HypothesisWithProject, tz: string): string {
+  const ended = h.due_at ? ` ended on ${inZone(h.due_at, tz).format('ddd D MMM')}` : ' ended';
+  return `You were away; H${h.number}'s timebox${ended}.`;
+}
+
+function withNote<M extends { text: string; blocks: KnownBlock[] }>(message: M, note: string): M {
+  return {
+    ...message,
+    text: `${note} ${message.text}`,
+    blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: note }] }, ...message.blocks],
+  };
+}
+
+function escalationText(h: HypothesisWithProject, tz: string, reminders: number): string {
   const due = h.due_at ? formatMoment(h.due_at, tz) : 'its due date';
-  return `:warning: <@${h.owner_user_id}> has not answered the check-in for *H${h.number}* (${userText(h.project_name, 80)}), due ${due}, after two reminders. It is now marked overdue. A word from you may help: conclude it, extend it, or abandon it.`;
+  const asked =
+    reminders === 0 ? '' : reminders === 1 ? ', after a reminder' : `, after ${reminders} reminders`;
+  return `:warning: <@${h.owner_user_id}> has not answered the check-in for *H${h.number}* (${userText(h.project_name, 80)}), due ${due} (${tz})${asked}. It is now marked overdue. You can answer for them, extend it, give it a new owner (who gets the check-in) or abandon it:`;
 }
 
 function extensionText(h: HypothesisWithProject, by: string, reason: string): string {

@@ -7,6 +7,8 @@ export interface WorkingHours {
   endHour: number;
   /** ISO weekdays, 1 = Monday … 7 = Sunday. */
   days: readonly number[];
+  /** A day this person does not work although it is one of `days`: away, a public holiday. */
+  isDayOff?: (date: string) => boolean;
 }
 
 export const DEFAULT_WORKING_HOURS: WorkingHours = { startHour: 9, endHour: 18, days: [1, 2, 3, 4, 5] };
@@ -15,6 +17,10 @@ export const DEFAULT_WORKING_HOURS: WorkingHours = { startHour: 9, endHour: 18, 
 // zone's own rules for that day, so a DST change between two dates cannot shift 09:00.
 const nextDate = (date: string) => dayjs.utc(date).add(1, 'day').format('YYYY-MM-DD');
 const isoWeekday = (date: string) => dayjs.utc(date).day() || 7;
+const isWorkingDay = (date: string, hours: WorkingHours) =>
+  hours.days.includes(isoWeekday(date)) && !hours.isDayOff?.(date);
+/** Far enough to step over the longest away range (a year) and the weekends around it. */
+const MAX_DAYS_AHEAD = 400;
 const wallClock = (date: string, hour: number, tz: string) =>
   dayjs.tz(`${date} ${String(hour).padStart(2, '0')}:00`, tz).toDate();
 
@@ -27,13 +33,13 @@ export function nextWorkingMoment(from: Date, tz: string, hours: WorkingHours): 
   const zone = safeZone(tz);
   const local = inZone(from, zone);
   let date = local.format('YYYY-MM-DD');
-  if (hours.days.includes(isoWeekday(date))) {
+  if (isWorkingDay(date, hours)) {
     if (local.hour() < hours.startHour) return wallClock(date, hours.startHour, zone);
     if (local.hour() < hours.endHour) return from;
   }
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < MAX_DAYS_AHEAD; i++) {
     date = nextDate(date);
-    if (hours.days.includes(isoWeekday(date))) return wallClock(date, hours.startHour, zone);
+    if (isWorkingDay(date, hours)) return wallClock(date, hours.startHour, zone);
   }
   return from;
 }
@@ -57,6 +63,21 @@ export function addWorkingHours(from: Date, hours: number, tz: string, working: 
 }
 
 /**
+ * Working days from the day of `from` up to and including the day of `to`, in the
+ * person's zone: how many days of a timebox they can actually work on.
+ */
+export function workingDaysBetween(from: Date, to: Date, tz: string, hours: WorkingHours): number {
+  const zone = safeZone(tz);
+  const last = inZone(to, zone).format('YYYY-MM-DD');
+  let n = 0;
+  for (let date = inZone(from, zone).format('YYYY-MM-DD'), i = 0; date <= last && i < 4000; i++) {
+    if (hours.days.length === 0 || isWorkingDay(date, hours)) n++;
+    date = nextDate(date);
+  }
+  return n;
+}
+
+/**
  * `n` working days after `from`, at the same local time, moved into working hours: a
  * check-in sent on Friday at 10:00 is followed up on Monday at 10:00, not on Saturday.
  */
@@ -65,9 +86,9 @@ export function addWorkingDays(from: Date, n: number, tz: string, hours: Working
   const local = inZone(from, zone);
   let date = local.format('YYYY-MM-DD');
   let remaining = n;
-  for (let guard = 0; remaining > 0 && guard < 7 * (n + 1); guard++) {
+  for (let guard = 0; remaining > 0 && guard < MAX_DAYS_AHEAD + 7 * n; guard++) {
     date = nextDate(date);
-    if (hours.days.length === 0 || hours.days.includes(isoWeekday(date))) remaining--;
+    if (hours.days.length === 0 || isWorkingDay(date, hours)) remaining--;
   }
   const sameTime = dayjs.tz(`${date} ${local.format('HH:mm')}`, zone).toDate();
   return nextWorkingMoment(sameTime, zone, hours);

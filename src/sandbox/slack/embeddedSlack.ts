@@ -687,6 +687,7 @@ export class EmbeddedSlack {
       'conversations.history': (a, ws) => this.history(a, ws, undefined),
       'conversations.replies': (a, ws) => this.history(a, ws, str(a.ts)),
       'users.info': (a, ws) => this.userInfo(a, ws),
+      'users.profile.get': (a, ws) => this.userProfile(a, ws),
       'views.open': (a, ws) => this.openView(a, ws),
       'views.push': (a, ws) => this.pushView(a, ws),
       'views.update': (a, ws) => this.updateView(a, ws),
@@ -868,6 +869,22 @@ export class EmbeddedSlack {
         is_private: channel.kind !== 'public',
         is_member: channel.botMember,
         is_archived: channel.archived,
+      },
+    });
+  }
+
+  private userProfile(args: Json, ws: EmbeddedWorkspace): Json {
+    const user = this.users.get(str(args.user));
+    if (!user) return slackError('user_not_found');
+    if (this.foreignUser(ws, user.id)) return slackError('invalid_auth');
+    const realName = user.realName ?? user.id;
+    return ok({
+      profile: {
+        real_name: realName,
+        display_name: realName,
+        status_emoji: user.status?.emoji ?? '',
+        status_text: user.status?.text ?? '',
+        status_expiration: user.status?.expiration ?? 0,
       },
     });
   }

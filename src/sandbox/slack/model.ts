@@ -56,6 +56,8 @@ export interface EmbeddedUser {
   isBot?: boolean;
   isAdmin?: boolean;
   isOwner?: boolean;
+  /** What users.profile.get answers; a test changes it with addUser({ ...user, status }). */
+  status?: { emoji?: string; text?: string; expiration?: number };
 }
 
 /** A workspace the app is installed in: its bot token is how the fake knows who is calling. */

@@ -21,6 +21,7 @@ import {
   withdraw as withdrawProposal,
 } from '../flows/meetings.js';
 import { openProjectModal } from '../flows/projectModal.js';
+import { openSnooze } from '../flows/snooze.js';
 import { openEditProject, ProjectMeta } from '../flows/projects.js';
 import { BlockActionPayload, parseJson } from '../payloads.js';
 import { checkSimilar, SearchRef, showSearchPage } from '../flows/search.js';
@@ -177,6 +178,15 @@ export function registerActions(app: App, services: Services): void {
       const ref = parseJson(CheckInRef, value);
       if (!ref) return tell(to, { text: STALE });
       await openExtend(services, to, ref);
+    }),
+  );
+
+  app.action(
+    ids.snooze.open,
+    action(services, async ({ to, value }) => {
+      const ref = parseJson(CheckInRef, value);
+      if (!ref) return tell(to, { text: STALE });
+      await openSnooze(services, to, ref);
     }),
   );
 

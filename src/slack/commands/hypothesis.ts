@@ -12,6 +12,7 @@ import { openMeetingModal, showMeetings } from '../flows/meetings.js';
 import { searchCommand } from '../flows/search.js';
 import { showOrCreateProject } from '../flows/projects.js';
 import { workingHoursCommand } from '../flows/settings.js';
+import { awayCommand } from '../flows/away.js';
 import { showStats } from '../flows/stats.js';
 import { spentCommand } from '../flows/timeSpent.js';
 import { SlashCommandPayload } from '../payloads.js';
@@ -97,6 +98,12 @@ const SUBCOMMANDS: SubcommandSpec[] = [
     args: '[9-18 mon-fri]',
     summary: 'when check-ins go out; admins can change it for the workspace',
     run: ({ services, to, args }) => workingHoursCommand(services, to, args),
+  },
+  {
+    name: 'away',
+    args: '[2026-12-21 2027-01-04 | until 2027-01-04 | off] (a lead may add @member)',
+    summary: 'mark yourself away: check-ins, reminders and invitations wait until you are back',
+    run: ({ services, to, args }) => awayCommand(services, to, args),
   },
   {
     name: 'digest',

@@ -1,8 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../services.js';
 import { publishHome } from '../flows/home.js';
+import { onUserChange } from '../flows/away.js';
 import { onMessage } from '../flows/meetings.js';
-import { MessageEvent } from '../payloads.js';
+import { MessageEvent, UserChangeEvent } from '../payloads.js';
 
 export function registerEvents(app: App, services: Services): void {
   app.event('app_home_opened', async ({ event, context, client }) => {
@@ -20,4 +21,14 @@ export function registerEvents(app: App, services: Services): void {
       services.logger.error('could not follow a thread reply', { channel: parsed.data.channel, error }),
     );
   });
+  // A status change (:palm_tree:, "OOO") decides whether check-ins wait: keep the cache fresh.
+  for (const name of ['user_change', 'user_status_changed'] as const) {
+    app.event(name, async ({ event, context }) => {
+      const parsed = UserChangeEvent.safeParse(event);
+      if (!parsed.success || !context.teamId) return;
+      await onUserChange(services, context.teamId, parsed.data).catch((error: unknown) =>
+        services.logger.error('could not keep a status change', { userId: parsed.data.user.id, error }),
+      );
+    });
+  }
 }

@@ -15,6 +15,8 @@ export const BOT_SCOPES = [
   'chat:write.public',
   'im:write',
   'users:read',
+  // The Slack status: away emoji or text holds check-ins back.
+  'users.profile:read',
   'files:write',
   'channels:read',
   'groups:read',

@@ -17,6 +17,7 @@ import {
   submitReschedule,
 } from '../flows/meetings.js';
 import { submitEditProject, submitProject } from '../flows/projects.js';
+import { submitSnooze } from '../flows/snooze.js';
 import { ViewSubmissionPayload } from '../payloads.js';
 import { APOLOGY } from '../tell.js';
 
@@ -77,6 +78,7 @@ export function registerViews(app: App, services: Services): void {
   app.view(ids.review.changesModal, submission(services, 'overall', submitRequestChanges));
   app.view(ids.checkin.outcomeModal, submission(services, 'result', submitOutcome));
   app.view(ids.checkin.extendModal, submission(services, 'reason', submitExtend));
+  app.view(ids.snooze.modal, submission(services, 'when', submitSnooze));
   app.view(ids.workspace.forgetModal, submission(services, 'confirm', submitForgetWorkspace));
   app.view(ids.meeting.modal, submission(services, 'question', submitMeeting));
   app.view(ids.meeting.rescheduleModal, submission(services, 'scheduledAt', submitReschedule));
