@@ -62,6 +62,9 @@ const ConfigSchema = z.object({
   // How long shutdown waits for in-flight work before closing the pool anyway; kept
   // under the 10 s most orchestrators allow between SIGTERM and SIGKILL.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
+  // GET /metrics (Prometheus): on its own loopback port, or on PORT behind a bearer token.
+  METRICS_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).optional(),
+  METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 random characters' }).optional(),
 });
 
 type Env = z.infer<typeof ConfigSchema>;
@@ -93,6 +96,8 @@ export interface Config {
   schedulerCron: string;
   schedulerLeaseMs: number;
   shutdownTimeoutMs: number;
+  /** Neither set: no /metrics at all. */
+  metrics: { port: number | undefined; token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -144,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedulerCron: e.SCHEDULER_CRON,
     schedulerLeaseMs: e.SCHEDULER_LEASE_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },
   };
 }
 
@@ -201,5 +207,6 @@ export function secretsOf(config: Config): string[] {
     oauth?.stateSecret,
     oauth?.keys.current.toString('base64'),
     oauth?.keys.previous?.toString('base64'),
+    config.metrics.token,
   ].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
