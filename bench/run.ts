@@ -11,6 +11,7 @@
  *     pre-read of 3 short proposals.
  *  4–5. The weekly digest: building it for 10,000 log entries, and rendering its chart
  *     (bench/digests.ts).
+ *  6. Memory of the built app, idle and after one digest (bench/memory.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -35,21 +36,27 @@ import { submit, viewOpenedBy } from '../test/support/modals.js';
 import { blockAction, slashCommand, type SlackTarget } from '../src/sandbox/slack/requests.js';
 import { insertMeeting, updateMeeting } from '../src/db/meetings.js';
 import { digestBenchmarks } from './digests.js';
+import { memoryBenchmark } from './memory.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const quiet = createLogger({ level: 'error' });
+
+// BENCH_ONLY=ack,memory runs only those sections (ack, preread, sweep, digest, memory).
+const only = process.env.BENCH_ONLY?.split(',');
+const runs = (section: string) => !only || only.includes(section);
 
 async function main() {
   const server = await databaseServer();
   try {
     const fake = await EmbeddedSlack.start({ teamId: TEAM });
     fake.addUser({ id: 'U0ALICE', tz: 'Europe/Berlin' });
-    await ackBenchmark(server.url, fake);
-    await prereadBenchmark(server.url, fake);
+    if (runs('ack')) await ackBenchmark(server.url, fake);
+    if (runs('preread')) await prereadBenchmark(server.url, fake);
     await fake.close();
-    await sweepBenchmark(server.url);
-    await digestBench(server.url);
+    if (runs('sweep')) await sweepBenchmark(server.url);
+    if (runs('digest')) await digestBench(server.url);
+    if (runs('memory')) await memoryBenchmark(await freshDatabase(server.url));
   } finally {
     await server.stop();
   }

@@ -8,7 +8,6 @@ import { cachedUser } from '../../db/slackUsers.js';
 import { recipientZone } from '../../scheduler/people.js';
 import { classifySlackFailure, PERMANENT_ERRORS } from '../../scheduler/slackErrors.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual, SentMessage } from '../../scheduler/rituals.js';
-import { renderChart } from './chart.js';
 import {
   DIGEST_KIND,
   DIGEST_NOTICE_KIND,
@@ -140,6 +139,9 @@ export async function uploadChart(
   sent: SentMessage,
 ): Promise<void> {
   if (!sent.channelId || !sent.ts) return;
+  // The chart stack (Vega, Vega-Lite, resvg: tens of MB resident) loads with the first
+  // chart drawn, not at start-up: a replica that never draws one never holds it.
+  const { renderChart } = await import('./chart.js');
   const png = await renderChart(digest.chart, digest.tz, `${digest.projectName}: outcomes per week`);
   await ctx.client.files.uploadV2({
     channel_id: sent.channelId,
