@@ -46,7 +46,12 @@ export function testEnv(
  * the fake Slack. Time is a ManualClock the test moves.
  */
 export async function startTestApp(
-  opts: { fake?: EmbeddedSlack; clock?: ManualClock; databaseUrl?: string; env?: Record<string, string> } = {},
+  opts: {
+    fake?: EmbeddedSlack;
+    clock?: ManualClock;
+    databaseUrl?: string;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestApp> {
   const fake = opts.fake ?? (await EmbeddedSlack.start({ teamId: TEAM }));
   const clock = opts.clock ?? new ManualClock('2026-11-23T10:00:00Z');

@@ -54,7 +54,11 @@ export function latestView(fake: EmbeddedSlack, callbackId?: string): SentView {
 }
 
 /** Waits for the app to open/push/update a view with this callback_id, then returns it. */
-export async function waitForView(fake: EmbeddedSlack, callbackId: string, timeoutMs = 5000): Promise<SentView> {
+export async function waitForView(
+  fake: EmbeddedSlack,
+  callbackId: string,
+  timeoutMs = 5000,
+): Promise<SentView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
