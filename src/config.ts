@@ -69,6 +69,9 @@ const ConfigSchema = z.object({
   WANDB_BASE_URL: z
     .url({ error: 'must be a URL such as https://api.wandb.ai' })
     .default('https://api.wandb.ai'),
+  // GET /metrics (Prometheus): on its own loopback port, or on PORT behind a bearer token.
+  METRICS_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).optional(),
+  METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 random characters' }).optional(),
 });
 
 type Env = z.infer<typeof ConfigSchema>;
@@ -103,6 +106,8 @@ export interface Config {
   schedulerLeaseMs: number;
   shutdownTimeoutMs: number;
   trackers: TrackersConfig;
+  /** Neither set: no /metrics at all. */
+  metrics: { port: number | undefined; token: string | undefined };
 }
 
 /** Where the metrics of linked runs are read; a tracker left unset is never asked. */
@@ -167,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
       wandb: e.WANDB_API_KEY ? { apiKey: e.WANDB_API_KEY, baseUrl: e.WANDB_BASE_URL } : undefined,
     },
+    metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },
   };
 }
 
@@ -272,5 +278,6 @@ export function secretsOf(config: Config): string[] {
     oauth?.keys.previous?.toString('base64'),
     config.trackers.mlflow?.token,
     config.trackers.wandb?.apiKey,
+    config.metrics.token,
   ].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }

@@ -15,9 +15,13 @@ import { botClient, scheduledClient } from './slack/webClient.js';
 import { deliveryRituals } from './rituals/index.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createMetricReader } from './trackers/index.js';
+import { watchDatabase } from './metrics/index.js';
+import { startMetricsListener } from './metrics/http.js';
 
 export interface Labbook {
   port: number;
+  /** The loopback /metrics listener's port, when METRICS_PORT is set. */
+  metricsPort: number | undefined;
   db: Db;
   /** The one workspace's bot, in single-workspace mode; undefined in OAuth mode. */
   identity: BotIdentity | undefined;
@@ -64,6 +68,13 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
     const { auth, clientFor, identity } = await workspaces(config, services);
     let shuttingDown = false;
     const slack = createSlackApp(config, services, auth, () => shuttingDown);
+    const unwatch = watchDatabase(db, clock);
+    cleanups.push(() => Promise.resolve(unwatch()));
+    const metrics =
+      config.metrics.port === undefined
+        ? undefined
+        : await startMetricsListener(config.metrics.port, config.metrics.token);
+    if (metrics) cleanups.push(() => metrics.close());
     const port = await slack.start();
     const scheduler = createScheduler(services, {
       cron: config.schedulerCron,
@@ -76,6 +87,7 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
     logger.info('Labbook is listening', {
       mode: config.mode,
       port,
+      ...(metrics ? { metricsPort: metrics.port } : {}),
       ...(identity ? { teamId: identity.teamId } : { install: '/slack/install' }),
     });
 
@@ -95,7 +107,7 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
       await cleanup();
       logger.info('stopped');
     };
-    return { port, db, identity, slack, scheduler, stop };
+    return { port, metricsPort: metrics?.port, db, identity, slack, scheduler, stop };
   } catch (error) {
     await cleanup();
     throw error;

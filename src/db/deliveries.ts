@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './index.js';
 import type { Delivery } from './schema/index.js';
 
@@ -228,4 +229,25 @@ export async function cancelPending(db: Db, scope: PendingScope, at: Date): Prom
     q = q.where((eb) => eb.or([eb('claimed_by', 'is', null), eb('next_attempt_at', '<=', at)]));
   const result = await q.executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * Pending deliveries by kind, and the earliest next attempt among those ready now: what
+ * the metrics read at each scrape, in one pass over the partial index of pending rows.
+ */
+export async function pendingDeliveries(
+  db: Db,
+  now: Date,
+): Promise<{ kind: string; pending: number; oldestReady: Date | null }[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select((eb) => [
+      'kind',
+      eb.fn.countAll<number>().as('pending'),
+      sql<Date | null>`min(next_attempt_at) filter (where next_attempt_at <= ${now})`.as('oldest_ready'),
+    ])
+    .where('status', '=', 'pending')
+    .groupBy('kind')
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, pending: r.pending, oldestReady: r.oldest_ready }));
 }

@@ -8,6 +8,14 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export type Db = Kysely<Database>;
 
+/** Each database's pool, for the metrics (Kysely keeps its pool to itself). */
+const pools = new WeakMap<Db, pg.Pool>();
+
+export function poolStats(db: Db): { total: number; idle: number; waiting: number } {
+  const pool = pools.get(db);
+  return { total: pool?.totalCount ?? 0, idle: pool?.idleCount ?? 0, waiting: pool?.waitingCount ?? 0 };
+}
+
 export function createDb(
   connectionString: string,
   opts: { max?: number; onError?: (error: Error) => void } = {},
@@ -27,7 +35,9 @@ export function createDb(
   // hears, and Node ends the process: a database restart must not take replicas with it.
   // The pool discards the broken client when it is released.
   pool.on('connect', (client) => client.on('error', (error) => opts.onError?.(error)));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }
 
 export type { Database } from './schema/index.js';

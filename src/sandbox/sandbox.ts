@@ -291,6 +291,7 @@ export async function startSandbox(config: SandboxConfig, logger: Logger): Promi
       shutdownTimeoutMs: 5_000,
       // A stand-in workspace's runs live in no tracker.
       trackers: { mlflow: undefined, wandb: undefined },
+      metrics: { port: undefined, token: undefined },
     };
     const labbook = await startLabbook(labbookConfig, { clock, logger });
     cleanups.push(() => labbook.stop());

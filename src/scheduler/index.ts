@@ -12,6 +12,7 @@ import {
   scheduleDelivery,
 } from '../db/deliveries.js';
 import type { Delivery } from '../db/schema/index.js';
+import { deliveries, deliveryLag, sweepDuration } from '../metrics/index.js';
 import type { Services } from '../services.js';
 import { postPatiently } from './patient.js';
 import { ritualsByKind, type DeliveryContext, type DeliveryRitual, type SentMessage } from './rituals.js';
@@ -47,6 +48,12 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+/** Counts an outcome in the sweep's report and in the metrics. */
+function tally(report: SweepReport, d: Delivery, outcome: keyof SweepReport): void {
+  report[outcome]++;
+  deliveries.inc({ kind: d.kind, outcome });
+}
+
 /** The send was cancelled under it; thrown to roll the recording transaction back. */
 class Overtaken extends Error {}
 
@@ -73,7 +80,7 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
     if (!ritual) {
       logger.warn('delivery of a kind no ritual owns; cancelled', { deliveryId: d.id, kind: d.kind });
       await markCancelled(db, d.id, { at: clock.now(), workerId });
-      report.cancelled++;
+      tally(report, d, 'cancelled');
       return;
     }
     let ctx: DeliveryContext;
@@ -88,12 +95,12 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
     if (plan.type === 'cancel') {
       logger.debug('delivery no longer needed', { deliveryId: d.id, kind: d.kind, why: plan.why });
       await markCancelled(db, d.id, { at, workerId });
-      report.cancelled++;
+      tally(report, d, 'cancelled');
       return;
     }
     if (plan.type === 'later') {
       await reschedule(db, d.id, { when: plan.when, at, countAttempt: false, workerId });
-      report.deferred++;
+      tally(report, d, 'deferred');
       return;
     }
     if (!(await renewClaim(db, d.id, { workerId, now: at, leaseMs: opts.leaseMs }))) {
@@ -127,7 +134,8 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
         if (!marked) throw new Overtaken();
         if (plan.followUp) await scheduleDelivery(trx, plan.followUp(sent.at));
       });
-      report.sent++;
+      tally(report, d, 'sent');
+      deliveryLag.observe({ kind: d.kind }, Math.max(0, sent.at.getTime() - d.due_at.getTime()) / 1000);
     } catch (error) {
       if (error instanceof Overtaken) return await withdraw(ctx.client, d, sent);
       // The message is out; retrying would send it again. Say so loudly instead.
@@ -199,13 +207,13 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
       // A 429 says "later", not "failed": it neither lengthens the back-off of a later 5xx
       // nor brings the give-up closer.
       await retry(new Date(now.getTime() + failure.retryAfterMs), false);
-      report.retried++;
+      tally(report, d, 'retried');
       return;
     }
     if (failure.type === 'transient' && d.attempts + 1 < MAX_ATTEMPTS) {
       logger.warn('delivery failed; will retry', { deliveryId: d.id, kind: d.kind, error: failure.detail });
       await retry(new Date(now.getTime() + backoffMs(d.attempts)));
-      report.retried++;
+      tally(report, d, 'retried');
       return;
     }
     if (error instanceof PermanentDeliveryError && error.detail === 'not_installed') {
@@ -215,12 +223,12 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
         teamId: d.team_id,
       });
       await markCancelled(db, d.id, { at: now, workerId });
-      report.cancelled++;
+      tally(report, d, 'cancelled');
       return;
     }
     logger.warn('delivery failed for good', { deliveryId: d.id, kind: d.kind, error: failure.detail });
     await markFailed(db, d.id, { at: now, error: failure.detail, workerId });
-    report.failed++;
+    tally(report, d, 'failed');
     if (!ritual.failedForGood) return;
     try {
       await ritual.failedForGood({ services, client: await opts.clientFor(d.team_id) }, d, failure.detail);
@@ -230,6 +238,15 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
   }
 
   async function sweepOnce(): Promise<SweepReport> {
+    const endTimer = sweepDuration.startTimer();
+    try {
+      return await sweepBatches();
+    } finally {
+      endTimer();
+    }
+  }
+
+  async function sweepBatches(): Promise<SweepReport> {
     const report: SweepReport = { sent: 0, deferred: 0, retried: 0, failed: 0, cancelled: 0 };
     for (const ritual of opts.rituals) {
       await ritual

@@ -10,6 +10,7 @@ import { registerInstallationEvents } from './events/installations.js';
 import { gateRequests } from './gate.js';
 import { healthRoute } from './health.js';
 import { InFlight } from './inflight.js';
+import { metricsRoute } from '../metrics/http.js';
 import { oauthReceiverOptions } from './oauth/installer.js';
 import { registerShortcuts } from './shortcuts/index.js';
 import { registerViews } from './views/index.js';
@@ -44,7 +45,7 @@ export function createSlackApp(
   isShuttingDown: () => boolean,
 ): SlackApp {
   const { logger } = services;
-  const customRoutes = [healthRoute(services.db, isShuttingDown)];
+  const customRoutes = [healthRoute(services.db, isShuttingDown), ...metricsRoute(config.metrics)];
   // OAuth mode: Bolt's own install flow, on either receiver; /slack/install and
   // /slack/oauth_redirect are served beside /healthz.
   const oauth =

@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { COMMAND } from '../../blocks/ids.js';
 import type { Logger } from '../logger.js';
 import {
+  slackAckDuration,
+  slackRequestDuration,
+  type RequestOutcome,
+  type Surface,
+} from '../metrics/index.js';
+import {
   BlockActionPayload,
   MessageShortcutPayload,
   slackId,
@@ -30,39 +36,70 @@ import { tell, type Audience } from './tell.js';
  */
 export function gateRequests(app: App, logger: Logger): void {
   const requestClients = new WeakMap<object, WebClient>();
+  // Requests whose listener threw; Bolt hands the error to app.error, not to processEvent.
+  const failed = new WeakSet<object>();
   app.use(async ({ body, client, next }) => {
     requestClients.set(body, client);
-    await next();
+    try {
+      await next();
+    } catch (error) {
+      failed.add(body);
+      throw error;
+    }
   });
   const boltProcessEvent = app.processEvent.bind(app);
   app.processEvent = async (event: ReceiverEvent): Promise<void> => {
+    const endRequest = slackRequestDuration.startTimer();
+    const endAck = slackAckDuration.startTimer();
+    let outcome: RequestOutcome = 'ok';
+    let surface: Surface = 'unknown';
+    try {
+      surface = await gated(event, (answered) => (outcome = answered), endAck);
+    } finally {
+      if (failed.has(event.body as object)) outcome = 'error';
+      endRequest({ surface, outcome });
+    }
+  };
+
+  /** What processEvent does, inside the timers; returns the request's surface. */
+  async function gated(
+    event: ReceiverEvent,
+    setOutcome: (outcome: RequestOutcome) => void,
+    endAck: (labels: { surface: Surface }) => void,
+  ): Promise<Surface> {
     let acked = false;
+    const screened = screen(event.body);
     const ack = async (response?: unknown) => {
+      if (!acked) endAck({ surface: screened.kind });
       acked = true;
       await event.ack(response);
     };
-    const screened = screen(event.body);
     if (!screened.ok) {
+      setOutcome('malformed');
       logger.warn('malformed Slack request acknowledged; nothing done', {
         kind: screened.kind,
         problem: screened.problem,
       });
-      return ack(screened.kind === 'options' ? { options: [] } : undefined);
+      await ack(screened.kind === 'options' ? { options: [] } : undefined);
+      return screened.kind;
     }
     try {
       await boltProcessEvent({ ...event, ack });
     } catch (error) {
       // Thrown inside Bolt, typically before any listener ran; Bolt would answer 500.
+      setOutcome('error');
       logger.warn('Slack request failed inside Bolt', { kind: screened.kind, acked, error });
       if (!acked) await ack().catch(() => undefined);
-      return;
+      return screened.kind;
     }
-    if (acked) return;
+    if (acked) return screened.kind;
+    setOutcome('unanswered');
     // Bolt authorized the request (it would have thrown otherwise), so its client is kept;
     // app.client is only a fallback, and has the token in single-workspace mode.
     const client = requestClients.get(event.body as object) ?? app.client;
     await answerUnknown(screened, ack, client, logger);
-  };
+    return screened.kind;
+  }
 }
 
 const OLDER =
@@ -121,7 +158,7 @@ function respondVia(url: string): RespondFn {
   };
 }
 
-type Kind = 'event' | 'command' | 'options' | 'action' | 'shortcut' | 'view' | 'unknown';
+type Kind = Surface;
 
 interface Screened {
   ok: true;

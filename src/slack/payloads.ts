@@ -7,12 +7,28 @@ import { z } from 'zod';
  */
 export const slackId = z.string().regex(/^[A-Z0-9]{2,}$/, 'not a Slack id');
 
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * What a person typed, as PostgreSQL can keep it. Slack passes on NUL bytes and unpaired
+ * UTF-16 surrogates (a paste from a binary file, an emoji cut in half by a client), and
+ * PostgreSQL refuses both (text cannot hold NUL; jsonb refuses the escapes), so the save
+ * would fail with an apology. Removing them keeps everything else exactly as typed.
+ */
+export function storableText(text: string): string {
+  return text.replace(/\0/g, '').replace(UNPAIRED_SURROGATE, '');
+}
+
+/** A string a person typed, cleaned at the edge (see storableText). */
+const typed = z.string().transform(storableText);
+
 export const SlashCommandPayload = z.object({
   team_id: slackId,
   user_id: slackId,
   channel_id: slackId,
   channel_name: z.string().optional(),
-  text: z.string().max(4000).default(''),
+  text: typed.pipe(z.string().max(4000)).default(''),
   response_url: z.url(),
   trigger_id: z.string().min(1),
 });
@@ -20,7 +36,7 @@ export type SlashCommandPayload = z.infer<typeof SlashCommandPayload>;
 
 const StateValue = z.looseObject({
   type: z.string(),
-  value: z.string().nullish(),
+  value: typed.nullish(),
   selected_user: z.string().nullish(),
   selected_users: z.array(z.string()).nullish(),
   selected_conversation: z.string().nullish(),
@@ -58,7 +74,8 @@ export const BlockActionPayload = z.object({
     .looseObject({ message_ts: z.string().optional(), channel_id: z.string().optional() })
     .optional(),
   view: ViewPayload.nullish(),
-  actions: z.array(z.looseObject({ action_id: z.string(), value: z.string().optional() })).min(1),
+  // A button's value is ours; a dispatching text input's is what the person typed.
+  actions: z.array(z.looseObject({ action_id: z.string(), value: typed.optional() })).min(1),
 });
 export type BlockActionPayload = z.infer<typeof BlockActionPayload>;
 
@@ -69,7 +86,7 @@ export const MessageShortcutPayload = z.object({
   trigger_id: z.string().min(1),
   response_url: z.url(),
   message_ts: z.string(),
-  message: z.looseObject({ text: z.string().default(''), user: z.string().optional(), ts: z.string() }),
+  message: z.looseObject({ text: typed.default(''), user: z.string().optional(), ts: z.string() }),
 });
 export type MessageShortcutPayload = z.infer<typeof MessageShortcutPayload>;
 
@@ -119,7 +136,7 @@ const MessageBody = z.looseObject({
   user: z.string().optional(),
   bot_id: z.string().optional(),
   subtype: z.string().optional(),
-  text: z.string().default(''),
+  text: typed.default(''),
   ts: z.string(),
   thread_ts: z.string().optional(),
 });
@@ -129,7 +146,7 @@ export const MessageEvent = z.looseObject({
   channel: z.string(),
   user: z.string().optional(),
   bot_id: z.string().optional(),
-  text: z.string().default(''),
+  text: typed.default(''),
   ts: z.string().optional(),
   thread_ts: z.string().optional(),
   deleted_ts: z.string().optional(),

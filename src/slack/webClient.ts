@@ -1,6 +1,7 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { meteredFetch } from '../metrics/slackApi.js';
 
 /**
  * The client behind interactive answers (acks, modals, ephemeral replies). Someone is
@@ -11,6 +12,7 @@ import type { Logger } from '../logger.js';
 export function interactiveClientOptions(config: Config, logger: Logger): WebClientOptions {
   return {
     slackApiUrl: config.slack.apiUrl,
+    fetch: meteredFetch(config.slack.apiUrl),
     logger,
     retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1_000, randomize: true },
   };
@@ -29,6 +31,7 @@ export function scheduledClient(
 ): WebClient {
   return new WebClient(token, {
     slackApiUrl: config.slack.apiUrl,
+    fetch: meteredFetch(config.slack.apiUrl),
     logger,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
@@ -72,6 +75,7 @@ export function lookupClient(client: WebClient, logger: Logger): WebClient {
   } else {
     lookups = new WebClient(client.token, {
       slackApiUrl: client.slackApiUrl,
+      fetch: meteredFetch(client.slackApiUrl),
       logger,
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },

@@ -27,7 +27,7 @@ let fake: EmbeddedSlack;
 const running: LabbookProcess[] = [];
 beforeAll(async () => {
   fake = await EmbeddedSlack.start({ teamId: TEAM });
-  // The later tests run what the Dockerfile runs: node dist/src/main.js.
+  // Every test here runs what the Dockerfile runs: node dist/src/main.js.
   await buildOnce(inject('databasePrefix'));
 });
 afterAll(async () => {
@@ -35,8 +35,9 @@ afterAll(async () => {
   await fake.close();
 });
 
+/** Runs the build, `node dist/src/main.js`, as the Dockerfile and `npm start` do. */
 function start(env: Record<string, string>, opts?: SpawnOpts): LabbookProcess {
-  const p = spawnLabbook(env, opts);
+  const p = spawnLabbook(env, { built: true, ...opts });
   running.push(p);
   return p;
 }
@@ -159,6 +160,8 @@ describe('graceful shutdown', () => {
     p.child.kill('SIGTERM');
     const exit = await p.exited;
     expect(exit).toEqual({ code: 0, signal: null });
+    // What the README promises (and what an orchestrator's SIGKILL at 10 s allows).
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
     expect(fake.responses).toHaveLength(1);
     expect(JSON.stringify(fake.responses[0]!.body)).toContain('/hypothesis help');
     // It waited for the slow answer rather than dropping it.
@@ -248,6 +251,7 @@ describe('stopping with the scheduler on and a sweep in flight (the built app)',
         .toBeGreaterThan(before);
 
       p.child.kill(signal);
+      const signalledAt = Date.now();
       const health: number[] = [];
       for (;;) {
         const status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
@@ -259,6 +263,7 @@ describe('stopping with the scheduler on and a sweep in flight (the built app)',
         await new Promise((r) => setTimeout(r, 10));
       }
       expect(await p.exited).toEqual({ code: 0, signal: null });
+      expect(Date.now() - signalledAt).toBeLessThan(10_000);
       // 503 from the signal on (a 200 may come first, before the signal is handled), never 200 again.
       expect(health).toContain(503);
       expect(health.slice(health.indexOf(503))).not.toContain(200);
@@ -393,7 +398,9 @@ describe('a signal during start-up', () => {
     while (fake.callsTo('auth.test').length === 0 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 10));
     p.child.kill('SIGTERM');
+    const signalledAt = Date.now();
     expect(await p.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
     expect(logLines(p).at(-1)).toMatchObject({ msg: 'stopped' });
   });
 });

@@ -165,4 +165,34 @@ describe('rotating LABBOOK_ENCRYPTION_KEY', () => {
       expect(fake.callsTo('users.info')).toHaveLength(0);
     });
   });
+
+  it('npm run reencrypt-tokens exits 1 when a token can be read by neither key, and leaves it as it is', async () => {
+    const writtenWith = newKey();
+    const before = await withApp({ key: writtenWith }, async (t) => {
+      expect((await install(t, ACME)).status).toBe(200);
+      return keysInUse(t);
+    });
+    expect(before.T0ACME).toBe(keyId(Buffer.from(writtenWith, 'base64')));
+    const [otherKey, anotherKey] = [newKey(), newKey()];
+    const run = await reencryptCommand(
+      testEnv(fake, databaseUrl, {
+        SLACK_BOT_TOKEN: '',
+        SLACK_CLIENT_ID: CLIENT_ID,
+        SLACK_CLIENT_SECRET: CLIENT_SECRET,
+        SLACK_STATE_SECRET: STATE_SECRET,
+        LABBOOK_ENCRYPTION_KEY: otherKey,
+        LABBOOK_ENCRYPTION_KEY_PREVIOUS: anotherKey,
+      }),
+    );
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('some installations can be read by neither key');
+    expect(run.output).toContain('T0ACME');
+    expect(run.output).not.toContain(otherKey);
+    expect(run.output).not.toContain(anotherKey);
+    // Nothing was rewritten: with the right key back, the token reads as before.
+    await withApp({ key: writtenWith }, async (t) => {
+      expect((await keysInUse(t)).T0ACME).toBe(before.T0ACME);
+    });
+    // The command is a process of its own, started through tsx as `npm run` does.
+  }, 90_000);
 });

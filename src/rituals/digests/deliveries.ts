@@ -11,7 +11,6 @@ import { cachedUser } from '../../db/slackUsers.js';
 import { recipientZone } from '../../scheduler/people.js';
 import { classifySlackFailure, PERMANENT_ERRORS } from '../../scheduler/slackErrors.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
-import { renderChart } from './chart.js';
 import {
   DIGEST_KIND,
   DIGEST_NOTICE_KIND,
@@ -150,6 +149,9 @@ export async function chartImage(
   logger: Logger,
 ): Promise<KnownBlock | undefined> {
   try {
+    // The chart stack (Vega, Vega-Lite, resvg: tens of MB resident) loads with the first
+    // chart drawn, not at start-up: a replica that never draws one never holds it.
+    const { renderChart } = await import('./chart.js');
     const png = await renderChart(digest.chart, digest.tz, `${digest.projectName}: outcomes per week`);
     const title = `${digest.projectName}: outcomes over the last 12 weeks`;
     const uploaded = (await client.files.uploadV2({
