@@ -16,7 +16,7 @@ import {
   openProposal,
   openReschedule,
   withdraw as withdrawProposal,
-} from '../flows/meetings.js';
+} from '../flows/meetings/index.js';
 import { openProjectModal } from '../flows/projectModal.js';
 import { openEditProject, ProjectMeta } from '../flows/projects.js';
 import { BlockActionPayload, parseJson } from '../payloads.js';

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../services.js';
 import { publishHome } from '../flows/home.js';
-import { onMessage } from '../flows/meetings.js';
+import { onMessage } from '../flows/meetings/index.js';
 import { MessageEvent } from '../payloads.js';
 
 export function registerEvents(app: App, services: Services): void {

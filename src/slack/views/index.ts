@@ -14,7 +14,7 @@ import {
   submitMeeting,
   submitProposal,
   submitReschedule,
-} from '../flows/meetings.js';
+} from '../flows/meetings/index.js';
 import { submitEditProject, submitProject } from '../flows/projects.js';
 import { ViewSubmissionPayload } from '../payloads.js';
 import { APOLOGY } from '../tell.js';
