@@ -5,6 +5,7 @@ import * as digestSettingsFk from './20261125T1300_digest_settings_fk.js';
 import * as installations from './20261125T1000_installations.js';
 import * as meetings from './20261125T1100_meetings.js';
 import * as dropProposalCost from './20261125T1310_drop_proposal_cost.js';
+import * as meetingOutcomes from './20261201T2200_meeting_outcomes.js';
 
 /**
  * Every migration, by name, in the order they apply. A static list rather than a folder
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '20261125T1200_digests': digests,
   '20261125T1300_digest_settings_fk': digestSettingsFk,
   '20261125T1310_drop_proposal_cost': dropProposalCost,
+  '20261201T2200_meeting_outcomes': meetingOutcomes,
 };

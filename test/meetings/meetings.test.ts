@@ -656,15 +656,9 @@ describe('the decision', () => {
     const step1 = await d.nextView(ids.meeting.decisionModal, () =>
       d.press(kickoff, ids.meeting.decide, LEAD),
     );
-    const noReason = await d.fillAndSubmit(LEAD, step1, {
-      chosen: [String(alice!.id)],
-      decision: 'Try boosted trees first.',
-    });
-    expect((noReason.json as { errors: Record<string, string> }).errors.whyNot).toContain('Say why');
     const next = await d.fillAndSubmit(LEAD, step1, {
       chosen: [String(alice!.id)],
       decision: 'Try boosted trees first.',
-      whyNot: 'the reranker costs four times as much for an unproven gain',
     });
     const update = next.json as { response_action: string; view: SentView };
     expect(update.response_action).toBe('update');
@@ -673,7 +667,20 @@ describe('the decision', () => {
     const prefilled = JSON.stringify(step2.blocks);
     expect(prefilled).toContain('"initial_user":"' + ALICE + '"');
     expect(prefilled).toContain('"initial_value":"5"');
-    const done = await d.fillAndSubmit(LEAD, step2, {});
+    // The proposal left out needs its own reason: a required field, empty as no shared reason was given.
+    const reason = step2.blocks.find((b) => b.block_id === `why_${bob!.id}`) as {
+      optional: boolean;
+      label: { text: string };
+      element: { initial_value?: string };
+    };
+    expect(reason).toMatchObject({
+      optional: false,
+      label: { text: 'Why not P2: A cross-encoder reranker (BERT)' },
+    });
+    expect(reason.element.initial_value).toBeUndefined();
+    const done = await d.fillAndSubmit(LEAD, step2, {
+      [`why_${bob!.id}`]: 'the reranker costs four times as much for an unproven gain',
+    });
     expect(done.text).toBe('');
 
     const m = await d.meeting();

@@ -2,6 +2,8 @@ import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, Id, Timestamp } from './types.js';
 
 export type MeetingStatus = 'collecting' | 'decided' | 'cancelled';
+/** How a decided meeting ended; "none yet" is not an end: the meeting reopens. */
+export type MeetingOutcome = 'chosen' | 'stop';
 export type ProposalKind = 'formal' | 'informal';
 /** A simple/standard option, or a state-of-the-art one. */
 export type OptionKind = 'simple' | 'sota';
@@ -33,6 +35,10 @@ export interface DecisionMeetingsTable {
   revision: Generated<number>;
   cancelled_by: string | null;
   updated_at: CreatedAt;
+  /** How a decided meeting ended: proposals chosen, or none (this line of work stops). */
+  outcome: MeetingOutcome | null;
+  /** Rounds of proposals after the first, each opened by a "none yet" decision. */
+  round: Generated<number>;
 }
 
 export interface ProposalsTable {
