@@ -54,6 +54,9 @@ export const ids = {
     /** Buttons on a proposal's thread reply; the value is the proposal id. */
     editProposal: 'meeting.proposal_edit',
     withdrawProposal: 'meeting.proposal_withdraw',
+    /** The ephemeral question under a plain thread reply; the value is the reply's proposal row id. */
+    replyIsProposal: 'meeting.reply_proposal',
+    replyIsDiscussion: 'meeting.reply_discussion',
   },
   list: { page: 'list.page' },
   log: { older: 'log.older', addMessage: 'log.add_message' },

@@ -401,3 +401,35 @@ export function meetingsList(projectName: string, items: MeetingListItem[], now:
   }
   return { text: `Decision meetings of ${userText(projectName, 100)}`, blocks };
 }
+
+// --- plain replies in the kickoff thread -----------------------------------------------------
+
+/** Under a participant's reply, to them only: is it their proposal? The first reply asks; later ones offer. */
+export function replyQuestion(proposalId: number, ask: 'first' | 'later'): Message {
+  const value = String(proposalId);
+  const text =
+    ask === 'first'
+      ? 'Count this as your proposal? Only proposals go into the pre-read as proposals; discussion is listed under them.'
+      : 'Kept as discussion. If this reply is your proposal, say so.';
+  return {
+    text: ask === 'first' ? 'Count this as your proposal?' : 'Kept as discussion',
+    blocks: [
+      { type: 'section', text: md(text) },
+      {
+        type: 'actions',
+        elements: [
+          button(ids.meeting.replyIsProposal, 'Yes, it is my proposal', value, 'primary'),
+          ...(ask === 'first' ? [button(ids.meeting.replyIsDiscussion, 'No, just discussion', value)] : []),
+        ],
+      },
+    ],
+  };
+}
+
+export function replyAnswered(meant: 'proposal' | 'discussion'): Message {
+  const text =
+    meant === 'proposal'
+      ? ':memo: Counted as your proposal: it goes into the pre-read with the others.'
+      : ':speech_balloon: Kept as discussion: it is listed under the proposals in the pre-read. Your later replies are discussion too unless you say otherwise.';
+  return { text, blocks: [{ type: 'section', text: md(text) }] };
+}

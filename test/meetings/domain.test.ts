@@ -9,6 +9,7 @@ import {
 import { MEETING_LIMITS } from '../../src/rituals/meetings/forms.js';
 import { checkMessageBlocks, checkView } from '../../src/sandbox/slack/blockKitLimits.js';
 import { checkTimes, reminderDue } from '../../src/rituals/meetings/meetings.js';
+import { hasContent } from '../../src/rituals/meetings/proposals.js';
 import { pitfallFlags, withoutProposals, type PitfallInput } from '../../src/rituals/meetings/preread.js';
 
 type P = PitfallInput['proposals'][number];
@@ -213,5 +214,13 @@ describe('meeting modals and messages at their largest', () => {
         'modal',
       ),
     ).toEqual([]);
+  });
+});
+
+describe('a thread reply with content', () => {
+  it('is one with three letters or more once emoji and "+1" are taken out', () => {
+    for (const empty of ['+1', ':+1:', ':tada: :tada:', '👍', '+1 !!', 'ok', '-1'])
+      expect(hasContent(empty)).toBe(false);
+    for (const said of ['can we move it?', 'BM25 first', '+1 to trees']) expect(hasContent(said)).toBe(true);
   });
 });

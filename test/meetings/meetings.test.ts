@@ -332,6 +332,17 @@ describe('thread replies of a lead who is not a participant', () => {
     await expect.poll(async () => (await proposals(meeting.id)).length).toBe(1);
     await new Promise((r) => setTimeout(r, 200));
     expect((await proposals(meeting.id)).map((p) => p.author_user_id)).toEqual([ALICE]);
+    // Alice says her reply is her proposal.
+    const [question] = await t.fake.waitFor('chat.postEphemeral', (c) => c.args.user === ALICE);
+    await d.press(
+      {
+        ...question!,
+        response: { ...question!.response, channel: CHANNEL, ts: question!.response?.message_ts },
+      },
+      ids.meeting.replyIsProposal,
+      ALICE,
+    );
+    await expect.poll(async () => (await proposals(meeting.id))[0]!.meant).toBe('proposal');
 
     await d.press(kickoff, ids.meeting.close, LEAD);
     const [first] = await t.fake.waitFor('chat.postMessage', (c) =>
@@ -455,6 +466,17 @@ describe('reminders', () => {
       },
     });
     await expect.poll(async () => (await proposals(meeting.id)).length).toBe(2);
+    // A thread reply takes its author off the list only once they say it is their proposal.
+    const [question] = await t.fake.waitFor('chat.postEphemeral', (c) => c.args.user === LEAD);
+    await d.press(
+      {
+        ...question!,
+        response: { ...question!.response, channel: CHANNEL, ts: question!.response?.message_ts },
+      },
+      ids.meeting.replyIsProposal,
+      LEAD,
+    );
+    await expect.poll(async () => (await proposals(meeting.id))[1]!.meant).toBe('proposal');
     const reminder = (await deliveries(meeting.id)).find(
       (x) => x.kind === 'meeting_reminder' && x.recipient_id === BOB,
     )!;

@@ -4,6 +4,7 @@ import type { CreatedAt, Id, Timestamp } from './types.js';
 export type MeetingStatus = 'collecting' | 'decided' | 'cancelled';
 /** How a decided meeting ended; "none yet" is not an end: the meeting reopens. */
 export type MeetingOutcome = 'chosen' | 'stop';
+export type ReplyMeaning = 'asked' | 'proposal' | 'discussion';
 export type ProposalKind = 'formal' | 'informal';
 /** A simple/standard option, or a state-of-the-art one. */
 export type OptionKind = 'simple' | 'sota';
@@ -63,4 +64,6 @@ export interface ProposalsTable {
   chosen: boolean | null;
   not_chosen_reason: string | null;
   hypothesis_id: number | null;
+  /** Informal only: asked whether it is a proposal, said it is one, or discussion. */
+  meant: ReplyMeaning | null;
 }

@@ -9,6 +9,7 @@ import { hypothesisHooks } from '../flows/hooks.js';
 import { openEditHypothesis, openNewHypothesis, refreshDueHint, startFromCard } from '../flows/hypotheses.js';
 import { ListRef, LogRef, showList, showLog } from '../flows/lists.js';
 import {
+  answerThreadReply,
   cancel as cancelMeeting,
   closeNow,
   openDecision,
@@ -200,6 +201,8 @@ export function registerActions(app: App, services: Services): void {
     [ids.meeting.cancel, (to, id) => cancelMeeting(services, to, id)],
     [ids.meeting.editProposal, (to, id) => openEditProposal(services, to, id)],
     [ids.meeting.withdrawProposal, (to, id) => withdrawProposal(services, to, id)],
+    [ids.meeting.replyIsProposal, (to, id) => answerThreadReply(services, to, id, 'proposal')],
+    [ids.meeting.replyIsDiscussion, (to, id) => answerThreadReply(services, to, id, 'discussion')],
   ];
   for (const [actionId, run] of meetingButtons) app.action(actionId, byId(run));
 

@@ -13,10 +13,10 @@ export function registerEvents(app: App, services: Services): void {
     );
   });
   // Replies in decision-meeting threads (message.channels / message.groups).
-  app.event('message', async ({ event, context }) => {
+  app.event('message', async ({ event, context, client }) => {
     const parsed = MessageEvent.safeParse(event);
     if (!parsed.success || !context.teamId) return;
-    await onMessage(services, context.teamId, parsed.data).catch((error: unknown) =>
+    await onMessage(services, client, context.teamId, parsed.data).catch((error: unknown) =>
       services.logger.error('could not follow a thread reply', { channel: parsed.data.channel, error }),
     );
   });

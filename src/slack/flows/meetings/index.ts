@@ -3,4 +3,4 @@ export { openMeetingModal, showMeetings, submitMeeting } from './call.js';
 export { openEditProposal, openProposal, submitProposal, withdraw } from './proposals.js';
 export { cancel, closeNow, openReschedule, submitReschedule } from './schedule.js';
 export { openDecision, submitDecision, submitDecisionHypotheses } from './decision.js';
-export { onMessage } from './threadReplies.js';
+export { answerThreadReply, onMessage } from './threadReplies.js';

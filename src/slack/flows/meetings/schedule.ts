@@ -19,7 +19,7 @@ import { inThreadAndChannel, MeetingRef, reload, settleDms, type To } from './sh
 /** *Close proposals now*: the pre-read goes out at once, in the thread and the channel. */
 export async function closeNow(services: Services, to: To, meetingId: number): Promise<void> {
   const m = await reload(services, await closeProposals(services, to.teamId, to.userId, meetingId));
-  const { first, rest } = await prereadFor(services.db, m);
+  const { first, rest } = await prereadFor(services.db, to.client, m);
   const posted = await to.client.chat.postMessage({ ...inThreadAndChannel(m, first), unfurl_links: false });
   if (posted.ts) await updateMeeting(services.db, m.team_id, m.id, { preread_ts: posted.ts });
   await finishPreread(to.client, services.logger, m, rest, m.thread_ts ?? posted.ts ?? '');
