@@ -69,6 +69,9 @@ export const ids = {
     /** Buttons on a proposal's thread reply; the value is the proposal id. */
     editProposal: 'meeting.proposal_edit',
     withdrawProposal: 'meeting.proposal_withdraw',
+    /** The ephemeral question under a plain thread reply; the value is the reply's proposal row id. */
+    replyIsProposal: 'meeting.reply_proposal',
+    replyIsDiscussion: 'meeting.reply_discussion',
   },
   snooze: {
     /** *Not now* on the check-in DM and its modal: ask again later this round. */

@@ -15,7 +15,12 @@ type MeetingView = Pick<
   | 'metric'
   | 'status'
   | 'closed_at'
-> & { decision?: string | null; decided_by?: string | null; cancelled_by?: string | null };
+> & {
+  decision?: string | null;
+  decided_by?: string | null;
+  cancelled_by?: string | null;
+  outcome?: DecisionMeeting['outcome'];
+};
 
 /** A moment every reader sees in their own zone; UTC for clients that cannot render it. */
 export const when = (d: Date) =>
@@ -76,7 +81,9 @@ export function kickoffMessage(m: MeetingView, projectName: string, lead: string
     blocks.push({
       type: 'section',
       text: md(
-        `:white_check_mark: *Decided* by ${mention(m.decided_by ?? lead)}: ${userText(m.decision ?? '', 2500)}\nThe decision and the new hypotheses are in the thread.`,
+        m.outcome === 'stop'
+          ? `:octagonal_sign: *Decided* by ${mention(m.decided_by ?? lead)}: none chosen, this line of work stops. ${userText(m.decision ?? '', 2400)}\nThe decision and the reasons are in the thread.`
+          : `:white_check_mark: *Decided* by ${mention(m.decided_by ?? lead)}: ${userText(m.decision ?? '', 2500)}\nThe decision and the new hypotheses are in the thread.`,
       ),
     });
   } else if (m.status === 'cancelled') {
@@ -275,37 +282,78 @@ export function withdrawnProposalMessage(p: Proposal, n: number): Message {
   };
 }
 
+/** Lines packed into as few sections as fit, never splitting a line. */
+function sections(heading: string, lines: string[]): KnownBlock[] {
+  const out: string[] = [];
+  let current = heading;
+  for (const line of lines) {
+    if (current.length + line.length + 1 > LIMITS.sectionText - 100) {
+      out.push(current);
+      current = line;
+    } else current = `${current}\n${line}`;
+  }
+  out.push(current);
+  return out.map((t) => ({ type: 'section', text: md(t) }));
+}
+
+/** The decision in the thread: what was chosen (and its H-number), and each proposal left out with its reason. */
 export function decisionMessage(
-  m: Pick<DecisionMeeting, 'question' | 'decision' | 'why_not' | 'decided_by'>,
+  m: Pick<DecisionMeeting, 'question' | 'decision' | 'decided_by' | 'outcome'>,
   chosen: { n: number; author: string; title: string; hypothesis?: { number: number; status: string } }[],
-  notChosen: { n: number; author: string; title: string }[],
+  notChosen: { n: number; author: string; title: string; reason: string | null }[],
 ): Message {
   const line = (p: { n: number; author: string; title: string }) =>
     `*P${p.n}* ${mention(p.author)}: ${userText(p.title, 150)}`;
-  const chosenLines = chosen.map(
-    (p) => `• ${line(p)}${p.hypothesis ? ` → *H${p.hypothesis.number}* (${p.hypothesis.status})` : ''}`,
-  );
+  const stop = m.outcome === 'stop';
   const blocks: KnownBlock[] = [
     {
       type: 'section',
       text: md(
-        `:white_check_mark: *Decision* by ${mention(m.decided_by ?? '')} on _${userText(m.question, 500)}_\n${userText(m.decision ?? '', 2000)}`,
+        `${stop ? ':octagonal_sign: *Decision: none chosen — this line of work stops*' : ':white_check_mark: *Decision*'} by ${mention(m.decided_by ?? '')} on _${userText(m.question, 500)}_\n${userText(m.decision ?? '', 2000)}`,
       ),
     },
-    { type: 'section', text: md(truncate(`*Chosen*\n${chosenLines.join('\n')}`, 2900)) },
   ];
-  if (notChosen.length > 0) {
-    blocks.push({
-      type: 'section',
-      text: md(
-        truncate(
-          `*Considered, not chosen*${m.why_not ? `, because ${userText(m.why_not, 1200)}` : ''}\n${notChosen.map((p) => `• ${line(p)}`).join('\n')}`,
-          2900,
+  if (chosen.length > 0) {
+    blocks.push(
+      ...sections(
+        '*Chosen*',
+        chosen.map(
+          (p) => `• ${line(p)}${p.hypothesis ? ` → *H${p.hypothesis.number}* (${p.hypothesis.status})` : ''}`,
         ),
       ),
-    });
+    );
   }
-  return { text: `Decision: ${userText(m.decision ?? '', 200)}`, blocks };
+  if (notChosen.length > 0) {
+    blocks.push(
+      ...sections(
+        '*Considered, not chosen*',
+        // Each reason whole up to 600 characters; the log and the export keep all of it.
+        notChosen.map((p) => `• ${line(p)}${p.reason ? ` — _${userText(p.reason, 600)}_` : ''}`),
+      ),
+    );
+  }
+  const summary = stop ? 'none chosen, this line of work stops' : userText(m.decision ?? '', 200);
+  return { text: `Decision: ${summary}`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
+}
+
+/** "None yet": the thread hears that proposals are open again, until when, and why. */
+export function reopenedMessage(
+  m: Pick<DecisionMeeting, 'question' | 'proposal_deadline' | 'scheduled_at'>,
+  lead: string,
+  decision: string,
+): Message {
+  const due = m.proposal_deadline ? when(m.proposal_deadline) : '—';
+  return {
+    text: `No decision yet: more proposals are due ${m.proposal_deadline?.toISOString().slice(0, 16).replace('T', ' ') ?? ''} UTC`,
+    blocks: [
+      {
+        type: 'section',
+        text: md(
+          `:arrows_counterclockwise: *None yet — collecting more proposals.* ${mention(lead)} decided: ${userText(decision, 2000)}\nProposals are open again until ${due}; the meeting is ${when(m.scheduled_at)}. Participants are invited again.`,
+        ),
+      },
+    ],
+  };
 }
 
 // --- the list --------------------------------------------------------------------------
@@ -352,4 +400,36 @@ export function meetingsList(projectName: string, items: MeetingListItem[], now:
     });
   }
   return { text: `Decision meetings of ${userText(projectName, 100)}`, blocks };
+}
+
+// --- plain replies in the kickoff thread -----------------------------------------------------
+
+/** Under a participant's reply, to them only: is it their proposal? The first reply asks; later ones offer. */
+export function replyQuestion(proposalId: number, ask: 'first' | 'later'): Message {
+  const value = String(proposalId);
+  const text =
+    ask === 'first'
+      ? 'Count this as your proposal? Only proposals go into the pre-read as proposals; discussion is listed under them.'
+      : 'Kept as discussion. If this reply is your proposal, say so.';
+  return {
+    text: ask === 'first' ? 'Count this as your proposal?' : 'Kept as discussion',
+    blocks: [
+      { type: 'section', text: md(text) },
+      {
+        type: 'actions',
+        elements: [
+          button(ids.meeting.replyIsProposal, 'Yes, it is my proposal', value, 'primary'),
+          ...(ask === 'first' ? [button(ids.meeting.replyIsDiscussion, 'No, just discussion', value)] : []),
+        ],
+      },
+    ],
+  };
+}
+
+export function replyAnswered(meant: 'proposal' | 'discussion'): Message {
+  const text =
+    meant === 'proposal'
+      ? ':memo: Counted as your proposal: it goes into the pre-read with the others.'
+      : ':speech_balloon: Kept as discussion: it is listed under the proposals in the pre-read. Your later replies are discussion too unless you say otherwise.';
+  return { text, blocks: [{ type: 'section', text: md(text) }] };
 }

@@ -217,7 +217,19 @@ export interface DecisionModalInput {
   limits: { decision: number; whyNot: number };
 }
 
+const OUTCOME_OPTIONS = [
+  { value: 'chosen', label: 'Chosen proposals (below)' },
+  { value: 'stop', label: 'None chosen — stop this line of work' },
+  { value: 'more', label: 'None yet — collect more proposals' },
+] as const;
+
+/** The decision's first step: how the meeting ends, in words, and a reason for the rest. */
 export function decisionModal(i: DecisionModalInput): ModalView {
+  const hasProposals = i.proposals.length > 0;
+  const outcomes = OUTCOME_OPTIONS.filter((o) => hasProposals || o.value !== 'chosen').map((o) => ({
+    text: plain(o.label, 75),
+    value: o.value,
+  }));
   return {
     type: 'modal',
     callback_id: ids.meeting.decisionModal,
@@ -227,23 +239,63 @@ export function decisionModal(i: DecisionModalInput): ModalView {
     private_metadata: i.privateMetadata,
     blocks: [
       { type: 'section', text: md(`*${userText(i.question, 2800)}*`) },
-      input('chosen', 'Chosen proposals', {
-        type: 'multi_static_select',
-        options: i.proposals.slice(0, LIMITS.selectOptions).map((p) => ({
-          text: plain(`P${p.n} · ${p.author} · ${p.title}`, LIMITS.optionText),
-          value: String(p.id),
-        })),
+      input('outcome', 'How the meeting ends', {
+        type: 'radio_buttons',
+        options: outcomes,
+        initial_option: outcomes[0],
       }),
+      ...(hasProposals
+        ? [
+            input(
+              'chosen',
+              'Chosen proposals',
+              {
+                type: 'multi_static_select',
+                options: i.proposals.slice(0, LIMITS.selectOptions).map((p) => ({
+                  text: plain(`P${p.n} · ${p.author} · ${p.title}`, LIMITS.optionText),
+                  value: String(p.id),
+                })),
+              },
+              { optional: true },
+            ),
+          ]
+        : []),
       input(
         'decision',
         'Decision',
         text(i.limits.decision, { multiline: true, placeholder: 'What we do next, in words' }),
       ),
-      input('whyNot', 'Why not the others', text(i.limits.whyNot, { multiline: true }), {
-        optional: true,
-        hint: 'Kept in the experiment log beside each proposal not chosen, so the record shows what was weighed.',
-      }),
-      { type: 'context', elements: [md('Next: a hypothesis for each chosen proposal, prefilled from it.')] },
+      ...(hasProposals
+        ? [
+            input('whyNot', 'Why not the others', text(i.limits.whyNot, { multiline: true }), {
+              optional: true,
+              hint: 'Prefills the reason for each proposal not chosen; the next step lets you give each its own.',
+            }),
+          ]
+        : []),
+      input(
+        'newDeadline',
+        'New proposal deadline',
+        { type: 'datetimepicker' },
+        {
+          optional: true,
+          hint: 'Only for "none yet": proposals reopen until then and participants are invited again.',
+        },
+      ),
+      input(
+        'newScheduledAt',
+        'New meeting time',
+        { type: 'datetimepicker' },
+        { optional: true, hint: 'Only for "none yet". Leave empty to keep the meeting where it is.' },
+      ),
+      {
+        type: 'context',
+        elements: [
+          md(
+            'Next: a hypothesis for each chosen proposal, prefilled from it, and a reason for each one not chosen.',
+          ),
+        ],
+      },
     ],
   };
 }
@@ -265,11 +317,33 @@ const START_OPTIONS = [
   { value: 'none', label: 'No hypothesis' },
 ] as const;
 
-/** The decision's second step: one prefilled hypothesis per chosen proposal. */
+/** A proposal left out, whose reason the second step asks for. */
+export interface NotChosenPrefill {
+  proposalId: number;
+  n: number;
+  title: string;
+}
+
+/** Block ids of the per-proposal reasons, and of the one shared by those beyond the modal's room. */
+export const reasonBlock = (proposalId: number) => `why_${proposalId}`;
+export const SHARED_REASON_BLOCK = 'whyRest';
+
+/**
+ * How many proposals not chosen get a field of their own: all when they fit beside the
+ * hypotheses in a modal's 100 blocks, else one fewer than the room, the last block being
+ * one field shared by the rest.
+ */
+export function reasonsRoom(usedBlocks: number, notChosen: number): number {
+  const room = LIMITS.viewBlocks - usedBlocks;
+  return notChosen <= room ? notChosen : Math.max(0, room - 1);
+}
+
+/** The decision's second step: a prefilled hypothesis per chosen proposal, a reason per one not. */
 export function decisionHypothesesModal(i: {
   decision: string;
   whyNot: string | null;
   prefills: HypothesisPrefill[];
+  notChosen: NotChosenPrefill[];
   privateMetadata: string;
   limits: {
     decision: number;
@@ -282,9 +356,6 @@ export function decisionHypothesesModal(i: {
   const starts = START_OPTIONS.map((o) => ({ text: plain(o.label, 75), value: o.value }));
   const blocks: KnownBlock[] = [
     input('decision', 'Decision', text(i.limits.decision, { multiline: true, initial: i.decision })),
-    input('whyNot', 'Why not the others', text(i.limits.whyNot, { multiline: true, initial: i.whyNot }), {
-      optional: true,
-    }),
   ];
   for (const p of i.prefills) {
     const key = (f: string) => `h${p.proposalId}_${f}`;
@@ -325,6 +396,29 @@ export function decisionHypothesesModal(i: {
       ),
       input(key('owner'), 'Owner', { type: 'users_select', initial_user: p.owner }),
     );
+  }
+  if (i.notChosen.length > 0) {
+    blocks.push({ type: 'header', text: plain('Not chosen, and why', LIMITS.headerText) });
+    const own = reasonsRoom(blocks.length, i.notChosen.length);
+    for (const p of i.notChosen.slice(0, own)) {
+      blocks.push(
+        input(
+          reasonBlock(p.proposalId),
+          truncate(`Why not P${p.n}: ${p.title}`, 150),
+          text(i.limits.whyNot, { multiline: true, initial: i.whyNot }),
+        ),
+      );
+    }
+    const rest = i.notChosen.slice(own);
+    if (rest.length > 0) {
+      blocks.push(
+        input(
+          SHARED_REASON_BLOCK,
+          truncate(`Why not the other ${rest.length}: ${rest.map((p) => `P${p.n}`).join(', ')}`, 150),
+          text(i.limits.whyNot, { multiline: true, initial: i.whyNot }),
+        ),
+      );
+    }
   }
   return {
     type: 'modal',

@@ -15,6 +15,8 @@ export interface PrereadInput {
   flags: string[];
   /** Stable proposal numbers (P1, P2, …) as in the thread; default their order here. */
   numbers?: Map<number, number>;
+  /** Thread replies that are discussion, not proposals: counted and linked, not set side by side. */
+  discussion?: { count: number; link: string | null };
 }
 
 // Slack takes 50 blocks a message; the total size of a message's blocks is capped too, so
@@ -105,6 +107,15 @@ export function prereadMessages(i: PrereadInput): { first: Message; rest: Messag
   });
   if (i.proposals.length > 0) summary.push({ type: 'section', text: md(buffer) });
   else summary.push({ type: 'section', text: md('_No proposals yet._') });
+  if (i.discussion && i.discussion.count > 0) {
+    const label = `Discussion (${i.discussion.count} repl${i.discussion.count === 1 ? 'y' : 'ies'})`;
+    summary.push({
+      type: 'section',
+      text: md(
+        i.discussion.link ? `*<${i.discussion.link}|${label}>* in the thread` : `*${label}* in the thread`,
+      ),
+    });
+  }
   if (i.proposals.length > 0) {
     summary.push({ type: 'context', elements: [md('Every proposal in full follows in this thread.')] });
   }

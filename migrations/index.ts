@@ -7,6 +7,7 @@ import * as meetings from './20261125T1100_meetings.js';
 import * as dropProposalCost from './20261125T1310_drop_proposal_cost.js';
 import * as away from './20261201T2200_away.js';
 import * as designReviews from './20261201T2200_design_reviews.js';
+import * as meetingOutcomes from './20261201T2200_meeting_outcomes.js';
 import * as runLinks from './20261201T2200_run_links.js';
 import * as search from './20261201T2200_search.js';
 import * as timeEntries from './20261201T2300_time_entries.js';
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '20261125T1310_drop_proposal_cost': dropProposalCost,
   '20261201T2200_away': away,
   '20261201T2200_design_reviews': designReviews,
+  '20261201T2200_meeting_outcomes': meetingOutcomes,
   '20261201T2200_run_links': runLinks,
   '20261201T2200_search': search,
   '20261201T2300_time_entries': timeEntries,

@@ -1,7 +1,9 @@
 import { sql, type Updateable } from 'kysely';
 import type { Db } from './index.js';
 import type { DecisionMeeting, Proposal } from './schema/index.js';
-import type { DecisionMeetingsTable, OptionKind, ProposalsTable } from './schema/meetings.js';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from './schema/index.js';
+import type { DecisionMeetingsTable, OptionKind, ProposalsTable, ReplyMeaning } from './schema/meetings.js';
 
 export type MeetingWithProject = DecisionMeeting & { project_name: string; lead_user_id: string };
 
@@ -209,6 +211,10 @@ export async function proposalOf(
     .executeTakeFirst();
 }
 
+/** A proposal: made with the form, or a thread reply its author said is one. */
+const isProposal = (eb: ExpressionBuilder<Database, 'proposals'>) =>
+  eb.or([eb('kind', '=', 'formal'), eb('meant', '=', 'proposal')]);
+
 /** Every proposal not withdrawn, in the order they came in. */
 export async function liveProposals(db: Db, teamId: string, meetingId: number): Promise<Proposal[]> {
   return db
@@ -217,8 +223,40 @@ export async function liveProposals(db: Db, teamId: string, meetingId: number): 
     .where('team_id', '=', teamId)
     .where('meeting_id', '=', meetingId)
     .where('withdrawn_at', 'is', null)
+    .where(isProposal)
     .orderBy('id')
     .execute();
+}
+
+/** Thread replies that are discussion (or not yet said to be proposals), still in the thread. */
+export async function discussionReplies(db: Db, teamId: string, meetingId: number): Promise<Proposal[]> {
+  return db
+    .selectFrom('proposals')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('meeting_id', '=', meetingId)
+    .where('kind', '=', 'informal')
+    .where('withdrawn_at', 'is', null)
+    .where((eb) => eb.not(isProposal(eb)))
+    .orderBy('id')
+    .execute();
+}
+
+/** The texts of this person's other replies in the thread (all but `exceptTs`, withdrawn ones too). */
+export async function otherReplies(
+  db: Db,
+  p: { teamId: string; meetingId: number; author: string; exceptTs: string },
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('proposals')
+    .select('approach')
+    .where('team_id', '=', p.teamId)
+    .where('meeting_id', '=', p.meetingId)
+    .where('author_user_id', '=', p.author)
+    .where('kind', '=', 'informal')
+    .where('message_ts', '!=', p.exceptTs)
+    .execute();
+  return rows.map((r) => r.approach);
 }
 
 /**
@@ -234,30 +272,36 @@ export async function upsertInformal(
     messageTs: string;
     text: string;
     late: boolean;
+    meant: ReplyMeaning;
     at: Date;
   },
-): Promise<void> {
-  await db
-    .insertInto('proposals')
-    .values({
-      team_id: p.teamId,
-      meeting_id: p.meetingId,
-      author_user_id: p.author,
-      kind: 'informal',
-      approach: p.text,
-      message_ts: p.messageTs,
-      late: p.late,
-      created_at: p.at,
-      updated_at: p.at,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['meeting_id', 'message_ts'])
-        // The partial index's own predicate, literally: a bound parameter cannot match it.
-        .where(sql<boolean>`kind = 'informal'`)
-        .doUpdateSet({ approach: p.text, updated_at: p.at }),
-    )
-    .execute();
+): Promise<{ id: number; inserted: boolean }> {
+  return (
+    db
+      .insertInto('proposals')
+      .values({
+        team_id: p.teamId,
+        meeting_id: p.meetingId,
+        author_user_id: p.author,
+        kind: 'informal',
+        approach: p.text,
+        meant: p.meant,
+        message_ts: p.messageTs,
+        late: p.late,
+        created_at: p.at,
+        updated_at: p.at,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['meeting_id', 'message_ts'])
+          // The partial index's own predicate, literally: a bound parameter cannot match it.
+          .where(sql<boolean>`kind = 'informal'`)
+          .doUpdateSet({ approach: p.text, updated_at: p.at }),
+      )
+      // xmax is 0 on a row this statement inserted: a retried event is not asked about twice.
+      .returning(['id', sql<boolean>`xmax = 0`.as('inserted')])
+      .executeTakeFirstOrThrow()
+  );
 }
 
 /** An informal proposal edited in Slack; false when no such reply was kept. */
@@ -345,6 +389,7 @@ export async function proposalNumbers(
     .select('id')
     .where('team_id', '=', teamId)
     .where('meeting_id', '=', meetingId)
+    .where(isProposal)
     .orderBy('id')
     .execute();
   return new Map(rows.map((r, i) => [r.id, i + 1]));

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { invitationMessage, kickoffMessage } from '../../blocks/meeting.js';
-import { decisionHypothesesModal, decisionModal, meetingModal } from '../../blocks/meetingModals.js';
+import { decisionMessage, invitationMessage, kickoffMessage } from '../../blocks/meeting.js';
+import {
+  decisionHypothesesModal,
+  decisionModal,
+  meetingModal,
+  SHARED_REASON_BLOCK,
+} from '../../blocks/meetingModals.js';
 import { MEETING_LIMITS } from '../../src/rituals/meetings/forms.js';
 import { checkMessageBlocks, checkView } from '../../src/sandbox/slack/blockKitLimits.js';
 import { checkTimes, reminderDue } from '../../src/rituals/meetings/meetings.js';
+import { hasContent } from '../../src/rituals/meetings/proposals.js';
 import { pitfallFlags, withoutProposals, type PitfallInput } from '../../src/rituals/meetings/preread.js';
 
 type P = PitfallInput['proposals'][number];
@@ -126,10 +132,49 @@ describe('meeting modals and messages at their largest', () => {
       owner: `U0P${i}`,
     }));
     const meta = JSON.stringify({ meetingId: 1, chosen: prefills.map((p) => p.proposalId) });
+    // 12 chosen and 150 left out: as many reasons of their own as fit, then one shared field.
+    const notChosen = Array.from({ length: 150 }, (_, i) => ({
+      proposalId: 100 + i,
+      n: 13 + i,
+      title: long,
+    }));
+    const crowded = decisionHypothesesModal({
+      decision: long,
+      whyNot: long,
+      prefills,
+      notChosen,
+      privateMetadata: meta,
+      limits,
+    });
+    expect(checkView(crowded, 'modal')).toEqual([]);
+    expect(crowded.blocks).toHaveLength(100);
+    const own = crowded.blocks.filter((b) => b.block_id?.startsWith('why_'));
+    expect(own.length).toBe(100 - 1 - 12 * 6 - 1 - 1);
+    const shared = crowded.blocks.find((b) => b.block_id === SHARED_REASON_BLOCK) as {
+      label: { text: string };
+    };
+    expect(shared.label.text).toMatch(
+      new RegExp(`^Why not the other ${150 - own.length}: P${13 + own.length}, `),
+    );
+    // A few left out: each has its own field, prefilled with the shared reason.
+    const few = decisionHypothesesModal({
+      decision: 'd',
+      whyNot: 'too costly',
+      prefills: prefills.slice(0, 1),
+      notChosen: notChosen.slice(0, 3),
+      privateMetadata: meta,
+      limits,
+    });
+    expect(few.blocks.filter((b) => b.block_id?.startsWith('why_'))).toHaveLength(3);
+    expect(few.blocks.find((b) => b.block_id === SHARED_REASON_BLOCK)).toBeUndefined();
+    expect(JSON.stringify(few.blocks)).toContain('"initial_value":"too costly"');
     expect(
-      checkView(
-        decisionHypothesesModal({ decision: long, whyNot: long, prefills, privateMetadata: meta, limits }),
-        'modal',
+      checkMessageBlocks(
+        decisionMessage(
+          { question: long, decision: long, decided_by: 'U0LEAD', outcome: 'chosen' },
+          prefills.map((p) => ({ n: p.n, author: p.author, title: long })),
+          notChosen.map((p) => ({ n: p.n, author: 'U0X', title: long, reason: long })),
+        ).blocks,
       ),
     ).toEqual([]);
     const proposals = Array.from({ length: 150 }, (_, i) => ({
@@ -169,5 +214,13 @@ describe('meeting modals and messages at their largest', () => {
         'modal',
       ),
     ).toEqual([]);
+  });
+});
+
+describe('a thread reply with content', () => {
+  it('is one with three letters or more once emoji and "+1" are taken out', () => {
+    for (const empty of ['+1', ':+1:', ':tada: :tada:', '👍', '+1 !!', 'ok', '-1'])
+      expect(hasContent(empty)).toBe(false);
+    for (const said of ['can we move it?', 'BM25 first', '+1 to trees']) expect(hasContent(said)).toBe(true);
   });
 });

@@ -332,6 +332,17 @@ describe('thread replies of a lead who is not a participant', () => {
     await expect.poll(async () => (await proposals(meeting.id)).length).toBe(1);
     await new Promise((r) => setTimeout(r, 200));
     expect((await proposals(meeting.id)).map((p) => p.author_user_id)).toEqual([ALICE]);
+    // Alice says her reply is her proposal.
+    const [question] = await t.fake.waitFor('chat.postEphemeral', (c) => c.args.user === ALICE);
+    await d.press(
+      {
+        ...question!,
+        response: { ...question!.response, channel: CHANNEL, ts: question!.response?.message_ts },
+      },
+      ids.meeting.replyIsProposal,
+      ALICE,
+    );
+    await expect.poll(async () => (await proposals(meeting.id))[0]!.meant).toBe('proposal');
 
     await d.press(kickoff, ids.meeting.close, LEAD);
     const [first] = await t.fake.waitFor('chat.postMessage', (c) =>
@@ -455,6 +466,17 @@ describe('reminders', () => {
       },
     });
     await expect.poll(async () => (await proposals(meeting.id)).length).toBe(2);
+    // A thread reply takes its author off the list only once they say it is their proposal.
+    const [question] = await t.fake.waitFor('chat.postEphemeral', (c) => c.args.user === LEAD);
+    await d.press(
+      {
+        ...question!,
+        response: { ...question!.response, channel: CHANNEL, ts: question!.response?.message_ts },
+      },
+      ids.meeting.replyIsProposal,
+      LEAD,
+    );
+    await expect.poll(async () => (await proposals(meeting.id))[1]!.meant).toBe('proposal');
     const reminder = (await deliveries(meeting.id)).find(
       (x) => x.kind === 'meeting_reminder' && x.recipient_id === BOB,
     )!;
@@ -656,15 +678,9 @@ describe('the decision', () => {
     const step1 = await d.nextView(ids.meeting.decisionModal, () =>
       d.press(kickoff, ids.meeting.decide, LEAD),
     );
-    const noReason = await d.fillAndSubmit(LEAD, step1, {
-      chosen: [String(alice!.id)],
-      decision: 'Try boosted trees first.',
-    });
-    expect((noReason.json as { errors: Record<string, string> }).errors.whyNot).toContain('Say why');
     const next = await d.fillAndSubmit(LEAD, step1, {
       chosen: [String(alice!.id)],
       decision: 'Try boosted trees first.',
-      whyNot: 'the reranker costs four times as much for an unproven gain',
     });
     const update = next.json as { response_action: string; view: SentView };
     expect(update.response_action).toBe('update');
@@ -673,7 +689,20 @@ describe('the decision', () => {
     const prefilled = JSON.stringify(step2.blocks);
     expect(prefilled).toContain('"initial_user":"' + ALICE + '"');
     expect(prefilled).toContain('"initial_value":"5"');
-    const done = await d.fillAndSubmit(LEAD, step2, {});
+    // The proposal left out needs its own reason: a required field, empty as no shared reason was given.
+    const reason = step2.blocks.find((b) => b.block_id === `why_${bob!.id}`) as {
+      optional: boolean;
+      label: { text: string };
+      element: { initial_value?: string };
+    };
+    expect(reason).toMatchObject({
+      optional: false,
+      label: { text: 'Why not P2: A cross-encoder reranker (BERT)' },
+    });
+    expect(reason.element.initial_value).toBeUndefined();
+    const done = await d.fillAndSubmit(LEAD, step2, {
+      [`why_${bob!.id}`]: 'the reranker costs four times as much for an unproven gain',
+    });
     expect(done.text).toBe('');
 
     const m = await d.meeting();

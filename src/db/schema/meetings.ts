@@ -2,6 +2,9 @@ import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, Id, Timestamp } from './types.js';
 
 export type MeetingStatus = 'collecting' | 'decided' | 'cancelled';
+/** How a decided meeting ended; "none yet" is not an end: the meeting reopens. */
+export type MeetingOutcome = 'chosen' | 'stop';
+export type ReplyMeaning = 'asked' | 'proposal' | 'discussion';
 export type ProposalKind = 'formal' | 'informal';
 /** A simple/standard option, or a state-of-the-art one. */
 export type OptionKind = 'simple' | 'sota';
@@ -33,6 +36,10 @@ export interface DecisionMeetingsTable {
   revision: Generated<number>;
   cancelled_by: string | null;
   updated_at: CreatedAt;
+  /** How a decided meeting ended: proposals chosen, or none (this line of work stops). */
+  outcome: MeetingOutcome | null;
+  /** Rounds of proposals after the first, each opened by a "none yet" decision. */
+  round: Generated<number>;
 }
 
 export interface ProposalsTable {
@@ -57,4 +64,6 @@ export interface ProposalsTable {
   chosen: boolean | null;
   not_chosen_reason: string | null;
   hypothesis_id: number | null;
+  /** Informal only: asked whether it is a proposal, said it is one, or discussion. */
+  meant: ReplyMeaning | null;
 }

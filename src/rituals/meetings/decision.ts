@@ -2,6 +2,7 @@ import { cancelPending } from '../../db/deliveries.js';
 import { appendLog } from '../../db/experimentLog.js';
 import { liveProposals, updateMeeting, updateProposal } from '../../db/meetings.js';
 import type { DecisionMeeting, Hypothesis, Proposal } from '../../db/schema/index.js';
+import type { MeetingOutcome } from '../../db/schema/meetings.js';
 import type { Services } from '../../services.js';
 import { truncate } from '../../../blocks/text.js';
 import { conflict } from '../errors.js';
@@ -10,22 +11,16 @@ import { HYPOTHESIS_LIMITS, TIMEBOX, type HypothesisDraft } from '../plan/hypoth
 import { changeOpenMeeting } from './meetings.js';
 
 export interface DecisionInput {
+  /** Proposals chosen, or none: this line of work stops. */
+  outcome: MeetingOutcome;
   chosen: number[];
   decision: string;
-  whyNot: string | null;
+  /** Per proposal not chosen: why not, kept beside it in the log. */
+  reasons: Map<number, string>;
+  /** The reason shared by proposals beyond those a modal has room to ask about one by one. */
+  sharedReason: string | null;
   /** Per chosen proposal id: the hypothesis to create, or none. */
   hypotheses: Map<number, HypothesisDraft | null>;
-}
-
-/** Proposals left out need a reason, which the log keeps beside each of them; undefined when given or not needed. */
-export function whyNotMissing(
-  chosen: number,
-  live: number,
-  whyNot: string | null | undefined,
-): string | undefined {
-  return chosen < live && !whyNot
-    ? 'Say why the others were not chosen: the log keeps it beside each of them.'
-    : undefined;
 }
 
 /** A short name for a proposal in the log and in option lists: its first line. */
@@ -65,9 +60,10 @@ export interface RecordedDecision {
 }
 
 /**
- * Records the decision: the meeting is decided, each proposal marked chosen or not (with
- * the reason), the log gets the decision and every proposal weighed, and the chosen ones
- * become hypotheses through the plan-first code (H-numbers, check-in hooks).
+ * Records the decision in one transaction: the meeting is decided, each proposal marked
+ * chosen or not (with its own reason), the log gets the decision and every proposal
+ * weighed, and the chosen ones become hypotheses through the plan-first code (H-numbers,
+ * check-in hooks). A failure anywhere leaves the meeting undecided and no hypothesis made.
  */
 export async function recordDecision(
   services: Services,
@@ -77,18 +73,22 @@ export async function recordDecision(
   input: DecisionInput,
   hooks: HypothesisHooks,
 ): Promise<RecordedDecision> {
-  const { db } = services;
-  const decided = await changeOpenMeeting(services, teamId, actor, meetingId, async (trx, m, at) => {
+  return changeOpenMeeting(services, teamId, actor, meetingId, async (trx, m, at) => {
     const live = await liveProposals(trx, teamId, meetingId);
     const chosen = live.filter((p) => input.chosen.includes(p.id));
     if (chosen.length !== input.chosen.length) {
       throw conflict('A proposal you chose was withdrawn meanwhile. Open *Record the decision* again.');
     }
     const notChosen = live.filter((p) => !input.chosen.includes(p.id));
+    const reasonOf = (p: Proposal) => input.reasons.get(p.id) ?? input.sharedReason;
+    if (notChosen.some((p) => !reasonOf(p))) {
+      throw conflict('A proposal came in meanwhile. Open *Record the decision* again to weigh it too.');
+    }
     const meeting = await updateMeeting(trx, teamId, meetingId, {
       status: 'decided',
+      outcome: input.outcome,
       decision: input.decision,
-      why_not: input.whyNot,
+      why_not: input.sharedReason,
       decided_by: actor,
       decided_at: at,
       closed_at: m.closed_at ?? at,
@@ -99,7 +99,7 @@ export async function recordDecision(
     for (const p of notChosen) {
       await updateProposal(trx, teamId, p.id, {
         chosen: false,
-        not_chosen_reason: input.whyNot,
+        not_chosen_reason: reasonOf(p),
         updated_at: at,
       });
     }
@@ -108,45 +108,38 @@ export async function recordDecision(
     await appendLog(trx, {
       ...common,
       kind: 'decision',
-      text: `Decided: ${m.question} — ${input.decision}`,
+      text:
+        input.outcome === 'stop'
+          ? `Decided: ${m.question} — none chosen, this line of work stops: ${input.decision}`
+          : `Decided: ${m.question} — ${input.decision}`,
       details: {
+        outcome: input.outcome,
         question: m.question,
         decision: input.decision,
         chosen: chosen.map((p) => p.id),
-        notChosen: notChosen.map((p) => p.id),
-        whyNot: input.whyNot,
+        notChosen: notChosen.map((p) => ({ proposalId: p.id, reason: reasonOf(p) })),
       },
     });
     for (const p of notChosen) {
       await appendLog(trx, {
         ...common,
         kind: 'decision',
-        text: `Considered, not chosen: ${proposalTitle(p)}${input.whyNot ? `, because ${input.whyNot}` : ''}`,
-        details: { proposalId: p.id, author: p.author_user_id, chosen: false, reason: input.whyNot },
+        text: `Considered, not chosen: ${proposalTitle(p)}, because ${reasonOf(p)}`,
+        details: { proposalId: p.id, author: p.author_user_id, chosen: false, reason: reasonOf(p) },
       });
     }
-    return { meeting, chosen, notChosen, at };
-  });
-  const { at } = decided;
-
-  const created: RecordedDecision['created'] = [];
-  for (const p of decided.chosen) {
-    const draft = input.hypotheses.get(p.id) ?? null;
-    // Each hypothesis is created as any other is, in its own transaction: its H-number, its
-    // log entry, and (when started) its check-in.
-    const hypothesis = draft
-      ? (await createHypothesis(services, teamId, actor, draft, hooks)).hypothesis
-      : null;
-    await db.transaction().execute(async (trx) => {
+    const created: RecordedDecision['created'] = [];
+    for (const p of chosen) {
+      const draft = input.hypotheses.get(p.id) ?? null;
+      const hypothesis = draft
+        ? (await createHypothesis(services, teamId, actor, draft, hooks, trx)).hypothesis
+        : null;
       if (hypothesis)
         await updateProposal(trx, teamId, p.id, { hypothesis_id: hypothesis.id, updated_at: at });
       await appendLog(trx, {
-        teamId,
-        projectId: decided.meeting.project_id,
-        meetingId,
+        ...common,
         hypothesisId: hypothesis?.id ?? null,
         kind: 'decision',
-        authorUserId: actor,
         text: hypothesis
           ? `Chosen: ${proposalTitle(p)}, now H${hypothesis.number} (${hypothesis.status}).`
           : `Chosen: ${proposalTitle(p)} (no hypothesis started yet).`,
@@ -156,10 +149,14 @@ export async function recordDecision(
           chosen: true,
           hypothesisId: hypothesis?.id ?? null,
         },
-        at,
       });
-    });
-    if (hypothesis) created.push({ proposal: { ...p, hypothesis_id: hypothesis.id }, hypothesis });
-  }
-  return { meeting: decided.meeting, chosen: decided.chosen, notChosen: decided.notChosen, created };
+      if (hypothesis) created.push({ proposal: { ...p, hypothesis_id: hypothesis.id }, hypothesis });
+    }
+    return {
+      meeting,
+      chosen,
+      notChosen: notChosen.map((p) => ({ ...p, not_chosen_reason: reasonOf(p) })),
+      created,
+    };
+  });
 }

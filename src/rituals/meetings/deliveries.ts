@@ -5,6 +5,7 @@ import { prereadMessages } from '../../../blocks/meetingPreread.js';
 import { currentDesignDoc } from '../../db/designDocs.js';
 import type { Db } from '../../db/index.js';
 import {
+  discussionReplies,
   findMeeting,
   invitationOf,
   liveProposals,
@@ -38,12 +39,30 @@ export async function designDocFacts(
   return { baseline: section('baseline'), metricGoals: section('metric_goals') };
 }
 
-/** The pre-read as it stands now: every live proposal, who has not proposed, the pitfalls. */
-export async function prereadFor(db: Db, m: MeetingWithProject) {
-  const [proposals, facts, numbers] = await Promise.all([
+/** The first discussion reply's link, where the reader starts reading the discussion. */
+async function discussionLink(
+  client: WebClient,
+  m: MeetingWithProject,
+  first: { message_ts: string | null } | undefined,
+) {
+  if (!first?.message_ts) return null;
+  try {
+    return (
+      (await client.chat.getPermalink({ channel: m.channel_id, message_ts: first.message_ts })).permalink ??
+      null
+    );
+  } catch {
+    return null;
+  }
+}
+
+/** The pre-read as it stands now: every live proposal, the discussion, who has not proposed, the pitfalls. */
+export async function prereadFor(db: Db, client: WebClient, m: MeetingWithProject) {
+  const [proposals, facts, numbers, discussion] = await Promise.all([
     liveProposals(db, m.team_id, m.id),
     designDocFacts(db, m.team_id, m.project_id),
     proposalNumbers(db, m.team_id, m.id),
+    discussionReplies(db, m.team_id, m.id),
   ]);
   return prereadMessages({
     question: m.question,
@@ -54,6 +73,7 @@ export async function prereadFor(db: Db, m: MeetingWithProject) {
     participants: m.participants,
     withoutProposals: withoutProposals(m.participants, proposals),
     numbers,
+    discussion: { count: discussion.length, link: await discussionLink(client, m, discussion[0]) },
     flags: pitfallFlags({ proposals, metric: m.metric, baseline: facts.baseline }).map((f) => f.sentence),
   });
 }
@@ -166,7 +186,7 @@ async function planPreread(
   m: MeetingWithProject,
 ): Promise<DeliveryPlan> {
   if (m.closed_at) return { type: 'cancel', why: 'proposals already closed' };
-  const { first, rest } = await prereadFor(services.db, m);
+  const { first, rest } = await prereadFor(services.db, client, m);
   return {
     type: 'send',
     recipientId: m.channel_id,

@@ -91,14 +91,45 @@ export const ProposalForm = z
   });
 export type ProposalForm = z.output<typeof ProposalForm>;
 
-export const DecisionForm = z.object({
-  chosen: z
-    .array(z.coerce.number().int().positive(), { error: 'Choose at least one proposal.' })
-    .min(1, { error: 'Choose at least one proposal.' }),
-  decision: requiredText(MEETING_LIMITS.decision, 'Write the decision in words.'),
-  whyNot: optionalText(MEETING_LIMITS.whyNot),
-});
+/** The ways a meeting ends: proposals chosen, none (stop), or none yet (collect more). */
+export const OUTCOMES = ['chosen', 'stop', 'more'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const DecisionForm = z
+  .object({
+    outcome: z.enum(OUTCOMES, { error: 'Say how the meeting ends.' }),
+    chosen: z
+      .array(z.coerce.number().int().positive())
+      .nullish()
+      .transform((v) => v ?? []),
+    decision: requiredText(MEETING_LIMITS.decision, 'Write the decision in words.'),
+    whyNot: optionalText(MEETING_LIMITS.whyNot),
+    newDeadline: moment('Pick when the new proposals are due.').nullish(),
+    newScheduledAt: moment('Pick the new meeting time.').nullish(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.outcome === 'chosen' && d.chosen.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['chosen'], message: 'Choose at least one proposal.' });
+    if (d.outcome !== 'chosen' && d.chosen.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['chosen'],
+        message:
+          'No proposal is chosen when the meeting ends this way: clear the choice, or pick "Chosen proposals".',
+      });
+    if (d.outcome === 'more' && !d.newDeadline)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['newDeadline'],
+        message: 'Pick when the new proposals are due.',
+      });
+  });
 export type DecisionForm = z.output<typeof DecisionForm>;
+
+/** The decision's second step: the decision again; hypotheses and reasons are read per proposal. */
+export const DecisionStepTwoForm = z.object({
+  decision: requiredText(MEETING_LIMITS.decision, 'Write the decision in words.'),
+});
 
 /** What to do with a chosen proposal: start a hypothesis now, write it down as proposed, or neither. */
 export const START_CHOICES = ['now', 'proposed', 'none'] as const;

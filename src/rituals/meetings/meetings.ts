@@ -9,7 +9,8 @@ import {
   updateMeeting,
   type MeetingWithProject,
 } from '../../db/meetings.js';
-import type { DecisionMeeting, Project } from '../../db/schema/index.js';
+import type { Transaction } from 'kysely';
+import type { Database, DecisionMeeting, Project } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
 import { DAY_MS, formatMoment } from '../../time.js';
 import { conflict, forbidden, notFound } from '../errors.js';
@@ -80,9 +81,13 @@ export function reminderDue(now: Date, deadline: Date): Date {
   return new Date(deadline.getTime() - before);
 }
 
-export const inviteKey = (m: { id: number }, user: string) => `meeting_invite:${m.id}:${user}`;
-/** One reminder per person and meeting, ever: a rescheduled meeting moves it, never repeats it. */
-export const reminderKey = (m: { id: number }, user: string) => `meeting_reminder:${m.id}:${user}`;
+/** A round after the first (opened by a "none yet" decision) invites and reminds again. */
+const roundPart = (m: { round: number }) => (m.round > 0 ? `:round${m.round}` : '');
+export const inviteKey = (m: { id: number; round: number }, user: string) =>
+  `meeting_invite:${m.id}:${user}${roundPart(m)}`;
+/** One reminder per person and round, ever: a rescheduled meeting moves it, never repeats it. */
+export const reminderKey = (m: { id: number; round: number }, user: string) =>
+  `meeting_reminder:${m.id}:${user}${roundPart(m)}`;
 /** A pre-read per deadline: a meeting reopened by a reschedule gets a fresh one. */
 export const prereadKey = (m: { id: number }, deadline: Date) =>
   `meeting_preread:${m.id}:${deadline.getTime()}`;
@@ -186,7 +191,7 @@ export async function changeOpenMeeting<T>(
   teamId: string,
   actor: string,
   id: number,
-  change: (trx: Db, locked: DecisionMeeting, at: Date) => Promise<T>,
+  change: (trx: Transaction<Database>, locked: DecisionMeeting, at: Date) => Promise<T>,
 ): Promise<T> {
   await runnableMeeting(db, teamId, actor, id);
   const at = clock.now();
@@ -305,6 +310,53 @@ export async function closeProposals(
       { teamIds: [teamId], meetingId: id, kinds: ['meeting_reminder', 'meeting_preread'] },
       at,
     );
+    return m;
+  });
+}
+
+/**
+ * "None yet — collect more proposals": a decision that the meeting is not ready to decide.
+ * Proposals reopen with a new deadline (and the meeting moves when it must), a new round
+ * invites the participants again through the deliveries, and the log keeps the decision.
+ */
+export async function reopenForProposals(
+  services: Services,
+  teamId: string,
+  actor: string,
+  id: number,
+  args: { decision: string; times: { scheduledAt: Date; deadline: Date } },
+): Promise<DecisionMeeting> {
+  return changeOpenMeeting(services, teamId, actor, id, async (trx, locked, at) => {
+    const m = await updateMeeting(trx, teamId, id, {
+      scheduled_at: args.times.scheduledAt,
+      proposal_deadline: args.times.deadline,
+      closed_at: null,
+      preread_ts: null,
+      round: locked.round + 1,
+      revision: locked.revision + 1,
+      updated_at: at,
+    });
+    await cancelPending(trx, { teamIds: [teamId], meetingId: id }, at);
+    await scheduleAhead(trx, m, at, true);
+    await appendLog(trx, {
+      teamId,
+      projectId: m.project_id,
+      meetingId: id,
+      kind: 'decision',
+      authorUserId: actor,
+      text: `Decided: ${m.question} — none yet, collecting more proposals until ${formatMoment(args.times.deadline, 'UTC')} UTC: ${args.decision}`,
+      details: {
+        outcome: 'more',
+        question: m.question,
+        decision: args.decision,
+        round: m.round,
+        deadlineFrom: locked.proposal_deadline,
+        deadlineTo: m.proposal_deadline,
+        from: locked.scheduled_at,
+        to: m.scheduled_at,
+      },
+      at,
+    });
     return m;
   });
 }

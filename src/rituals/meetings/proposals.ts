@@ -2,6 +2,7 @@ import {
   editInformal,
   findMeeting,
   findProposal,
+  otherReplies,
   insertProposal,
   lockMeeting,
   meetingByThread,
@@ -124,24 +125,67 @@ async function meetingOfReply(
 }
 
 /**
- * A plain reply in a kickoff thread, by a participant, is kept as an informal proposal.
- * Replies elsewhere, by others, or once decided are not; nor are the lead's when the lead
- * is not a participant (their nudges and questions are not proposals).
+ * A reply with no content of its own ("+1", an emoji, "ok") is never a proposal: what is
+ * left once emoji codes, symbols and "+1"s are taken out has fewer than three letters.
  */
-export async function keepThreadReply({ db, clock }: Services, r: ThreadReply): Promise<boolean> {
+export function hasContent(text: string): boolean {
+  const left = text
+    .replace(/:[a-z0-9_+'-]+:/gi, ' ')
+    .replace(/[+-]1\b/g, ' ')
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+  return left.length >= 3;
+}
+
+/** What the author of a kept reply is asked: the first reply's question, a later reply's button, or nothing. */
+export type ReplyQuestion = { proposalId: number; ask: 'first' | 'later' } | null;
+
+/**
+ * A plain reply in a kickoff thread, by a participant, is kept as discussion until its
+ * author says it is their proposal: their first reply is asked about, later ones are
+ * discussion with a button of their own, and replies without content are never asked.
+ * Replies elsewhere, by others, or once decided are not kept; nor are the lead's when the
+ * lead is not a participant (their nudges and questions are not proposals).
+ */
+export async function keepThreadReply({ db, clock }: Services, r: ThreadReply): Promise<ReplyQuestion> {
   const m = await meetingOfReply(db, r);
-  if (!m || !m.participants.includes(r.userId) || !r.text.trim()) return false;
+  if (!m || !m.participants.includes(r.userId) || !r.text.trim()) return null;
   const at = clock.now();
-  await upsertInformal(db, {
+  const content = hasContent(r.text);
+  const first =
+    content &&
+    !(await otherReplies(db, { teamId: r.teamId, meetingId: m.id, author: r.userId, exceptTs: r.ts })).some(
+      hasContent,
+    );
+  const kept = await upsertInformal(db, {
     teamId: r.teamId,
     meetingId: m.id,
     author: r.userId,
     messageTs: r.ts,
     text: r.text,
     late: isLate(m, at),
+    meant: first ? 'asked' : 'discussion',
     at,
   });
-  return true;
+  if (!kept.inserted || !content) return null;
+  return { proposalId: kept.id, ask: first ? 'first' : 'later' };
+}
+
+/** The author's answer for one reply: it is their proposal, or just discussion. */
+export async function answerReply(
+  { db, clock }: Services,
+  teamId: string,
+  actor: string,
+  id: number,
+  meant: 'proposal' | 'discussion',
+): Promise<Proposal> {
+  const reply = await findProposal(db, teamId, id);
+  if (!reply || reply.kind !== 'informal') throw notFound('That reply is no longer in the thread.');
+  if (reply.author_user_id !== actor) {
+    throw forbidden(`Only <@${reply.author_user_id}>, who wrote the reply, can say what it is.`);
+  }
+  if (reply.withdrawn_at) throw conflict('That reply was deleted; nothing to count.');
+  await meetingTakingProposals(db, teamId, reply.meeting_id);
+  return updateProposal(db, teamId, id, { meant, updated_at: clock.now() });
 }
 
 /** An edited reply: the informal proposal follows (or is created, if it was kept before). */

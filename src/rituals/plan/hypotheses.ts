@@ -8,9 +8,10 @@ import {
   type HypothesisFields,
   type HypothesisWithProject,
 } from '../../db/hypotheses.js';
+import type { Transaction } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { findProject } from '../../db/projects.js';
-import type { Hypothesis, Project } from '../../db/schema/index.js';
+import type { Database, Hypothesis, Project } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
 import { addDays } from '../../time.js';
 import { conflict, forbidden, notFound } from '../errors.js';
@@ -33,12 +34,17 @@ export async function createHypothesis(
   actor: string,
   draft: HypothesisDraft,
   hooks: HypothesisHooks = {},
+  callerTrx?: Transaction<Database>,
 ): Promise<{ hypothesis: Hypothesis; project: Project }> {
-  const project = await findProject(db, teamId, draft.projectId);
+  const project = await findProject(callerTrx ?? db, teamId, draft.projectId);
   if (!project) throw notFound('That project no longer exists in this workspace. Pick another one.');
   const at = clock.now();
   const status = draft.startNow ? 'running' : 'proposed';
-  const hypothesis = await db.transaction().execute(async (trx) => {
+  // Inside the caller's transaction when given (a decision and the hypotheses it starts are
+  // all or nothing), else in its own.
+  const inTransaction = <T>(work: (trx: Transaction<Database>) => Promise<T>) =>
+    callerTrx ? work(callerTrx) : db.transaction().execute(work);
+  const hypothesis = await inTransaction(async (trx) => {
     const h = await insertHypothesis(trx, project, draft, {
       status,
       createdBy: actor,

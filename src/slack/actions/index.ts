@@ -12,6 +12,7 @@ import { hypothesisHooks } from '../flows/hooks.js';
 import { openEditHypothesis, openNewHypothesis, refreshDueHint, startFromCard } from '../flows/hypotheses.js';
 import { ListRef, LogRef, showList, showLog } from '../flows/lists.js';
 import {
+  answerThreadReply,
   cancel as cancelMeeting,
   closeNow,
   openDecision,
@@ -19,7 +20,7 @@ import {
   openProposal,
   openReschedule,
   withdraw as withdrawProposal,
-} from '../flows/meetings.js';
+} from '../flows/meetings/index.js';
 import { openProjectModal } from '../flows/projectModal.js';
 import { openSnooze } from '../flows/snooze.js';
 import { openEditProject, ProjectMeta } from '../flows/projects.js';
@@ -205,6 +206,8 @@ export function registerActions(app: App, services: Services): void {
     [ids.meeting.cancel, (to, id) => cancelMeeting(services, to, id)],
     [ids.meeting.editProposal, (to, id) => openEditProposal(services, to, id)],
     [ids.meeting.withdrawProposal, (to, id) => withdrawProposal(services, to, id)],
+    [ids.meeting.replyIsProposal, (to, id) => answerThreadReply(services, to, id, 'proposal')],
+    [ids.meeting.replyIsDiscussion, (to, id) => answerThreadReply(services, to, id, 'discussion')],
   ];
   for (const [actionId, run] of meetingButtons) app.action(actionId, byId(run));
   // The design doc's buttons carry the project id; a review DM's Approve and Request

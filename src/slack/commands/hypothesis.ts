@@ -8,7 +8,7 @@ import { openForgetWorkspace } from '../flows/forgetWorkspace.js';
 import { digestCommand, exportCommand } from '../flows/digests.js';
 import { openNewHypothesis } from '../flows/hypotheses.js';
 import { showChannelList, showChannelLog, showList } from '../flows/lists.js';
-import { openMeetingModal, showMeetings } from '../flows/meetings.js';
+import { openMeetingModal, showMeetings } from '../flows/meetings/index.js';
 import { searchCommand } from '../flows/search.js';
 import { showOrCreateProject } from '../flows/projects.js';
 import { workingHoursCommand } from '../flows/settings.js';

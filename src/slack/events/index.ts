@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Services } from '../../services.js';
 import { publishHome } from '../flows/home.js';
 import { onUserChange } from '../flows/away.js';
-import { onMessage } from '../flows/meetings.js';
+import { onMessage } from '../flows/meetings/index.js';
 import { MessageEvent, UserChangeEvent } from '../payloads.js';
 
 export function registerEvents(app: App, services: Services): void {
@@ -14,10 +14,10 @@ export function registerEvents(app: App, services: Services): void {
     );
   });
   // Replies in decision-meeting threads (message.channels / message.groups).
-  app.event('message', async ({ event, context }) => {
+  app.event('message', async ({ event, context, client }) => {
     const parsed = MessageEvent.safeParse(event);
     if (!parsed.success || !context.teamId) return;
-    await onMessage(services, context.teamId, parsed.data).catch((error: unknown) =>
+    await onMessage(services, client, context.teamId, parsed.data).catch((error: unknown) =>
       services.logger.error('could not follow a thread reply', { channel: parsed.data.channel, error }),
     );
   });

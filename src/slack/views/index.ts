@@ -15,7 +15,7 @@ import {
   submitMeeting,
   submitProposal,
   submitReschedule,
-} from '../flows/meetings.js';
+} from '../flows/meetings/index.js';
 import { submitEditProject, submitProject } from '../flows/projects.js';
 import { submitSnooze } from '../flows/snooze.js';
 import { ViewSubmissionPayload } from '../payloads.js';

@@ -1,0 +1,77 @@
+import type { WebClient } from '@slack/web-api';
+import { meetingModal } from '../../../../blocks/meetingModals.js';
+import { updateMeeting } from '../../../db/meetings.js';
+import { finishPreread, prereadFor, redrawKickoff } from '../../../rituals/meetings/deliveries.js';
+import { MEETING_LIMITS, RescheduleForm } from '../../../rituals/meetings/forms.js';
+import {
+  cancelMeeting,
+  checkTimes,
+  closeProposals,
+  rescheduleMeeting,
+  runnableMeeting,
+} from '../../../rituals/meetings/meetings.js';
+import type { Services } from '../../../services.js';
+import type { ViewSubmissionPayload } from '../../payloads.js';
+import { knownZone, userZone } from '../../people.js';
+import { errorsResponse, readSubmission, type FlowResult } from '../result.js';
+import { inThreadAndChannel, MeetingRef, reload, settleDms, type To } from './shared.js';
+
+/** *Close proposals now*: the pre-read goes out at once, in the thread and the channel. */
+export async function closeNow(services: Services, to: To, meetingId: number): Promise<void> {
+  const m = await reload(services, await closeProposals(services, to.teamId, to.userId, meetingId));
+  const { first, rest } = await prereadFor(services.db, to.client, m);
+  const posted = await to.client.chat.postMessage({ ...inThreadAndChannel(m, first), unfurl_links: false });
+  if (posted.ts) await updateMeeting(services.db, m.team_id, m.id, { preread_ts: posted.ts });
+  await finishPreread(to.client, services.logger, m, rest, m.thread_ts ?? posted.ts ?? '');
+}
+
+export async function openReschedule(services: Services, to: To, meetingId: number): Promise<void> {
+  const m = await runnableMeeting(services.db, to.teamId, to.userId, meetingId);
+  const tz = await userZone(services, to.client, to.teamId, to.userId);
+  await to.client.views.open({
+    trigger_id: to.triggerId,
+    view: meetingModal({
+      mode: 'reschedule',
+      tz,
+      question: m.question,
+      scheduledAt: m.scheduled_at,
+      deadline: m.proposal_deadline,
+      participants: m.participants,
+      metric: m.metric,
+      privateMetadata: JSON.stringify({ meetingId }),
+      limits: MEETING_LIMITS,
+    }),
+  });
+}
+
+export async function submitReschedule(
+  services: Services,
+  client: WebClient,
+  payload: ViewSubmissionPayload,
+): Promise<FlowResult> {
+  const read = readSubmission(client, payload, {
+    meta: MeetingRef,
+    form: RescheduleForm,
+    what: 'the meeting',
+  });
+  if (!read.ok) return read.result;
+  const { teamId, actor, meta, form } = read;
+  const tz = await knownZone(services, teamId, actor);
+  const times = checkTimes(services.clock.now(), form.scheduledAt, form.deadline, tz);
+  if (!times.ok) return errorsResponse(times.errors);
+  const m = await rescheduleMeeting(services, teamId, actor, meta.meetingId, times);
+  return { after: async () => redrawKickoff(client, services.logger, await reload(services, m)) };
+}
+
+export async function cancel(services: Services, to: To, meetingId: number): Promise<void> {
+  const m = await reload(services, await cancelMeeting(services, to.teamId, to.userId, meetingId));
+  await redrawKickoff(to.client, services.logger, m);
+  if (m.thread_ts) {
+    await to.client.chat.postMessage({
+      channel: m.channel_id,
+      thread_ts: m.thread_ts,
+      text: `This meeting was cancelled by <@${to.userId}>. Participants are told; nothing more will be sent about it.`,
+    });
+  }
+  await settleDms(services, to.client, m);
+}
