@@ -63,8 +63,8 @@ export async function startLabbook(config: Config, opts: StartOptions = {}): Pro
     cleanups.push(() => db.destroy());
     await migrateToLatest(db, databaseUrl, logger);
 
-    const metrics = createMetricReader(config.trackers, clock, logger);
-    const services: Services = { db, clock, logger, metrics };
+    const trackers = createMetricReader(config.trackers, clock, logger);
+    const services: Services = { db, clock, logger, trackers };
     const { auth, clientFor, identity } = await workspaces(config, services);
     let shuttingDown = false;
     const slack = createSlackApp(config, services, auth, () => shuttingDown);

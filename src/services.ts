@@ -9,5 +9,5 @@ export interface Services {
   clock: Clock;
   logger: Logger;
   /** The latest metric values of linked runs, from the configured trackers (none when absent). */
-  metrics?: MetricReader;
+  trackers?: MetricReader;
 }

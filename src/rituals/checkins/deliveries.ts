@@ -77,7 +77,7 @@ async function planCheckInDelivery(
   });
   // Bounded by the trackers' timeout; a tracker that fails is named, the DM still goes.
   const metrics =
-    d.kind === 'checkin' || d.kind === 'reminder' ? await (services.metrics ?? noMetrics).hints(h) : [];
+    d.kind === 'checkin' || d.kind === 'reminder' ? await (services.trackers ?? noMetrics).hints(h) : [];
   const input = {
     h,
     plannedDays: plannedDays(h),

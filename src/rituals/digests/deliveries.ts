@@ -108,7 +108,7 @@ async function planDigest(ctx: DeliveryContext, d: Delivery): Promise<DeliveryPl
   let message;
   let digest: Digest | undefined;
   if (target.project) {
-    digest = await projectDigest(db, target.project, schedule, week, now, ctx.services.metrics);
+    digest = await projectDigest(db, target.project, schedule, week, now, ctx.services.trackers);
     if (digest.kind === 'silent') {
       // Four weeks with nothing running and nothing concluded: no digest at all.
       await scheduleDelivery(db, followUp());

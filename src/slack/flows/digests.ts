@@ -107,7 +107,7 @@ async function previewDigest(services: Services, to: To): Promise<void> {
     });
     return;
   }
-  const digest = await projectDigest(services.db, project, schedule, week, now, services.metrics);
+  const digest = await projectDigest(services.db, project, schedule, week, now, services.trackers);
   const silent =
     digest.kind === 'silent'
       ? ' Nothing has run or concluded for four weeks, so no digest would go out.'
@@ -144,7 +144,7 @@ async function postDigest(services: Services, to: To): Promise<void> {
     schedule,
     weekSoFar(schedule, now),
     now,
-    services.metrics,
+    services.trackers,
   );
   const chart = digest.kind === 'full' ? await chartImage(to.client, digest, services.logger) : undefined;
   const { thread, ...message } = digestMessage(digest, { thread: true, ...(chart ? { chart } : {}) });

@@ -9,7 +9,12 @@ import { findProject, findProjectByChannel, isMember } from '../../../db/project
 import type { DesignReviewComment, Project } from '../../../db/schema/index.js';
 import { isAddressed, reviewState, startedBeforeApproval } from '../../../rituals/designReview/review.js';
 import { forbidden, notFound } from '../../../rituals/errors.js';
-import { DESIGN_SECTIONS, designDocMarkdown, fileStem, mentionedIn } from '../../../rituals/plan/designDoc.js';
+import {
+  DESIGN_SECTIONS,
+  designDocMarkdown,
+  fileStem,
+  mentionedIn,
+} from '../../../rituals/plan/designDoc.js';
 import { canEditDesignDoc } from '../../../rituals/plan/permissions.js';
 import type { Services } from '../../../services.js';
 import { peopleNames } from '../../people.js';
