@@ -6,6 +6,7 @@ import {
   actAs,
   conversationLog,
   dialog,
+  field,
   openChannel,
   openHome,
   PEOPLE,
@@ -55,8 +56,8 @@ async function callMeeting(page: Page, question: string): Promise<void> {
   await send(page, '#ml-ranking', '/hypothesis meeting');
   const call = dialog(page, 'Decision meeting');
   await visible(call);
-  await call.getByLabel('Question to decide').fill(question);
-  await call.getByLabel('Participants').selectOption([{ label: PEOPLE.grace }, { label: PEOPLE.kenji }]);
+  await field(call, 'Question to decide').fill(question);
+  await field(call, 'Participants').selectOption([{ label: PEOPLE.grace }, { label: PEOPLE.kenji }]);
   await call.getByRole('button', { name: 'Call meeting', exact: true }).click();
   await visible(conversationLog(page).getByText(question).first());
 }
@@ -85,12 +86,12 @@ describe('the sandbox page', () => {
     await s.page.getByRole('button', { name: 'New project', exact: true }).click();
     const form = dialog(s.page, 'New project');
     await visible(form);
-    await form.getByLabel('Project name').fill('Query understanding');
-    await form.getByLabel('Channel').selectOption({ label: '#ml-ranking' });
-    await form.getByLabel('Problem statement').fill('Queries are misread: 9% of searches end in a rephrase.');
+    await field(form, 'Project name').fill('Query understanding');
+    await field(form, 'Channel').selectOption({ label: '#ml-ranking' });
+    await field(form, 'Problem statement').fill('Queries are misread: 9% of searches end in a rephrase.');
     await form.getByRole('button', { name: 'Create project', exact: true }).click();
     await visible(form.getByRole('alert').filter({ hasText: 'already has a project' }));
-    expect(await form.getByLabel('Project name').inputValue()).toBe('Query understanding');
+    expect(await field(form, 'Project name').inputValue()).toBe('Query understanding');
     expect(await count('projects')).toBe(1);
     await form.getByRole('button', { name: 'Cancel', exact: true }).click();
     await form.waitFor({ state: 'hidden' });
@@ -104,7 +105,7 @@ describe('the sandbox page', () => {
     await conversationLog(s.page).getByRole('button', { name: 'Add a proposal' }).last().click();
     const form = dialog(s.page, 'Add a proposal');
     await visible(form);
-    await form.getByLabel('Approach').fill('Distil the cross-encoder into the two towers');
+    await field(form, 'Approach').fill('Distil the cross-encoder into the two towers');
 
     // …while Ada, on hers, cancels the meeting.
     const ada = await s.browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -123,8 +124,8 @@ describe('the sandbox page', () => {
       await ada.close();
     }
 
-    await form.getByLabel('Related work read').fill('Hofstätter et al. 2020');
-    await form.getByLabel('Simple / standard option').check();
+    await field(form, 'Related work read').fill('Hofstätter et al. 2020');
+    await field(form, 'Simple / standard option').check();
     await form.getByRole('button', { name: 'Propose', exact: true }).click();
     await visible(s.page.getByText(/cancelled/i).first());
     expect(await count('proposals')).toBe(0);

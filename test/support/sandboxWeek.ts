@@ -62,6 +62,12 @@ export async function send(page: Page, where: string, text: string): Promise<voi
 
 export const dialog = (page: Page, title: string): Locator => page.getByRole('dialog', { name: title });
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The input labelled exactly `label`, as a person reads it (Slack adds "(optional)" to some). */
+export const field = (form: Locator, label: string): Locator =>
+  form.getByLabel(new RegExp(`^${escapeRegExp(label)}( \\(optional\\))?$`));
+
 /** The conversation pane's messages (the `log` named after the channel or DM). */
 export const conversationLog = (page: Page): Locator => page.getByRole('log').first();
 
@@ -79,31 +85,29 @@ export async function planProjectAndHypothesis(page: Page, shot: Shot = noShot):
 
   const project = dialog(page, 'New project');
   await visible(project);
-  await project.getByLabel('Project name').fill('Search ranking');
-  await project.getByLabel('Members').selectOption([{ label: PEOPLE.grace }, { label: PEOPLE.kenji }]);
-  await project
-    .getByLabel('Problem statement')
-    .fill('Rare intents get poor results: 14% of searches, 31% of support tickets about search.');
+  await field(project, 'Project name').fill('Search ranking');
+  await field(project, 'Members').selectOption([{ label: PEOPLE.grace }, { label: PEOPLE.kenji }]);
+  await field(project, 'Problem statement').fill(
+    'Rare intents get poor results: 14% of searches, 31% of support tickets about search.',
+  );
   await shot('01-new-project', project);
   await submitDialog(project, 'Create project');
 
   const form = dialog(page, 'New hypothesis');
   await visible(form);
-  await form
-    .getByLabel('Hypothesis')
-    .fill('Focal loss will raise recall@10 on rare intents by 5% over the production ranker');
-  await form.getByLabel('Method').fill('Retrain the ranker with focal loss (gamma 2) on 90 days of clicks');
-  await form.getByLabel('Metric').fill('recall@10 on rare intents');
-  await form.getByLabel('Baseline').fill('Production ranker: 0.412 recall@10 on rare intents');
-  await form
-    .getByLabel('Success criteria')
-    .fill('recall@10 on rare intents ≥ 0.433 (+5%) on the March holdout');
-  await form.getByLabel('Timebox (days)').fill('2');
+  await field(form, 'Hypothesis').fill(
+    'Focal loss will raise recall@10 on rare intents by 5% over the production ranker',
+  );
+  await field(form, 'Method').fill('Retrain the ranker with focal loss (gamma 2) on 90 days of clicks');
+  await field(form, 'Metric').fill('recall@10 on rare intents');
+  await field(form, 'Baseline').fill('Production ranker: 0.412 recall@10 on rare intents');
+  await field(form, 'Success criteria').fill('recall@10 on rare intents ≥ 0.433 (+5%) on the March holdout');
+  await field(form, 'Timebox (days)').fill('2');
   // The form asks Labbook for the due date as the timebox is typed (dispatch_action).
   await visible(form.getByText(/^2 days: due/));
-  await form.getByLabel('Owner').selectOption({ label: PEOPLE.grace });
-  await form.getByLabel('Next step if it fails').fill('Try H2: re-weight the rare intents in the loss');
-  await form.getByLabel('Next step if it succeeds').fill('Ship behind the ranking flag to 5% of traffic');
+  await field(form, 'Owner').selectOption({ label: PEOPLE.grace });
+  await field(form, 'Next step if it fails').fill('Try H2: re-weight the rare intents in the loss');
+  await field(form, 'Next step if it succeeds').fill('Ship behind the ranking flag to 5% of traffic');
   await shot('02-new-hypothesis', form);
   await submitDialog(form, 'Save');
 
@@ -129,14 +133,12 @@ export async function checkInDisproven(page: Page, shot: Shot = noShot): Promise
 
   const outcome = dialog(page, 'H1: Disproven');
   await visible(outcome);
-  await outcome
-    .getByLabel('Measured result')
-    .fill('0.409 recall@10 on rare intents (−0.7%) on the March holdout');
-  await outcome
-    .getByLabel('What do we now know?')
-    .fill(
-      'Focal loss over-weights noisy clicks on tail queries; the label noise, not the loss, limits recall.',
-    );
+  await field(outcome, 'Measured result').fill(
+    '0.409 recall@10 on rare intents (−0.7%) on the March holdout',
+  );
+  await field(outcome, 'What do we now know?').fill(
+    'Focal loss over-weights noisy clicks on tail queries; the label noise, not the loss, limits recall.',
+  );
   await shot('05-check-in-outcome', outcome);
   await submitDialog(outcome, 'Record');
 
@@ -157,8 +159,8 @@ export async function decisionMeeting(page: Page, shot: Shot = noShot): Promise<
   await send(page, `#${CHANNEL}`, '/hypothesis meeting');
   const call = dialog(page, 'Decision meeting');
   await visible(call);
-  await call.getByLabel('Question to decide').fill('Which model do we try next for rare intents?');
-  await call.getByLabel('Participants').selectOption([{ label: PEOPLE.grace }, { label: PEOPLE.kenji }]);
+  await field(call, 'Question to decide').fill('Which model do we try next for rare intents?');
+  await field(call, 'Participants').selectOption([{ label: PEOPLE.grace }, { label: PEOPLE.kenji }]);
   await shot('07-call-meeting', call);
   await submitDialog(call, 'Call meeting');
   await visible(conversationLog(page).getByText('Which model do we try next for rare intents?').first());
@@ -201,35 +203,38 @@ async function propose(
   await conversationLog(page).getByRole('button', { name: 'Add a proposal' }).last().click();
   const modal = dialog(page, 'Add a proposal');
   await visible(modal);
-  await modal.getByLabel('Approach').fill(p.approach);
-  await modal.getByLabel('Related work read').fill(p.reading);
+  await field(modal, 'Approach').fill(p.approach);
+  await field(modal, 'Related work read').fill(p.reading);
   await modal.getByLabel(/^Expected gain/).fill(p.gain);
-  await modal.getByLabel('Cost to implement (days)').fill(p.cost);
+  await field(modal, 'Cost to implement (days)').fill(p.cost);
   await modal.getByLabel(p.kind).check();
   await shot('08-proposal', modal);
   await submitDialog(modal, 'Propose');
 }
 
-/** The digest's chart, by its alt text, wherever it is shown (with the digest, or in its thread). */
-export const digestChart = (page: Page): Locator => page.getByRole('img', { name: /outcomes/i }).first();
+/** The digest's chart, by its alt text (Slack reads it out in place of the picture). */
+export const digestChart = (where: Page | Locator): Locator =>
+  where.getByRole('img', { name: /hypotheses per week/i }).first();
 
-/** Moves the clock to the next weekly digest and waits for it, and for its chart, in the channel. */
+/**
+ * Moves the clock to the next weekly digest and waits for it, with its chart, in the channel;
+ * then opens its thread (what is running, decisions and meetings).
+ */
 export async function weeklyDigest(page: Page, shot: Shot = noShot): Promise<void> {
   await actAs(page, PEOPLE.ada);
   await openChannel(page);
   await page.getByRole('button', { name: 'To the next digest' }).click();
   const digest = conversationLog(page).getByRole('listitem').filter({ hasText: 'Weekly digest' }).last();
-  await visible(digest);
-  await digest
-    .getByRole('img', { name: /outcomes/i })
-    .waitFor({ timeout: 3_000 })
-    .catch(() => undefined);
-  await digest.scrollIntoViewIfNeeded();
+  await visible(digestChart(digest));
+  await digest.getByRole('heading', { name: /Weekly digest/ }).scrollIntoViewIfNeeded();
   await shot('10-weekly-digest');
   await digest.getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
-  await visible(page.getByRole('complementary', { name: 'Thread' }));
-  await visible(digestChart(page));
-  await digestChart(page).scrollIntoViewIfNeeded();
+  await visible(
+    page
+      .getByRole('complementary', { name: 'Thread' })
+      .getByText(/Running|running/)
+      .first(),
+  );
   await shot('11-digest-thread');
 }
 
