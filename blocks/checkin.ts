@@ -19,21 +19,18 @@ export interface CheckInInput {
 
 /** The check-in's answers, in the order every surface offers them. */
 export const CHECKIN_ANSWERS = [
-  { answer: 'validated', label: 'Validated', actionId: ids.checkin.validated, style: 'primary' },
+  // Alike on purpose: a green Validated and a red Abandon would steer the answer.
+  { answer: 'validated', label: 'Validated', actionId: ids.checkin.validated },
   { answer: 'disproven', label: 'Disproven', actionId: ids.checkin.disproven },
   { answer: 'inconclusive', label: 'Inconclusive', actionId: ids.checkin.inconclusive },
   { answer: 'extend', label: 'Extend', actionId: ids.checkin.extend },
-  { answer: 'abandoned', label: 'Abandon', actionId: ids.checkin.abandoned, style: 'danger' },
+  { answer: 'abandoned', label: 'Abandon', actionId: ids.checkin.abandoned },
 ] as const;
 
 /** What every check-in button carries: which hypothesis, and which round of asking. */
 export const checkInValue = (hypothesisId: number, round: number) => JSON.stringify({ hypothesisId, round });
 
-function hypothesisFacts(
-  h: HypothesisView & { project_name: string },
-  plannedDays: number,
-  spentDays: number,
-): KnownBlock[] {
+function hypothesisFacts(h: HypothesisView & { project_name: string }, plannedDays: number): KnownBlock[] {
   return [
     {
       type: 'section',
@@ -45,7 +42,11 @@ function hypothesisFacts(
         md(`*Metric*\n${userText(h.metric ?? '—', 1000)}`),
         md(`*Baseline*\n${userText(h.baseline ?? '—', 1000)}`),
         md(`*Success criteria*\n${userText(h.success_criteria, 1900)}`),
-        md(`*Time*\n${spentDays} of ${plannedDays} planned day${plannedDays === 1 ? '' : 's'}`),
+        // The check-in comes when the timebox has ended, often later (working hours, a
+        // weekend): "21 of 19 planned days" reads as an overrun nobody made.
+        md(
+          `*Timebox*\n${plannedDays} day${plannedDays === 1 ? '' : 's'}${h.due_at ? `, ended ${slackDate(h.due_at, h.due_at.toISOString().slice(0, 10))}` : ''}`,
+        ),
       ],
     },
     ...evidenceBlocks(h),
@@ -83,12 +84,12 @@ export function checkInMessage(
     text: `Check-in: how did H${h.number} go?`,
     blocks: [
       { type: 'section', text: md(intro) },
-      ...hypothesisFacts(h, input.plannedDays, input.spentDays),
+      ...hypothesisFacts(h, input.plannedDays),
       ...metricBlocks(input.metrics ?? [], h.success_criteria),
       {
         type: 'actions',
         block_id: 'checkin_answers',
-        elements: CHECKIN_ANSWERS.map((a) => button(a.actionId, a.label, 'style' in a ? a.style : undefined)),
+        elements: CHECKIN_ANSWERS.map((a) => button(a.actionId, a.label)),
       },
     ],
   };
@@ -106,7 +107,7 @@ export function answeredCheckInMessage(
         `*${answer.label}* by ${mention(answer.by)}, ${slackDate(answer.at, answer.at.toISOString().slice(0, 10))}`,
       ),
     },
-    ...hypothesisFacts(input.h, input.plannedDays, input.spentDays),
+    ...hypothesisFacts(input.h, input.plannedDays),
   ];
   if (answer.result) blocks.push({ type: 'section', text: md(`*Result*\n${userText(answer.result, 2800)}`) });
   if (answer.learnings)
