@@ -43,9 +43,10 @@ function hypothesisFacts(h: HypothesisView & { project_name: string }, plannedDa
         md(`*Baseline*\n${userText(h.baseline ?? '—', 1000)}`),
         md(`*Success criteria*\n${userText(h.success_criteria, 1900)}`),
         // The check-in comes when the timebox has ended, often later (working hours, a
-        // weekend): "21 of 19 planned days" reads as an overrun nobody made.
+        // weekend): "21 of 19 planned days" reads as an overrun nobody made. A plain date, as
+        // Slack's "pretty" ones capitalise ("ended Yesterday").
         md(
-          `*Timebox*\n${plannedDays} day${plannedDays === 1 ? '' : 's'}${h.due_at ? `, ended ${slackDate(h.due_at, h.due_at.toISOString().slice(0, 10))}` : ''}`,
+          `*Timebox*\n${plannedDays} day${plannedDays === 1 ? '' : 's'}${h.due_at ? `, ended ${slackDate(h.due_at, h.due_at.toISOString().slice(0, 10), '{date_short}')}` : ''}`,
         ),
       ],
     },

@@ -102,7 +102,7 @@ describe('when the timebox ends', () => {
     expect(shown).toContain('production ranker v12');
     // Started Mon 9 Nov, due Sat 28 Nov 03:00, asked Mon 30 Nov: the 19-day timebox ended on
     // the Saturday, which is what the DM says (not "21 of 19 planned days").
-    expect(shown).toMatch(/19 days, ended <!date\^\d+\^\{date_short_pretty\}\|2026-11-28>/);
+    expect(shown).toMatch(/19 days, ended <!date\^\d+\^\{date_short\}\|2026-11-28>/);
     expect(shown).not.toContain('planned days');
     expect(buttons(dm.args.blocks).map((b) => b.text.text)).toEqual([
       'Validated',
