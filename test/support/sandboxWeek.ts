@@ -188,7 +188,19 @@ export async function decisionMeeting(page: Page, shot: Shot = noShot): Promise<
   await actAs(page, PEOPLE.ada);
   await openChannel(page);
   await conversationLog(page).getByRole('button', { name: 'Close proposals now' }).last().click();
-  await visible(page.getByText(/pre-read/i).first());
+  // The pre-read goes to the kickoff's thread: open it there, as people will.
+  const kickoff = conversationLog(page)
+    .getByRole('listitem')
+    .filter({ hasText: 'Decision meeting' })
+    .filter({ hasText: 'Which model do we try next for rare intents?' })
+    .first();
+  await kickoff.getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
+  const preRead = page
+    .getByRole('complementary', { name: 'Thread' })
+    .getByText(/Pre-read\b/)
+    .first();
+  await visible(preRead);
+  await preRead.scrollIntoViewIfNeeded();
   await shot('09-pre-read');
 }
 
