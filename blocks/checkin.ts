@@ -132,6 +132,8 @@ export interface OutcomeModalInput {
   suggestedNextId: number | null;
   privateMetadata: string;
   limits: { result: number; learnings: number; nextStep: number };
+  /** e.g. "Day 4 of 10: concluding early is fine." when the timebox has not ended. */
+  note?: string;
 }
 
 export function outcomeModal(input: OutcomeModalInput): ModalView {
@@ -142,6 +144,7 @@ export function outcomeModal(input: OutcomeModalInput): ModalView {
       type: 'section',
       text: md(`*H${h.number}* ${userText(h.statement, 1500)}\n*Bar:* ${userText(h.success_criteria, 1000)}`),
     },
+    ...(input.note ? [{ type: 'context' as const, elements: [md(input.note)] }] : []),
     {
       type: 'input',
       block_id: 'result',
@@ -279,6 +282,17 @@ export function extendModal(input: {
   };
 }
 
+/** How much of its timebox a concluded hypothesis took: "concluded early, 4 of 10 days". */
+export function timeboxTaken(i: {
+  plannedDays: number;
+  actualDays: number;
+  timing?: 'unstarted' | 'early' | 'ended';
+}): string {
+  if (i.timing === 'unstarted') return 'before it started';
+  const days = `${i.actualDays} of ${i.plannedDays} ${i.timing === 'early' ? '' : 'planned '}day${i.plannedDays === 1 ? '' : 's'}`;
+  return i.timing === 'early' ? `concluded early, ${days}` : days;
+}
+
 /** The project channel hears every conclusion; a disproven one is announced as knowledge gained. */
 export function outcomeAnnouncement(input: {
   h: HypothesisView & { project_name: string };
@@ -288,6 +302,8 @@ export function outcomeAnnouncement(input: {
   learnings: string | null;
   plannedDays: number;
   actualDays: number;
+  /** Concluded before its timebox ended, or abandoned before it started: said so. */
+  timing?: 'unstarted' | 'early' | 'ended';
   startedNext?: { number: number } | null;
 }): { text: string; blocks: KnownBlock[] } {
   const { h } = input;
@@ -306,7 +322,7 @@ export function outcomeAnnouncement(input: {
       type: 'context',
       elements: [
         md(
-          `${mention(input.by)} · ${input.actualDays} of ${input.plannedDays} planned days · ${statusLabel(input.answer)}${input.startedNext ? ` · next: H${input.startedNext.number} started` : ''}`,
+          `${mention(input.by)} · ${timeboxTaken(input)} · ${statusLabel(input.answer)}${input.startedNext ? ` · next: H${input.startedNext.number} started` : ''}`,
         ),
       ],
     },

@@ -19,12 +19,15 @@ export interface HomeInput {
 export const HOME_LIST_CAP = 20;
 const CAP = HOME_LIST_CAP;
 
-/** The check-in's five answers as an overflow menu (Slack allows at most five options). */
-function answerMenu(h: Listed): Overflow {
+/**
+ * The check-in's five answers as an overflow menu (Slack allows at most five options). A
+ * hypothesis still inside its timebox may be concluded early, not extended.
+ */
+function answerMenu(h: Listed, extend: boolean): Overflow {
   return {
     type: 'overflow',
     action_id: ids.checkin.fromHome,
-    options: CHECKIN_ANSWERS.map(({ answer, label }) => ({
+    options: CHECKIN_ANSWERS.filter((a) => extend || a.answer !== 'extend').map(({ answer, label }) => ({
       text: plain(label, LIMITS.optionText),
       value: JSON.stringify({ hypothesisId: h.id, round: h.extension_count ?? 0, answer }),
     })),
@@ -57,17 +60,13 @@ export function homeView(input: HomeInput): HomeView {
       ],
     },
   ];
-  const list = (
-    title: string,
-    items: { rows: Listed[]; total: number },
-    empty: string,
-    answerable = false,
-  ) => {
+  const ended = (h: Listed) => !!h.due_at && h.due_at.getTime() <= input.now.getTime();
+  const list = (title: string, items: { rows: Listed[]; total: number }, empty: string) => {
     blocks.push({ type: 'section', text: md(`*${title}*`) });
     if (items.total === 0) blocks.push({ type: 'context', elements: [md(empty)] });
     const shown = items.rows.slice(0, CAP);
     for (const h of shown) {
-      blocks.push({ type: 'section', text: line(h), ...(answerable ? { accessory: answerMenu(h) } : {}) });
+      blocks.push({ type: 'section', text: line(h), accessory: answerMenu(h, ended(h)) });
     }
     if (items.total > shown.length)
       blocks.push({
@@ -80,7 +79,6 @@ export function homeView(input: HomeInput): HomeView {
     'Check-ins waiting for you',
     input.awaitingCheckIn,
     'None. When a timebox ends, its check-in shows up here and in a DM.',
-    true,
   );
   blocks.push({ type: 'divider' });
   list('Your running hypotheses', input.running, 'Nothing running. Write one down with `/hypothesis new`.');

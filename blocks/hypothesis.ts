@@ -1,5 +1,6 @@
 import type { Hypothesis } from '../src/db/schema/index.js';
 import type { ActionsBlock, Button, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { concludeButtons } from './conclude.js';
 import { evidenceInputs, evidenceMrkdwn } from './evidence.js';
 import { ids } from './ids.js';
 import { checkSimilarBlock } from './triedBefore.js';
@@ -291,6 +292,7 @@ export function hypothesisCard(
       value: String(h.id),
     });
   }
+  buttons.push(...concludeButtons(h));
   if (buttons.length)
     blocks.push({
       type: 'actions',

@@ -14,6 +14,10 @@ export const ids = {
     open: 'hypothesis.open_new',
     edit: 'hypothesis.edit_button',
     start: 'hypothesis.start',
+    /** On the card: conclude (or, while proposed, abandon) at any time; the value is the id. */
+    conclude: 'hypothesis.conclude',
+    /** Which outcome, before the check-in's outcome form. */
+    concludeModal: 'hypothesis.conclude_modal',
   },
   project: {
     modal: 'project.new',

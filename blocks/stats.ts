@@ -11,6 +11,12 @@ export type StatsView = Stats;
 const pct = (n: number, of: number) => (of === 0 ? '—' : `${Math.round((100 * n) / of)}%`);
 const days = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)} d`);
 
+/** Early conclusions are what they are: neither on time nor overdue, and not in the estimate. */
+const earlyLine = (s: StatsView) =>
+  s.early === 0
+    ? ''
+    : `\n${s.early} of ${s.concluded} concluded early, before ${s.early === 1 ? 'its' : 'their'} timebox ended (not counted in the estimate).`;
+
 function statsSection(title: string, s: StatsView): KnownBlock {
   if (s.concluded === 0) return { type: 'section', text: md(`*${title}*\nNothing concluded yet.`) };
   const estimate =
@@ -25,7 +31,7 @@ function statsSection(title: string, s: StatsView): KnownBlock {
     type: 'section',
     text: md(
       `*${title}*\n${s.concluded} concluded: ${pct(s.validated, s.concluded)} validated · ${pct(s.disproven, s.concluded)} disproven (knowledge gained) · ${pct(s.inconclusive, s.concluded)} inconclusive\n` +
-        `Timebox ${days(s.meanPlannedDays)} on average, actual ${days(s.meanActualDays)}${estimate}`,
+        `Timebox ${days(s.meanPlannedDays)} on average, actual ${days(s.meanActualDays)}${estimate}${earlyLine(s)}`,
     ),
   };
 }

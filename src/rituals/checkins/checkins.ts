@@ -65,13 +65,15 @@ export function spentDays(h: Pick<Hypothesis, 'started_at'>, now: Date): number 
 
 /**
  * Checks that `actor` may answer round `round` of this hypothesis' check-in now, or says
- * exactly why not: already answered (by whom, when), out of date, or not theirs.
+ * exactly why not: already answered (by whom, when), out of date, or not theirs. A running
+ * hypothesis may be concluded before its timebox ends; a proposed one may only be abandoned.
  */
 export function assertAnswerable(
   h: Hypothesis & { lead_user_id: string },
   actor: string,
   round: number,
   tz: string,
+  answer?: Answer,
 ): void {
   if (isConcluded(h)) {
     const by = h.concluded_by ? ` by <@${h.concluded_by}>` : '';
@@ -80,7 +82,13 @@ export function assertAnswerable(
   }
   if (actor !== h.owner_user_id && actor !== h.lead_user_id) {
     throw forbidden(
-      `Only H${h.number}'s owner <@${h.owner_user_id}> or the project lead <@${h.lead_user_id}> can answer its check-in.`,
+      `Only H${h.number}'s owner <@${h.owner_user_id}> or the project lead <@${h.lead_user_id}> can record how it came out.`,
+    );
+  }
+  if (h.status === 'proposed' && answer === 'abandoned' && roundOf(h) === round) return;
+  if (h.status === 'proposed' && answer) {
+    throw conflict(
+      `H${h.number} has not started, so there is no result to record yet. Start its timebox, or abandon it.`,
     );
   }
   if (h.status !== 'running' || roundOf(h) !== round) {
@@ -96,11 +104,31 @@ export async function answerableHypothesis(
   actor: string,
   ref: { hypothesisId: number; round: number },
   tz: string,
+  answer?: Answer,
 ) {
   const h = await findHypothesis(db, teamId, ref.hypothesisId);
   if (!h) throw notFound('That hypothesis no longer exists in this workspace.');
-  assertAnswerable(h, actor, ref.round, tz);
+  assertAnswerable(h, actor, ref.round, tz, answer);
   return h;
+}
+
+/**
+ * When in its timebox a hypothesis was concluded: before it started (a proposed one
+ * abandoned), early (before its due time: "concluded early, 4 of 10 days"), or once the
+ * timebox had ended. Early conclusions are normal and counted as what they are.
+ */
+export type Timing = 'unstarted' | 'early' | 'ended';
+
+export function timingOf(h: Pick<Hypothesis, 'started_at' | 'due_at'>, at: Date): Timing {
+  if (!h.started_at) return 'unstarted';
+  return h.due_at && at.getTime() < h.due_at.getTime() ? 'early' : 'ended';
+}
+
+/** The log's words for it: " (concluded early, 4 of 10 days)". */
+function timingNote(timing: Timing, actual: number, planned: number): string {
+  if (timing === 'unstarted') return ' (before it started)';
+  if (timing === 'early') return ` (concluded early, ${actual} of ${planned} day${planned === 1 ? '' : 's'})`;
+  return '';
 }
 
 export const OutcomeForm = z.object({
@@ -151,6 +179,7 @@ export interface RecordedOutcome {
   hypothesis: Hypothesis;
   plannedDays: number;
   actualDays: number;
+  timing: Timing;
   startedNext: Hypothesis | null;
 }
 
@@ -173,9 +202,10 @@ export async function recordOutcome(
     const locked = await lockHypothesis(trx, teamId, ref.hypothesisId);
     const h = locked && (await findHypothesis(trx, teamId, locked.id));
     if (!h) throw notFound('That hypothesis no longer exists in this workspace.');
-    assertAnswerable(h, actor, ref.round, tz);
+    assertAnswerable(h, actor, ref.round, tz, answer);
     const planned = plannedDays(h);
     const actual = spentDays(h, at);
+    const timing = timingOf(h, at);
     const concluded = await updateHypothesis(trx, teamId, h.id, {
       status: answer,
       result: form.result,
@@ -199,6 +229,7 @@ export async function recordOutcome(
       authorUserId: actor,
       text:
         `H${h.number} ${answer}` +
+        timingNote(timing, actual, planned) +
         (actor === h.owner_user_id ? '' : ` (entered by <@${actor}> for <@${h.owner_user_id}>)`) +
         (form.result ? `: ${form.result}` : '') +
         (form.learnings ? ` Learned: ${form.learnings}` : ''),
@@ -213,12 +244,13 @@ export async function recordOutcome(
         actualDays: actual,
         timeboxDays: h.timebox_days,
         extensions: h.extension_count,
+        timing,
       },
       at,
     });
     await recordTimeSpent(trx, h, actor, minutesOf(form), 'checkin', at);
     const startedNext = form.startNextId ? await startNext(trx, form.startNextId) : null;
-    return { hypothesis: concluded, plannedDays: planned, actualDays: actual, startedNext };
+    return { hypothesis: concluded, plannedDays: planned, actualDays: actual, timing, startedNext };
   });
 }
 

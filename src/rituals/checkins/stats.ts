@@ -14,7 +14,12 @@ export interface Stats {
   validated: number;
   disproven: number;
   inconclusive: number;
-  /** Mean planned and actual days over those with a start and an end. */
+  /**
+   * Concluded before their timebox (as planned) ended. Counted as early, and kept out of the figures
+   * below: finding the answer sooner says nothing about how long a timebox should be.
+   */
+  early: number;
+  /** Mean planned and actual days over those that ran their timebox, with a start and an end. */
   meanPlannedDays: number | null;
   meanActualDays: number | null;
   /** Actual ÷ planned, summed over all: 1.4 means things take 40% longer than boxed. */
@@ -25,7 +30,12 @@ const DAY = 86_400_000;
 
 export function computeStats(rows: ConcludedRecord[]): Stats {
   const outcomes = rows.filter((r) => ['validated', 'disproven', 'inconclusive'].includes(r.status));
-  const timed = outcomes.filter((r) => r.started_at && r.concluded_at);
+  // Early against the timebox as planned: one concluded inside an extension overran it.
+  const isEarly = (r: ConcludedRecord) =>
+    !!r.started_at &&
+    !!r.concluded_at &&
+    r.concluded_at.getTime() - r.started_at.getTime() < r.timebox_days * DAY;
+  const timed = outcomes.filter((r) => r.started_at && r.concluded_at && !isEarly(r));
   const planned = timed.reduce((sum, r) => sum + r.timebox_days, 0);
   const actual = timed.reduce(
     (sum, r) => sum + (r.concluded_at!.getTime() - r.started_at!.getTime()) / DAY,
@@ -37,6 +47,7 @@ export function computeStats(rows: ConcludedRecord[]): Stats {
     validated: count('validated'),
     disproven: count('disproven'),
     inconclusive: count('inconclusive'),
+    early: outcomes.filter(isEarly).length,
     meanPlannedDays: timed.length ? planned / timed.length : null,
     meanActualDays: timed.length ? actual / timed.length : null,
     overrun: planned > 0 ? actual / planned : null,

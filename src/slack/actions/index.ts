@@ -4,6 +4,7 @@ import { ids } from '../../../blocks/ids.js';
 import type { Services } from '../../services.js';
 import { ANSWERS } from '../../rituals/checkins/checkins.js';
 import { CheckInRef, openExtend, openOutcome } from '../flows/checkins.js';
+import { openConclude } from '../flows/conclude.js';
 import { exportDesignDoc, openDoc } from '../flows/design/doc.js';
 import { approve, openRequestChanges, openRequestReview } from '../flows/design/review.js';
 import { openEditAll, openSectionEditor, SectionRef } from '../flows/design/sections.js';
@@ -113,6 +114,15 @@ export function registerActions(app: App, services: Services): void {
       const id = positiveId.safeParse(value);
       if (!id.success) return tell(to, { text: STALE });
       await startFromCard(services, to, id.data, hooks);
+    }),
+  );
+
+  app.action(
+    ids.hypothesis.conclude,
+    action(services, async ({ to, value }) => {
+      const id = positiveId.safeParse(value);
+      if (!id.success) return tell(to, { text: STALE });
+      await openConclude(services, to, id.data);
     }),
   );
 

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { COMMAND } from '../../../blocks/ids.js';
 import { usageMessage, type Subcommand } from '../../../blocks/usage.js';
 import type { Services } from '../../services.js';
+import { concludeCommand } from '../flows/conclude.js';
 import { showDesignDoc } from '../flows/design/doc.js';
 import { openForgetWorkspace } from '../flows/forgetWorkspace.js';
 import { digestCommand, exportCommand } from '../flows/digests.js';
@@ -82,6 +83,12 @@ const SUBCOMMANDS: SubcommandSpec[] = [
     args: '3h data H3',
     summary: 'log time spent on a hypothesis, by activity (data, modelling, eval, infra, waiting)',
     run: ({ services, to, args }) => spentCommand(services, to, args),
+  },
+  {
+    name: 'conclude',
+    args: 'H3 [validated | disproven | inconclusive | abandon]',
+    summary: 'record how a hypothesis came out, before its timebox ends too, or abandon a proposed one',
+    run: ({ services, to, args }) => concludeCommand(services, to, args),
   },
   {
     name: 'meeting',

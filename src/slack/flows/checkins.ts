@@ -1,3 +1,4 @@
+import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import {
@@ -7,6 +8,7 @@ import {
   outcomeModal,
   type Answer,
 } from '../../../blocks/checkin.js';
+import { earlyNote } from '../../../blocks/conclude.js';
 import { findHypothesis, hypothesesOfProject, type HypothesisWithProject } from '../../db/hypotheses.js';
 import type { Db } from '../../db/index.js';
 import type { Hypothesis } from '../../db/schema/index.js';
@@ -20,6 +22,7 @@ import {
   plannedDays,
   recordOutcome,
   spentDays,
+  timingOf,
 } from '../../rituals/checkins/checkins.js';
 import { canEditHypothesis } from '../../rituals/plan/permissions.js';
 import { startInTransaction } from '../../rituals/plan/hypotheses.js';
@@ -59,6 +62,40 @@ function mentionedHypothesis(
   return candidates.find((c) => String(c.number) === n)?.id ?? null;
 }
 
+/**
+ * The outcome form for one answer, for whoever may record it now: from the check-in DM,
+ * the escalation, the Home tab, the card or `/hypothesis conclude`, before the timebox
+ * ends too (the form then says which day of it this is).
+ */
+export async function outcomeView(
+  services: Services,
+  who: { teamId: string; userId: string },
+  ref: CheckInRef,
+  answer: Answer,
+  tz: string,
+): Promise<ModalView> {
+  const h = await answerableHypothesis(services.db, who.teamId, who.userId, ref, tz, answer);
+  const candidates = (await hypothesesOfProject(services.db, who.teamId, h.project_id)).filter(
+    (c) => c.status === 'proposed' && c.id !== h.id,
+  );
+  const nextStep = suggestedNextStep(h, answer);
+  const now = services.clock.now();
+  const note =
+    timingOf(h, now) === 'early'
+      ? earlyNote({ spent: spentDays(h, now), planned: plannedDays(h) })
+      : undefined;
+  return outcomeModal({
+    h,
+    answer,
+    nextStep,
+    nextCandidates: answer === 'abandoned' ? [] : candidates,
+    suggestedNextId: mentionedHypothesis(nextStep, candidates),
+    privateMetadata: JSON.stringify({ ...ref, answer }),
+    limits: CHECKIN_LIMITS,
+    ...(note ? { note } : {}),
+  });
+}
+
 /** Validated / Disproven / Inconclusive / Abandon: opens the form for the result. */
 export async function openOutcome(
   services: Services,
@@ -67,23 +104,8 @@ export async function openOutcome(
   answer: Answer,
 ): Promise<void> {
   const tz = await userZone(services, to.client, to.teamId, to.userId);
-  const h = await answerableHypothesis(services.db, to.teamId, to.userId, ref, tz);
-  const candidates = (await hypothesesOfProject(services.db, to.teamId, h.project_id)).filter(
-    (c) => c.status === 'proposed',
-  );
-  const nextStep = suggestedNextStep(h, answer);
-  await to.client.views.open({
-    trigger_id: to.triggerId,
-    view: outcomeModal({
-      h,
-      answer,
-      nextStep,
-      nextCandidates: answer === 'abandoned' ? [] : candidates,
-      suggestedNextId: mentionedHypothesis(nextStep, candidates),
-      privateMetadata: JSON.stringify({ ...ref, answer }),
-      limits: CHECKIN_LIMITS,
-    }),
-  });
+  const view = await outcomeView(services, to, ref, answer, tz);
+  await to.client.views.open({ trigger_id: to.triggerId, view });
 }
 
 export async function openExtend(
@@ -164,6 +186,7 @@ export async function submitOutcome(
             learnings: h.learnings,
             plannedDays: recorded.plannedDays,
             actualDays: recorded.actualDays,
+            timing: recorded.timing,
             startedNext: recorded.startedNext,
           }),
         })

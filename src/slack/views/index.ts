@@ -4,6 +4,7 @@ import { ids } from '../../../blocks/ids.js';
 import { DomainError } from '../../rituals/errors.js';
 import type { Services } from '../../services.js';
 import { submitExtend, submitOutcome } from '../flows/checkins.js';
+import { submitConcludeChoice } from '../flows/conclude.js';
 import { submitRequestChanges, submitRequestReview } from '../flows/design/review.js';
 import { submitEditAll, submitSection } from '../flows/design/sections.js';
 import { submitForgetWorkspace } from '../flows/forgetWorkspace.js';
@@ -77,6 +78,7 @@ export function registerViews(app: App, services: Services): void {
   app.view(ids.review.requestModal, submission(services, 'reviewers', submitRequestReview));
   app.view(ids.review.changesModal, submission(services, 'overall', submitRequestChanges));
   app.view(ids.checkin.outcomeModal, submission(services, 'result', submitOutcome));
+  app.view(ids.hypothesis.concludeModal, submission(services, 'answer', submitConcludeChoice));
   app.view(ids.checkin.extendModal, submission(services, 'reason', submitExtend));
   app.view(ids.snooze.modal, submission(services, 'when', submitSnooze));
   app.view(ids.workspace.forgetModal, submission(services, 'confirm', submitForgetWorkspace));
