@@ -1,5 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { DecisionMeeting, Proposal } from '../src/db/schema/index.js';
+import { awayUntil } from './away.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
 import { md, mention, plain, slackDate, truncate, userText } from './text.js';
@@ -20,6 +21,8 @@ type MeetingView = Pick<
   decided_by?: string | null;
   cancelled_by?: string | null;
   outcome?: DecisionMeeting['outcome'];
+  /** Participants away through the proposal deadline, with their last day away. */
+  away?: ReadonlyMap<string, string | null>;
 };
 
 /** A moment every reader sees in their own zone; UTC for clients that cannot render it. */
@@ -34,12 +37,12 @@ const button = (action_id: string, text: string, value: string, style?: 'primary
   ...(style ? { style } : {}),
 });
 
-/** Mentions, cut to fit one section (a meeting of 200 people still posts). */
-export function mentions(users: string[], max = 2000): string {
+/** Mentions, cut to fit one section (a meeting of 200 people still posts); "(away until …)" after those away. */
+export function mentions(users: string[], max = 2000, away?: ReadonlyMap<string, string | null>): string {
   const out: string[] = [];
   let length = 0;
   for (const [i, u] of users.entries()) {
-    const m = mention(u);
+    const m = away?.has(u) ? `${mention(u)} (${awayUntil(away.get(u)!)})` : mention(u);
     if (length + m.length + 2 > max - 20) {
       out.push(`and ${users.length - i} more`);
       break;
@@ -67,7 +70,7 @@ function meetingFacts(m: MeetingView, projectName: string): KnownBlock[] {
         md(`*When*\n${when(m.scheduled_at)}`),
         md(`*Proposals due*\n${m.proposal_deadline ? when(m.proposal_deadline) : '—'}`),
         md(`*Optimising metric*\n${userText(m.metric ?? 'not named', 1500)}`),
-        md(`*Participants*\n${mentions(m.participants, 1900)}`),
+        md(`*Participants*\n${mentions(m.participants, 1900, m.away)}`),
       ],
     },
   ];

@@ -12,6 +12,8 @@ export interface PrereadInput {
   proposals: Proposal[];
   participants: string[];
   withoutProposals: string[];
+  /** Participants away through the deadline, with their last day away: not "no proposal from". */
+  away?: ReadonlyMap<string, string | null>;
   flags: string[];
   /** Stable proposal numbers (P1, P2, …) as in the thread; default their order here. */
   numbers?: Map<number, number>;
@@ -60,6 +62,21 @@ function summaryLine(p: Proposal, n: number): string {
   return `*P${n}* ${mention(p.author_user_id)}${facts}${late}\n      ${userText(truncate(p.approach.split('\n')[0]!, 140), 400)}`;
 }
 
+/** Who has not proposed, with those away through the deadline named apart, as away. */
+function whoHasNotProposed(without: string[], away: ReadonlyMap<string, string | null> = new Map()): string {
+  const present = without.filter((u) => !away.has(u));
+  const absent = without.filter((u) => away.has(u));
+  const lines = [
+    present.length > 0
+      ? `*No proposal from* ${mentions(present, 1400)}`
+      : absent.length > 0
+        ? '*Everyone else invited has proposed.*'
+        : '*Everyone invited has proposed.*',
+  ];
+  if (absent.length > 0) lines.push(`*Away through the deadline:* ${mentions(absent, 1400, away)}`);
+  return lines.join('\n');
+}
+
 /**
  * The pre-read: a first message (shown in the channel too) with the side-by-side summary,
  * the pitfall flags and who has not proposed; then every proposal in full, in as many
@@ -86,11 +103,7 @@ export function prereadMessages(i: PrereadInput): { first: Message; rest: Messag
     },
     {
       type: 'section',
-      text: md(
-        i.withoutProposals.length > 0
-          ? `*No proposal from* ${mentions(i.withoutProposals, 2500)}`
-          : '*Everyone invited has proposed.*',
-      ),
+      text: md(whoHasNotProposed(i.withoutProposals, i.away)),
     },
   ];
   // Summary lines go in sections of at most ~2,900 characters each.

@@ -6,7 +6,7 @@ import type { Db } from '../db/index.js';
 import { recipientStatus, recipientZone } from '../scheduler/people.js';
 import type { Services } from '../services.js';
 import { inZone } from '../time.js';
-import { DEFAULT_AWAY_EMOJI, isAwayOn, statusAway } from './away/away.js';
+import { awayThrough, DEFAULT_AWAY_EMOJI, isAwayOn, statusAway } from './away/away.js';
 import { isPublicHoliday } from './away/holidays.js';
 import { nextWorkingMoment, type WorkingHours } from './checkins/workingHours.js';
 
@@ -76,4 +76,32 @@ export async function recipientTime(
       inZone(nextWorkingMoment(dueAt, tz, plain), tz).format('YYYY-MM-DD') <
       inZone(now, tz).format('YYYY-MM-DD'),
   };
+}
+
+/**
+ * Whether this person is away from now through `deadline` (see awayThrough). Someone
+ * Slack cannot tell us about right now (rate-limited, gone) is simply not shown as away.
+ */
+export async function awayThroughDeadline(
+  services: Services,
+  client: WebClient,
+  teamId: string,
+  userId: string,
+  deadline: Date,
+): Promise<{ lastDay: string | null } | undefined> {
+  const now = services.clock.now();
+  try {
+    const tz = await recipientZone(services, client, teamId, userId);
+    const [hours, ws, range] = await Promise.all([
+      workingCalendar(services.db, teamId, userId),
+      getWorkspace(services.db, teamId),
+      awayRangeOf(services.db, teamId, userId),
+    ]);
+    const emoji = ws?.away_emoji ?? DEFAULT_AWAY_EMOJI;
+    const status = statusAway(await recipientStatus(services, client, teamId, userId, emoji), emoji, now);
+    return awayThrough({ from: now, deadline, tz, hours, range, status });
+  } catch (error) {
+    services.logger.debug('could not tell whether they are away', { userId, error: String(error) });
+    return undefined;
+  }
 }

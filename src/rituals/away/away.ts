@@ -1,5 +1,6 @@
 import { inZone } from '../../time.js';
 import dayjs from 'dayjs';
+import { nextWorkingMoment, type WorkingHours } from '../checkins/workingHours.js';
 
 /** An away range: calendar dates in the person's own zone, both days away. */
 export interface AwayRange {
@@ -76,4 +77,35 @@ export function statusAway(
   const byEmoji = !!status.emoji && awayEmoji.includes(status.emoji);
   const byText = !!status.text && AWAY_WORDS.test(status.text);
   return byEmoji || byText ? { until: status.expiration } : undefined;
+}
+
+/**
+ * Whether someone is away from `from` through `deadline`: their first working moment
+ * comes only after it, and the reason is an away range or an away Slack status (a weekend
+ * or a public holiday alone makes nobody "away"). At or after the deadline it asks whether
+ * they are away on the deadline's day. `lastDay` is their last day away ('YYYY-MM-DD', in
+ * their zone), or null when a Slack status says away with no end.
+ */
+export function awayThrough(p: {
+  from: Date;
+  deadline: Date;
+  tz: string;
+  /** Their working calendar, the away range and public holidays among its days off. */
+  hours: WorkingHours;
+  range: AwayRange | undefined;
+  status: { until: Date | null } | undefined;
+}): { lastDay: string | null } | undefined {
+  const from = p.from.getTime() < p.deadline.getTime() ? p.from : p.deadline;
+  const dayOf = (d: Date) => inZone(d, p.tz).format('YYYY-MM-DD');
+  if (p.status && (p.status.until === null || p.status.until.getTime() >= p.deadline.getTime())) {
+    const statusEnd = p.status.until && dayOf(new Date(p.status.until.getTime() - 1));
+    const rangeEnd = p.range && isAwayOn(p.range, dayOf(p.deadline)) ? p.range.endsOn : null;
+    if (!statusEnd) return { lastDay: rangeEnd };
+    return { lastDay: rangeEnd && rangeEnd > statusEnd ? rangeEnd : statusEnd };
+  }
+  if (!p.range) return undefined;
+  const start = p.status?.until && p.status.until.getTime() > from.getTime() ? p.status.until : from;
+  if (nextWorkingMoment(start, p.tz, p.hours).getTime() < p.deadline.getTime()) return undefined;
+  if (p.range.endsOn < dayOf(start) || p.range.startsOn > dayOf(p.deadline)) return undefined;
+  return { lastDay: p.range.endsOn };
 }

@@ -13,11 +13,12 @@ import {
   type MeetingWithProject,
 } from '../../db/meetings.js';
 import type { Delivery } from '../../db/schema/index.js';
-import type { Logger } from '../../logger.js';
+import type { Services } from '../../services.js';
 import { postPatiently } from '../../scheduler/patient.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
 import { addWorkingHours } from '../checkins/workingHours.js';
 import { recipientTime } from '../workingTime.js';
+import { awayParticipants } from './away.js';
 import { MEETING_KINDS } from './meetings.js';
 import { pitfallFlags, withoutProposals } from './preread.js';
 import { isLate } from './proposals.js';
@@ -57,13 +58,15 @@ async function discussionLink(
 }
 
 /** The pre-read as it stands now: every live proposal, the discussion, who has not proposed, the pitfalls. */
-export async function prereadFor(db: Db, client: WebClient, m: MeetingWithProject) {
+export async function prereadFor(services: Services, client: WebClient, m: MeetingWithProject) {
+  const { db } = services;
   const [proposals, facts, numbers, discussion] = await Promise.all([
     liveProposals(db, m.team_id, m.id),
     designDocFacts(db, m.team_id, m.project_id),
     proposalNumbers(db, m.team_id, m.id),
     discussionReplies(db, m.team_id, m.id),
   ]);
+  const without = withoutProposals(m.participants, proposals);
   return prereadMessages({
     question: m.question,
     projectName: m.project_name,
@@ -71,27 +74,37 @@ export async function prereadFor(db: Db, client: WebClient, m: MeetingWithProjec
     metric: m.metric,
     proposals,
     participants: m.participants,
-    withoutProposals: withoutProposals(m.participants, proposals),
+    withoutProposals: without,
+    away: await awayParticipants(services, client, m, without),
     numbers,
     discussion: { count: discussion.length, link: await discussionLink(client, m, discussion[0]) },
     flags: pitfallFlags({ proposals, metric: m.metric, baseline: facts.baseline }).map((f) => f.sentence),
   });
 }
 
-/** Redraws the kickoff message from the meeting as it is now (times, buttons, outcome). */
-export async function redrawKickoff(client: WebClient, logger: Logger, m: MeetingWithProject): Promise<void> {
+/** Redraws the kickoff message from the meeting as it is now (times, buttons, outcome, who is away). */
+export async function redrawKickoff(
+  services: Services,
+  client: WebClient,
+  m: MeetingWithProject,
+): Promise<void> {
   if (!m.thread_ts) return;
+  const away = await awayParticipants(services, client, m);
   await client.chat
-    .update({ channel: m.channel_id, ts: m.thread_ts, ...kickoffMessage(m, m.project_name, m.lead_user_id) })
+    .update({
+      channel: m.channel_id,
+      ts: m.thread_ts,
+      ...kickoffMessage({ ...m, away }, m.project_name, m.lead_user_id),
+    })
     .catch((error: unknown) =>
-      logger.warn('could not update the kickoff', { meetingId: m.id, error: String(error) }),
+      services.logger.warn('could not update the kickoff', { meetingId: m.id, error: String(error) }),
     );
 }
 
 /** The rest of a pre-read, in the kickoff thread, and the kickoff without its Close button. */
 export async function finishPreread(
+  services: Services,
   client: WebClient,
-  logger: Logger,
   m: MeetingWithProject,
   rest: { text: string; blocks: KnownBlock[] }[],
   threadTs: string,
@@ -104,7 +117,7 @@ export async function finishPreread(
       unfurl_links: false,
     });
   }
-  await redrawKickoff(client, logger, m);
+  await redrawKickoff(services, client, m);
 }
 
 /** A reminder follows its invitation by at least this much working time: never both at once. */
@@ -186,7 +199,7 @@ async function planPreread(
   m: MeetingWithProject,
 ): Promise<DeliveryPlan> {
   if (m.closed_at) return { type: 'cancel', why: 'proposals already closed' };
-  const { first, rest } = await prereadFor(services.db, client, m);
+  const { first, rest } = await prereadFor(services, client, m);
   return {
     type: 'send',
     recipientId: m.channel_id,
@@ -201,6 +214,6 @@ async function planPreread(
         .where('closed_at', 'is', null)
         .execute();
     },
-    after: (sent) => redrawKickoff(client, services.logger, { ...m, closed_at: sent.at }),
+    after: (sent) => redrawKickoff(services, client, { ...m, closed_at: sent.at }),
   };
 }

@@ -7,6 +7,7 @@ import { truncate } from '../../../../blocks/text.js';
 import { liveProposals, meetingsOfProject, updateMeeting } from '../../../db/meetings.js';
 import { findProjectByChannel, projectMembers } from '../../../db/projects.js';
 import { forbidden } from '../../../rituals/errors.js';
+import { awayParticipants } from '../../../rituals/meetings/away.js';
 import { designDocFacts } from '../../../rituals/meetings/deliveries.js';
 import { MEETING_LIMITS, MeetingForm } from '../../../rituals/meetings/forms.js';
 import { callMeeting, canRunMeeting, checkTimes } from '../../../rituals/meetings/meetings.js';
@@ -84,7 +85,11 @@ export async function submitMeeting(
       try {
         const posted = await client.chat.postMessage({
           channel: project.channel_id,
-          ...kickoffMessage(meeting, project.name, project.lead_user_id),
+          ...kickoffMessage(
+            { ...meeting, away: await awayParticipants(services, client, meeting) },
+            project.name,
+            project.lead_user_id,
+          ),
           unfurl_links: false,
         });
         if (posted.ts) await updateMeeting(services.db, teamId, meeting.id, { thread_ts: posted.ts });

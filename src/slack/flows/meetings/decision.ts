@@ -187,7 +187,7 @@ async function collectMore(
         .catch((error: unknown) =>
           services.logger.warn('could not post the reopening', { error: String(error) }),
         );
-      await redrawKickoff(client, services.logger, now);
+      await redrawKickoff(services, client, now);
     },
   };
 }
@@ -324,7 +324,7 @@ async function announceDecision(
       unfurl_links: false,
     })
     .catch((error: unknown) => services.logger.warn('could not post the decision', { error: String(error) }));
-  await redrawKickoff(client, services.logger, decided);
+  await redrawKickoff(services, client, decided);
   await settleDms(services, client, decided);
   for (const { hypothesis } of recorded.created) {
     if (project) await postCard(services, client, hypothesis, project, actor);

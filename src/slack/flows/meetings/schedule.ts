@@ -19,10 +19,10 @@ import { inThreadAndChannel, MeetingRef, reload, settleDms, type To } from './sh
 /** *Close proposals now*: the pre-read goes out at once, in the thread and the channel. */
 export async function closeNow(services: Services, to: To, meetingId: number): Promise<void> {
   const m = await reload(services, await closeProposals(services, to.teamId, to.userId, meetingId));
-  const { first, rest } = await prereadFor(services.db, to.client, m);
+  const { first, rest } = await prereadFor(services, to.client, m);
   const posted = await to.client.chat.postMessage({ ...inThreadAndChannel(m, first), unfurl_links: false });
   if (posted.ts) await updateMeeting(services.db, m.team_id, m.id, { preread_ts: posted.ts });
-  await finishPreread(to.client, services.logger, m, rest, m.thread_ts ?? posted.ts ?? '');
+  await finishPreread(services, to.client, m, rest, m.thread_ts ?? posted.ts ?? '');
 }
 
 export async function openReschedule(services: Services, to: To, meetingId: number): Promise<void> {
@@ -60,12 +60,12 @@ export async function submitReschedule(
   const times = checkTimes(services.clock.now(), form.scheduledAt, form.deadline, tz);
   if (!times.ok) return errorsResponse(times.errors);
   const m = await rescheduleMeeting(services, teamId, actor, meta.meetingId, times);
-  return { after: async () => redrawKickoff(client, services.logger, await reload(services, m)) };
+  return { after: async () => redrawKickoff(services, client, await reload(services, m)) };
 }
 
 export async function cancel(services: Services, to: To, meetingId: number): Promise<void> {
   const m = await reload(services, await cancelMeeting(services, to.teamId, to.userId, meetingId));
-  await redrawKickoff(to.client, services.logger, m);
+  await redrawKickoff(services, to.client, m);
   if (m.thread_ts) {
     await to.client.chat.postMessage({
       channel: m.channel_id,
