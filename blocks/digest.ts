@@ -4,6 +4,7 @@ import type { Calibration, Concluded, Digest, Running } from '../src/rituals/dig
 import { formatDay, inZone } from '../src/time.js';
 import { evidenceMrkdwn, metricLine } from './evidence.js';
 import { COMMAND } from './ids.js';
+import { awayThisWeekBlocks } from './away.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, md, mention, plain, slackDate, userText } from './text.js';
 
@@ -259,9 +260,10 @@ export function digestMessage(
 ): DigestMessage {
   const name = userText(d.projectName, 120);
   const preview: KnownBlock[] = opts.preview ? [{ type: 'context', elements: [md(opts.preview)] }] : [];
+  const away = awayThisWeekBlocks(d.away);
   if (d.kind !== 'full') {
     const line = quietLine(d);
-    return { text: line, blocks: [...preview, { type: 'section', text: md(line) }] };
+    return { text: line, blocks: [...preview, { type: 'section', text: md(line) }, ...away] };
   }
   const head: KnownBlock[] = [
     ...preview,
@@ -283,7 +285,15 @@ export function digestMessage(
   if (!opts.thread)
     return {
       text,
-      blocks: [...head, ...none, ...groups.map(groupSection), ...chart, ...outlookBlocks(d), ...calibration],
+      blocks: [
+        ...head,
+        ...none,
+        ...groups.map(groupSection),
+        ...chart,
+        ...outlookBlocks(d),
+        ...calibration,
+        ...away,
+      ],
     };
   const pointer = (more: boolean): KnownBlock => ({
     type: 'context',
@@ -293,11 +303,11 @@ export function digestMessage(
       ),
     ],
   });
-  const budget = TOP_LEVEL_LINES - linesOf([...head, ...none, ...calibration, pointer(true)]);
+  const budget = TOP_LEVEL_LINES - linesOf([...head, ...none, ...calibration, ...away, pointer(true)]);
   const { top, rest } = splitConcluded(groups, budget);
   return {
     text,
-    blocks: [...head, ...none, ...top, ...chart, ...calibration, pointer(rest.length > 0)],
+    blocks: [...head, ...none, ...top, ...chart, ...calibration, ...away, pointer(rest.length > 0)],
     thread: [
       {
         text: `What is running, decisions and meetings of ${name}`,

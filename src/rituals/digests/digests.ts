@@ -13,6 +13,7 @@ import type { DigestSettings, Project } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
 import { reviewState } from '../designReview/review.js';
 import { noMetrics, type MetricReader } from '../../trackers/index.js';
+import { awayDuringWeek } from './away.js';
 import { buildDigest, type Digest, type TrackerNumbers } from './model.js';
 import {
   DEFAULT_SCHEDULE,
@@ -174,17 +175,19 @@ function digestsFrom(
 
 export async function projectDigest(
   db: Db,
-  project: Pick<Project, 'id' | 'team_id' | 'name' | 'channel_id' | 'created_at'>,
+  project: Pick<Project, 'id' | 'team_id' | 'name' | 'channel_id' | 'created_at' | 'lead_user_id'>,
   schedule: DigestSchedule,
   week: Week,
   now: Date,
   metrics: MetricReader = noMetrics,
 ): Promise<Digest> {
-  const [rows, reviews] = await Promise.all([
+  const [rows, reviews, away] = await Promise.all([
     loadDigestRows(db, project.team_id, [project], { since: week.start, until: week.end }),
     latestReviewsOf(db, project.team_id, [project.id]),
+    awayDuringWeek(db, project, week, schedule.tz, now),
   ]);
-  return withTrackerNumbers(digestsFrom([project], rows, reviews, schedule, week, now)[0]!, rows, metrics);
+  const digest = digestsFrom([project], rows, reviews, schedule, week, now)[0]!;
+  return withTrackerNumbers({ ...digest, away }, rows, metrics);
 }
 
 /**

@@ -79,6 +79,8 @@ export interface Digest {
   chart: WeekOutcomes[];
   /** Where the design doc's review stands. */
   designReview?: ReviewState;
+  /** Who of the project was away during the week; shown in one line, left out when nobody. */
+  away?: { userId: string; lastDay: string | null }[];
 }
 
 export interface DigestInput {
