@@ -230,12 +230,22 @@ export function outcomeModal(input: OutcomeModalInput): ModalView {
   };
 }
 
+/** The extension's due date, and its working days when holidays or days away fall in it. */
+export function extendHint(dueDay: string, working?: string): string {
+  return `Counted from today: due ${dueDay}${working ? `, ${working}` : ''}. Extensions are logged, so the team learns how long things really take.`;
+}
+
+/** The extension's length proposed first. */
+export const EXTEND_DEFAULT_DAYS = 7;
+
 export function extendModal(input: {
   h: HypothesisView;
   extensions: number;
   timebox: { min: number; max: number };
   reasonMax: number;
   privateMetadata: string;
+  /** extendHint() for the default length. */
+  dueHint: string;
 }): ModalView {
   const warning =
     input.extensions >= 2
@@ -254,17 +264,17 @@ export function extendModal(input: {
         type: 'input',
         block_id: 'days',
         label: plain('More days', 2000),
-        hint: plain(
-          'Counted from today. Extensions are logged, so the team learns how long things really take.',
-          2000,
-        ),
+        hint: plain(input.dueHint, 2000),
+        // Typing redraws the hint with the new due date (ids.checkin.extendDays).
+        dispatch_action: true,
         element: {
           type: 'number_input',
-          action_id: 'days',
+          action_id: ids.checkin.extendDays,
           is_decimal_allowed: false,
           min_value: String(input.timebox.min),
           max_value: String(input.timebox.max),
-          initial_value: '7',
+          initial_value: String(EXTEND_DEFAULT_DAYS),
+          dispatch_action_config: { trigger_actions_on: ['on_character_entered', 'on_enter_pressed'] },
         },
       },
       {

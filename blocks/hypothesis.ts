@@ -219,12 +219,16 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
   };
 }
 
-/** The due date a timebox implies: from now for a new one, from its start for a running one. */
-export function dueHint(days: number, dueDay: string, startedDay?: string): string {
+/**
+ * The due date a timebox implies: from now for a new one, from its start for a running one;
+ * `working` says how many working days that is when holidays or days away fall in it.
+ */
+export function dueHint(days: number, dueDay: string, startedDay?: string, working?: string): string {
   const span = `${days} day${days === 1 ? '' : 's'}`;
+  const also = working ? `, ${working}` : '';
   return startedDay
-    ? `${span} from its start on ${startedDay}: due ${dueDay}. Its owner is asked how it went then.`
-    : `${span}: due ${dueDay} if it starts now. Its owner is asked how it went then.`;
+    ? `${span} from its start on ${startedDay}: due ${dueDay}${also}. Its owner is asked how it went then.`
+    : `${span}: due ${dueDay} if it starts now${also}. Its owner is asked how it went then.`;
 }
 
 const STATUS_LABEL: Record<string, string> = {

@@ -56,6 +56,8 @@ export const ids = {
     fromHome: 'checkin.from_home',
     outcomeModal: 'checkin.outcome',
     extendModal: 'checkin.extend_modal',
+    /** dispatch_action on the extension's days: refreshes the due-date hint. */
+    extendDays: 'checkin.extend_days',
   },
   meeting: {
     modal: 'meeting.new',

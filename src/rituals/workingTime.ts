@@ -8,6 +8,7 @@ import type { Services } from '../services.js';
 import { inZone } from '../time.js';
 import { awayThrough, DEFAULT_AWAY_EMOJI, isAwayOn, statusAway } from './away/away.js';
 import { isPublicHoliday } from './away/holidays.js';
+import { timeboxWorkingDays, type DaysOff, type TimeboxDays } from './away/workingDays.js';
 import { nextWorkingMoment, type WorkingHours } from './checkins/workingHours.js';
 
 export interface RecipientTime {
@@ -28,6 +29,12 @@ export interface RecipientTime {
  * public holidays of their region (their own, else the workspace's).
  */
 export async function workingCalendar(db: Db, teamId: string, userId: string): Promise<WorkingHours> {
+  const { hours, off } = await daysOffOf(db, teamId, userId);
+  return { ...hours, isDayOff: (date) => off.isAway(date) || off.isHoliday(date) };
+}
+
+/** The workspace's hours, and a person's days off by kind, with the holidays' region. */
+async function daysOffOf(db: Db, teamId: string, userId: string) {
   const [hours, ws, person, away] = await Promise.all([
     workingHoursOf(db, teamId),
     getWorkspace(db, teamId),
@@ -35,10 +42,22 @@ export async function workingCalendar(db: Db, teamId: string, userId: string): P
     awayRangeOf(db, teamId, userId),
   ]);
   const region = person?.holidays ?? ws?.holidays ?? '';
-  return {
-    ...hours,
-    isDayOff: (date) => isAwayOn(away, date) || (region !== '' && isPublicHoliday(region, date)),
+  const off: DaysOff = {
+    isAway: (date) => isAwayOn(away, date),
+    isHoliday: (date) => region !== '' && isPublicHoliday(region, date),
   };
+  return { hours, off, region: region || null };
+}
+
+/** How many working days a timebox from `start` to `due` gives its owner, and which days it loses. */
+export async function timeboxDaysOf(
+  db: Db,
+  teamId: string,
+  ownerId: string,
+  span: { start: Date; due: Date; tz: string },
+): Promise<{ days: TimeboxDays; region: string | null }> {
+  const { hours, off, region } = await daysOffOf(db, teamId, ownerId);
+  return { days: timeboxWorkingDays(span.start, span.due, span.tz, hours.days, off), region };
 }
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ids } from '../../../blocks/ids.js';
 import type { Services } from '../../services.js';
 import { ANSWERS } from '../../rituals/checkins/checkins.js';
-import { CheckInRef, openExtend, openOutcome } from '../flows/checkins.js';
+import { CheckInRef, openExtend, openOutcome, refreshExtendHint } from '../flows/checkins.js';
 import { openConclude } from '../flows/conclude.js';
 import { exportDesignDoc, openDoc } from '../flows/design/doc.js';
 import { approve, openRequestChanges, openRequestReview } from '../flows/design/review.js';
@@ -180,6 +180,19 @@ export function registerActions(app: App, services: Services): void {
       if (!ref) return tell(to, { text: STALE });
       if (ref.answer === 'extend') await openExtend(services, to, ref);
       else await openOutcome(services, to, ref, ref.answer);
+    }),
+  );
+
+  app.action(
+    ids.checkin.extendDays,
+    action(services, async ({ payload, to }) => {
+      if (!payload.view) return;
+      await refreshExtendHint(services, to.client, {
+        teamId: to.teamId,
+        userId: to.userId,
+        view: payload.view,
+        days: Number(payload.actions[0]!.value),
+      });
     }),
   );
 

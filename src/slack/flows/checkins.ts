@@ -3,6 +3,8 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import {
   answeredCheckInMessage,
+  EXTEND_DEFAULT_DAYS,
+  extendHint,
   extendModal,
   outcomeAnnouncement,
   outcomeModal,
@@ -28,13 +30,16 @@ import { canEditHypothesis } from '../../rituals/plan/permissions.js';
 import { startInTransaction } from '../../rituals/plan/hypotheses.js';
 import { TIMEBOX } from '../../rituals/plan/hypothesisDraft.js';
 import type { Services } from '../../services.js';
-import { formatMoment } from '../../time.js';
-import type { ViewSubmissionPayload } from '../payloads.js';
+import { workingDaysNote } from '../../../blocks/away.js';
+import { timeboxDaysOf } from '../../rituals/workingTime.js';
+import { addDays, formatDay, formatMoment } from '../../time.js';
+import { parseJson, type ViewSubmissionPayload } from '../payloads.js';
 import { knownZone, userZone } from '../people.js';
 import type { Audience } from '../tell.js';
 import { refreshHomes } from './home.js';
 import { hypothesisHooks } from './hooks.js';
 import { refreshCard } from './hypotheses.js';
+import { redrawView } from './redrawView.js';
 import { errorsResponse, readSubmission, type FlowResult } from './result.js';
 
 export const CheckInRef = z.object({
@@ -123,8 +128,44 @@ export async function openExtend(
       timebox: TIMEBOX,
       reasonMax: CHECKIN_LIMITS.reason,
       privateMetadata: JSON.stringify(ref),
+      dueHint: await extendHintFor(services, to.teamId, to.userId, tz, h.owner_user_id, EXTEND_DEFAULT_DAYS),
     }),
   });
+}
+
+/** "Counted from today: due …", with the owner's working days when holidays or days away fall in it. */
+async function extendHintFor(
+  services: Services,
+  teamId: string,
+  viewer: string,
+  tz: string,
+  owner: string,
+  days: number,
+): Promise<string> {
+  const start = services.clock.now();
+  const due = addDays(start, days);
+  const forYou = owner === viewer;
+  const ownerTz = forYou ? tz : await knownZone(services, teamId, owner);
+  const working = await timeboxDaysOf(services.db, teamId, owner, { start, due, tz: ownerTz });
+  return extendHint(formatDay(due, tz), workingDaysNote(working.days, { forYou, region: working.region }));
+}
+
+/** Redraws the extension's due date as its days are typed; what was typed is kept. */
+export async function refreshExtendHint(
+  services: Services,
+  client: WebClient,
+  args: { teamId: string; userId: string; view: { id: string; hash?: string | undefined }; days: number },
+): Promise<void> {
+  if (!Number.isInteger(args.days) || args.days < TIMEBOX.min || args.days > TIMEBOX.max) return;
+  const original = args.view as typeof args.view & Record<string, unknown>;
+  const ref = parseJson(CheckInRef, String(original.private_metadata ?? ''));
+  const h = ref && (await findHypothesis(services.db, args.teamId, ref.hypothesisId));
+  if (!h) return;
+  const tz = await userZone(services, client, args.teamId, args.userId);
+  const hint = await extendHintFor(services, args.teamId, args.userId, tz, h.owner_user_id, args.days);
+  await redrawView(client, services.logger, original, (blocks) =>
+    blocks.map((b) => (b.block_id === 'days' ? { ...b, hint: { type: 'plain_text', text: hint } } : b)),
+  );
 }
 
 /** Starts the hypothesis chosen as the next step, inside the outcome's transaction. */

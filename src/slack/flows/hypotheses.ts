@@ -16,10 +16,12 @@ import {
 } from '../../rituals/plan/hypotheses.js';
 import { HYPOTHESIS_LIMITS, TIMEBOX, validateHypothesisDraft } from '../../rituals/plan/hypothesisDraft.js';
 import type { Services } from '../../services.js';
+import { workingDaysNote } from '../../../blocks/away.js';
+import { timeboxDaysOf } from '../../rituals/workingTime.js';
 import { designNote } from './design/doc.js';
 import { addDays, formatDay } from '../../time.js';
 import { parseJson, readViewState, type FormValue, type ViewSubmissionPayload } from '../payloads.js';
-import { userZone } from '../people.js';
+import { knownZone, userZone } from '../people.js';
 import { tell, type Audience } from '../tell.js';
 import { refreshHomes } from './home.js';
 import { redrawView } from './redrawView.js';
@@ -49,9 +51,14 @@ export async function hypothesisModalFor(
   userId: string,
   opts: { project?: Project; channelId?: string; hypothesis?: Hypothesis; notice?: string },
 ): Promise<ModalView> {
-  const tz = await userZone(services, client, teamId, userId);
   const days = opts.hypothesis?.timebox_days ?? TIMEBOX.default;
-  const start = opts.hypothesis?.started_at ?? services.clock.now();
+  const hint = await dueHintFor(services, client, {
+    teamId,
+    viewer: userId,
+    owner: opts.hypothesis?.owner_user_id ?? userId,
+    days,
+    startedAt: opts.hypothesis?.started_at ?? null,
+  });
   return hypothesisModal({
     mode: opts.hypothesis ? 'edit' : 'new',
     projects: opts.hypothesis ? [] : await projectChoices(services, teamId, userId, opts.project),
@@ -59,15 +66,43 @@ export async function hypothesisModalFor(
     ownerDefault: userId,
     timebox: TIMEBOX,
     limits: HYPOTHESIS_LIMITS,
-    dueHint: dueHint(
-      days,
-      formatDay(addDays(start, days), tz),
-      opts.hypothesis?.started_at ? formatDay(opts.hypothesis.started_at, tz) : undefined,
-    ),
+    dueHint: hint,
     privateMetadata: JSON.stringify({ channelId: opts.channelId, hypothesisId: opts.hypothesis?.id }),
     ...(opts.notice ? { notice: opts.notice } : {}),
   });
 }
+
+/**
+ * The due date a timebox implies, in the viewer's zone, and, when public holidays or days
+ * away fall in it, how many working days that is for its owner.
+ */
+async function dueHintFor(
+  services: Services,
+  client: WebClient,
+  p: { teamId: string; viewer: string; owner: string; days: number; startedAt: Date | null },
+): Promise<string> {
+  const tz = await userZone(services, client, p.teamId, p.viewer);
+  const start = p.startedAt ?? services.clock.now();
+  const due = addDays(start, p.days);
+  const forYou = p.owner === p.viewer;
+  const ownerTz = forYou ? tz : await knownZone(services, p.teamId, p.owner);
+  const working = await timeboxDaysOf(services.db, p.teamId, p.owner, { start, due, tz: ownerTz });
+  return dueHint(
+    p.days,
+    formatDay(due, tz),
+    p.startedAt ? formatDay(p.startedAt, tz) : undefined,
+    workingDaysNote(working.days, { forYou, region: working.region }),
+  );
+}
+
+/** The owner chosen so far in an open hypothesis modal, if any. */
+const ChosenOwner = z.object({
+  state: z.object({
+    values: z.object({
+      ownerUserId: z.record(z.string(), z.object({ selected_user: z.string().nullish() })),
+    }),
+  }),
+});
 
 /**
  * `/hypothesis new` and the "New hypothesis" buttons. In a channel without a project the
@@ -117,14 +152,17 @@ export async function refreshDueHint(
   const editing = meta?.hypothesisId
     ? await findHypothesis(services.db, args.teamId, meta.hypothesisId)
     : undefined;
-  const startedAt = editing?.started_at ?? undefined;
-  const tz = await userZone(services, client, args.teamId, args.userId);
-  const start = startedAt ?? services.clock.now();
-  const hint = dueHint(
-    args.days,
-    formatDay(addDays(start, args.days), tz),
-    startedAt ? formatDay(startedAt, tz) : undefined,
-  );
+  const chosen = ChosenOwner.safeParse(original);
+  const owner = chosen.success
+    ? Object.values(chosen.data.state.values.ownerUserId)[0]?.selected_user
+    : undefined;
+  const hint = await dueHintFor(services, client, {
+    teamId: args.teamId,
+    viewer: args.userId,
+    owner: owner ?? editing?.owner_user_id ?? args.userId,
+    days: args.days,
+    startedAt: editing?.started_at ?? null,
+  });
   await redrawView(client, services.logger, original, (blocks) =>
     blocks.map((b) =>
       b.block_id === 'timeboxDays' ? { ...b, hint: { type: 'plain_text', text: hint } } : b,
