@@ -419,7 +419,7 @@ describe('stale, double and unauthorised answers', () => {
     await press(h, ids.checkin.validated, 'U0MALLORY');
     const [reply] = await t.fake.waitForResponse();
     expect(reply!.body.text).toBe(
-      `Only H${h.number}'s owner <@${OWNER}> or the project lead <@${LEAD}> can record how it came out.`,
+      `Only H${h.number}'s owner <@${OWNER}> or the project lead <@${LEAD}> can conclude it or answer its check-in.`,
     );
     expect((await row(h.id)).status).toBe('running');
   });

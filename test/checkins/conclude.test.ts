@@ -184,7 +184,7 @@ describe('/hypothesis conclude', () => {
     const h = await running();
     await command('conclude H1', 'U0BYSTANDER');
     expect(await answered()).toContain(
-      `Only H1's owner <@${OWNER}> or the project lead <@${LEAD}> can record how it came out.`,
+      `Only H1's owner <@${OWNER}> or the project lead <@${LEAD}> can conclude it or answer its check-in.`,
     );
     t.fake.reset();
     await db()
@@ -230,7 +230,7 @@ describe('from the card and the Home tab', () => {
 
     // Someone else pressing it is told why not, privately.
     await pressInMessage(t, who('U0BYSTANDER'), card!, ids.hypothesis.conclude);
-    expect(await answered()).toContain('can record how it came out');
+    expect(await answered()).toContain('can conclude it or answer its check-in');
 
     const chooser = await viewOpenedBy(t.fake, ids.hypothesis.concludeModal, () =>
       pressInMessage(t, who(OWNER), card!, ids.hypothesis.conclude),

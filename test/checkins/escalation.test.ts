@@ -177,7 +177,9 @@ describe('the lead acting on the escalation', () => {
     const opened = t.fake.callsTo('views.open').length;
     await pressInMessage(t, who(LEAD), dmsTo(LEAD)[0]!, ids.checkin.abandoned);
     const [reply] = await t.fake.waitForResponse();
-    expect(String(reply!.body.text)).toContain('or the project lead <@U0NEWLEAD> can record how it came out');
+    expect(String(reply!.body.text)).toContain(
+      'or the project lead <@U0NEWLEAD> can conclude it or answer its check-in',
+    );
     expect(t.fake.callsTo('views.open')).toHaveLength(opened);
   });
 });

@@ -82,7 +82,7 @@ export function assertAnswerable(
   }
   if (actor !== h.owner_user_id && actor !== h.lead_user_id) {
     throw forbidden(
-      `Only H${h.number}'s owner <@${h.owner_user_id}> or the project lead <@${h.lead_user_id}> can record how it came out.`,
+      `Only H${h.number}'s owner <@${h.owner_user_id}> or the project lead <@${h.lead_user_id}> can conclude it or answer its check-in.`,
     );
   }
   if (h.status === 'proposed' && answer === 'abandoned' && roundOf(h) === round) return;

@@ -58,7 +58,13 @@ async function discussionLink(
 }
 
 /** The pre-read as it stands now: every live proposal, the discussion, who has not proposed, the pitfalls. */
-export async function prereadFor(services: Services, client: WebClient, m: MeetingWithProject) {
+export async function prereadFor(
+  services: Services,
+  client: WebClient,
+  m: MeetingWithProject,
+  /** Where to look people up; from a flow, a client that fails fast instead of waiting out a 429. */
+  lookups: WebClient = client,
+) {
   const { db } = services;
   const [proposals, facts, numbers, discussion] = await Promise.all([
     liveProposals(db, m.team_id, m.id),
@@ -75,7 +81,7 @@ export async function prereadFor(services: Services, client: WebClient, m: Meeti
     proposals,
     participants: m.participants,
     withoutProposals: without,
-    away: await awayParticipants(services, client, m, without),
+    away: await awayParticipants(services, lookups, m, without),
     numbers,
     discussion: { count: discussion.length, link: await discussionLink(client, m, discussion[0]) },
     flags: pitfallFlags({ proposals, metric: m.metric, baseline: facts.baseline }).map((f) => f.sentence),
@@ -87,9 +93,10 @@ export async function redrawKickoff(
   services: Services,
   client: WebClient,
   m: MeetingWithProject,
+  lookups: WebClient = client,
 ): Promise<void> {
   if (!m.thread_ts) return;
-  const away = await awayParticipants(services, client, m);
+  const away = await awayParticipants(services, lookups, m);
   await client.chat
     .update({
       channel: m.channel_id,
@@ -108,6 +115,7 @@ export async function finishPreread(
   m: MeetingWithProject,
   rest: { text: string; blocks: KnownBlock[] }[],
   threadTs: string,
+  lookups: WebClient = client,
 ): Promise<void> {
   for (const message of rest) {
     await postPatiently(client, {
@@ -117,7 +125,7 @@ export async function finishPreread(
       unfurl_links: false,
     });
   }
-  await redrawKickoff(services, client, m);
+  await redrawKickoff(services, client, m, lookups);
 }
 
 /** A reminder follows its invitation by at least this much working time: never both at once. */

@@ -16,6 +16,7 @@ import { inZone } from '../../../time.js';
 import type { ViewSubmissionPayload } from '../../payloads.js';
 import { knownZone, userZone } from '../../people.js';
 import { tell, type Audience } from '../../tell.js';
+import { lookupClient } from '../../webClient.js';
 import { errorsResponse, readSubmission, type FlowResult } from '../result.js';
 import type { To } from './shared.js';
 
@@ -86,7 +87,10 @@ export async function submitMeeting(
         const posted = await client.chat.postMessage({
           channel: project.channel_id,
           ...kickoffMessage(
-            { ...meeting, away: await awayParticipants(services, client, meeting) },
+            {
+              ...meeting,
+              away: await awayParticipants(services, lookupClient(client, services.logger), meeting),
+            },
             project.name,
             project.lead_user_id,
           ),

@@ -38,6 +38,7 @@ import { knownZone } from '../../people.js';
 import { refreshHomes } from '../home.js';
 import { hypothesisHooks } from '../hooks.js';
 import { postCard } from '../hypotheses.js';
+import { lookupClient } from '../../webClient.js';
 import { errorsResponse, readSubmission, type FlowResult } from '../result.js';
 import { inThreadAndChannel, MeetingRef, reload, settleDms, type To } from './shared.js';
 
@@ -187,7 +188,7 @@ async function collectMore(
         .catch((error: unknown) =>
           services.logger.warn('could not post the reopening', { error: String(error) }),
         );
-      await redrawKickoff(services, client, now);
+      await redrawKickoff(services, client, now, lookupClient(client, services.logger));
     },
   };
 }

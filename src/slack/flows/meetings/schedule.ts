@@ -13,16 +13,18 @@ import {
 import type { Services } from '../../../services.js';
 import type { ViewSubmissionPayload } from '../../payloads.js';
 import { knownZone, userZone } from '../../people.js';
+import { lookupClient } from '../../webClient.js';
 import { errorsResponse, readSubmission, type FlowResult } from '../result.js';
 import { inThreadAndChannel, MeetingRef, reload, settleDms, type To } from './shared.js';
 
 /** *Close proposals now*: the pre-read goes out at once, in the thread and the channel. */
 export async function closeNow(services: Services, to: To, meetingId: number): Promise<void> {
   const m = await reload(services, await closeProposals(services, to.teamId, to.userId, meetingId));
-  const { first, rest } = await prereadFor(services, to.client, m);
+  const lookups = lookupClient(to.client, services.logger);
+  const { first, rest } = await prereadFor(services, to.client, m, lookups);
   const posted = await to.client.chat.postMessage({ ...inThreadAndChannel(m, first), unfurl_links: false });
   if (posted.ts) await updateMeeting(services.db, m.team_id, m.id, { preread_ts: posted.ts });
-  await finishPreread(services, to.client, m, rest, m.thread_ts ?? posted.ts ?? '');
+  await finishPreread(services, to.client, m, rest, m.thread_ts ?? posted.ts ?? '', lookups);
 }
 
 export async function openReschedule(services: Services, to: To, meetingId: number): Promise<void> {
@@ -60,7 +62,10 @@ export async function submitReschedule(
   const times = checkTimes(services.clock.now(), form.scheduledAt, form.deadline, tz);
   if (!times.ok) return errorsResponse(times.errors);
   const m = await rescheduleMeeting(services, teamId, actor, meta.meetingId, times);
-  return { after: async () => redrawKickoff(services, client, await reload(services, m)) };
+  return {
+    after: async () =>
+      redrawKickoff(services, client, await reload(services, m), lookupClient(client, services.logger)),
+  };
 }
 
 export async function cancel(services: Services, to: To, meetingId: number): Promise<void> {
