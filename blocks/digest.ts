@@ -100,7 +100,8 @@ export function calibrationBlock(c: Calibration): KnownBlock[] {
   if (c.concluded === 0) return [];
   const ratio =
     c.medianRatio === null ? '' : `hypotheses took ${c.medianRatio.toFixed(1)}× their timebox on median; `;
-  const text = `:stopwatch: Timebox calibration, last four weeks: ${ratio}${c.extended} of ${c.concluded} ${c.concluded === 1 ? 'was' : 'were'} extended.`;
+  const early = c.early ? ` ${c.early} concluded early, left out of the median.` : '';
+  const text = `:stopwatch: Timebox calibration, last four weeks: ${ratio}${c.extended} of ${c.concluded} ${c.concluded === 1 ? 'was' : 'were'} extended.${early}`;
   return [{ type: 'context', elements: [md(text)] }];
 }
 

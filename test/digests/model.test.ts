@@ -84,7 +84,16 @@ describe('the digest model', () => {
         extension_count: 2,
       }), // 3.0×
     ]);
-    expect(d.calibration).toEqual({ concluded: 3, medianRatio: 2, extended: 2 });
+    expect(d.calibration).toEqual({ concluded: 3, medianRatio: 2, extended: 2, early: 0 });
+  });
+
+  it('counts an early conclusion as early and leaves it out of the median', () => {
+    const d = digest([
+      h('validated', '2026-11-05T10:00:00Z', { started_at: new Date('2026-10-29T10:00:00Z') }), // 1.0×
+      h('disproven', '2026-11-05T10:00:00Z', { started_at: new Date('2026-10-22T10:00:00Z') }), // 2.0×
+      h('disproven', '2026-11-05T10:00:00Z', { started_at: new Date('2026-11-03T10:00:00Z') }), // early
+    ]);
+    expect(d.calibration).toEqual({ concluded: 3, medianRatio: 1.5, extended: 0, early: 1 });
   });
 });
 

@@ -28,13 +28,24 @@ export interface Stats {
 
 const DAY = 86_400_000;
 
-export function computeStats(rows: ConcludedRecord[]): Stats {
-  const outcomes = rows.filter((r) => ['validated', 'disproven', 'inconclusive'].includes(r.status));
-  // Early against the timebox as planned: one concluded inside an extension overran it.
-  const isEarly = (r: ConcludedRecord) =>
+/**
+ * Concluded before its timebox, as planned, ended: early, which says nothing about how long a
+ * timebox should be, so every estimate leaves it out. One concluded inside an extension
+ * overran its plan and is not early.
+ */
+export function concludedEarly(
+  r: Pick<ConcludedRecord, 'timebox_days' | 'started_at' | 'concluded_at'>,
+): boolean {
+  return (
     !!r.started_at &&
     !!r.concluded_at &&
-    r.concluded_at.getTime() - r.started_at.getTime() < r.timebox_days * DAY;
+    r.concluded_at.getTime() - r.started_at.getTime() < r.timebox_days * DAY
+  );
+}
+
+export function computeStats(rows: ConcludedRecord[]): Stats {
+  const outcomes = rows.filter((r) => ['validated', 'disproven', 'inconclusive'].includes(r.status));
+  const isEarly = concludedEarly;
   const timed = outcomes.filter((r) => r.started_at && r.concluded_at && !isEarly(r));
   const planned = timed.reduce((sum, r) => sum + r.timebox_days, 0);
   const actual = timed.reduce(

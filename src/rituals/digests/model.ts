@@ -1,5 +1,6 @@
 import type { DigestDecision, DigestHypothesis, DigestMeeting } from '../../db/digests.js';
 import { DAY_MS, elapsedDays } from '../../time.js';
+import { concludedEarly } from '../checkins/stats.js';
 import type { ReviewState } from '../designReview/review.js';
 import { weeksBack, type DigestSchedule, type Week } from './weeks.js';
 
@@ -41,6 +42,8 @@ export interface Calibration {
   /** Median of actual ÷ planned days; null when none had a start. */
   medianRatio: number | null;
   extended: number;
+  /** Concluded before their timebox ended: counted, and left out of the median. */
+  early: number;
 }
 
 export interface WeekOutcomes {
@@ -212,13 +215,14 @@ function streakOf(concluded: DigestHypothesis[], week: Week, s: DigestSchedule):
 function calibrate(rows: DigestHypothesis[]): Calibration {
   const outcomes = rows.filter((h) => (OUTCOME_STATUSES as readonly string[]).includes(h.status));
   const ratios = outcomes
-    .filter((h) => h.started_at && h.concluded_at)
+    .filter((h) => h.started_at && h.concluded_at && !concludedEarly(h))
     .map((h) => (h.concluded_at!.getTime() - h.started_at!.getTime()) / DAY_MS / h.timebox_days)
     .sort((a, b) => a - b);
   return {
     concluded: outcomes.length,
     medianRatio: ratios.length ? median(ratios) : null,
     extended: outcomes.filter((h) => h.extension_count > 0).length,
+    early: outcomes.filter(concludedEarly).length,
   };
 }
 
