@@ -1,10 +1,12 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import {
   ACTIVITIES,
   formatMinutes,
   spentFieldId,
   type Activity,
 } from '../src/rituals/timeSpent/activities.js';
+import { ids } from './ids.js';
+import { LIMITS } from './limits.js';
 import { md, plain } from './text.js';
 
 /** Where the time went, in the check-in form: optional, blank, so skipping costs nothing. */
@@ -39,4 +41,72 @@ export function activityLine(minutes: Record<Activity, number>): string | null {
         `${a.label.toLowerCase()} ${formatMinutes(minutes[a.id])} (${Math.round((100 * minutes[a.id]) / total)}%)`,
     )
     .join(' · ');
+}
+
+/** *Log time* from the Home tab: which running hypothesis, on what, how long. */
+export function logTimeModal(
+  running: { id: number; number: number; project_name: string; statement: string }[],
+): ModalView {
+  return {
+    type: 'modal',
+    callback_id: ids.timeSpent.modal,
+    title: plain('Log time', 24),
+    submit: plain('Log it', 24),
+    close: plain('Cancel', 24),
+    private_metadata: JSON.stringify({ from: 'home' }),
+    blocks: [
+      {
+        type: 'context',
+        elements: [md('Time goes into the experiment log, as with `/hypothesis spent 3h data H3`.')],
+      },
+      {
+        type: 'input',
+        block_id: 'hypothesis',
+        label: plain('Hypothesis', 2000),
+        element: {
+          type: 'static_select',
+          action_id: 'hypothesis',
+          placeholder: plain('One of your running hypotheses', 150),
+          ...(running.length === 1 ? { initial_option: hypothesisOption(running[0]!) } : {}),
+          options: running.slice(0, LIMITS.selectOptions).map(hypothesisOption),
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'activity',
+        label: plain('Spent on', 2000),
+        element: {
+          type: 'static_select',
+          action_id: 'activity',
+          placeholder: plain('Activity', 150),
+          options: ACTIVITIES.map((a) => ({ text: plain(a.label, LIMITS.optionText), value: a.id })),
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'hours',
+        label: plain('Hours', 2000),
+        hint: plain('e.g. 3 or 1.5', 2000),
+        element: { type: 'number_input', action_id: 'hours', is_decimal_allowed: true, min_value: '0' },
+      },
+    ],
+  };
+}
+
+function hypothesisOption(h: { id: number; number: number; project_name: string; statement: string }) {
+  return {
+    text: plain(`H${h.number} (${h.project_name}): ${h.statement}`, LIMITS.optionText),
+    value: String(h.id),
+  };
+}
+
+/** What the modal turns into once the time is logged. */
+export function loggedTimeModal(text: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: ids.timeSpent.modal,
+    title: plain('Log time', 24),
+    close: plain('Done', 24),
+    blocks: [{ type: 'section', text: md(`:clock3: Logged. ${text}`) }],
+  };
 }
