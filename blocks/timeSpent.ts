@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import type { KindCalibration } from '../src/rituals/timeSpent/calibration.js';
 import {
   ACTIVITIES,
   formatMinutes,
@@ -109,4 +110,25 @@ export function loggedTimeModal(text: string): ModalView {
     close: plain('Done', 24),
     blocks: [{ type: 'section', text: md(`:clock3: Logged. ${text}`) }],
   };
+}
+
+const times = (ratio: number) => `${ratio.toFixed(1)}×`;
+const meanDays = (n: number) => `${n.toFixed(1)} d`;
+
+/**
+ * "*State of the art*: 3 concluded · planned 10.0 d, took 17.3 d on average (1.7× the
+ * timebox) · 1 extended · time logged: modelling 40 h (60%) · …", for `/hypothesis stats`.
+ */
+export function kindLine(k: KindCalibration): string {
+  const extended = k.extended ? ` · ${k.extended} extended` : '';
+  const logged = activityLine(k.minutes);
+  return (
+    `*${k.label}*: ${k.concluded} concluded · planned ${meanDays(k.meanPlannedDays)}, took ${meanDays(k.meanActualDays)} on average (${times(k.ratio)} the timebox)${extended}` +
+    (logged ? ` · time logged: ${logged}` : '')
+  );
+}
+
+/** "state of the art 1.8× (2) · simple/standard 0.9× (1)", the digest's compact form. */
+export function kindsInBrief(kinds: KindCalibration[]): string {
+  return kinds.map((k) => `${k.label.toLowerCase()} ${times(k.ratio)} (${k.concluded})`).join(' · ');
 }
