@@ -195,7 +195,10 @@ export async function chartImage(
     })) as { files?: { files?: { id?: string }[] }[] };
     const id = uploaded.files?.[0]?.files?.[0]?.id;
     if (!id) return undefined;
-    if (delivery) await rememberDigestChart(delivery.db, { ...delivery, fileId: id });
+    if (delivery) {
+      const { db, teamId, deliveryId, at } = delivery;
+      await rememberDigestChart(db, { teamId, deliveryId, fileId: id, at });
+    }
     return block(id);
   } catch (error) {
     logger.warn('digest chart upload failed; the digest goes without it', {
