@@ -12,6 +12,8 @@ import type { Db } from '../../db/index.js';
 import type { DigestSettings, Project } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
 import { reviewState } from '../designReview/review.js';
+import type { Effort } from '../timeSpent/calibration.js';
+import { loadEffort } from '../timeSpent/timeSpent.js';
 import { noMetrics, type MetricReader } from '../../trackers/index.js';
 import { buildDigest, type Digest, type TrackerNumbers } from './model.js';
 import {
@@ -157,6 +159,7 @@ function digestsFrom(
   schedule: DigestSchedule,
   week: Week,
   now: Date,
+  effort: Map<number, Effort>,
 ): Digest[] {
   return projects.map((project) =>
     buildDigest({
@@ -168,6 +171,7 @@ function digestsFrom(
       decisions: rows.decisions.filter((d) => d.projectId === project.id),
       meetings: rows.meetings.filter((m) => m.projectId === project.id),
       designReview: reviewState(reviews.get(project.id)),
+      effort,
     }),
   );
 }
@@ -180,11 +184,16 @@ export async function projectDigest(
   now: Date,
   metrics: MetricReader = noMetrics,
 ): Promise<Digest> {
-  const [rows, reviews] = await Promise.all([
+  const [rows, reviews, effort] = await Promise.all([
     loadDigestRows(db, project.team_id, [project], { since: week.start, until: week.end }),
     latestReviewsOf(db, project.team_id, [project.id]),
+    loadEffort(db, project.team_id, [project.id]),
   ]);
-  return withTrackerNumbers(digestsFrom([project], rows, reviews, schedule, week, now)[0]!, rows, metrics);
+  return withTrackerNumbers(
+    digestsFrom([project], rows, reviews, schedule, week, now, effort)[0]!,
+    rows,
+    metrics,
+  );
 }
 
 /**
@@ -210,7 +219,7 @@ async function withTrackerNumbers(digest: Digest, rows: DigestRows, metrics: Met
   return { ...digest, knowledge, validated, inconclusive, running };
 }
 
-/** Every project of the workspace, loaded together (three queries, whatever their number). */
+/** Every project of the workspace, loaded together (a fixed few queries, whatever their number). */
 export async function teamDigests(
   db: Db,
   teamId: string,
@@ -219,15 +228,16 @@ export async function teamDigests(
   now: Date,
 ): Promise<Digest[]> {
   const projects = await projectsOfTeam(db, teamId);
-  const [rows, reviews] = await Promise.all([
+  const [rows, reviews, effort] = await Promise.all([
     loadDigestRows(db, teamId, projects, { since: week.start, until: week.end }),
     latestReviewsOf(
       db,
       teamId,
       projects.map((p) => p.id),
     ),
+    loadEffort(db, teamId),
   ]);
-  return digestsFrom(projects, rows, reviews, schedule, week, now);
+  return digestsFrom(projects, rows, reviews, schedule, week, now, effort);
 }
 
 /** What the lead reads when Slack refused the channel for good, with how to fix it. */

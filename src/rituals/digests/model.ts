@@ -1,6 +1,13 @@
 import type { DigestDecision, DigestHypothesis, DigestMeeting } from '../../db/digests.js';
 import { DAY_MS, elapsedDays } from '../../time.js';
 import type { ReviewState } from '../designReview/review.js';
+import type { Activity } from '../timeSpent/activities.js';
+import {
+  calibrateByKind,
+  totalMinutes,
+  type Effort,
+  type KindCalibration,
+} from '../timeSpent/calibration.js';
 import { weeksBack, type DigestSchedule, type Week } from './weeks.js';
 
 /**
@@ -41,6 +48,10 @@ export interface Calibration {
   /** Median of actual ÷ planned days; null when none had a start. */
   medianRatio: number | null;
   extended: number;
+  /** Time logged on them by activity, when any was. */
+  minutes?: Record<Activity, number>;
+  /** Planned against actual per kind of option, when some came from proposals that said. */
+  byKind?: KindCalibration[];
 }
 
 export interface WeekOutcomes {
@@ -91,6 +102,8 @@ export interface DigestInput {
   decisions: DigestDecision[];
   meetings: DigestMeeting[];
   designReview?: ReviewState;
+  /** Time logged and kind of option per hypothesis id, for the calibration. */
+  effort?: Map<number, Effort>;
 }
 
 const CHART_WEEKS = 12;
@@ -153,7 +166,7 @@ export function buildDigest(input: DigestInput): Digest {
     running,
     decisions: input.decisions,
     meetings: input.meetings,
-    calibration: calibrate(lastFour),
+    calibration: calibrate(lastFour, input.effort),
     chart,
   };
 }
@@ -207,16 +220,21 @@ function streakOf(concluded: DigestHypothesis[], week: Week, s: DigestSchedule):
   return streak;
 }
 
-function calibrate(rows: DigestHypothesis[]): Calibration {
+function calibrate(rows: DigestHypothesis[], effort = new Map<number, Effort>()): Calibration {
   const outcomes = rows.filter((h) => (OUTCOME_STATUSES as readonly string[]).includes(h.status));
   const ratios = outcomes
     .filter((h) => h.started_at && h.concluded_at)
     .map((h) => (h.concluded_at!.getTime() - h.started_at!.getTime()) / DAY_MS / h.timebox_days)
     .sort((a, b) => a - b);
+  const minutes = totalMinutes(outcomes.flatMap((h) => effort.get(h.id) ?? []));
+  const byKind = calibrateByKind(outcomes, effort);
   return {
     concluded: outcomes.length,
     medianRatio: ratios.length ? median(ratios) : null,
     extended: outcomes.filter((h) => h.extension_count > 0).length,
+    ...(Object.values(minutes).some((m) => m > 0) ? { minutes } : {}),
+    // Kinds are worth a line only when some hypothesis came from a proposal that said its kind.
+    ...(byKind.some((k) => k.kind !== 'unstated') ? { byKind } : {}),
   };
 }
 
