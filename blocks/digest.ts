@@ -7,6 +7,7 @@ import { COMMAND } from './ids.js';
 import { awayThisWeekBlocks } from './away.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, md, mention, plain, slackDate, userText } from './text.js';
+import { activityLine, kindsInBrief } from './timeSpent.js';
 
 /**
  * The weekly digest in Block Kit. Any volume fits: each part is one section of at most
@@ -101,7 +102,12 @@ export function calibrationBlock(c: Calibration): KnownBlock[] {
   const ratio =
     c.medianRatio === null ? '' : `hypotheses took ${c.medianRatio.toFixed(1)}× their timebox on median; `;
   const early = c.early ? ` ${c.early} concluded early, left out of the median.` : '';
-  const text = `:stopwatch: Timebox calibration, last four weeks: ${ratio}${c.extended} of ${c.concluded} ${c.concluded === 1 ? 'was' : 'were'} extended.${early}`;
+  const logged = c.minutes ? activityLine(c.minutes) : null;
+  const text = [
+    `:stopwatch: Timebox calibration, last four weeks: ${ratio}${c.extended} of ${c.concluded} ${c.concluded === 1 ? 'was' : 'were'} extended.${early}`,
+    ...(logged ? [`Time logged on them: ${logged}.`] : []),
+    ...(c.byKind ? [`Actual against planned days, by kind of option: ${kindsInBrief(c.byKind)}.`] : []),
+  ].join('\n');
   return [{ type: 'context', elements: [md(text)] }];
 }
 
@@ -215,7 +221,9 @@ export const TOP_LEVEL_LINES = 25;
 const linesOf = (blocks: KnownBlock[]) =>
   blocks.reduce((n, b) => {
     if (b.type === 'section') return n + (b.text?.text.split('\n').length ?? 0);
-    return b.type === 'header' || b.type === 'context' ? n + 1 : n;
+    if (b.type === 'context')
+      return n + Math.max(1, ...b.elements.map((e) => ('text' in e ? e.text.split('\n').length : 1)));
+    return b.type === 'header' ? n + 1 : n;
   }, 0);
 
 /**

@@ -1,4 +1,4 @@
-import type { HomeView, KnownBlock, Overflow } from '@slack/types';
+import type { Button, HomeView, KnownBlock, Overflow } from '@slack/types';
 import { CHECKIN_ANSWERS } from './checkin.js';
 import { dueText, type HypothesisView } from './hypothesis.js';
 import { ids } from './ids.js';
@@ -34,6 +34,12 @@ function answerMenu(h: Listed, extend: boolean): Overflow {
   };
 }
 
+/** *Log time* only when something is running to log it on. */
+function logTimeButton(input: HomeInput): Button[] {
+  if (input.running.total === 0) return [];
+  return [{ type: 'button', action_id: ids.timeSpent.open, text: plain('Log time', 75), value: 'home' }];
+}
+
 export function homeView(input: HomeInput): HomeView {
   const line = (h: HypothesisView & { project_name: string }) =>
     md(
@@ -57,6 +63,7 @@ export function homeView(input: HomeInput): HomeView {
           text: plain('New project', 75),
           value: JSON.stringify({}),
         },
+        ...logTimeButton(input),
       ],
     },
   ];

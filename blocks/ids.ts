@@ -84,6 +84,11 @@ export const ids = {
     open: 'snooze.open',
     modal: 'snooze.modal',
   },
+  timeSpent: {
+    /** *Log time* on the Home tab, and the modal it opens. */
+    open: 'time_spent.open',
+    modal: 'time_spent.modal',
+  },
   list: { page: 'list.page' },
   log: { older: 'log.older', addMessage: 'log.add_message' },
   workspace: { forgetModal: 'workspace.forget' },

@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { Stats } from '../src/rituals/checkins/stats.js';
 import { LIMITS } from './limits.js';
-import { activityLine } from './timeSpent.js';
+import { activityLine, kindLine } from './timeSpent.js';
+import type { KindCalibration } from '../src/rituals/timeSpent/calibration.js';
 import type { Activity } from '../src/rituals/timeSpent/activities.js';
 import { md, plain, userText } from './text.js';
 
@@ -42,6 +43,7 @@ export function statsMessage(input: {
   project?: StatsView;
   mine: StatsView;
   timeSpent?: ProjectTime[];
+  byKind?: { scope: string; kinds: KindCalibration[] };
 }): {
   text: string;
   blocks: KnownBlock[];
@@ -53,6 +55,7 @@ export function statsMessage(input: {
     blocks.push(statsSection(userText(input.projectName, 200), input.project));
   blocks.push(statsSection('Your hypotheses', input.mine));
   if (input.timeSpent) blocks.push(...timeSections(input.timeSpent));
+  if (input.byKind) blocks.push(kindSection(input.byKind.scope, input.byKind.kinds));
   return { text: 'Hypothesis stats', blocks };
 }
 
@@ -86,4 +89,16 @@ function timeSections(projects: ProjectTime[]): KnownBlock[] {
       elements: [md(`…and ${projects.length - TIME_SECTIONS} more projects.`)],
     });
   return blocks;
+}
+
+/**
+ * Planned against actual per kind of option (from the meeting proposal each hypothesis came
+ * from): "how long do our state-of-the-art attempts really take?".
+ */
+function kindSection(scope: string, kinds: KindCalibration[]): KnownBlock {
+  const title = `*By kind of option* (${scope}; planned: timebox, actual: start to conclusion)`;
+  const body = kinds.length
+    ? kinds.map((k) => `• ${kindLine(k)}`).join('\n')
+    : 'Nothing concluded yet to compare.';
+  return { type: 'section', text: md(`${title}\n${body}`) };
 }

@@ -353,3 +353,25 @@ export async function projectRecord(db: Db, teamId: string, projectId: number) {
   ]);
   return { hypotheses, extensions, meetings, log };
 }
+
+/** The chart already uploaded for this digest delivery, if an earlier attempt got that far. */
+export async function digestChartOf(db: Db, teamId: string, deliveryId: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('digest_charts')
+    .select('file_id')
+    .where('team_id', '=', teamId)
+    .where('delivery_id', '=', deliveryId)
+    .executeTakeFirst();
+  return row?.file_id;
+}
+
+export async function rememberDigestChart(
+  db: Db,
+  c: { teamId: string; deliveryId: number; fileId: string; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('digest_charts')
+    .values({ team_id: c.teamId, delivery_id: c.deliveryId, file_id: c.fileId, created_at: c.at })
+    .onConflict((oc) => oc.column('delivery_id').doUpdateSet({ file_id: c.fileId }))
+    .execute();
+}

@@ -164,6 +164,16 @@ export async function hypothesesOfProject(
   return sortForList(rows);
 }
 
+/** Every hypothesis of the workspace that ran, with what its calibration needs. */
+export async function hypothesesOfTeam(db: Db, teamId: string) {
+  return db
+    .selectFrom('hypotheses')
+    .select(['id', 'project_id', 'status', 'timebox_days', 'started_at', 'concluded_at', 'extension_count'])
+    .where('team_id', '=', teamId)
+    .where('status', '<>', 'proposed')
+    .execute();
+}
+
 export async function hypothesesOfOwner(
   db: Db,
   teamId: string,

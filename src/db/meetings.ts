@@ -394,3 +394,24 @@ export async function proposalNumbers(
     .execute();
   return new Map(rows.map((r, i) => [r.id, i + 1]));
 }
+
+/**
+ * The kind of option (simple/standard or state of the art) each hypothesis was proposed
+ * as, for the hypotheses that came from a meeting proposal that said so.
+ */
+export async function optionKindsOfHypotheses(
+  db: Db,
+  teamId: string,
+  projectIds?: number[],
+): Promise<{ hypothesis_id: number; option_kind: OptionKind | null }[]> {
+  if (projectIds?.length === 0) return [];
+  let q = db
+    .selectFrom('proposals')
+    .innerJoin('hypotheses', 'hypotheses.id', 'proposals.hypothesis_id')
+    .select(['hypotheses.id as hypothesis_id', 'proposals.option_kind'])
+    .where('proposals.team_id', '=', teamId)
+    .where('hypotheses.team_id', '=', teamId)
+    .where('proposals.option_kind', 'is not', null);
+  if (projectIds) q = q.where('hypotheses.project_id', 'in', projectIds);
+  return q.execute();
+}

@@ -46,3 +46,21 @@ export async function minutesByActivity(
   const rows = await q.execute();
   return rows.map((r) => ({ ...r, minutes: Number(r.minutes) }));
 }
+
+/** Minutes per hypothesis and activity, for the projects given (or the whole workspace). */
+export async function minutesByHypothesis(
+  db: Db,
+  teamId: string,
+  projectIds?: number[],
+): Promise<{ hypothesis_id: number; activity: string; minutes: number }[]> {
+  if (projectIds?.length === 0) return [];
+  let q = db
+    .selectFrom('time_entries')
+    .select(['hypothesis_id', 'activity'])
+    .select((eb) => eb.fn.sum<string>('minutes').as('minutes'))
+    .where('team_id', '=', teamId)
+    .groupBy(['hypothesis_id', 'activity']);
+  if (projectIds) q = q.where('project_id', 'in', projectIds);
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, minutes: Number(r.minutes) }));
+}

@@ -17,7 +17,8 @@ beforeAll(async () => {
   fake = await EmbeddedSlack.start({ teamId: TEAM });
   for (let i = 1; i <= OWNERS; i++) fake.addUser({ id: dueOwner(i), tz: 'UTC' });
   await buildOnce(inject('databasePrefix'));
-});
+  // The build (tsc and esbuild) can take a while on a loaded machine.
+}, 180_000);
 afterAll(async () => {
   for (const p of running) p.child.kill('SIGKILL');
   await fake.close();

@@ -410,6 +410,33 @@ describe('the scheduled digest', () => {
     expect([row!.status, row!.attempts]).toEqual(['sent', 2]);
   });
 
+  it('a retry after a 5xx on the post reuses the chart it uploaded: one file, drawn in the digest', async () => {
+    await busyWeek();
+    await sweep();
+    t.clock.set('2026-11-26T12:00:00Z');
+    await sweep();
+    t.fake.fail('chat.postMessage', { kind: 'http', status: 503 });
+    t.clock.set('2026-11-27T15:00:00Z');
+    expect((await sweep()).retried).toBe(1);
+    expect(t.fake.uploads).toHaveLength(1);
+    t.clock.set('2026-11-27T15:00:30Z');
+    await sweep();
+    const posts = postsIn(t, CHANNEL);
+    expect(posts).toHaveLength(1);
+    const [chart] = t.fake.uploads;
+    expect(t.fake.uploads).toHaveLength(1);
+    expect(t.fake.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+    expect(posts[0]!.args.blocks).toContainEqual(
+      expect.objectContaining({ type: 'image', slack_file: { id: chart!.fileId } }),
+    );
+    const [row] = await digestDeliveries(db(), CHANNEL);
+    expect([row!.status, row!.attempts]).toEqual(['sent', 2]);
+    expect(await db().selectFrom('digest_charts').select(['delivery_id', 'file_id']).execute()).toEqual([
+      { delivery_id: row!.id, file_id: chart!.fileId },
+    ]);
+    expect(t.fake.violations).toEqual([]);
+  });
+
   it('an outage that outlasts every retry skips the week: the digest keeps going and nobody is told to invite the bot back', async () => {
     await busyWeek();
     await sweep();

@@ -5,7 +5,8 @@ import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { parseDuration, parseSpent } from '../../src/rituals/timeSpent/activities.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
-import { pressInMessage } from '../support/messages.js';
+import { event } from '../../src/sandbox/slack/requests.js';
+import { pressInMessage, pressInView, viewFrom } from '../support/messages.js';
 import { submit, viewOpenedBy } from '../support/modals.js';
 import { command, textOf } from '../digests/support.js';
 
@@ -131,5 +132,82 @@ describe('time spent by activity', () => {
     const all = textOf({ body: await command(t, 'stats all', OWNER, CHANNEL) });
     expect(all).toContain(`*Ranking ${seq}*: planned 0 days · actual no time logged yet`);
     expect(all).toContain(`*Other ${seq}*: planned 14 days · actual modelling 2 h (100%)`);
+  });
+});
+
+describe('*Log time* on the Home tab', () => {
+  const who = () => ({ userId: OWNER, teamId: TEAM });
+  const openHome = async () => {
+    const before = t.fake.calls.length;
+    await event(t.target, {
+      teamId: TEAM,
+      event: { type: 'app_home_opened', user: OWNER, channel: `D${OWNER}`, tab: 'home' },
+    });
+    await t.fake.waitFor('views.publish', (c) => t.fake.calls.indexOf(c) >= before);
+    return viewFrom(t.fake.calls.filter((c) => c.method === 'views.publish').at(-1)!);
+  };
+
+  it('logs time on one of my running hypotheses as `/hypothesis spent` does, with inline errors', async () => {
+    const h = await makeHypothesis(db(), project, {
+      ownerUserId: OWNER,
+      statement: 'Focal loss lifts recall',
+    });
+    const other = await makeHypothesis(db(), project, {
+      ownerUserId: OWNER,
+      statement: 'Mixup lifts recall',
+    });
+    const home = await openHome();
+    const form = await viewOpenedBy(t.fake, ids.timeSpent.modal, () =>
+      pressInView(t.target, who(), home, ids.timeSpent.open),
+    );
+    const picker = form.blocks.find((b) => b.block_id === 'hypothesis')!.element as {
+      options: { text: { text: string } }[];
+    };
+    expect(picker.options.map((o) => o.text.text)).toEqual([
+      `H${h.number} (Ranking ${seq}): Focal loss lifts recall`,
+      `H${other.number} (Ranking ${seq}): Mixup lifts recall`,
+    ]);
+
+    const zero = await submit(t.target, who(), form, {
+      Hypothesis: `H${h.number} (Ranking ${seq}): Focal loss lifts recall`,
+      'Spent on': 'Modelling',
+      Hours: '0',
+    });
+    expect(zero.json).toEqual({
+      response_action: 'errors',
+      errors: { hours: 'How many hours, e.g. 3 or 1.5.' },
+    });
+    expect(await entries(h.id)).toEqual([]);
+
+    const done = await submit(t.target, who(), form, {
+      Hypothesis: `H${h.number} (Ranking ${seq}): Focal loss lifts recall`,
+      'Spent on': 'Modelling',
+      Hours: '2.5',
+    });
+    expect(JSON.stringify(done.json)).toContain(`Logged. Time spent on H${h.number}: 2.5 h modelling.`);
+    expect(await entries(h.id)).toEqual([
+      { activity: 'modelling', minutes: 150, source: 'home', user_id: OWNER },
+    ]);
+    const log = textOf({ body: await command(t, 'log', OWNER, CHANNEL) });
+    expect(log).toContain(`:clock3: Time spent on H${h.number}: 2.5 h modelling.`);
+
+    // Concluded while the form was open: the time is not logged against it.
+    await db().updateTable('hypotheses').set({ status: 'disproven' }).where('id', '=', other.id).execute();
+    const late = await submit(t.target, who(), form, {
+      Hypothesis: `H${other.number} (Ranking ${seq}): Mixup lifts recall`,
+      'Spent on': 'Data work',
+      Hours: '1',
+    });
+    expect(late.json).toEqual({
+      response_action: 'errors',
+      errors: { hypothesis: expect.stringContaining(`H${other.number} is disproven now`) },
+    });
+    expect(await entries(other.id)).toEqual([]);
+    expect(t.fake.violations).toEqual([]);
+  });
+
+  it('shows no *Log time* button to someone with nothing running', async () => {
+    const home = await openHome();
+    expect(JSON.stringify(home.blocks)).not.toContain(ids.timeSpent.open);
   });
 });

@@ -29,7 +29,8 @@ beforeAll(async () => {
   fake = await EmbeddedSlack.start({ teamId: TEAM });
   // Every test here runs what the Dockerfile runs: node dist/src/main.js.
   await buildOnce(inject('databasePrefix'));
-});
+  // The build (tsc and esbuild) can take a while on a loaded machine.
+}, 180_000);
 afterAll(async () => {
   for (const p of running) p.child.kill('SIGKILL');
   await fake.close();
@@ -105,7 +106,7 @@ describe('a newcomer with no DATABASE_URL', () => {
 
 describe('three replicas starting at once on one empty database', () => {
   it('all become healthy and the schema is migrated exactly once', async () => {
-    const databaseUrl = await createTestDatabase();
+    const databaseUrl = await createTestDatabase({ empty: true });
     const replicas = [0, 1, 2].map(() => start(testEnv(fake, databaseUrl)));
     const ports = await Promise.all(replicas.map((r) => r.ready));
     const health = await Promise.all(
@@ -350,7 +351,7 @@ describe('.env', () => {
 
 describe('npm run migrate', () => {
   it('brings an empty database to the latest schema, is a no-op the second time, and the app then finds it up to date', async () => {
-    const url = await createTestDatabase();
+    const url = await createTestDatabase({ empty: true });
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: url };
     const first = await runNpm(['run', 'migrate'], env);
     expect(first.code).toBe(0);

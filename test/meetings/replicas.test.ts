@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { createDb } from '../../src/db/index.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -8,7 +8,7 @@ import { TEAM, testEnv } from '../support/app.js';
 import { createTestDatabase } from '../support/db.js';
 import { makeProject } from '../support/factories.js';
 import { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
-import { spawnLabbook, type LabbookProcess } from '../support/process.js';
+import { buildOnce, spawnLabbook, type LabbookProcess } from '../support/process.js';
 
 // Real processes, as in test/checkins/replicas.test.ts: three Labbooks on one database,
 // each with its own scheduler ticking every second on the real clock.
@@ -20,7 +20,10 @@ const person = (i: number) => `U0M${String(i).padStart(4, '0')}`;
 beforeAll(async () => {
   fake = await EmbeddedSlack.start({ teamId: TEAM });
   for (let i = 1; i <= PARTICIPANTS; i++) fake.addUser({ id: person(i), tz: 'UTC' });
-});
+  // The built app, as the Dockerfile runs it: three replicas through tsx would each
+  // transpile the whole app on start.
+  await buildOnce(inject('databasePrefix'));
+}, 180_000);
 afterAll(async () => {
   for (const p of running) p.child.kill('SIGKILL');
   await fake.close();
@@ -58,6 +61,7 @@ describe('three replicas sharing one database', () => {
     const replicas = [1, 2, 3].map(() => {
       const p = spawnLabbook(
         testEnv(fake, url, { SCHEDULER_CRON: '* * * * * *', SCHEDULER_LEASE_MS: '3000', LOG_LEVEL: 'info' }),
+        { built: true },
       );
       running.push(p);
       return p;

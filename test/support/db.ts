@@ -2,14 +2,19 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 
-/** A fresh, empty database on the suite's server; returns its URL. */
-export async function createTestDatabase(): Promise<string> {
+/**
+ * A fresh database of its own on the suite's server, already at the latest schema (a copy
+ * of the run's migrated template), or with nothing in it when the test is about migrating;
+ * returns its URL.
+ */
+export async function createTestDatabase(opts: { empty?: boolean } = {}): Promise<string> {
   const adminUrl = inject('adminDatabaseUrl');
   const name = `${inject('databasePrefix')}${randomBytes(5).toString('hex')}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(`create database ${client.escapeIdentifier(name)}`);
+    const template = opts.empty ? '' : ` template ${client.escapeIdentifier(inject('templateDatabase'))}`;
+    await client.query(`create database ${client.escapeIdentifier(name)}${template}`);
   } finally {
     await client.end();
   }

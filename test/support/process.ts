@@ -83,7 +83,7 @@ export async function buildOnce(runId: string): Promise<void> {
   try {
     await mkdir(lock);
   } catch {
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 170_000;
     while (!(await exists(mark))) {
       if (Date.now() > deadline) throw new Error('timed out waiting for another worker to build dist/');
       await new Promise((r) => setTimeout(r, 200));

@@ -23,3 +23,11 @@ export interface DigestSettingsTable {
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
+
+/** The chart file uploaded for a digest delivery, reused when the delivery is retried. */
+export interface DigestChartsTable {
+  delivery_id: number;
+  team_id: string;
+  file_id: string;
+  created_at: CreatedAt;
+}

@@ -6,7 +6,7 @@ import type {
   DesignReviewReviewersTable,
   DesignReviewsTable,
 } from './designReviews.js';
-import type { DigestSettingsTable } from './digests.js';
+import type { DigestChartsTable, DigestSettingsTable } from './digests.js';
 import type { ExperimentLogEntriesTable } from './experimentLog.js';
 import type { HypothesesTable, HypothesisExtensionsTable } from './hypotheses.js';
 import type { InstallationsTable, OAuthStatesUsedTable } from './installations.js';
@@ -35,6 +35,7 @@ export interface Database {
   installations: InstallationsTable;
   oauth_states_used: OAuthStatesUsedTable;
   digest_settings: DigestSettingsTable;
+  digest_charts: DigestChartsTable;
   time_entries: TimeEntriesTable;
 }
 

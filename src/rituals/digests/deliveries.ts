@@ -4,7 +4,14 @@ import type { WebClient } from '@slack/web-api';
 import { plain, userText } from '../../../blocks/text.js';
 import type { Logger } from '../../logger.js';
 import { scheduleDelivery } from '../../db/deliveries.js';
-import { EARLIEST_ZONE, digestSettingsFor, saveDigestSettings } from '../../db/digests.js';
+import {
+  EARLIEST_ZONE,
+  digestChartOf,
+  digestSettingsFor,
+  rememberDigestChart,
+  saveDigestSettings,
+} from '../../db/digests.js';
+import type { Db } from '../../db/index.js';
 import { findProject } from '../../db/projects.js';
 import type { Delivery, Project } from '../../db/schema/index.js';
 import { cachedUser } from '../../db/slackUsers.js';
@@ -115,7 +122,14 @@ async function planDigest(ctx: DeliveryContext, d: Delivery): Promise<DeliveryPl
       return { type: 'cancel', why: 'nothing running or concluded for four weeks' };
     }
     const chart =
-      digest.kind === 'full' ? await chartImage(ctx.client, digest, ctx.services.logger) : undefined;
+      digest.kind === 'full'
+        ? await chartImage(ctx.client, digest, ctx.services.logger, {
+            db,
+            teamId: d.team_id,
+            deliveryId: d.id,
+            at: now,
+          })
+        : undefined;
     message = digestMessage(digest, { thread: true, ...(chart ? { chart } : {}) });
   } else {
     const digests = await teamDigests(db, target.teamId, schedule, week, now);
@@ -138,22 +152,41 @@ async function planDigest(ctx: DeliveryContext, d: Delivery): Promise<DeliveryPl
 const CHART_ALT =
   'Bar chart of validated, disproven (knowledge gained), inconclusive and abandoned hypotheses per week, last 12 weeks.';
 
+/** A scheduled digest's delivery, under which its uploaded chart is remembered. */
+interface ChartOfDelivery {
+  db: Db;
+  teamId: string;
+  deliveryId: number;
+  at: Date;
+}
+
 /**
  * The chart goes with the digest's own message, where the channel sees it: uploaded first
  * and shared nowhere, then drawn by an image block of that file. If the upload fails the
- * digest goes out without it.
+ * digest goes out without it. A scheduled digest uploads it once: a retry after a failed
+ * post reuses the file the first attempt uploaded, rather than leaving it unused in the
+ * workspace's files.
  */
 export async function chartImage(
   client: WebClient,
   digest: Digest,
   logger: Logger,
+  delivery?: ChartOfDelivery,
 ): Promise<KnownBlock | undefined> {
+  const title = `${digest.projectName}: outcomes over the last 12 weeks`;
+  const block = (id: string): KnownBlock => ({
+    type: 'image',
+    slack_file: { id },
+    alt_text: CHART_ALT,
+    title: plain(title, 2000),
+  });
   try {
+    const earlier = delivery && (await digestChartOf(delivery.db, delivery.teamId, delivery.deliveryId));
+    if (earlier) return block(earlier);
     // The chart stack (Vega, Vega-Lite, resvg: tens of MB resident) loads with the first
     // chart drawn, not at start-up: a replica that never draws one never holds it.
     const { renderChart } = await import('./chart.js');
     const png = await renderChart(digest.chart, digest.tz, `${digest.projectName}: outcomes per week`);
-    const title = `${digest.projectName}: outcomes over the last 12 weeks`;
     const uploaded = (await client.files.uploadV2({
       file: png,
       filename: 'digest-outcomes.png',
@@ -162,7 +195,11 @@ export async function chartImage(
     })) as { files?: { files?: { id?: string }[] }[] };
     const id = uploaded.files?.[0]?.files?.[0]?.id;
     if (!id) return undefined;
-    return { type: 'image', slack_file: { id }, alt_text: CHART_ALT, title: plain(title, 2000) };
+    if (delivery) {
+      const { db, teamId, deliveryId, at } = delivery;
+      await rememberDigestChart(db, { teamId, deliveryId, fileId: id, at });
+    }
+    return block(id);
   } catch (error) {
     logger.warn('digest chart upload failed; the digest goes without it', {
       projectId: digest.projectId,

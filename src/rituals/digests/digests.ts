@@ -12,6 +12,8 @@ import type { Db } from '../../db/index.js';
 import type { DigestSettings, Project } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
 import { reviewState } from '../designReview/review.js';
+import type { Effort } from '../timeSpent/calibration.js';
+import { loadEffort } from '../timeSpent/timeSpent.js';
 import { noMetrics, type MetricReader } from '../../trackers/index.js';
 import { awayDuringWeek } from './away.js';
 import { buildDigest, type Digest, type TrackerNumbers } from './model.js';
@@ -158,6 +160,7 @@ function digestsFrom(
   schedule: DigestSchedule,
   week: Week,
   now: Date,
+  effort: Map<number, Effort>,
 ): Digest[] {
   return projects.map((project) =>
     buildDigest({
@@ -169,6 +172,7 @@ function digestsFrom(
       decisions: rows.decisions.filter((d) => d.projectId === project.id),
       meetings: rows.meetings.filter((m) => m.projectId === project.id),
       designReview: reviewState(reviews.get(project.id)),
+      effort,
     }),
   );
 }
@@ -181,12 +185,13 @@ export async function projectDigest(
   now: Date,
   metrics: MetricReader = noMetrics,
 ): Promise<Digest> {
-  const [rows, reviews, away] = await Promise.all([
+  const [rows, reviews, effort, away] = await Promise.all([
     loadDigestRows(db, project.team_id, [project], { since: week.start, until: week.end }),
     latestReviewsOf(db, project.team_id, [project.id]),
+    loadEffort(db, project.team_id, [project.id]),
     awayDuringWeek(db, project, week, schedule.tz, now),
   ]);
-  const digest = digestsFrom([project], rows, reviews, schedule, week, now)[0]!;
+  const digest = digestsFrom([project], rows, reviews, schedule, week, now, effort)[0]!;
   return withTrackerNumbers({ ...digest, away }, rows, metrics);
 }
 
@@ -213,7 +218,7 @@ async function withTrackerNumbers(digest: Digest, rows: DigestRows, metrics: Met
   return { ...digest, knowledge, validated, inconclusive, running };
 }
 
-/** Every project of the workspace, loaded together (three queries, whatever their number). */
+/** Every project of the workspace, loaded together (a fixed few queries, whatever their number). */
 export async function teamDigests(
   db: Db,
   teamId: string,
@@ -222,15 +227,16 @@ export async function teamDigests(
   now: Date,
 ): Promise<Digest[]> {
   const projects = await projectsOfTeam(db, teamId);
-  const [rows, reviews] = await Promise.all([
+  const [rows, reviews, effort] = await Promise.all([
     loadDigestRows(db, teamId, projects, { since: week.start, until: week.end }),
     latestReviewsOf(
       db,
       teamId,
       projects.map((p) => p.id),
     ),
+    loadEffort(db, teamId),
   ]);
-  return digestsFrom(projects, rows, reviews, schedule, week, now);
+  return digestsFrom(projects, rows, reviews, schedule, week, now, effort);
 }
 
 /** What the lead reads when Slack refused the channel for good, with how to fix it. */

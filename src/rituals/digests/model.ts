@@ -2,6 +2,13 @@ import type { DigestDecision, DigestHypothesis, DigestMeeting } from '../../db/d
 import { DAY_MS, elapsedDays } from '../../time.js';
 import { concludedEarly } from '../checkins/stats.js';
 import type { ReviewState } from '../designReview/review.js';
+import type { Activity } from '../timeSpent/activities.js';
+import {
+  calibrateByKind,
+  totalMinutes,
+  type Effort,
+  type KindCalibration,
+} from '../timeSpent/calibration.js';
 import { weeksBack, type DigestSchedule, type Week } from './weeks.js';
 
 /**
@@ -44,6 +51,10 @@ export interface Calibration {
   extended: number;
   /** Concluded before their timebox ended: counted, and left out of the median. */
   early: number;
+  /** Time logged on them by activity, when any was. */
+  minutes?: Record<Activity, number>;
+  /** Planned against actual per kind of option, when some came from proposals that said. */
+  byKind?: KindCalibration[];
 }
 
 export interface WeekOutcomes {
@@ -96,6 +107,8 @@ export interface DigestInput {
   decisions: DigestDecision[];
   meetings: DigestMeeting[];
   designReview?: ReviewState;
+  /** Time logged and kind of option per hypothesis id, for the calibration. */
+  effort?: Map<number, Effort>;
 }
 
 const CHART_WEEKS = 12;
@@ -158,7 +171,7 @@ export function buildDigest(input: DigestInput): Digest {
     running,
     decisions: input.decisions,
     meetings: input.meetings,
-    calibration: calibrate(lastFour),
+    calibration: calibrate(lastFour, input.effort),
     chart,
   };
 }
@@ -212,17 +225,22 @@ function streakOf(concluded: DigestHypothesis[], week: Week, s: DigestSchedule):
   return streak;
 }
 
-function calibrate(rows: DigestHypothesis[]): Calibration {
+function calibrate(rows: DigestHypothesis[], effort = new Map<number, Effort>()): Calibration {
   const outcomes = rows.filter((h) => (OUTCOME_STATUSES as readonly string[]).includes(h.status));
   const ratios = outcomes
     .filter((h) => h.started_at && h.concluded_at && !concludedEarly(h))
     .map((h) => (h.concluded_at!.getTime() - h.started_at!.getTime()) / DAY_MS / h.timebox_days)
     .sort((a, b) => a - b);
+  const minutes = totalMinutes(outcomes.flatMap((h) => effort.get(h.id) ?? []));
+  const byKind = calibrateByKind(outcomes, effort);
   return {
     concluded: outcomes.length,
     medianRatio: ratios.length ? median(ratios) : null,
     extended: outcomes.filter((h) => h.extension_count > 0).length,
     early: outcomes.filter(concludedEarly).length,
+    ...(Object.values(minutes).some((m) => m > 0) ? { minutes } : {}),
+    // Kinds are worth a line only when some hypothesis came from a proposal that said its kind.
+    ...(byKind.some((k) => k.kind !== 'unstated') ? { byKind } : {}),
   };
 }
 

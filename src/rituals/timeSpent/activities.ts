@@ -92,6 +92,20 @@ export const spentShape = Object.fromEntries(
   ACTIVITY_IDS.map((a) => [spentFieldId(a), hoursField]),
 ) as Record<`spent_${Activity}`, typeof hoursField>;
 
+/**
+ * The Home tab's *Log time* form: one entry, as `/hypothesis spent` takes it. The block ids
+ * are the field names, so each message shows under its own input.
+ */
+export const LogTimeForm = z.object({
+  hypothesis: z.coerce
+    .number({ error: 'Pick the hypothesis the time went to.' })
+    .int()
+    .positive({ error: 'Pick the hypothesis the time went to.' }),
+  activity: z.enum(ACTIVITY_IDS as [Activity, ...Activity[]], { error: 'Pick what the time went on.' }),
+  hours: hoursField.refine((minutes) => minutes > 0, { error: 'How many hours, e.g. 3 or 1.5.' }),
+});
+export type LogTimeForm = z.output<typeof LogTimeForm>;
+
 /** The form's minutes, by activity. */
 export const minutesOf = (form: Record<`spent_${Activity}`, number>): Record<Activity, number> =>
   Object.fromEntries(ACTIVITY_IDS.map((a) => [a, form[`spent_${a}`]])) as Record<Activity, number>;

@@ -1,8 +1,10 @@
 import { appendLog } from '../../db/experimentLog.js';
 import type { Db } from '../../db/index.js';
-import { addTimeEntries } from '../../db/timeEntries.js';
+import { optionKindsOfHypotheses } from '../../db/meetings.js';
+import { addTimeEntries, minutesByHypothesis } from '../../db/timeEntries.js';
 import type { Hypothesis } from '../../db/schema/index.js';
 import { activityLabel, formatMinutes } from './activities.js';
+import { effortByHypothesis, type Effort } from './calibration.js';
 
 /**
  * Records time spent on a hypothesis and writes it into the experiment log, where the
@@ -45,4 +47,17 @@ export async function recordTimeSpent(
     at,
   });
   return text;
+}
+
+/** What each hypothesis of these projects (or the whole workspace) cost, and its kind of option. */
+export async function loadEffort(
+  db: Db,
+  teamId: string,
+  projectIds?: number[],
+): Promise<Map<number, Effort>> {
+  const [minutes, kinds] = await Promise.all([
+    minutesByHypothesis(db, teamId, projectIds),
+    optionKindsOfHypotheses(db, teamId, projectIds),
+  ]);
+  return effortByHypothesis(minutes, kinds);
 }

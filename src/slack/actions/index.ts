@@ -27,6 +27,7 @@ import { openSnooze } from '../flows/snooze.js';
 import { openEditProject, ProjectMeta } from '../flows/projects.js';
 import { BlockActionPayload, parseJson } from '../payloads.js';
 import { checkSimilar, SearchRef, showSearchPage } from '../flows/search.js';
+import { openLogTime } from '../flows/timeSpent.js';
 import { tell, tellError, type Audience } from '../tell.js';
 
 export interface ActionContext {
@@ -124,6 +125,11 @@ export function registerActions(app: App, services: Services): void {
       if (!id.success) return tell(to, { text: STALE });
       await openConclude(services, to, id.data);
     }),
+  );
+
+  app.action(
+    ids.timeSpent.open,
+    action(services, ({ to }) => openLogTime(services, to)),
   );
 
   app.action(

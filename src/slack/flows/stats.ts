@@ -1,11 +1,13 @@
 import { statsMessage, type ProjectTime } from '../../../blocks/stats.js';
-import { hypothesesOfOwner, hypothesesOfProject } from '../../db/hypotheses.js';
+import { hypothesesOfOwner, hypothesesOfProject, hypothesesOfTeam } from '../../db/hypotheses.js';
 import type { Db } from '../../db/index.js';
 import { projectsOfTeam } from '../../db/digests.js';
 import { findProjectByChannel } from '../../db/projects.js';
 import { minutesByActivity } from '../../db/timeEntries.js';
 import { computeStats } from '../../rituals/checkins/stats.js';
 import { byActivity } from '../../rituals/timeSpent/activities.js';
+import { calibrateByKind, type EffortRecord } from '../../rituals/timeSpent/calibration.js';
+import { loadEffort } from '../../rituals/timeSpent/timeSpent.js';
 import type { Services } from '../../services.js';
 import { tell, type Audience } from '../tell.js';
 
@@ -28,8 +30,29 @@ export async function showStats(
       ...(project ? { projectName: project.name, project: computeStats(projectRows) } : {}),
       mine: computeStats(mine),
       ...(scope.length ? { timeSpent: await timeOf(services.db, to.teamId, scope, all) } : {}),
+      ...(scope.length
+        ? {
+            byKind: await byKindOf(
+              services.db,
+              to.teamId,
+              all || !project ? undefined : { id: project.id, rows: projectRows },
+            ),
+          }
+        : {}),
     }),
   );
+}
+
+/** Per kind of option over this project's hypotheses, or (`all`) the workspace's. */
+async function byKindOf(db: Db, teamId: string, project?: { id: number; rows: EffortRecord[] }) {
+  const [rows, effort] = await Promise.all([
+    project ? project.rows : hypothesesOfTeam(db, teamId),
+    loadEffort(db, teamId, project ? [project.id] : undefined),
+  ]);
+  return {
+    scope: project ? 'this project' : 'every project of the workspace',
+    kinds: calibrateByKind(rows, effort),
+  };
 }
 
 async function timeOf(

@@ -19,6 +19,7 @@ import {
 } from '../flows/meetings/index.js';
 import { submitEditProject, submitProject } from '../flows/projects.js';
 import { submitSnooze } from '../flows/snooze.js';
+import { submitLogTime } from '../flows/timeSpent.js';
 import { ViewSubmissionPayload } from '../payloads.js';
 import { APOLOGY } from '../tell.js';
 
@@ -81,6 +82,7 @@ export function registerViews(app: App, services: Services): void {
   app.view(ids.hypothesis.concludeModal, submission(services, 'answer', submitConcludeChoice));
   app.view(ids.checkin.extendModal, submission(services, 'reason', submitExtend));
   app.view(ids.snooze.modal, submission(services, 'when', submitSnooze));
+  app.view(ids.timeSpent.modal, submission(services, 'hours', submitLogTime));
   app.view(ids.workspace.forgetModal, submission(services, 'confirm', submitForgetWorkspace));
   app.view(ids.meeting.modal, submission(services, 'question', submitMeeting));
   app.view(ids.meeting.rescheduleModal, submission(services, 'scheduledAt', submitReschedule));
