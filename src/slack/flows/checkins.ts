@@ -30,15 +30,13 @@ import { canEditHypothesis } from '../../rituals/plan/permissions.js';
 import { startInTransaction } from '../../rituals/plan/hypotheses.js';
 import { TIMEBOX } from '../../rituals/plan/hypothesisDraft.js';
 import type { Services } from '../../services.js';
-import { workingDaysNote } from '../../../blocks/away.js';
-import { timeboxDaysOf } from '../../rituals/workingTime.js';
 import { addDays, formatDay, formatMoment } from '../../time.js';
 import { parseJson, type ViewSubmissionPayload } from '../payloads.js';
 import { knownZone, userZone } from '../people.js';
 import type { Audience } from '../tell.js';
 import { refreshHomes } from './home.js';
 import { hypothesisHooks } from './hooks.js';
-import { refreshCard } from './hypotheses.js';
+import { refreshCard, workingDaysFor } from './hypotheses.js';
 import { redrawView } from './redrawView.js';
 import { errorsResponse, readSubmission, type FlowResult } from './result.js';
 
@@ -144,10 +142,10 @@ async function extendHintFor(
 ): Promise<string> {
   const start = services.clock.now();
   const due = addDays(start, days);
-  const forYou = owner === viewer;
-  const ownerTz = forYou ? tz : await knownZone(services, teamId, owner);
-  const working = await timeboxDaysOf(services.db, teamId, owner, { start, due, tz: ownerTz });
-  return extendHint(formatDay(due, tz), workingDaysNote(working.days, { forYou, region: working.region }));
+  return extendHint(
+    formatDay(due, tz),
+    await workingDaysFor(services, { teamId, viewer, tz, owner, start, due }),
+  );
 }
 
 /** Redraws the extension's due date as its days are typed; what was typed is kept. */

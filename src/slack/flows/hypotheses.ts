@@ -84,15 +84,31 @@ async function dueHintFor(
   const tz = await userZone(services, client, p.teamId, p.viewer);
   const start = p.startedAt ?? services.clock.now();
   const due = addDays(start, p.days);
-  const forYou = p.owner === p.viewer;
-  const ownerTz = forYou ? tz : await knownZone(services, p.teamId, p.owner);
-  const working = await timeboxDaysOf(services.db, p.teamId, p.owner, { start, due, tz: ownerTz });
   return dueHint(
     p.days,
     formatDay(due, tz),
     p.startedAt ? formatDay(p.startedAt, tz) : undefined,
-    workingDaysNote(working.days, { forYou, region: working.region }),
+    await workingDaysFor(services, { ...p, tz, start, due }),
   );
+}
+
+/**
+ * "4 working days for you (public holidays in DE: …)" for a timebox from `start` to `due`,
+ * counted in its owner's zone and calendar; undefined when no holiday or day away falls in it.
+ * The new-hypothesis, edit and extend forms all say it this way.
+ */
+export async function workingDaysFor(
+  services: Services,
+  p: { teamId: string; viewer: string; tz: string; owner: string; start: Date; due: Date },
+): Promise<string | undefined> {
+  const forYou = p.owner === p.viewer;
+  const ownerTz = forYou ? p.tz : await knownZone(services, p.teamId, p.owner);
+  const working = await timeboxDaysOf(services.db, p.teamId, p.owner, {
+    start: p.start,
+    due: p.due,
+    tz: ownerTz,
+  });
+  return workingDaysNote(working.days, { forYou, region: working.region });
 }
 
 /** The owner chosen so far in an open hypothesis modal, if any. */
