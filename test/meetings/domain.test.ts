@@ -120,22 +120,31 @@ describe('meeting times', () => {
 describe('meeting modals and messages at their largest', () => {
   const long = 'x'.repeat(3000);
   it('stay within Block Kit limits', () => {
-    const limits = { ...MEETING_LIMITS, statement: 300, successCriteria: 500, timebox: { min: 1, max: 90 } };
-    const prefills = Array.from({ length: 12 }, (_, i) => ({
+    const limits = {
+      ...MEETING_LIMITS,
+      statement: 300,
+      baseline: 300,
+      successCriteria: 500,
+      nextSteps: 500,
+      timebox: { min: 1, max: 90 },
+    };
+    const prefills = Array.from({ length: 8 }, (_, i) => ({
       proposalId: i + 1,
       n: i + 1,
       author: `U0P${i}`,
       title: long,
       statement: long.slice(0, 300),
+      metric: long.slice(0, 150),
+      baseline: long.slice(0, 300),
       successCriteria: long.slice(0, 500),
-      timeboxDays: 14,
+      timebox: { days: 90, costDays: 365, capped: true },
       owner: `U0P${i}`,
     }));
     const meta = JSON.stringify({ meetingId: 1, chosen: prefills.map((p) => p.proposalId) });
-    // 12 chosen and 150 left out: as many reasons of their own as fit, then one shared field.
+    // 8 chosen (the most at once) and 150 left out: as many reasons of their own as fit, then one shared field.
     const notChosen = Array.from({ length: 150 }, (_, i) => ({
       proposalId: 100 + i,
-      n: 13 + i,
+      n: 9 + i,
       title: long,
     }));
     const crowded = decisionHypothesesModal({
@@ -149,12 +158,12 @@ describe('meeting modals and messages at their largest', () => {
     expect(checkView(crowded, 'modal')).toEqual([]);
     expect(crowded.blocks).toHaveLength(100);
     const own = crowded.blocks.filter((b) => b.block_id?.startsWith('why_'));
-    expect(own.length).toBe(100 - 1 - 12 * 6 - 1 - 1);
+    expect(own.length).toBe(100 - 1 - 8 * 10 - 1 - 1);
     const shared = crowded.blocks.find((b) => b.block_id === SHARED_REASON_BLOCK) as {
       label: { text: string };
     };
     expect(shared.label.text).toMatch(
-      new RegExp(`^Why not the other ${150 - own.length}: P${13 + own.length}, `),
+      new RegExp(`^Why not the other ${150 - own.length}: P${9 + own.length}, `),
     );
     // A few left out: each has its own field, prefilled with the shared reason.
     const few = decisionHypothesesModal({

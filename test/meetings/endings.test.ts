@@ -327,3 +327,70 @@ describe('the decision and the hypotheses it starts', () => {
     });
   });
 });
+
+describe('the hypotheses a decision starts', () => {
+  it('are prefilled as sentences and checked as /hypothesis new checks them; the timebox comes from a cost only when one was given', async () => {
+    const { meeting, kickoff, alice, bob, carol } = await meetingWithProposals();
+    // Bob's proposal gave no cost: his timebox is the lead's to enter.
+    await db().updateTable('proposals').set({ cost_days: null }).where('id', '=', bob.id).execute();
+    const { step2 } = await decide(kickoff, {
+      outcome: 'chosen',
+      chosen: [String(alice.id), String(bob.id)],
+      decision: 'Trees and the reranker, side by side.',
+      whyNot: 'two towers later',
+    });
+    const block = (id: string) =>
+      step2!.blocks.find((b) => b.block_id === id) as {
+        element: { initial_value?: string };
+        hint?: { text: string };
+      };
+    expect(block(`h${alice.id}_statement`).element.initial_value).toBe(
+      'Gradient-boosted trees on the existing features will raise recall@10 on rare intents by 3% over the baseline',
+    );
+    expect(block(`h${bob.id}_statement`).element.initial_value).toBe(
+      'A cross-encoder reranker will raise recall@10 on rare intents by 3% over the baseline',
+    );
+    expect(block(`h${alice.id}_timeboxDays`)).toMatchObject({
+      element: { initial_value: '5' },
+      hint: { text: 'From P1’s cost estimate: 5 days.' },
+    });
+    expect(block(`h${bob.id}_timeboxDays`).element.initial_value).toBeUndefined();
+    expect(block(`h${bob.id}_timeboxDays`).hint!.text).toBe(
+      'P2 gave no cost estimate: how many days until the check-in?',
+    );
+    // Slack itself will not send the form with Bob's timebox empty.
+    expect(() => d.fillAndSubmit(LEAD, step2!, {})).toThrow(/Timebox \(days\)" is required/);
+
+    // A bar without a number is refused with /hypothesis new's own words, under its field.
+    const vague = await d.fillAndSubmit(LEAD, step2!, {
+      [`h${bob.id}_timeboxDays`]: '10',
+      [`h${bob.id}_successCriteria`]: 'better ranking',
+    });
+    const errors = (vague.json as { errors: Record<string, string> }).errors;
+    expect(errors[`h${bob.id}_successCriteria`]).toMatch(/^Give a measurable bar against the baseline/);
+    expect(await hypotheses()).toEqual([]);
+
+    const done = await d.fillAndSubmit(LEAD, step2!, {
+      [`h${bob.id}_timeboxDays`]: '10',
+      [`h${bob.id}_baseline`]: 'BM25 in production',
+      [`h${alice.id}_nextOnFailure`]: 'try the reranker alone',
+      [`h${alice.id}_nextOnSuccess`]: 'ship behind a flag',
+    });
+    expect(done.text).toBe('');
+    expect(
+      (await hypotheses()).map((h) => [
+        h.owner_user_id,
+        h.timebox_days,
+        h.baseline,
+        h.next_on_failure,
+        h.next_on_success,
+      ]),
+    ).toEqual([
+      [ALICE, 5, null, 'try the reranker alone', 'ship behind a flag'],
+      [BOB, 10, 'BM25 in production', null, null],
+    ]);
+    expect((await proposals(meeting.id)).find((p) => p.id === carol.id)?.not_chosen_reason).toBe(
+      'two towers later',
+    );
+  });
+});
