@@ -12,14 +12,16 @@ import {
   proposalNumbers,
   type MeetingWithProject,
 } from '../../db/meetings.js';
-import type { Delivery } from '../../db/schema/index.js';
+import type { Delivery, Proposal } from '../../db/schema/index.js';
+import { similarPastHypotheses } from '../../db/search.js';
 import type { Logger } from '../../logger.js';
 import { postPatiently } from '../../scheduler/patient.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
 import { addWorkingHours } from '../checkins/workingHours.js';
 import { recipientTime } from '../workingTime.js';
 import { MEETING_KINDS } from './meetings.js';
-import { pitfallFlags, withoutProposals } from './preread.js';
+import { pastLine, pitfallFlags, readProposal, withoutProposals, type PastMatch } from './preread.js';
+import { approachSubject } from './proposalText.js';
 import { isLate } from './proposals.js';
 
 /** The decide-the-next-model ritual's deliveries: invitations, one reminder, notices, the pre-read. */
@@ -39,21 +41,27 @@ export async function designDocFacts(
   return { baseline: section('baseline'), metricGoals: section('metric_goals') };
 }
 
-/** The first discussion reply's link, where the reader starts reading the discussion. */
-async function discussionLink(
-  client: WebClient,
-  m: MeetingWithProject,
-  first: { message_ts: string | null } | undefined,
-) {
-  if (!first?.message_ts) return null;
+/** A message's permalink, or none when Slack cannot give one (the pre-read goes out without the link). */
+async function permalink(client: WebClient, channel: string, ts: string | null): Promise<string | null> {
+  if (!ts) return null;
   try {
-    return (
-      (await client.chat.getPermalink({ channel: m.channel_id, message_ts: first.message_ts })).permalink ??
-      null
-    );
+    return (await client.chat.getPermalink({ channel, message_ts: ts })).permalink ?? null;
   } catch {
     return null;
   }
+}
+
+/** How many past hypotheses each proposal of the pre-read lists under "Tried before". */
+const TRIED_BEFORE_SHOWN = 2;
+
+/** Per proposal: the concluded hypotheses of the workspace closest to its approach. */
+async function triedBefore(db: Db, teamId: string, proposals: Proposal[]): Promise<Map<number, PastMatch[]>> {
+  const found = new Map<number, PastMatch[]>();
+  for (const p of proposals) {
+    const about = approachSubject(p.approach) || p.approach;
+    found.set(p.id, await similarPastHypotheses(db, teamId, about, TRIED_BEFORE_SHOWN));
+  }
+  return found;
 }
 
 /** The pre-read as it stands now: every live proposal, the discussion, who has not proposed, the pitfalls. */
@@ -64,6 +72,12 @@ export async function prereadFor(db: Db, client: WebClient, m: MeetingWithProjec
     proposalNumbers(db, m.team_id, m.id),
     discussionReplies(db, m.team_id, m.id),
   ]);
+  const past = await triedBefore(db, m.team_id, proposals);
+  const links = new Map<number, string>();
+  for (const p of proposals) {
+    const link = await permalink(client, m.channel_id, p.message_ts);
+    if (link) links.set(p.id, link);
+  }
   return prereadMessages({
     question: m.question,
     projectName: m.project_name,
@@ -73,8 +87,20 @@ export async function prereadFor(db: Db, client: WebClient, m: MeetingWithProjec
     participants: m.participants,
     withoutProposals: withoutProposals(m.participants, proposals),
     numbers,
-    discussion: { count: discussion.length, link: await discussionLink(client, m, discussion[0]) },
-    flags: pitfallFlags({ proposals, metric: m.metric, baseline: facts.baseline }).map((f) => f.sentence),
+    links,
+    readings: new Map(proposals.map((p) => [p.id, readProposal(p)])),
+    triedBefore: new Map([...past].map(([id, found]) => [id, found.map((h) => pastLine(h, m.project_name))])),
+    discussion: {
+      count: discussion.length,
+      link: await permalink(client, m.channel_id, discussion[0]?.message_ts ?? null),
+    },
+    flags: pitfallFlags({
+      proposals,
+      metric: m.metric,
+      baseline: facts.baseline,
+      numbers,
+      triedBefore: past,
+    }).map((f) => f.sentence),
   });
 }
 
