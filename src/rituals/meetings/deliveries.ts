@@ -16,9 +16,10 @@ import type { Delivery, Proposal } from '../../db/schema/index.js';
 import { similarPastHypotheses } from '../../db/search.js';
 import type { Logger } from '../../logger.js';
 import { postPatiently } from '../../scheduler/patient.js';
-import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
+import type { DeliveryContext, DeliveryPlan, DeliveryRitual, SentMessage } from '../../scheduler/rituals.js';
 import { addWorkingHours } from '../checkins/workingHours.js';
 import { recipientTime } from '../workingTime.js';
+import { sendCalendarFile } from './calendarFile.js';
 import { MEETING_KINDS } from './meetings.js';
 import { pastLine, pitfallFlags, readProposal, withoutProposals, type PastMatch } from './preread.js';
 import { approachSubject } from './proposalText.js';
@@ -133,6 +134,20 @@ export async function finishPreread(
   await redrawKickoff(client, logger, m);
 }
 
+/** After an invitation or a notice of change: the meeting's calendar file, in the same DM. */
+const calendarAfter =
+  (
+    services: DeliveryContext['services'],
+    client: WebClient,
+    m: MeetingWithProject,
+    userId: string,
+    tz: string,
+  ) =>
+  async (sent: SentMessage) => {
+    if (sent.channelId)
+      await sendCalendarFile(services, client, m, { userId, channelId: sent.channelId, tz });
+  };
+
 /** A reminder follows its invitation by at least this much working time: never both at once. */
 const REMINDER_AFTER_INVITE_HOURS = 4;
 /** A reminder arriving later than this before the deadline leaves no time to act on it. */
@@ -150,9 +165,14 @@ async function planMeetingDelivery(
   if (d.kind === 'meeting_notice') {
     // Only the latest change is worth telling; an older notice is overtaken by it.
     if (Number(d.dedupe_key.split(':')[3]) !== m.revision) return { type: 'cancel', why: 'a newer change' };
-    const { sendAt } = await recipientTime(services, client, d.team_id, d.recipient_id, now);
+    const { sendAt, tz } = await recipientTime(services, client, d.team_id, d.recipient_id, now);
     if (sendAt > now) return { type: 'later', when: sendAt };
-    return { type: 'send', recipientId: d.recipient_id, message: noticeMessage(m, m.project_name) };
+    return {
+      type: 'send',
+      recipientId: d.recipient_id,
+      message: noticeMessage(m, m.project_name),
+      after: calendarAfter(services, client, m, d.recipient_id, tz),
+    };
   }
 
   if (m.status !== 'collecting') return { type: 'cancel', why: 'meeting settled' };
@@ -174,6 +194,7 @@ async function planMeetingDelivery(
       type: 'send',
       recipientId: d.recipient_id,
       message: invitationMessage(m, m.project_name, m.lead_user_id, kind),
+      after: calendarAfter(services, client, m, d.recipient_id, time.tz),
     };
   }
 
