@@ -64,7 +64,7 @@ describe('pitfall flags', () => {
     const [a] = healthy.proposals;
     const same = { ...healthy, proposals: [a!, proposal({ approach: 'lightgbm  LambdaRank!' })] };
     expect(flagsOf(same)).toEqual(['one_architecture']);
-    expect(flag(same, 'one_architecture')!.sentence).toContain('P1 and P2 all suggest LightGBM lambdarank');
+    expect(flag(same, 'one_architecture')!.sentence).toContain('P1 and P2 both suggest LightGBM lambdarank');
     // A thread reply saying the same thing in its own words is the same idea…
     expect(flagsOf({ ...healthy, proposals: [a!, reply("Let's try LightGBM lambdarank.")] })).toContain(
       'one_architecture',

@@ -32,6 +32,8 @@ describe('the hypothesis a chosen proposal suggests', () => {
     ['Fine-tune BERT on click logs', 'Fine-tuning BERT on click logs'],
     ['Add synthetic rare-intent queries — e.g. paraphrases', 'Adding synthetic rare-intent queries'],
     ['\n\n  Two-tower retrieval\nwith hard negatives', 'Two-tower retrieval'],
+    ['Cheap option first, an honest baseline: BM25 with synonyms', 'BM25 with synonyms'],
+    ['ColBERT: late interaction over BERT', 'ColBERT: late interaction over BERT'],
   ])('takes the method out of "%s"', (approach, subject) => {
     expect(approachSubject(approach)).toBe(subject);
     expect(sentence(approach, null, RARE, null)).toBe(

@@ -135,7 +135,7 @@ export function pitfallFlags(input: PitfallInput): PitfallFlag[] {
           ? 'No architecture is on the table yet: there is no proposal. Consider different architecture options before committing weeks to one.'
           : proposals.length === 1
             ? `Only one architecture is on the table: ${names(proposals)} is the single proposal. Consider different architecture options before committing weeks to one.`
-            : `Only one architecture is on the table: ${names(proposals)} all suggest ${approachSubject(proposals[0]!.approach)}. Consider different architecture options before committing weeks to one.`,
+            : `Only one architecture is on the table: ${names(proposals)} ${proposals.length === 2 ? 'both' : 'all'} suggest ${approachSubject(proposals[0]!.approach)}. Consider different architecture options before committing weeks to one.`,
       proposals: ids(proposals),
     });
   }

@@ -42,6 +42,17 @@ const SENTENCE_END = /(?<!\b(?:e\.g|i\.e|etc|vs|al))[.!?](?=\s|$)/i;
 /** Where a reason starts: the method is what comes before it. */
 const REASON = /\s*(?:,?\s+(?:because|since|as it|so that|which|given that)\b|\s[—–]\s|\s--?\s|;)/i;
 
+/** "Cheap option first, an honest baseline: BM25 with synonyms" → "BM25 with synonyms"; "ColBERT: late interaction" stays. */
+function afterLeadIn(s: string): string {
+  const colon = s.indexOf(': ');
+  if (colon < 0) return s;
+  const [before, after] = [s.slice(0, colon), s.slice(colon + 2).trim()];
+  const leadIn =
+    before.split(/\s+/).length <= 8 &&
+    (before.includes(',') || /\b(?:first|option|idea|plan|approach|baseline|instead)$/i.test(before));
+  return leadIn && after ? after : s;
+}
+
 /**
  * The approach as the subject of a hypothesis: its first sentence, without "Let's try" or
  * "I propose", the reason after it, or a trailing citation in parentheses. Empty when the
@@ -55,6 +66,7 @@ export function approachSubject(approach: string): string {
     for (const opener of OPENERS) s = s.replace(opener, '');
     changed = s !== before;
   }
+  s = afterLeadIn(s);
   s = s.split(REASON)[0]!.trim();
   s = s.replace(/\s*\([^()]*\)\s*$/, '').replace(/[\s.,;:!?]+$/, '');
   const [first, ...rest] = s.split(' ');
