@@ -40,3 +40,18 @@ export async function recordCalendarFile(
     )
     .execute();
 }
+
+/** Everyone sent a calendar file for the meeting, with the revision it shows. */
+export async function calendarFilesOf(
+  db: Db,
+  teamId: string,
+  meetingId: number,
+): Promise<{ user_id: string; file_id: string; revision: number }[]> {
+  return db
+    .selectFrom('meeting_calendar_files')
+    .select(['user_id', 'file_id', 'revision'])
+    .where('team_id', '=', teamId)
+    .where('meeting_id', '=', meetingId)
+    .orderBy('user_id')
+    .execute();
+}

@@ -5,6 +5,7 @@ import { slashCommand } from '../../src/sandbox/slack/requests.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { makeProject, withdrawAllPending } from '../support/factories.js';
 import type { FillValue, SentView } from '../support/modals.js';
+import { icsValue, parseIcs } from '../support/ics.js';
 import { goodProposal, meetingDriver } from './support.js';
 
 let t: TestApp;
@@ -251,6 +252,16 @@ describe('none yet — collect more proposals', () => {
         .okCallsTo('chat.postMessage')
         .filter((c) => c.args.channel === user && String(c.args.text).includes('Which model')).length;
     await expect.poll(() => [invitations(LEAD), invitations(ALICE), invitations(BOB)]).toEqual([2, 1, 2]);
+    // Everyone's calendar follows the meeting to Tuesday: Bob's and the lead's with their new
+    // invitation, Alice's (who proposed, so is not invited again) on its own; the old files go.
+    const calendars = () => t.fake.uploads.filter((u) => u.filename === 'decision-meeting.ics');
+    await expect.poll(() => calendars().length).toBe(6);
+    const moved = calendars().slice(3);
+    expect(moved.map((u) => icsValue(parseIcs(u.content), 'DTSTART'))).toEqual(
+      Array(3).fill('20261201T100000Z'),
+    );
+    expect(new Set(moved.map((u) => u.channelId)).size).toBe(3);
+    await expect.poll(() => t.fake.okCallsTo('files.delete').length).toBe(3);
     const round = await db()
       .selectFrom('deliveries')
       .select(['recipient_id', 'status'])

@@ -19,7 +19,7 @@ import { postPatiently } from '../../scheduler/patient.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual, SentMessage } from '../../scheduler/rituals.js';
 import { addWorkingHours } from '../checkins/workingHours.js';
 import { recipientTime } from '../workingTime.js';
-import { sendCalendarFile } from './calendarFile.js';
+import { queueCalendarFile } from './calendarFile.js';
 import { MEETING_KINDS } from './meetings.js';
 import { pastLine, pitfallFlags, readProposal, withoutProposals, type PastMatch } from './preread.js';
 import { approachSubject } from './proposalText.js';
@@ -134,7 +134,7 @@ export async function finishPreread(
   await redrawKickoff(client, logger, m);
 }
 
-/** After an invitation or a notice of change: the meeting's calendar file, in the same DM. */
+/** After an invitation or a notice of change: the meeting's calendar file, in the same DM, queued. */
 const calendarAfter =
   (
     services: DeliveryContext['services'],
@@ -143,9 +143,9 @@ const calendarAfter =
     userId: string,
     tz: string,
   ) =>
-  async (sent: SentMessage) => {
-    if (sent.channelId)
-      await sendCalendarFile(services, client, m, { userId, channelId: sent.channelId, tz });
+  (sent: SentMessage): Promise<void> => {
+    if (sent.channelId) queueCalendarFile(services, client, m, { userId, channelId: sent.channelId, tz });
+    return Promise.resolve();
   };
 
 /** A reminder follows its invitation by at least this much working time: never both at once. */

@@ -14,6 +14,7 @@ import type { Proposal } from '../../../db/schema/index.js';
 import { cachedUser } from '../../../db/slackUsers.js';
 import { proposalTitle, recordDecision, type RecordedDecision } from '../../../rituals/meetings/decision.js';
 import { hypothesisFromProposal, timeboxFromCost } from '../../../rituals/meetings/proposalHypothesis.js';
+import { moveProposersCalendars } from '../../../rituals/meetings/calendarFile.js';
 import { designDocFacts, redrawKickoff } from '../../../rituals/meetings/deliveries.js';
 import {
   DecisionForm,
@@ -200,6 +201,8 @@ async function collectMore(
           services.logger.warn('could not post the reopening', { error: String(error) }),
         );
       await redrawKickoff(client, services.logger, now);
+      if (now.scheduled_at.getTime() !== m.scheduled_at.getTime())
+        await moveProposersCalendars(services, client, now);
     },
   };
 }
