@@ -306,8 +306,11 @@ export interface HypothesisPrefill {
   author: string;
   title: string;
   statement: string;
+  metric: string | null;
+  baseline: string | null;
   successCriteria: string;
-  timeboxDays: number;
+  /** From the proposal's cost estimate, when it gave one (`capped` when beyond the longest timebox). */
+  timebox: { days: number; costDays: number; capped: boolean } | null;
   owner: string;
 }
 
@@ -349,7 +352,10 @@ export function decisionHypothesesModal(i: {
     decision: number;
     whyNot: number;
     statement: number;
+    metric: number;
+    baseline: number;
     successCriteria: number;
+    nextSteps: number;
     timebox: { min: number; max: number };
   };
 }): ModalView {
@@ -371,6 +377,11 @@ export function decisionHypothesesModal(i: {
         'Statement',
         text(i.limits.statement, { multiline: true, initial: p.statement }),
       ),
+      input(key('metric'), 'Metric', text(i.limits.metric, { initial: p.metric }), { optional: true }),
+      input(key('baseline'), 'Baseline', text(i.limits.baseline, { initial: p.baseline }), {
+        optional: true,
+        hint: 'The simple heuristic or current production system this is measured against.',
+      }),
       input(
         key('successCriteria'),
         'Success criteria',
@@ -390,11 +401,23 @@ export function decisionHypothesesModal(i: {
           is_decimal_allowed: false,
           min_value: String(i.limits.timebox.min),
           max_value: String(i.limits.timebox.max),
-          initial_value: String(p.timeboxDays),
+          ...(p.timebox ? { initial_value: String(p.timebox.days) } : {}),
         },
-        { hint: 'From the proposal’s cost estimate.' },
+        {
+          hint: !p.timebox
+            ? `P${p.n} gave no cost estimate: how many days until the check-in?`
+            : p.timebox.capped
+              ? `P${p.n} estimated ${p.timebox.costDays} days; a timebox is at most ${i.limits.timebox.max}. Split longer work.`
+              : `From P${p.n}’s cost estimate: ${p.timebox.costDays} day${p.timebox.costDays === 1 ? '' : 's'}.`,
+        },
       ),
       input(key('owner'), 'Owner', { type: 'users_select', initial_user: p.owner }),
+      input(key('nextOnFailure'), 'Next step if it fails', text(i.limits.nextSteps, { multiline: true }), {
+        optional: true,
+      }),
+      input(key('nextOnSuccess'), 'Next step if it succeeds', text(i.limits.nextSteps, { multiline: true }), {
+        optional: true,
+      }),
     );
   }
   if (i.notChosen.length > 0) {

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Proposal } from '../src/db/schema/index.js';
 import { LIMITS } from './limits.js';
-import { mentions, optionLabel, proposalBlocks, when, type Message } from './meeting.js';
+import { mentions, optionLabel, when, type Message } from './meeting.js';
 import { escapeMrkdwn, md, mention, truncate, userText } from './text.js';
 
 export interface PrereadInput {
@@ -19,6 +19,12 @@ export interface PrereadInput {
   numbers?: Map<number, number>;
   /** Thread replies that are discussion, not proposals: counted and linked, not set side by side. */
   discussion?: { count: number; link: string | null };
+  /** Per proposal id: its message in the thread, where it is in full. */
+  links?: Map<number, string>;
+  /** Per proposal id: its approach, gain and cost as the side by side shows them. */
+  readings?: Map<number, ProposalReading>;
+  /** Per proposal id: the closest past hypotheses, each as a line ("H4 disproven on 12 Nov: …"). */
+  triedBefore?: Map<number, string[]>;
 }
 
 // Slack takes 50 blocks a message; the total size of a message's blocks is capped too, so
@@ -52,14 +58,46 @@ export function packMessages(groups: KnownBlock[][], text: (i: number) => string
   return messages;
 }
 
-/** One line per proposal: author, kind, cost, gain, approach, so they can be read side by side. */
-function summaryLine(p: Proposal, n: number): string {
-  const late = p.late ? ' · _late_' : '';
-  const facts =
-    p.kind === 'formal'
-      ? ` · ${optionLabel(p.option_kind)} · ${p.cost_days ? `${p.cost_days} d` : 'no cost'} · gain: ${userText(p.expected_gain ?? '—', 80)} · ${p.no_reading ? 'no reading' : p.related_work ? 'cites work' : 'no reading'}`
-      : ' · informal';
-  return `*P${n}* ${mention(p.author_user_id)}${facts}${late}\n      ${userText(truncate(p.approach.split('\n')[0]!, 140), 400)}`;
+/** What the side by side shows of each proposal, read by the domain (a thread reply's words stand for fields). */
+export interface ProposalReading {
+  reading: string | null;
+  gain: string | null;
+  cost: string | null;
+}
+
+/** Field sizes of the side by side: whole when the pre-read fits one message, else cut (the P-number links to the rest). */
+const WHOLE = { approach: 1900, field: 1900 };
+const CUT = { approach: 400, field: 200 };
+
+/** One proposal side by side with the others: the same fields, in the same places, for each. */
+function sideBySide(i: PrereadInput, p: Proposal, n: number, size: typeof WHOLE): KnownBlock[] {
+  const r = i.readings?.get(p.id) ?? { reading: null, gain: null, cost: null };
+  const link = i.links?.get(p.id);
+  const name = link ? `*<${link}|P${n}>*` : `*P${n}*`;
+  const kind = p.kind === 'informal' ? '_a thread reply_' : optionLabel(p.option_kind);
+  const field = (label: string, value: string | null, max = size.field) =>
+    md(`*${label}*\n${value ? userText(value, max) : '—'}`);
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: md(`${name} · ${mention(p.author_user_id)} · ${kind}${p.late ? ' · _late_' : ''}`),
+      fields: [
+        field('Approach', p.approach, size.approach),
+        field('Reading', r.reading),
+        field(`Gain${i.metric ? ` on ${userText(i.metric, 100)}` : ''}`, r.gain),
+        field('Cost', r.cost),
+        field('Risks', p.risks),
+      ],
+    },
+  ];
+  const past = i.triedBefore?.get(p.id) ?? [];
+  if (past.length > 0) {
+    blocks.push({
+      type: 'context',
+      elements: past.slice(0, LIMITS.contextElements).map((h) => md(userText(`Tried before: ${h}`, 600))),
+    });
+  }
+  return blocks;
 }
 
 /** Who has not proposed, with those away through the deadline named apart, as away. */
@@ -78,9 +116,11 @@ function whoHasNotProposed(without: string[], away: ReadonlyMap<string, string |
 }
 
 /**
- * The pre-read: a first message (shown in the channel too) with the side-by-side summary,
- * the pitfall flags and who has not proposed; then every proposal in full, in as many
- * thread messages as the limits need.
+ * The pre-read: a first message (shown in the channel too) with the pitfall flags, who has
+ * not proposed, and the proposals side by side, each with what was tried before like it.
+ * Each proposal is in the thread already: its P-number links there, and its fields here are
+ * whole only when the pre-read fits one message; otherwise they are cut and it takes as
+ * many messages as the limits need.
  */
 export function prereadMessages(i: PrereadInput): { first: Message; rest: Message[] } {
   const head: KnownBlock[] = [
@@ -106,40 +146,33 @@ export function prereadMessages(i: PrereadInput): { first: Message; rest: Messag
       text: md(whoHasNotProposed(i.withoutProposals, i.away)),
     },
   ];
-  // Summary lines go in sections of at most ~2,900 characters each.
-  const summary: KnownBlock[] = [];
-  let buffer = '*Side by side*';
   const n = (p: Proposal, k: number) => i.numbers?.get(p.id) ?? k + 1;
-  i.proposals.forEach((p, k) => {
-    const line = summaryLine(p, n(p, k));
-    if (buffer.length + line.length + 1 > 2900) {
-      summary.push({ type: 'section', text: md(buffer) });
-      buffer = '';
-    }
-    buffer = buffer ? `${buffer}\n${line}` : line;
-  });
-  if (i.proposals.length > 0) summary.push({ type: 'section', text: md(buffer) });
-  else summary.push({ type: 'section', text: md('_No proposals yet._') });
+  const tail: KnownBlock[] = [];
   if (i.discussion && i.discussion.count > 0) {
     const label = `Discussion (${i.discussion.count} repl${i.discussion.count === 1 ? 'y' : 'ies'})`;
-    summary.push({
+    tail.push({
       type: 'section',
       text: md(
         i.discussion.link ? `*<${i.discussion.link}|${label}>* in the thread` : `*${label}* in the thread`,
       ),
     });
   }
-  if (i.proposals.length > 0) {
-    summary.push({ type: 'context', elements: [md('Every proposal in full follows in this thread.')] });
-  }
-
-  const [first, ...overflow] = packMessages([head, summary], (n) =>
-    n === 0 ? `Pre-read: ${userText(i.question, 200)}` : 'Pre-read (continued)',
-  );
-  const full = i.proposals.map((p, k) => [
-    { type: 'divider' as const },
-    ...proposalBlocks(p, n(p, k), { metric: i.metric, buttons: false }),
-  ]);
-  const rest = [...overflow, ...packMessages(full, (n) => `Pre-read, the proposals in full (${n + 1})`)];
+  const pack = (size: typeof WHOLE) => {
+    const intro: KnownBlock = {
+      type: 'section',
+      text: md(i.proposals.length > 0 ? '*Side by side*' : '*Side by side*\n_No proposals yet._'),
+    };
+    const proposals = i.proposals.map((p, k) => sideBySide(i, p, n(p, k), size));
+    const note: KnownBlock[] =
+      i.proposals.length > 0 && size === CUT
+        ? [{ type: 'context', elements: [md('Each P-number opens that proposal, in full, in the thread.')] }]
+        : [];
+    return packMessages(
+      [head, [intro, ...(proposals[0] ?? [])], ...proposals.slice(1), [...tail, ...note]],
+      (k) => (k === 0 ? `Pre-read: ${userText(i.question, 200)}` : 'Pre-read (continued)'),
+    );
+  };
+  const whole = pack(WHOLE);
+  const [first, ...rest] = whole.length === 1 ? whole : pack(CUT);
   return { first: first!, rest };
 }

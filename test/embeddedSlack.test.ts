@@ -353,6 +353,20 @@ describe('the fake Slack, as a WebClient sees it: answers', () => {
       { id: fake.uploads[0]!.fileId, title: 'Design doc' },
     ]);
   });
+
+  it('deletes a file the app uploaded, once: then file_deleted; an unknown one is file_not_found', async () => {
+    await client.files.uploadV2({ channel_id: 'C1', content: 'x', filename: 'a.ics', title: 'Meeting' });
+    const fileId = fake.uploads.at(-1)!.fileId;
+    expect(fake.state.file(fileId)).toBeDefined();
+    expect((await client.files.delete({ file: fileId })).ok).toBe(true);
+    expect(fake.state.file(fileId)).toBeUndefined();
+    await expect(client.files.delete({ file: fileId })).rejects.toMatchObject({
+      data: { error: 'file_deleted' },
+    });
+    await expect(client.files.delete({ file: 'F0NOPE' })).rejects.toMatchObject({
+      data: { error: 'file_not_found' },
+    });
+  });
 });
 
 describe('the fake Slack says no where Slack says no', () => {

@@ -277,6 +277,7 @@ export type SandboxEvent =
   | { type: 'view.close'; data: { user: string; viewId: string } }
   | { type: 'home.publish'; data: { user: string } }
   | { type: 'file.new'; data: { id: string; channel?: string } }
+  | { type: 'file.delete'; data: { id: string; channel?: string } }
   | {
       type: 'refused';
       data: { method: string; channel?: string; user?: string; error: string; reasons: string[] };

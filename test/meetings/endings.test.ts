@@ -5,6 +5,7 @@ import { slashCommand } from '../../src/sandbox/slack/requests.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { makeProject, withdrawAllPending } from '../support/factories.js';
 import type { FillValue, SentView } from '../support/modals.js';
+import { icsValue, parseIcs } from '../support/ics.js';
 import { goodProposal, meetingDriver } from './support.js';
 
 let t: TestApp;
@@ -251,6 +252,16 @@ describe('none yet — collect more proposals', () => {
         .okCallsTo('chat.postMessage')
         .filter((c) => c.args.channel === user && String(c.args.text).includes('Which model')).length;
     await expect.poll(() => [invitations(LEAD), invitations(ALICE), invitations(BOB)]).toEqual([2, 1, 2]);
+    // Everyone's calendar follows the meeting to Tuesday: Bob's and the lead's with their new
+    // invitation, Alice's (who proposed, so is not invited again) on its own; the old files go.
+    const calendars = () => t.fake.uploads.filter((u) => u.filename === 'decision-meeting.ics');
+    await expect.poll(() => calendars().length).toBe(6);
+    const moved = calendars().slice(3);
+    expect(moved.map((u) => icsValue(parseIcs(u.content), 'DTSTART'))).toEqual(
+      Array(3).fill('20261201T100000Z'),
+    );
+    expect(new Set(moved.map((u) => u.channelId)).size).toBe(3);
+    await expect.poll(() => t.fake.okCallsTo('files.delete').length).toBe(3);
     const round = await db()
       .selectFrom('deliveries')
       .select(['recipient_id', 'status'])
@@ -325,5 +336,72 @@ describe('the decision and the hypotheses it starts', () => {
       chosen: false,
       not_chosen_reason: 'two towers later',
     });
+  });
+});
+
+describe('the hypotheses a decision starts', () => {
+  it('are prefilled as sentences and checked as /hypothesis new checks them; the timebox comes from a cost only when one was given', async () => {
+    const { meeting, kickoff, alice, bob, carol } = await meetingWithProposals();
+    // Bob's proposal gave no cost: his timebox is the lead's to enter.
+    await db().updateTable('proposals').set({ cost_days: null }).where('id', '=', bob.id).execute();
+    const { step2 } = await decide(kickoff, {
+      outcome: 'chosen',
+      chosen: [String(alice.id), String(bob.id)],
+      decision: 'Trees and the reranker, side by side.',
+      whyNot: 'two towers later',
+    });
+    const block = (id: string) =>
+      step2!.blocks.find((b) => b.block_id === id) as {
+        element: { initial_value?: string };
+        hint?: { text: string };
+      };
+    expect(block(`h${alice.id}_statement`).element.initial_value).toBe(
+      'Gradient-boosted trees on the existing features will raise recall@10 on rare intents by 3% over the baseline',
+    );
+    expect(block(`h${bob.id}_statement`).element.initial_value).toBe(
+      'A cross-encoder reranker will raise recall@10 on rare intents by 3% over the baseline',
+    );
+    expect(block(`h${alice.id}_timeboxDays`)).toMatchObject({
+      element: { initial_value: '5' },
+      hint: { text: 'From P1’s cost estimate: 5 days.' },
+    });
+    expect(block(`h${bob.id}_timeboxDays`).element.initial_value).toBeUndefined();
+    expect(block(`h${bob.id}_timeboxDays`).hint!.text).toBe(
+      'P2 gave no cost estimate: how many days until the check-in?',
+    );
+    // Slack itself will not send the form with Bob's timebox empty.
+    expect(() => d.fillAndSubmit(LEAD, step2!, {})).toThrow(/Timebox \(days\)" is required/);
+
+    // A bar without a number is refused with /hypothesis new's own words, under its field.
+    const vague = await d.fillAndSubmit(LEAD, step2!, {
+      [`h${bob.id}_timeboxDays`]: '10',
+      [`h${bob.id}_successCriteria`]: 'better ranking',
+    });
+    const errors = (vague.json as { errors: Record<string, string> }).errors;
+    expect(errors[`h${bob.id}_successCriteria`]).toMatch(/^Give a measurable bar against the baseline/);
+    expect(await hypotheses()).toEqual([]);
+
+    const done = await d.fillAndSubmit(LEAD, step2!, {
+      [`h${bob.id}_timeboxDays`]: '10',
+      [`h${bob.id}_baseline`]: 'BM25 in production',
+      [`h${alice.id}_nextOnFailure`]: 'try the reranker alone',
+      [`h${alice.id}_nextOnSuccess`]: 'ship behind a flag',
+    });
+    expect(done.text).toBe('');
+    expect(
+      (await hypotheses()).map((h) => [
+        h.owner_user_id,
+        h.timebox_days,
+        h.baseline,
+        h.next_on_failure,
+        h.next_on_success,
+      ]),
+    ).toEqual([
+      [ALICE, 5, null, 'try the reranker alone', 'ship behind a flag'],
+      [BOB, 10, 'BM25 in production', null, null],
+    ]);
+    expect((await proposals(meeting.id)).find((p) => p.id === carol.id)?.not_chosen_reason).toBe(
+      'two towers later',
+    );
   });
 });

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import type { Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, makeProject, withdrawAllPending } from '../support/factories.js';
+import { buttons, makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
 import type { FillValue, SentView } from '../support/modals.js';
 import { event } from '../../src/sandbox/slack/requests.js';
+import { icsValue, parseIcs } from '../support/ics.js';
 import { actionsOf, goodProposal, meetingDriver } from './support.js';
 
 let t: TestApp;
@@ -384,9 +385,7 @@ describe('user text in messages', () => {
     await sweep(); // the lead's reminder
     t.clock.set(new Date('2026-11-25T10:00:00Z'));
     await sweep(); // the pre-read
-    await t.fake.waitFor('chat.postMessage', (c) =>
-      String(c.args.text).startsWith('Pre-read, the proposals in full'),
-    );
+    await t.fake.waitFor('chat.postMessage', (c) => String(c.args.text).startsWith('Pre-read'));
     const [alice] = await proposals(meeting.id);
     const step1 = await d.nextView(ids.meeting.decisionModal, () =>
       d.press(kickoff, ids.meeting.decide, LEAD),
@@ -553,28 +552,56 @@ describe('the pre-read', () => {
     await sweep();
     t.fake.reset();
     t.clock.set(new Date('2026-11-25T10:00:00Z'));
-    // The first message goes through; Slack answers the next with a rate limit, which is waited out.
-    t.fake.fail('chat.postMessage', { kind: 'slow', delayMs: 1 }, { kind: 'ratelimited', retryAfter: 1 });
     await sweep();
     const [first] = await t.fake.waitFor('chat.postMessage', (c) =>
       String(c.args.text).startsWith('Pre-read'),
     );
-    const [full] = await t.fake.waitFor('chat.postMessage', (c) =>
-      String(c.args.text).startsWith('Pre-read, the proposals in full'),
-    );
-    expect(full!.args.thread_ts).toBe(meeting.thread_ts);
-    expect(t.fake.callsTo('chat.postMessage').filter((c) => !c.ok)).toHaveLength(1);
     expect(first!.args).toMatchObject({
       channel: CHANNEL,
       thread_ts: meeting.thread_ts,
       reply_broadcast: 'true',
     });
-    const text = JSON.stringify(first!.args.blocks);
-    expect(text).toContain('LightGBM lambdarank');
-    expect(text).toContain('cross-encoder reranker');
+    const blocks = first!.args.blocks as {
+      type: string;
+      text?: { text: string };
+      fields?: { text: string }[];
+    }[];
+    const text = JSON.stringify(blocks);
     expect(text).toContain(`No proposal from* <@${LEAD}>`);
-    // Both cite work, one is simple, one has a cost: only the metric flag applies (BOB's gain is on NDCG).
-    expect(text).toContain('not all stated on the project');
+    // Side by side: the same fields in the same places for each proposal, its P-number linking to it.
+    const [alice, bob] = await proposals(meeting.id);
+    const rows = blocks.filter((b) => b.fields);
+    expect(rows.map((b) => b.text!.text)).toEqual([
+      `*<https://fake.slack.com/archives/${CHANNEL}/p${alice!.message_ts!.replace('.', '')}|P1>* · <@${ALICE}> · simple / standard`,
+      `*<https://fake.slack.com/archives/${CHANNEL}/p${bob!.message_ts!.replace('.', '')}|P2>* · <@${BOB}> · state of the art`,
+    ]);
+    expect(rows.map((b) => b.fields!.map((f) => f.text.split('\n')[0]))).toEqual([
+      ['*Approach*', '*Reading*', '*Gain on recall@10 on rare intents*', '*Cost*', '*Risks*'],
+      ['*Approach*', '*Reading*', '*Gain on recall@10 on rare intents*', '*Cost*', '*Risks*'],
+    ]);
+    expect(rows.map((b) => b.fields!.map((f) => f.text.split('\n')[1]))).toEqual([
+      [
+        'Gradient-boosted trees on the existing features (LightGBM lambdarank)',
+        'https://arxiv.org/abs/1706.09516 and the LambdaMART paper (Burges 2010)',
+        '+3% recall@10 over the baseline',
+        '5 days',
+        'Feature drift between offline and online',
+      ],
+      [
+        'A cross-encoder reranker (BERT)',
+        'https://arxiv.org/abs/1706.09516 and the LambdaMART paper (Burges 2010)',
+        '+5% NDCG',
+        '—',
+        'Feature drift between offline and online',
+      ],
+    ]);
+    // Each proposal is in the thread once: the pre-read is one message, and repeats none of them.
+    expect(
+      t.fake.okCallsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Pre-read')),
+    ).toHaveLength(1);
+    // Both cite work and one is simple; Bob's has no cost and a gain on NDCG, and the flags say so by name.
+    expect(text).toContain('P2 gives no cost to implement');
+    expect(text).toContain('P2 states its gain as “+5% NDCG”');
     expect(text).not.toContain('Only one architecture');
     expect(text).not.toContain('No proposal cites related work');
     await expect.poll(async () => (await d.meeting()).closed_at).toEqual(new Date('2026-11-25T10:00:00Z'));
@@ -611,16 +638,58 @@ describe('the pre-read', () => {
       String(c.args.text).startsWith('Pre-read'),
     );
     const text = JSON.stringify(first!.args.blocks);
-    expect(text).toContain('Only one architecture is on the table: there is a single proposal');
-    expect(text).toContain('No proposal cites related work');
+    expect(text).toContain('Only one architecture is on the table: P1 is the single proposal');
+    expect(text).toContain('No proposal cites related work (P1)');
     // The factory's design doc has no baseline.
-    expect(text).toContain('no simple or standard option on the table');
-    expect(text).toContain('No proposal estimates its cost');
+    expect(text).toContain('None of P1 is a simple or standard option');
+    expect(text).toContain('P1 gives no cost to implement');
     expect(text).toContain('the project has none written down');
     // Closed once: the pre-read delivery at the deadline is withdrawn.
     t.clock.set(new Date('2026-11-25T10:00:00Z'));
     await sweep();
     expect(posts().filter((c) => String(c.args.text).startsWith('Pre-read:'))).toHaveLength(1);
+    expect(t.fake.violations).toEqual([]);
+  });
+
+  it('lists under each proposal what was tried before like it, and flags the one that repeats a dead end', async () => {
+    const dead = await makeHypothesis(t.labbook.db, project, {
+      statement: 'Query expansion with synonyms will raise recall@10 on rare intents by 2% over BM25',
+      method: 'Expand each query with WordNet synonyms',
+    });
+    await db()
+      .updateTable('hypotheses')
+      .set({
+        status: 'disproven',
+        learnings: 'query expansion adds noise on tail queries',
+        concluded_at: new Date('2026-11-12T16:00:00Z'),
+      })
+      .where('id', '=', dead.id)
+      .execute();
+    const { meeting, kickoff } = await called();
+    await d.propose(ALICE, kickoff, goodProposal({ approach: 'Query expansion with synonyms' }));
+    await d.propose(
+      BOB,
+      kickoff,
+      goodProposal({ approach: 'A cross-encoder reranker (BERT)', optionKind: 'sota' }),
+    );
+    await expect.poll(async () => (await proposals(meeting.id)).length).toBe(2);
+    await d.press(kickoff, ids.meeting.close, LEAD);
+    const [first] = await t.fake.waitFor('chat.postMessage', (c) =>
+      String(c.args.text).startsWith('Pre-read'),
+    );
+    const blocks = first!.args.blocks as { type: string; elements?: { text: string }[] }[];
+    const text = JSON.stringify(blocks);
+    expect(text).toContain(
+      `P1 repeats a disproven hypothesis: H${dead.number} disproven on 12 Nov: query expansion adds noise on tail queries.`,
+    );
+    const tried = blocks.filter(
+      (b) => b.type === 'context' && b.elements?.[0]?.text.startsWith('Tried before'),
+    );
+    expect(tried.map((b) => b.elements!.map((e) => e.text))).toEqual([
+      [`Tried before: H${dead.number} disproven on 12 Nov: query expansion adds noise on tail queries`],
+    ]);
+    // It sits under P1, not under the reranker.
+    expect(text.indexOf('Tried before')).toBeLessThan(text.indexOf('P2>*'));
     expect(t.fake.violations).toEqual([]);
   });
 
@@ -646,15 +715,24 @@ describe('the pre-read', () => {
         .execute();
     }
     t.fake.reset();
+    // The first message goes through; Slack answers the next with a rate limit, which is waited out.
+    t.fake.fail('chat.postMessage', { kind: 'slow', delayMs: 1 }, { kind: 'ratelimited', retryAfter: 1 });
     await d.press(kickoff, ids.meeting.close, LEAD);
     await t.fake.waitFor('chat.update', (c) => c.args.ts === meeting.thread_ts);
-    const messages = t.fake.callsTo('chat.postMessage');
+    const messages = t.fake.okCallsTo('chat.postMessage');
+    expect(t.fake.callsTo('chat.postMessage').filter((c) => !c.ok)).toHaveLength(1);
     expect(messages.length).toBeGreaterThan(2);
-    expect(messages.every((c) => c.ok)).toBe(true);
+    expect(messages.slice(1).every((c) => c.args.thread_ts === meeting.thread_ts)).toBe(true);
     expect(t.fake.violations).toEqual([]);
     const all = messages.map((c) => JSON.stringify(c.args.blocks)).join('');
-    for (let i = 1; i <= 30; i++)
-      expect(all).toContain(`*P${i}* · proposal by <@U0P${String(i).padStart(3, '0')}>`);
+    // Too long for one message: each proposal once, its fields cut, its P-number pointing to it in full.
+    for (let i = 1; i <= 30; i++) {
+      expect(all.split(`*P${i}* · <@U0P${String(i).padStart(3, '0')}>`)).toHaveLength(2);
+      expect(all).toContain(
+        `Approach <!channel> &amp; more ${i}: xxx`.replace('<!channel>', '&lt;!channel&gt;'),
+      );
+    }
+    expect(all).toContain('Each P-number opens that proposal, in full, in the thread.');
     // User text is shown, never obeyed.
     expect(all).not.toContain('<!channel>');
   });
@@ -834,6 +912,65 @@ describe('reschedule and cancel', () => {
     const [stale] = await t.fake.waitForResponse();
     expect(said(stale!)).toContain('cancelled');
     expect(t.fake.okCallsTo('views.open')).toEqual([]);
+  });
+
+  it('puts the meeting in each calendar: an .ics with the invitation, replaced on reschedule, cancelled on cancel', async () => {
+    const { meeting, kickoff } = await called();
+    await sweep(); // invitations out, each followed by its calendar file
+    const calendars = () => t.fake.uploads.filter((u) => u.filename.endsWith('.ics'));
+    await expect.poll(() => calendars().length).toBe(3);
+    const invited = posts().filter(
+      (c) => c.args.text !== undefined && [LEAD, ALICE, BOB].includes(String(c.args.channel)),
+    );
+    const dmOf = (user: string) => invited.find((c) => c.args.channel === user)!.response!.channel;
+    const threadLink = `https://fake.slack.com/archives/${CHANNEL}/p${meeting.thread_ts!.replace('.', '')}`;
+    const first = new Map(calendars().map((u) => [u.channelId, u]));
+    for (const user of [LEAD, ALICE, BOB]) {
+      const file = first.get(String(dmOf(user)))!;
+      expect(file.filename).toBe('decision-meeting.ics');
+      const ics = parseIcs(file.content);
+      expect(icsValue(ics, 'METHOD')).toBe('PUBLISH');
+      expect(icsValue(ics, 'SUMMARY')).toBe('Which model do we try next for ranking?');
+      expect(icsValue(ics, 'DTSTART')).toBe('20261126T100000Z');
+      expect(icsValue(ics, 'URL')).toBe(threadLink);
+      expect(icsValue(ics, 'DESCRIPTION')).toContain('Proposals due Wed 25 Nov 2026, 10:00 (UTC)');
+      expect(icsValue(ics, 'DESCRIPTION')).toContain(`Thread: ${threadLink}`);
+    }
+    const uid = icsValue(parseIcs(calendars()[0]!.content), 'UID');
+    const aliceFirst = first.get(String(dmOf(ALICE)))!.fileId;
+
+    // Rescheduled: a new file in each DM, the same UID, a later SEQUENCE; the old file deleted.
+    t.fake.reset();
+    const view = await d.nextView(ids.meeting.rescheduleModal, () =>
+      d.press(kickoff, ids.meeting.reschedule, LEAD),
+    );
+    await d.fillAndSubmit(LEAD, view, { scheduledAt: epoch('2026-12-03T15:30:00Z'), deadline: '' });
+    await sweep();
+    await expect.poll(() => calendars().length).toBe(3);
+    await expect.poll(() => t.fake.okCallsTo('files.delete').length).toBe(3);
+    expect(t.fake.okCallsTo('files.delete').map((c) => c.args.file)).toContain(aliceFirst);
+    expect(t.fake.state.file(aliceFirst)).toBeUndefined();
+    const moved = parseIcs(calendars().find((u) => u.channelId === dmOf(ALICE))!.content);
+    expect(icsValue(moved, 'DTSTART')).toBe('20261203T153000Z');
+    expect(icsValue(moved, 'UID')).toBe(uid);
+    expect(Number(icsValue(moved, 'SEQUENCE'))).toBeGreaterThan(0);
+    expect(icsValue(moved, 'DESCRIPTION')).toContain('Proposals due Wed 2 Dec 2026, 15:30 (UTC)');
+    const aliceMoved = calendars().find((u) => u.channelId === dmOf(ALICE))!.fileId;
+
+    // Cancelled: METHOD:CANCEL with the same UID, and the moved file deleted too.
+    t.fake.reset();
+    await d.press(kickoff, ids.meeting.cancel, LEAD);
+    await expect.poll(async () => (await d.meeting()).status).toBe('cancelled');
+    await sweep();
+    await expect.poll(() => calendars().length).toBe(3);
+    const cancelled = calendars().find((u) => u.channelId === dmOf(ALICE))!;
+    expect(cancelled.filename).toBe('decision-meeting-cancelled.ics');
+    const ics = parseIcs(cancelled.content);
+    expect(icsValue(ics, 'METHOD')).toBe('CANCEL');
+    expect(icsValue(ics, 'STATUS')).toBe('CANCELLED');
+    expect(icsValue(ics, 'UID')).toBe(uid);
+    await expect.poll(() => t.fake.okCallsTo('files.delete').map((c) => c.args.file)).toContain(aliceMoved);
+    expect(t.fake.violations).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import type { DigestChartsTable, DigestSettingsTable } from './digests.js';
 import type { ExperimentLogEntriesTable } from './experimentLog.js';
 import type { HypothesesTable, HypothesisExtensionsTable } from './hypotheses.js';
 import type { InstallationsTable, OAuthStatesUsedTable } from './installations.js';
-import type { DecisionMeetingsTable, ProposalsTable } from './meetings.js';
+import type { DecisionMeetingsTable, MeetingCalendarFilesTable, ProposalsTable } from './meetings.js';
 import type { ProjectMembersTable, ProjectsTable } from './projects.js';
 import type { AwayPeriodsTable, SlackUsersTable } from './slackUsers.js';
 import type { TimeEntriesTable } from './timeEntries.js';
@@ -31,6 +31,7 @@ export interface Database {
   experiment_log_entries: ExperimentLogEntriesTable;
   decision_meetings: DecisionMeetingsTable;
   proposals: ProposalsTable;
+  meeting_calendar_files: MeetingCalendarFilesTable;
   deliveries: DeliveriesTable;
   installations: InstallationsTable;
   oauth_states_used: OAuthStatesUsedTable;

@@ -67,3 +67,14 @@ export interface ProposalsTable {
   /** Informal only: asked whether it is a proposal, said it is one, or discussion. */
   meant: ReplyMeaning | null;
 }
+
+/** The calendar file a participant was last sent for a meeting, replaced when it moves. */
+export interface MeetingCalendarFilesTable {
+  team_id: string;
+  meeting_id: number;
+  user_id: string;
+  file_id: string;
+  /** The meeting's revision the file shows. */
+  revision: number;
+  created_at: CreatedAt;
+}

@@ -7,7 +7,7 @@ import type { Services } from '../../services.js';
 import { truncate } from '../../../blocks/text.js';
 import { conflict } from '../errors.js';
 import { createHypothesis, type HypothesisHooks } from '../plan/hypotheses.js';
-import { HYPOTHESIS_LIMITS, TIMEBOX, type HypothesisDraft } from '../plan/hypothesisDraft.js';
+import type { HypothesisDraft } from '../plan/hypothesisDraft.js';
 import { changeOpenMeeting } from './meetings.js';
 
 export interface DecisionInput {
@@ -26,31 +26,6 @@ export interface DecisionInput {
 /** A short name for a proposal in the log and in option lists: its first line. */
 export const proposalTitle = (p: Pick<Proposal, 'approach'>, max = 120) =>
   truncate(p.approach.split('\n')[0]!.trim(), max);
-
-/** The hypothesis a chosen proposal suggests, for the lead to adjust before it is created. */
-export function hypothesisFromProposal(
-  p: Pick<Proposal, 'approach' | 'expected_gain' | 'cost_days' | 'author_user_id'>,
-  m: { metric: string | null; project_id: number },
-  baseline: string | null,
-): Omit<HypothesisDraft, 'startNow'> {
-  const title = proposalTitle(p, 200);
-  const gain = p.expected_gain ?? '';
-  return {
-    projectId: m.project_id,
-    statement: truncate(
-      `${title} will improve ${m.metric ?? 'the optimising metric'}${gain ? ` (${gain})` : ''} over the baseline`,
-      HYPOTHESIS_LIMITS.statement,
-    ),
-    method: truncate(p.approach, HYPOTHESIS_LIMITS.method),
-    metric: m.metric ? truncate(m.metric, HYPOTHESIS_LIMITS.metric) : null,
-    baseline: baseline ? truncate(baseline, HYPOTHESIS_LIMITS.baseline) : null,
-    successCriteria: /\d/.test(gain) ? truncate(gain, HYPOTHESIS_LIMITS.successCriteria) : '',
-    timeboxDays: Math.min(TIMEBOX.max, Math.max(TIMEBOX.min, p.cost_days ?? TIMEBOX.default)),
-    nextOnFailure: null,
-    nextOnSuccess: null,
-    ownerUserId: p.author_user_id,
-  };
-}
 
 export interface RecordedDecision {
   meeting: DecisionMeeting;

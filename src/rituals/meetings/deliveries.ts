@@ -12,15 +12,18 @@ import {
   proposalNumbers,
   type MeetingWithProject,
 } from '../../db/meetings.js';
-import type { Delivery } from '../../db/schema/index.js';
+import type { Delivery, Proposal } from '../../db/schema/index.js';
+import { similarPastHypotheses } from '../../db/search.js';
 import type { Services } from '../../services.js';
 import { postPatiently } from '../../scheduler/patient.js';
-import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
+import type { DeliveryContext, DeliveryPlan, DeliveryRitual, SentMessage } from '../../scheduler/rituals.js';
 import { addWorkingHours } from '../checkins/workingHours.js';
 import { recipientTime } from '../workingTime.js';
 import { awayParticipants } from './away.js';
+import { queueCalendarFile } from './calendarFile.js';
 import { MEETING_KINDS } from './meetings.js';
-import { pitfallFlags, withoutProposals } from './preread.js';
+import { pastLine, pitfallFlags, readProposal, withoutProposals, type PastMatch } from './preread.js';
+import { approachSubject } from './proposalText.js';
 import { isLate } from './proposals.js';
 
 /** The decide-the-next-model ritual's deliveries: invitations, one reminder, notices, the pre-read. */
@@ -40,21 +43,27 @@ export async function designDocFacts(
   return { baseline: section('baseline'), metricGoals: section('metric_goals') };
 }
 
-/** The first discussion reply's link, where the reader starts reading the discussion. */
-async function discussionLink(
-  client: WebClient,
-  m: MeetingWithProject,
-  first: { message_ts: string | null } | undefined,
-) {
-  if (!first?.message_ts) return null;
+/** A message's permalink, or none when Slack cannot give one (the pre-read goes out without the link). */
+async function permalink(client: WebClient, channel: string, ts: string | null): Promise<string | null> {
+  if (!ts) return null;
   try {
-    return (
-      (await client.chat.getPermalink({ channel: m.channel_id, message_ts: first.message_ts })).permalink ??
-      null
-    );
+    return (await client.chat.getPermalink({ channel, message_ts: ts })).permalink ?? null;
   } catch {
     return null;
   }
+}
+
+/** How many past hypotheses each proposal of the pre-read lists under "Tried before". */
+const TRIED_BEFORE_SHOWN = 2;
+
+/** Per proposal: the concluded hypotheses of the workspace closest to its approach. */
+async function triedBefore(db: Db, teamId: string, proposals: Proposal[]): Promise<Map<number, PastMatch[]>> {
+  const found = new Map<number, PastMatch[]>();
+  for (const p of proposals) {
+    const about = approachSubject(p.approach) || p.approach;
+    found.set(p.id, await similarPastHypotheses(db, teamId, about, TRIED_BEFORE_SHOWN));
+  }
+  return found;
 }
 
 /** The pre-read as it stands now: every live proposal, the discussion, who has not proposed, the pitfalls. */
@@ -73,6 +82,12 @@ export async function prereadFor(
     discussionReplies(db, m.team_id, m.id),
   ]);
   const without = withoutProposals(m.participants, proposals);
+  const past = await triedBefore(db, m.team_id, proposals);
+  const links = new Map<number, string>();
+  for (const p of proposals) {
+    const link = await permalink(client, m.channel_id, p.message_ts);
+    if (link) links.set(p.id, link);
+  }
   return prereadMessages({
     question: m.question,
     projectName: m.project_name,
@@ -83,8 +98,20 @@ export async function prereadFor(
     withoutProposals: without,
     away: await awayParticipants(services, lookups, m, without),
     numbers,
-    discussion: { count: discussion.length, link: await discussionLink(client, m, discussion[0]) },
-    flags: pitfallFlags({ proposals, metric: m.metric, baseline: facts.baseline }).map((f) => f.sentence),
+    links,
+    readings: new Map(proposals.map((p) => [p.id, readProposal(p)])),
+    triedBefore: new Map([...past].map(([id, found]) => [id, found.map((h) => pastLine(h, m.project_name))])),
+    discussion: {
+      count: discussion.length,
+      link: await permalink(client, m.channel_id, discussion[0]?.message_ts ?? null),
+    },
+    flags: pitfallFlags({
+      proposals,
+      metric: m.metric,
+      baseline: facts.baseline,
+      numbers,
+      triedBefore: past,
+    }).map((f) => f.sentence),
   });
 }
 
@@ -128,6 +155,20 @@ export async function finishPreread(
   await redrawKickoff(services, client, m, lookups);
 }
 
+/** After an invitation or a notice of change: the meeting's calendar file, in the same DM, queued. */
+const calendarAfter =
+  (
+    services: DeliveryContext['services'],
+    client: WebClient,
+    m: MeetingWithProject,
+    userId: string,
+    tz: string,
+  ) =>
+  (sent: SentMessage): Promise<void> => {
+    if (sent.channelId) queueCalendarFile(services, client, m, { userId, channelId: sent.channelId, tz });
+    return Promise.resolve();
+  };
+
 /** A reminder follows its invitation by at least this much working time: never both at once. */
 const REMINDER_AFTER_INVITE_HOURS = 4;
 /** A reminder arriving later than this before the deadline leaves no time to act on it. */
@@ -145,9 +186,14 @@ async function planMeetingDelivery(
   if (d.kind === 'meeting_notice') {
     // Only the latest change is worth telling; an older notice is overtaken by it.
     if (Number(d.dedupe_key.split(':')[3]) !== m.revision) return { type: 'cancel', why: 'a newer change' };
-    const { sendAt } = await recipientTime(services, client, d.team_id, d.recipient_id, now);
+    const { sendAt, tz } = await recipientTime(services, client, d.team_id, d.recipient_id, now);
     if (sendAt > now) return { type: 'later', when: sendAt };
-    return { type: 'send', recipientId: d.recipient_id, message: noticeMessage(m, m.project_name) };
+    return {
+      type: 'send',
+      recipientId: d.recipient_id,
+      message: noticeMessage(m, m.project_name),
+      after: calendarAfter(services, client, m, d.recipient_id, tz),
+    };
   }
 
   if (m.status !== 'collecting') return { type: 'cancel', why: 'meeting settled' };
@@ -169,6 +215,7 @@ async function planMeetingDelivery(
       type: 'send',
       recipientId: d.recipient_id,
       message: invitationMessage(m, m.project_name, m.lead_user_id, kind),
+      after: calendarAfter(services, client, m, d.recipient_id, time.tz),
     };
   }
 

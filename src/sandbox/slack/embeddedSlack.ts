@@ -149,6 +149,9 @@ export class EmbeddedSlack {
   private responseUrlFaults: Fault[] = [];
   /** files.getUploadURLExternal hands out an id; the upload POST fills the content; complete records it. */
   private readonly pendingUploads = new Map<string, { filename: string; bytes?: Buffer }>();
+  /** Who uploaded each file (the bot of its workspace), and the files deleted since. */
+  private readonly fileOwners = new Map<string, string>();
+  private readonly deletedFiles = new Set<string>();
   private readonly sockets = new Set<Socket>();
   /** Requests held by a 'timeout' fault. */
   private readonly held = new Set<ServerResponse>();
@@ -694,6 +697,7 @@ export class EmbeddedSlack {
       'views.publish': (a, ws) => this.publishView(a, ws),
       'files.getUploadURLExternal': (a) => this.uploadUrl(a),
       'files.completeUploadExternal': (a, ws) => this.completeUpload(a, ws),
+      'files.delete': (a, ws) => this.deleteFile(a, ws),
     };
   }
 
@@ -1045,10 +1049,26 @@ export class EmbeddedSlack {
     });
   }
 
+  /**
+   * files.delete as Slack answers a bot: its own file goes (messages sharing it no longer
+   * show it); a file deleted before is `file_deleted`; one it cannot see (unknown, or of
+   * another workspace) is `file_not_found`.
+   */
+  private deleteFile(args: Json, ws: EmbeddedWorkspace): Json {
+    const fileId = str(args.file);
+    if (!fileId) return slackError('invalid_arguments');
+    if (this.fileOwners.get(fileId) !== ws.botUserId) return slackError('file_not_found');
+    if (this.deletedFiles.has(fileId)) return slackError('file_deleted');
+    this.deletedFiles.add(fileId);
+    this.state.deleteFile(fileId);
+    return ok({});
+  }
+
   private recordUpload(file: Json, args: Json, ws: EmbeddedWorkspace): void {
     const fileId = str(file.id);
     const pending = this.pendingUploads.get(fileId);
     this.pendingUploads.delete(fileId);
+    this.fileOwners.set(fileId, ws.botUserId);
     const bytes = pending?.bytes ?? Buffer.alloc(0);
     this.uploads.push({
       fileId,

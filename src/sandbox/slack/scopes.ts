@@ -34,6 +34,7 @@ const METHOD_SCOPES: Record<string, string | ((kind: ConversationKind) => string
   'team.info': 'team:read',
   'files.getUploadURLExternal': 'files:write',
   'files.completeUploadExternal': 'files:write',
+  'files.delete': 'files:write',
   'files.info': 'files:read',
   'reactions.add': 'reactions:write',
 };

@@ -270,6 +270,14 @@ export class SlackState {
     });
   }
 
+  /** A deleted file leaves the messages that shared it, as in Slack. */
+  deleteFile(id: string): void {
+    const file = this.files.get(id);
+    if (!file) return;
+    this.files.delete(id);
+    this.emit({ type: 'file.delete', data: { id, ...(file.channel ? { channel: file.channel } : {}) } });
+  }
+
   file(id: string): StoredFile | undefined {
     return this.files.get(id);
   }

@@ -83,6 +83,7 @@ const EVENT_TYPES: SandboxEventType[] = [
   'view.close',
   'home.publish',
   'file.new',
+  'file.delete',
   'refused',
   'notice',
   'clock',

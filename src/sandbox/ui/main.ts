@@ -418,6 +418,7 @@ function onEvent(e: SandboxEvent): void {
       if (e.data.user === place.as) void refreshHome();
       return;
     case 'file.new':
+    case 'file.delete':
       if (e.data.channel === place.channel) void refreshConversation();
       return;
     case 'refused':

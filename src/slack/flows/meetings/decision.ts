@@ -12,12 +12,9 @@ import { liveProposals, proposalNumbers, type MeetingWithProject } from '../../.
 import { findProject } from '../../../db/projects.js';
 import type { Proposal } from '../../../db/schema/index.js';
 import { cachedUser } from '../../../db/slackUsers.js';
-import {
-  hypothesisFromProposal,
-  proposalTitle,
-  recordDecision,
-  type RecordedDecision,
-} from '../../../rituals/meetings/decision.js';
+import { proposalTitle, recordDecision, type RecordedDecision } from '../../../rituals/meetings/decision.js';
+import { hypothesisFromProposal, timeboxFromCost } from '../../../rituals/meetings/proposalHypothesis.js';
+import { moveProposersCalendars } from '../../../rituals/meetings/calendarFile.js';
 import { designDocFacts, redrawKickoff } from '../../../rituals/meetings/deliveries.js';
 import {
   DecisionForm,
@@ -46,8 +43,18 @@ const HypothesesMeta = MeetingRef.extend({
   outcome: z.enum(['chosen', 'stop']),
   chosen: z.array(z.number().int().positive()),
 });
-/** A modal of 100 blocks holds six per chosen proposal after the decision itself, and room for reasons. */
-const MAX_CHOSEN = 12;
+/** A modal of 100 blocks holds ten per chosen proposal after the decision itself, and room for reasons. */
+const MAX_CHOSEN = 8;
+/** The hypothesis fields the decision step asks per chosen proposal; each is its block `h<id>_<field>`. */
+const ASKED = [
+  'statement',
+  'metric',
+  'baseline',
+  'successCriteria',
+  'timeboxDays',
+  'nextOnFailure',
+  'nextOnSuccess',
+] as const;
 
 async function displayName(services: Services, teamId: string, userId: string): Promise<string> {
   return (await cachedUser(services.db, teamId, userId))?.real_name ?? userId;
@@ -127,14 +134,17 @@ export async function submitDecision(
   ]);
   const prefills: HypothesisPrefill[] = chosen.map((p) => {
     const draft = hypothesisFromProposal(p, m, facts.baseline);
+    const timebox = timeboxFromCost(p.cost_days);
     return {
       proposalId: p.id,
       n: numbers.get(p.id) ?? 0,
       author: p.author_user_id,
       title: proposalTitle(p, 300),
       statement: draft.statement,
+      metric: draft.metric,
+      baseline: draft.baseline,
       successCriteria: draft.successCriteria,
-      timeboxDays: draft.timeboxDays,
+      timebox: timebox && { ...timebox, costDays: p.cost_days! },
       owner: draft.ownerUserId,
     };
   });
@@ -154,7 +164,10 @@ export async function submitDecision(
         limits: {
           ...MEETING_LIMITS,
           statement: HYPOTHESIS_LIMITS.statement,
+          metric: HYPOTHESIS_LIMITS.metric,
+          baseline: HYPOTHESIS_LIMITS.baseline,
           successCriteria: HYPOTHESIS_LIMITS.successCriteria,
+          nextSteps: HYPOTHESIS_LIMITS.nextSteps,
           timebox: TIMEBOX,
         },
       }),
@@ -189,6 +202,8 @@ async function collectMore(
           services.logger.warn('could not post the reopening', { error: String(error) }),
         );
       await redrawKickoff(services, client, now, lookupClient(client, services.logger));
+      if (now.scheduled_at.getTime() !== m.scheduled_at.getTime())
+        await moveProposersCalendars(services, client, now);
     },
   };
 }
@@ -252,18 +267,17 @@ export async function submitDecisionHypotheses(
       hypotheses.set(id, null);
       continue;
     }
+    // The same validation as /hypothesis new: the fields asked here are checked as typed.
     const base = hypothesisFromProposal(p, m, facts.baseline);
     const checked = validateHypothesisDraft({
       ...base,
-      statement: values[key('statement')],
-      successCriteria: values[key('successCriteria')],
-      timeboxDays: values[key('timeboxDays')],
+      ...Object.fromEntries(ASKED.map((f) => [f, values[key(f)]])),
       ownerUserId: values[key('owner')],
       startNow: start.data,
     });
     if (!checked.ok) {
       for (const [field, message] of Object.entries(checked.errors)) {
-        const block = ['statement', 'successCriteria', 'timeboxDays'].includes(field)
+        const block = (ASKED as readonly string[]).includes(field)
           ? key(field)
           : field === 'ownerUserId'
             ? key('owner')
