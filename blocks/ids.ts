@@ -14,6 +14,8 @@ export const ids = {
     open: 'hypothesis.open_new',
     edit: 'hypothesis.edit_button',
     start: 'hypothesis.start',
+    /** On the channel card: everything about it, to the one who pressed. */
+    details: 'hypothesis.details',
   },
   project: {
     modal: 'project.new',

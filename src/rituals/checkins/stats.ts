@@ -1,19 +1,19 @@
+import { CONCLUDED } from '../plan/hypotheses.js';
+import { daysTaken, type TimeboxFacts } from './timeboxSpan.js';
+
 /**
  * The team's own record, for estimating the next timebox: how many hypotheses were
- * concluded, how they came out, and how long they really took against their timebox.
+ * concluded (abandoned ones too, as everywhere), how they came out, and how long they
+ * really took against their timebox, in the days their announcements said.
  */
-export interface ConcludedRecord {
-  status: string;
-  timebox_days: number;
-  started_at: Date | null;
-  concluded_at: Date | null;
-}
+export type ConcludedRecord = TimeboxFacts & { status: string };
 
 export interface Stats {
   concluded: number;
   validated: number;
   disproven: number;
   inconclusive: number;
+  abandoned: number;
   /** Mean planned and actual days over those with a start and an end. */
   meanPlannedDays: number | null;
   meanActualDays: number | null;
@@ -21,22 +21,21 @@ export interface Stats {
   overrun: number | null;
 }
 
-const DAY = 86_400_000;
-
 export function computeStats(rows: ConcludedRecord[]): Stats {
-  const outcomes = rows.filter((r) => ['validated', 'disproven', 'inconclusive'].includes(r.status));
-  const timed = outcomes.filter((r) => r.started_at && r.concluded_at);
-  const planned = timed.reduce((sum, r) => sum + r.timebox_days, 0);
-  const actual = timed.reduce(
-    (sum, r) => sum + (r.concluded_at!.getTime() - r.started_at!.getTime()) / DAY,
-    0,
-  );
+  const outcomes = rows.filter((r) => (CONCLUDED as readonly string[]).includes(r.status));
+  const timed = outcomes.flatMap((r) => {
+    const days = daysTaken(r);
+    return days === null ? [] : [{ planned: r.timebox_days, days }];
+  });
+  const planned = timed.reduce((sum, r) => sum + r.planned, 0);
+  const actual = timed.reduce((sum, r) => sum + r.days, 0);
   const count = (s: string) => outcomes.filter((r) => r.status === s).length;
   return {
     concluded: outcomes.length,
     validated: count('validated'),
     disproven: count('disproven'),
     inconclusive: count('inconclusive'),
+    abandoned: count('abandoned'),
     meanPlannedDays: timed.length ? planned / timed.length : null,
     meanActualDays: timed.length ? actual / timed.length : null,
     overrun: planned > 0 ? actual / planned : null,

@@ -344,7 +344,7 @@ export async function reopenForProposals(
       meetingId: id,
       kind: 'decision',
       authorUserId: actor,
-      text: `Decided: ${m.question} — none yet, collecting more proposals until ${formatMoment(args.times.deadline, 'UTC')} UTC: ${args.decision}`,
+      text: `Decided: ${m.question} — none yet, collecting more proposals until ${formatMoment(args.times.deadline, 'UTC')}: ${args.decision}`,
       details: {
         outcome: 'more',
         question: m.question,

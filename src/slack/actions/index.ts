@@ -9,7 +9,13 @@ import { approve, openRequestChanges, openRequestReview } from '../flows/design/
 import { openEditAll, openSectionEditor, SectionRef } from '../flows/design/sections.js';
 import { shareInChannel } from '../flows/design/share.js';
 import { hypothesisHooks } from '../flows/hooks.js';
-import { openEditHypothesis, openNewHypothesis, refreshDueHint, startFromCard } from '../flows/hypotheses.js';
+import {
+  openEditHypothesis,
+  openNewHypothesis,
+  refreshDueHint,
+  showDetails,
+  startFromCard,
+} from '../flows/hypotheses.js';
 import { ListRef, LogRef, showList, showLog } from '../flows/lists.js';
 import {
   answerThreadReply,
@@ -104,6 +110,15 @@ export function registerActions(app: App, services: Services): void {
       const id = positiveId.safeParse(value);
       if (!id.success) return tell(to, { text: STALE });
       await openEditHypothesis(services, to, id.data);
+    }),
+  );
+
+  app.action(
+    ids.hypothesis.details,
+    action(services, async ({ to, value }) => {
+      const id = positiveId.safeParse(value);
+      if (!id.success) return tell(to, { text: STALE });
+      await showDetails(services, to, id.data);
     }),
   );
 

@@ -17,14 +17,14 @@ import {
   extendTimebox,
   OutcomeForm,
   outcomeErrors,
-  plannedDays,
   recordOutcome,
-  spentDays,
 } from '../../rituals/checkins/checkins.js';
 import { canEditHypothesis } from '../../rituals/plan/permissions.js';
 import { startInTransaction } from '../../rituals/plan/hypotheses.js';
 import { TIMEBOX } from '../../rituals/plan/hypothesisDraft.js';
 import type { Services } from '../../services.js';
+import { slackMoment } from '../../../blocks/text.js';
+import { timeboxSpan } from '../../rituals/checkins/timeboxSpan.js';
 import { formatMoment } from '../../time.js';
 import type { ViewSubmissionPayload } from '../payloads.js';
 import { knownZone, userZone } from '../people.js';
@@ -162,8 +162,8 @@ export async function submitOutcome(
             by: actor,
             result: h.result,
             learnings: h.learnings,
-            plannedDays: recorded.plannedDays,
-            actualDays: recorded.actualDays,
+            nextStep: h.next_step,
+            span: timeboxSpan(h),
             startedNext: recorded.startedNext,
           }),
         })
@@ -196,7 +196,7 @@ export async function submitExtend(
         client,
         h,
         {
-          label: `Extended (${extensionNumber}), now due ${formatMoment(h.due_at, tz)}`,
+          label: `Extended (${extensionNumber}), now due ${slackMoment(h.due_at, formatMoment(h.due_at, tz))}`,
           by: actor,
           at: services.clock.now(),
           result: null,
@@ -230,10 +230,7 @@ async function closeCheckInDms(
     .where('status', '=', 'sent')
     .where('dedupe_key', 'like', `%:${h.id}:${round}:%`)
     .execute();
-  const message = answeredCheckInMessage(
-    { h, plannedDays: plannedDays(h), spentDays: spentDays(h, answer.at), round },
-    answer,
-  );
+  const message = answeredCheckInMessage({ h, round }, answer);
   for (const dm of dms) {
     if (!dm.channel_id || !dm.message_ts) continue;
     await client.chat

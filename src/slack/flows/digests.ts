@@ -81,7 +81,7 @@ function whenNext(settings: DigestSettings | undefined, schedule: DigestSchedule
       settings.project_id ? 'this project' : 'all projects',
     );
   if (!isOn(settings)) return `Weekly digests are off here; ${EXAMPLE} turns them on.`;
-  return `The next digest goes out ${formatMoment(nextSlot(now, schedule), schedule.tz)} (${schedule.tz}), ${describeSchedule(schedule)}.`;
+  return `The next digest goes out ${formatMoment(nextSlot(now, schedule), schedule.tz)}, ${describeSchedule(schedule)}.`;
 }
 
 async function previewDigest(services: Services, to: To): Promise<void> {

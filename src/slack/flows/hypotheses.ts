@@ -2,7 +2,7 @@ import type { ModalView } from '@slack/types';
 import { errorsResponse, staleForm, type FlowResult } from './result.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { dueHint, hypothesisCard, hypothesisModal } from '../../../blocks/hypothesis.js';
+import { dueHint, hypothesisCard, hypothesisDetails, hypothesisModal } from '../../../blocks/hypothesis.js';
 import { noProjectOffer } from '../../../blocks/project.js';
 import { findHypothesis, updateHypothesis, type HypothesisWithProject } from '../../db/hypotheses.js';
 import { findProjectByChannel, listProjects, projectsOfUser } from '../../db/projects.js';
@@ -162,7 +162,7 @@ export async function postCard(
   project: Project,
   actor: string,
 ) {
-  const card = hypothesisCard(h, project, services.clock.now(), await designNote(services, h));
+  const card = hypothesisCard(h, services.clock.now());
   try {
     const posted = await client.chat.postMessage({
       channel: project.channel_id,
@@ -198,17 +198,26 @@ export async function refreshCard(
 ): Promise<void> {
   const h = await findHypothesis(services.db, teamId, id);
   if (!h?.card_channel_id || !h.card_ts) return;
-  const card = hypothesisCard(
-    h,
-    { name: h.project_name },
-    services.clock.now(),
-    await designNote(services, h),
-  );
+  const card = hypothesisCard(h, services.clock.now());
   await client.chat
     .update({ channel: h.card_channel_id, ts: h.card_ts, ...card })
     .catch((error: unknown) =>
       services.logger.warn('could not update the hypothesis card', { id, error: String(error) }),
     );
+}
+
+/** *Details* on a card: the whole hypothesis, to the one who pressed. */
+export async function showDetails(
+  services: Services,
+  to: Audience & { teamId: string },
+  hypothesisId: number,
+): Promise<void> {
+  const h = await findHypothesis(services.db, to.teamId, hypothesisId);
+  if (!h) return tell(to, { text: 'That hypothesis no longer exists in this workspace.' });
+  await tell(
+    to,
+    hypothesisDetails(h, { name: h.project_name }, services.clock.now(), await designNote(services, h)),
+  );
 }
 
 export async function openEditHypothesis(
