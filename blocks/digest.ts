@@ -334,7 +334,7 @@ export function teamDigestMessage(
     );
   }
   return {
-    text: `Weekly digest across ${digests.length} projects: ${active.length} with news, ${quiet.length} quiet.`,
+    text: `Weekly digest across ${count(digests.length, 'project')}: ${active.length} with news, ${quiet.length} quiet.`,
     blocks,
   };
 }

@@ -5,6 +5,7 @@ import { ids } from './ids.js';
 import { checkSimilarBlock } from './triedBefore.js';
 import { LIMITS } from './limits.js';
 import { timeboxSpan } from '../src/rituals/checkins/timeboxSpan.js';
+import { BASELINE_NONE } from '../src/rituals/plan/hypothesisDraft.js';
 import { timeboxPhrase } from './timebox.js';
 import { count, cutWords, escapeMrkdwn, md, mention, plain, slackDate, times, truncate, userText } from './text.js';
 
@@ -56,7 +57,7 @@ export interface HypothesisModalInput {
   projects: { id: number; name: string }[];
   initial: Partial<HypothesisView> & { projectId?: number };
   ownerDefault: string;
-  timebox: { min: number; max: number; default: number };
+  timebox: { min: number; max: number };
   limits: HypothesisFormLimits;
   /** e.g. "Due Fri 12 Dec 2026 (your time)". */
   dueHint: string;
@@ -105,6 +106,8 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
     .slice(0, LIMITS.selectOptions)
     .map((p) => option(p.name, String(p.id)));
   const selected = projectOptions.find((o) => o.value === String(initial.projectId));
+  const noBaseline = initial.baseline === BASELINE_NONE;
+  const baselineNoneOption = option(BASELINE_NONE, 'none');
   const blocks: KnownBlock[] = [];
   if (input.notice) blocks.push({ type: 'context', elements: [md(input.notice)] });
   // A hypothesis stays in its project: the picker is only offered when writing a new one.
@@ -140,21 +143,33 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
     }),
     textInput('metric', 'Metric', {
       max: limits.metric,
-      optional: true,
       initial: initial.metric,
       placeholder: 'e.g. recall@10 on class C',
     }),
+    // Required, but "none yet" is an answer too: the form checks that one of the two is given.
     textInput('baseline', 'Baseline', {
       max: limits.baseline,
       optional: true,
-      initial: initial.baseline,
+      initial: noBaseline ? null : initial.baseline,
       hint: 'The simple heuristic or current production system this is measured against.',
     }),
+    {
+      type: 'input',
+      block_id: 'baselineNone',
+      optional: true,
+      label: plain('No baseline yet?', 2000),
+      element: {
+        type: 'checkboxes',
+        action_id: 'baselineNone',
+        options: [baselineNoneOption],
+        ...(noBaseline ? { initial_options: [baselineNoneOption] } : {}),
+      },
+    },
     textInput('successCriteria', 'Success criteria', {
       max: limits.successCriteria,
       multiline: true,
       initial: initial.success_criteria,
-      hint: 'A measurable bar against the baseline. Bad: "improve the model". OK: "improve recall". Good: "recall on class C +5% over baseline, others down 1% at most".',
+      hint: 'A number against the baseline. Too vague to check: "improve the model", "improve recall". Good: "recall on class C +5% over baseline, others down 1% at most".',
     }),
     {
       type: 'input',
@@ -168,7 +183,8 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
         is_decimal_allowed: false,
         min_value: String(input.timebox.min),
         max_value: String(input.timebox.max),
-        initial_value: String(initial.timebox_days ?? input.timebox.default),
+        // No silent default: the owner picks, with the team's usual figure in the hint.
+        ...(initial.timebox_days ? { initial_value: String(initial.timebox_days) } : {}),
         dispatch_action_config: { trigger_actions_on: ['on_character_entered', 'on_enter_pressed'] },
       },
     },
@@ -222,6 +238,12 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
     private_metadata: input.privateMetadata,
     blocks,
   };
+}
+
+/** Before a timebox is typed: how to pick one, and the team's usual figure once there is one. */
+export function pickTimeboxHint(usual: number | null): string {
+  const ask = 'Whole days; when they end, the owner is asked how it went.';
+  return usual ? `${ask} Your team's usual timebox is ${count(usual, 'day')}.` : ask;
 }
 
 /** The due date a timebox implies: from now for a new one, from its start for a running one. */

@@ -2,7 +2,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import type { DecisionMeeting, Proposal } from '../src/db/schema/index.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
-import { md, mention, plain, slackDate, truncate, userText } from './text.js';
+import { count, md, mention, plain, slackDate, truncate, userText } from './text.js';
 
 export type Message = { text: string; blocks: KnownBlock[] };
 type MeetingView = Pick<
@@ -241,7 +241,7 @@ export function proposalBlocks(
         md(
           `*Expected gain${opts.metric ? ` (${userText(opts.metric, 100)})` : ''}*\n${userText(p.expected_gain ?? '—', 1700)}`,
         ),
-        md(`*Cost*\n${p.cost_days ? `${p.cost_days} day${p.cost_days === 1 ? '' : 's'}` : '—'}`),
+        md(`*Cost*\n${p.cost_days ? count(p.cost_days, 'day') : '—'}`),
         md(`*Option*\n${optionLabel(p.option_kind)}`),
       ],
     });
@@ -389,7 +389,7 @@ export function meetingsList(projectName: string, items: MeetingListItem[], now:
           ? ' (time passed, not decided)'
           : '';
       const preread = i.prereadLink ? ` · <${i.prereadLink}|pre-read>` : '';
-      return `• ${name} — ${when(i.scheduled_at)}${past} · ${i.proposals} proposal${i.proposals === 1 ? '' : 's'}${preread}`;
+      return `• ${name} — ${when(i.scheduled_at)}${past} · ${count(i.proposals, 'proposal')}${preread}`;
     });
     blocks.push({ type: 'section', text: md(truncate(`*${title}*\n${lines.join('\n')}`, 2900)) });
   }

@@ -103,3 +103,8 @@ export function clause(text: string): string {
 export function slackMoment(instant: Date, fallback: string): string {
   return slackDate(instant, fallback, '{date_short} at {time}');
 }
+
+/** "none of 12 sections", "1 of 1 reviewer", "3 of 5 proposals": a part of a whole. */
+export function ofTotal(n: number, total: number, word: string): string {
+  return `${n === 0 ? 'none' : n} of ${count(total, word)}`;
+}

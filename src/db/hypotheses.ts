@@ -1,4 +1,4 @@
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { Db } from './index.js';
 import type { Hypothesis, HypothesesTable, HypothesisStatus, Project } from './schema/index.js';
 
@@ -200,4 +200,20 @@ export async function runningOfOwner(
       .executeTakeFirstOrThrow(),
   ]);
   return { rows, total };
+}
+
+/**
+ * The team's usual timebox: the median of the project's timeboxes (the workspace's when
+ * the project has none yet), or null before there is any. Shown as a hint, never filled in.
+ */
+export async function usualTimebox(db: Db, teamId: string, projectId?: number): Promise<number | null> {
+  const median = (scoped: boolean) =>
+    db
+      .selectFrom('hypotheses')
+      .select(sql<number | null>`percentile_disc(0.5) within group (order by timebox_days)`.as('days'))
+      .where('team_id', '=', teamId)
+      .$if(scoped, (q) => q.where('project_id', '=', projectId!))
+      .executeTakeFirst();
+  const days = (projectId ? (await median(true))?.days : null) ?? (await median(false))?.days ?? null;
+  return days === null ? null : Number(days);
 }

@@ -1,6 +1,6 @@
 import { digestMessage, teamDigestMessage } from '../../../blocks/digest.js';
 import { noProjectOffer } from '../../../blocks/project.js';
-import { escapeMrkdwn } from '../../../blocks/text.js';
+import { count, escapeMrkdwn } from '../../../blocks/text.js';
 import { cancelPending } from '../../db/deliveries.js';
 import { currentDesignDoc } from '../../db/designDocs.js';
 import { digestSettingsFor, projectRecord, saveDigestSettings } from '../../db/digests.js';
@@ -261,7 +261,7 @@ export async function exportCommand(services: Services, to: To, args: string): P
   try {
     await to.client.files.uploadV2({
       channel_id: channel ?? to.userId,
-      initial_comment: `The whole record of *${escapeMrkdwn(project.name)}*: design doc, hypotheses, decisions and the experiment log (${record.log.length} entries, also as CSV). Exported by <@${to.userId}>.`,
+      initial_comment: `The whole record of *${escapeMrkdwn(project.name)}*: design doc, hypotheses, decisions and the experiment log (${count(record.log.length, 'entry')}, also as CSV). Exported by <@${to.userId}>.`,
       file_uploads: [
         {
           file: Buffer.from(markdown, 'utf8'),

@@ -2,9 +2,20 @@ import type { ModalView } from '@slack/types';
 import { errorsResponse, staleForm, type FlowResult } from './result.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { dueHint, hypothesisCard, hypothesisDetails, hypothesisModal } from '../../../blocks/hypothesis.js';
+import {
+  dueHint,
+  hypothesisCard,
+  hypothesisDetails,
+  hypothesisModal,
+  pickTimeboxHint,
+} from '../../../blocks/hypothesis.js';
 import { noProjectOffer } from '../../../blocks/project.js';
-import { findHypothesis, updateHypothesis, type HypothesisWithProject } from '../../db/hypotheses.js';
+import {
+  findHypothesis,
+  updateHypothesis,
+  usualTimebox,
+  type HypothesisWithProject,
+} from '../../db/hypotheses.js';
 import { findProjectByChannel, listProjects, projectsOfUser } from '../../db/projects.js';
 import type { Hypothesis, Project } from '../../db/schema/index.js';
 import {
@@ -14,7 +25,11 @@ import {
   startHypothesis,
   type HypothesisHooks,
 } from '../../rituals/plan/hypotheses.js';
-import { HYPOTHESIS_LIMITS, TIMEBOX, validateHypothesisDraft } from '../../rituals/plan/hypothesisDraft.js';
+import {
+  HYPOTHESIS_LIMITS,
+  TIMEBOX,
+  validateHypothesisForm,
+} from '../../rituals/plan/hypothesisDraft.js';
 import type { Services } from '../../services.js';
 import { designNote } from './design/doc.js';
 import { addDays, formatDay } from '../../time.js';
@@ -50,7 +65,7 @@ export async function hypothesisModalFor(
   opts: { project?: Project; channelId?: string; hypothesis?: Hypothesis; notice?: string },
 ): Promise<ModalView> {
   const tz = await userZone(services, client, teamId, userId);
-  const days = opts.hypothesis?.timebox_days ?? TIMEBOX.default;
+  const days = opts.hypothesis?.timebox_days;
   const start = opts.hypothesis?.started_at ?? services.clock.now();
   return hypothesisModal({
     mode: opts.hypothesis ? 'edit' : 'new',
@@ -59,11 +74,13 @@ export async function hypothesisModalFor(
     ownerDefault: userId,
     timebox: TIMEBOX,
     limits: HYPOTHESIS_LIMITS,
-    dueHint: dueHint(
-      days,
-      formatDay(addDays(start, days), tz),
-      opts.hypothesis?.started_at ? formatDay(opts.hypothesis.started_at, tz) : undefined,
-    ),
+    dueHint: days
+      ? dueHint(
+          days,
+          formatDay(addDays(start, days), tz),
+          opts.hypothesis?.started_at ? formatDay(opts.hypothesis.started_at, tz) : undefined,
+        )
+      : pickTimeboxHint(await usualTimebox(services.db, teamId, opts.project?.id)),
     privateMetadata: JSON.stringify({ channelId: opts.channelId, hypothesisId: opts.hypothesis?.id }),
     ...(opts.notice ? { notice: opts.notice } : {}),
   });
@@ -143,7 +160,7 @@ export async function submitNewHypothesis(
 ): Promise<FlowResult> {
   const teamId = payload.team.id;
   const actor = payload.user.id;
-  const checked = validateHypothesisDraft(formOf(payload));
+  const checked = validateHypothesisForm(formOf(payload));
   if (!checked.ok) return errorsResponse(checked.errors);
   const { hypothesis, project } = await createHypothesis(services, teamId, actor, checked.value, hooks);
   return {
@@ -240,7 +257,7 @@ export async function submitEditHypothesis(
   const meta = parseJson(HypothesisMeta, payload.view.private_metadata);
   if (!meta?.hypothesisId) return staleForm(client, payload.user.id, 'the hypothesis');
   const existing = await findHypothesis(services.db, teamId, meta.hypothesisId);
-  const checked = validateHypothesisDraft({
+  const checked = validateHypothesisForm({
     ...formOf(payload),
     projectId: existing?.project_id ?? null,
     startNow: 'proposed',
