@@ -30,7 +30,12 @@ export function formatDay(instant: Date, tz: string): string {
  * is read in the reader's own and is wrong for everyone elsewhere, so the zone is named.
  */
 export function formatMoment(instant: Date, tz: string): string {
-  return `${inZone(instant, tz).format('ddd D MMM YYYY, HH:mm')} ${zoneName(tz)}`;
+  return `${localMoment(instant, tz)} ${zoneName(tz)}`;
+}
+
+/** "Fri 12 Dec 2026, 09:00", only for a sentence that names the zone once already. */
+export function localMoment(instant: Date, tz: string): string {
+  return inZone(instant, tz).format('ddd D MMM YYYY, HH:mm');
 }
 
 /** "London time", "New York time", "UTC": an IANA zone as people say it. */
