@@ -185,13 +185,15 @@ export async function runningOfOwner(
   db: Db,
   teamId: string,
   userId: string,
-  opts: { limit: number; dueBy?: Date },
+  /** `dueBy`: only those due by then; `dueAfter`: only those still inside their timebox. */
+  opts: { limit: number; dueBy?: Date; dueAfter?: Date },
 ): Promise<{ rows: HypothesisWithProject[]; total: number }> {
   let base = withProject(db)
     .where('hypotheses.team_id', '=', teamId)
     .where('hypotheses.owner_user_id', '=', userId)
     .where('hypotheses.status', '=', 'running');
   if (opts.dueBy) base = base.where('hypotheses.due_at', '<=', opts.dueBy);
+  if (opts.dueAfter) base = base.where('hypotheses.due_at', '>', opts.dueAfter);
   const [rows, { total }] = await Promise.all([
     base.orderBy('hypotheses.due_at').limit(opts.limit).execute(),
     base

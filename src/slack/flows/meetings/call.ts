@@ -23,7 +23,7 @@ const MeetingMeta = z.object({ projectId: z.number().int().positive(), channelId
 /** `/hypothesis meeting`: the lead's modal, with the project's members and metric filled in. */
 export async function openMeetingModal(services: Services, to: To & { channelId: string }): Promise<void> {
   const project = await findProjectByChannel(services.db, to.teamId, to.channelId);
-  if (!project) return tell(to, noProjectOffer(to.channelId));
+  if (!project) return tell(to, noProjectOffer(to.channelId, 'meeting'));
   const permission = canRunMeeting(to.userId, project);
   if (!permission.allowed) throw forbidden(permission.reason);
   const tz = await userZone(services, to.client, to.teamId, to.userId);
@@ -107,7 +107,7 @@ export async function showMeetings(
   to: Audience & { teamId: string; channelId: string },
 ): Promise<void> {
   const project = await findProjectByChannel(services.db, to.teamId, to.channelId);
-  if (!project) return tell(to, noProjectOffer(to.channelId));
+  if (!project) return tell(to, noProjectOffer(to.channelId, 'meetings'));
   const meetings = await meetingsOfProject(services.db, to.teamId, project.id, 20);
   const counts = await Promise.all(meetings.map((m) => liveProposals(services.db, to.teamId, m.id)));
   const items = await Promise.all(
