@@ -56,6 +56,8 @@ export const ids = {
     extendModal: 'checkin.extend_modal',
   },
   meeting: {
+    /** On the kickoff: shows the lead, and only the lead, their controls. */
+    leadControls: 'meeting.lead_controls',
     modal: 'meeting.new',
     rescheduleModal: 'meeting.reschedule',
     proposalModal: 'meeting.proposal',

@@ -51,31 +51,55 @@ export function mentions(users: string[], max = 2000): string {
 }
 
 const RULES =
-  '*A good proposal* reads first (papers, links, what others tried), states the expected gain on the project’s optimising metric, estimates the cost in days, names the risks, and says whether it is a simple/standard option or a state-of-the-art one. The meeting exists to decide, not to keep researching.';
+  '*A good proposal* reads first (papers, links, what others tried), states the expected gain on the optimising metric, the cost in days and the risks, and says whether it is a simple/standard option or a state-of-the-art one. The meeting exists to decide, not to keep researching.';
 
-function meetingFacts(m: MeetingView, projectName: string): KnownBlock[] {
+/** The kickoff's facts in two lines; it is posted in the project's own channel, so no project name. */
+function meetingFacts(m: MeetingView): KnownBlock[] {
+  const due = m.proposal_deadline ? `proposals due ${when(m.proposal_deadline)}` : 'proposals before it';
   return [
     {
       type: 'section',
       text: md(
-        `:busts_in_silhouette: *Decision meeting* for *${userText(projectName, 150)}*\n*${userText(m.question, 2500)}*`,
+        `:busts_in_silhouette: *Decision meeting* ${when(m.scheduled_at)}: *${userText(m.question, 2000)}*\n` +
+          `${due} · metric: ${userText(m.metric ?? 'not named', 300)} · ${mentions(m.participants, 500)}`,
       ),
-    },
-    {
-      type: 'section',
-      fields: [
-        md(`*When*\n${when(m.scheduled_at)}`),
-        md(`*Proposals due*\n${m.proposal_deadline ? when(m.proposal_deadline) : '—'}`),
-        md(`*Optimising metric*\n${userText(m.metric ?? 'not named', 1500)}`),
-        md(`*Participants*\n${mentions(m.participants, 1900)}`),
-      ],
     },
   ];
 }
 
+/** Only the lead sees these, in a message of their own: nobody else is shown a red *Cancel meeting*. */
+export function leadControlsMessage(m: MeetingView): Message {
+  const value = String(m.id);
+  return {
+    text: 'Your controls for this meeting',
+    blocks: [
+      { type: 'section', text: md(`Your controls as the project lead, for _${userText(m.question, 500)}_:`) },
+      {
+        type: 'actions',
+        block_id: 'meeting_lead_actions',
+        elements: [
+          ...(m.closed_at ? [] : [button(ids.meeting.close, 'Close proposals now', value)]),
+          button(ids.meeting.decide, 'Record the decision', value),
+          button(ids.meeting.reschedule, 'Reschedule', value),
+          {
+            ...button(ids.meeting.cancel, 'Cancel meeting', value, 'danger'),
+            confirm: {
+              title: plain('Cancel this meeting?', 100),
+              text: plain('Participants are told, and nothing more is sent about it.', 300),
+              confirm: plain('Cancel meeting', 30),
+              deny: plain('Keep it', 30),
+              style: 'danger',
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
 /** The kickoff in the project channel; its buttons give way to the outcome once settled. */
-export function kickoffMessage(m: MeetingView, projectName: string, lead: string): Message {
-  const blocks = meetingFacts(m, projectName);
+export function kickoffMessage(m: MeetingView, lead: string): Message {
+  const blocks = meetingFacts(m);
   const value = String(m.id);
   if (m.status === 'decided') {
     blocks.push({
@@ -110,24 +134,8 @@ export function kickoffMessage(m: MeetingView, projectName: string, lead: string
       block_id: 'meeting_actions',
       elements: [
         button(ids.meeting.propose, 'Add a proposal', value, 'primary'),
-        ...(m.closed_at ? [] : [button(ids.meeting.close, 'Close proposals now', value)]),
-        button(ids.meeting.decide, 'Record the decision', value),
-        button(ids.meeting.reschedule, 'Reschedule', value),
-        {
-          ...button(ids.meeting.cancel, 'Cancel meeting', value, 'danger'),
-          confirm: {
-            title: plain('Cancel this meeting?', 100),
-            text: plain('Participants are told, and nothing more is sent about it.', 300),
-            confirm: plain('Cancel meeting', 30),
-            deny: plain('Keep it', 30),
-          },
-        },
-      ],
-    });
-    blocks.push({
-      type: 'context',
-      elements: [
-        md(`Closing, deciding, rescheduling and cancelling are for the project lead, ${mention(lead)}.`),
+        // Closing, deciding, rescheduling and cancelling: shown to the lead alone, on press.
+        button(ids.meeting.leadControls, 'Lead’s controls', value),
       ],
     });
   }

@@ -82,7 +82,7 @@ export async function prereadFor(db: Db, client: WebClient, m: MeetingWithProjec
 export async function redrawKickoff(client: WebClient, logger: Logger, m: MeetingWithProject): Promise<void> {
   if (!m.thread_ts) return;
   await client.chat
-    .update({ channel: m.channel_id, ts: m.thread_ts, ...kickoffMessage(m, m.project_name, m.lead_user_id) })
+    .update({ channel: m.channel_id, ts: m.thread_ts, ...kickoffMessage(m, m.lead_user_id) })
     .catch((error: unknown) =>
       logger.warn('could not update the kickoff', { meetingId: m.id, error: String(error) }),
     );

@@ -21,6 +21,7 @@ import {
   answerThreadReply,
   cancel as cancelMeeting,
   closeNow,
+  showLeadControls,
   openDecision,
   openEditProposal,
   openProposal,
@@ -215,6 +216,7 @@ export function registerActions(app: App, services: Services): void {
   // Decision meetings: every button carries the meeting's (or the proposal's) id.
   const meetingButtons: [string, (to: ActionContext['to'], id: number) => Promise<void>][] = [
     [ids.meeting.propose, (to, id) => openProposal(services, to, id)],
+    [ids.meeting.leadControls, (to, id) => showLeadControls(services, to, id)],
     [ids.meeting.close, (to, id) => closeNow(services, to, id)],
     [ids.meeting.decide, (to, id) => openDecision(services, to, id)],
     [ids.meeting.reschedule, (to, id) => openReschedule(services, to, id)],

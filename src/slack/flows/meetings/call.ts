@@ -11,7 +11,8 @@ import { designDocFacts } from '../../../rituals/meetings/deliveries.js';
 import { MEETING_LIMITS, MeetingForm } from '../../../rituals/meetings/forms.js';
 import { callMeeting, canRunMeeting, checkTimes } from '../../../rituals/meetings/meetings.js';
 import type { Services } from '../../../services.js';
-import { inZone } from '../../../time.js';
+import { defaultMeetingTime } from '../../../rituals/meetings/defaultTime.js';
+import { workingCalendar } from '../../../rituals/workingTime.js';
 import type { ViewSubmissionPayload } from '../../payloads.js';
 import { knownZone, userZone } from '../../people.js';
 import { tell, type Audience } from '../../tell.js';
@@ -27,18 +28,12 @@ export async function openMeetingModal(services: Services, to: To & { channelId:
   const permission = canRunMeeting(to.userId, project);
   if (!permission.allowed) throw forbidden(permission.reason);
   const tz = await userZone(services, to.client, to.teamId, to.userId);
-  const [members, facts] = await Promise.all([
+  const [members, facts, hours] = await Promise.all([
     projectMembers(services.db, to.teamId, project.id),
     designDocFacts(services.db, to.teamId, project.id),
+    workingCalendar(services.db, to.teamId, to.userId),
   ]);
-  // Three days ahead at 10:00 the lead's time: room for a day of reading before the deadline.
-  const scheduledAt = inZone(services.clock.now(), tz)
-    .add(3, 'day')
-    .hour(10)
-    .minute(0)
-    .second(0)
-    .millisecond(0)
-    .toDate();
+  const scheduledAt = defaultMeetingTime(services.clock.now(), tz, hours);
   await to.client.views.open({
     trigger_id: to.triggerId,
     view: meetingModal({
@@ -84,7 +79,7 @@ export async function submitMeeting(
       try {
         const posted = await client.chat.postMessage({
           channel: project.channel_id,
-          ...kickoffMessage(meeting, project.name, project.lead_user_id),
+          ...kickoffMessage(meeting, project.lead_user_id),
           unfurl_links: false,
         });
         if (posted.ts) await updateMeeting(services.db, teamId, meeting.id, { thread_ts: posted.ts });

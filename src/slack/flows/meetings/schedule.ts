@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { leadControlsMessage } from '../../../../blocks/meeting.js';
 import { meetingModal } from '../../../../blocks/meetingModals.js';
 import { updateMeeting } from '../../../db/meetings.js';
 import { finishPreread, prereadFor, redrawKickoff } from '../../../rituals/meetings/deliveries.js';
@@ -13,8 +14,15 @@ import {
 import type { Services } from '../../../services.js';
 import type { ViewSubmissionPayload } from '../../payloads.js';
 import { knownZone, userZone } from '../../people.js';
+import { tell } from '../../tell.js';
 import { errorsResponse, readSubmission, type FlowResult } from '../result.js';
 import { inThreadAndChannel, MeetingRef, reload, settleDms, type To } from './shared.js';
+
+/** *Lead's controls* on the kickoff: the lead's buttons, to the lead alone; anyone else is told whose they are. */
+export async function showLeadControls(services: Services, to: To, meetingId: number): Promise<void> {
+  const m = await runnableMeeting(services.db, to.teamId, to.userId, meetingId);
+  await tell(to, leadControlsMessage(m));
+}
 
 /** *Close proposals now*: the pre-read goes out at once, in the thread and the channel. */
 export async function closeNow(services: Services, to: To, meetingId: number): Promise<void> {
