@@ -255,6 +255,11 @@ export function projectCreatedMessage(p: { name: string; lead_user_id: string; c
   text: string;
   blocks: KnownBlock[];
 } {
-  const text = `${mention(p.creator)} started the project *${userText(p.name, 200)}*, led by ${mention(p.lead_user_id)}. Plan first: write hypotheses with \`/hypothesis new\`, the design doc with \`/hypothesis design\`.`;
+  // Named once: a lead who started their own project is not "started by @x, led by @x".
+  const who =
+    p.creator === p.lead_user_id
+      ? `${mention(p.creator)} started the project *${userText(p.name, 200)}* and leads it.`
+      : `${mention(p.creator)} started the project *${userText(p.name, 200)}*, led by ${mention(p.lead_user_id)}.`;
+  const text = `${who} Plan first: write hypotheses with \`/hypothesis new\`, the design doc with \`/hypothesis design\`.`;
   return { text: `Project ${userText(p.name, 80)} started`, blocks: [{ type: 'section', text: md(text) }] };
 }

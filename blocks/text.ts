@@ -89,13 +89,6 @@ export function sentence(text: string): string {
   return /[.!?…:)]$/.test(t) ? t : `${t}.`;
 }
 
-/** "the baseline was worse" after "because": a typed capital only starts a sentence. */
-export function clause(text: string): string {
-  const t = text.trim().replace(/[.!]+$/, '');
-  // Lower-case only an ordinary capitalised word ("The"), never "AUC" or "BERT".
-  return /^[A-Z][a-z]/.test(t) ? t[0]!.toLowerCase() + t.slice(1) : t;
-}
-
 /**
  * A moment Slack renders in each reader's zone ("Mar 13, 2026 at 3:00 PM"); clients that
  * cannot render it get the time in `tz`, with the zone named.
