@@ -241,7 +241,8 @@ describe('none yet — collect more proposals', () => {
     const [reopened] = await t.fake.waitFor('chat.postMessage', (c) =>
       String(c.args.text).startsWith('No decision yet'),
     );
-    expect(reopened!.args).toMatchObject({ thread_ts: m.thread_ts, reply_broadcast: 'true' });
+    expect(reopened!.args).toMatchObject({ thread_ts: m.thread_ts });
+    expect(reopened!.args).not.toHaveProperty('reply_broadcast');
     expect(JSON.stringify(reopened!.args.blocks)).toContain('None yet — collecting more proposals');
 
     // A new round of invitations through the deliveries: Bob again, not Alice who proposed, nor

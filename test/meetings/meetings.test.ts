@@ -576,11 +576,9 @@ describe('the pre-read', () => {
     );
     expect(full!.args.thread_ts).toBe(meeting.thread_ts);
     expect(t.fake.callsTo('chat.postMessage').filter((c) => !c.ok)).toHaveLength(1);
-    expect(first!.args).toMatchObject({
-      channel: CHANNEL,
-      thread_ts: meeting.thread_ts,
-      reply_broadcast: 'true',
-    });
+    // In the kickoff's thread only: the kickoff, redrawn, tells the channel it is there.
+    expect(first!.args).toMatchObject({ channel: CHANNEL, thread_ts: meeting.thread_ts });
+    expect(first!.args).not.toHaveProperty('reply_broadcast');
     const text = JSON.stringify(first!.args.blocks);
     expect(text).toContain('LightGBM lambdarank');
     expect(text).toContain('cross-encoder reranker');
@@ -762,7 +760,8 @@ describe('the decision', () => {
     const [decision] = await t.fake.waitFor('chat.postMessage', (c) =>
       String(c.args.text).startsWith('Decision:'),
     );
-    expect(decision!.args).toMatchObject({ thread_ts: meeting.thread_ts, reply_broadcast: 'true' });
+    expect(decision!.args).toMatchObject({ thread_ts: meeting.thread_ts });
+    expect(decision!.args).not.toHaveProperty('reply_broadcast');
     expect(JSON.stringify(decision!.args.blocks)).toContain('*H1*');
     await t.fake.waitFor(
       'chat.postMessage',

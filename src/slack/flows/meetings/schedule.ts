@@ -16,7 +16,7 @@ import type { ViewSubmissionPayload } from '../../payloads.js';
 import { knownZone, userZone } from '../../people.js';
 import { tell } from '../../tell.js';
 import { errorsResponse, readSubmission, type FlowResult } from '../result.js';
-import { inThreadAndChannel, MeetingRef, reload, settleDms, type To } from './shared.js';
+import { inThread, MeetingRef, reload, settleDms, type To } from './shared.js';
 
 /** *Lead's controls* on the kickoff: the lead's buttons, to the lead alone; anyone else is told whose they are. */
 export async function showLeadControls(services: Services, to: To, meetingId: number): Promise<void> {
@@ -24,11 +24,11 @@ export async function showLeadControls(services: Services, to: To, meetingId: nu
   await tell(to, leadControlsMessage(m));
 }
 
-/** *Close proposals now*: the pre-read goes out at once, in the thread and the channel. */
+/** *Close proposals now*: the pre-read goes out at once, in the kickoff's thread. */
 export async function closeNow(services: Services, to: To, meetingId: number): Promise<void> {
   const m = await reload(services, await closeProposals(services, to.teamId, to.userId, meetingId));
   const { first, rest } = await prereadFor(services.db, to.client, m);
-  const posted = await to.client.chat.postMessage({ ...inThreadAndChannel(m, first), unfurl_links: false });
+  const posted = await to.client.chat.postMessage({ ...inThread(m, first), unfurl_links: false });
   if (posted.ts) await updateMeeting(services.db, m.team_id, m.id, { preread_ts: posted.ts });
   await finishPreread(to.client, services.logger, m, rest, m.thread_ts ?? posted.ts ?? '');
 }
