@@ -7,7 +7,18 @@ import { LIMITS } from './limits.js';
 import { timeboxSpan } from '../src/rituals/checkins/timeboxSpan.js';
 import { BASELINE_NONE } from '../src/rituals/plan/hypothesisDraft.js';
 import { timeboxPhrase } from './timebox.js';
-import { count, cutWords, escapeMrkdwn, md, mention, plain, slackDate, times, truncate, userText } from './text.js';
+import {
+  count,
+  cutWords,
+  escapeMrkdwn,
+  md,
+  mention,
+  plain,
+  slackDate,
+  times,
+  truncate,
+  userText,
+} from './text.js';
 
 /** What the hypothesis modal and card show of a hypothesis row. */
 export type HypothesisView = Pick<

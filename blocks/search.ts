@@ -19,9 +19,7 @@ function outcomeOf(h: SearchHit): string {
       : '';
   switch (h.source) {
     case 'hypothesis':
-      return h.status === 'disproven'
-        ? ':bulb: *Disproven: a dead end*'
-        : `*${statusLabel(h.status ?? '')}*`;
+      return h.status === 'disproven' ? ':bulb: *Disproven: a dead end*' : `*${statusLabel(h.status ?? '')}*`;
     case 'proposal':
       return h.chosen === true
         ? `:scales: *Proposal, chosen*${became}`

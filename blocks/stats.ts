@@ -69,9 +69,7 @@ function timeSections(projects: ProjectTime[]): KnownBlock[] {
     const line = activityLine(p.minutes) ?? 'no time logged yet';
     blocks.push({
       type: 'section',
-      text: md(
-        `*${userText(p.name, 200)}*: planned ${count(p.plannedDays, 'day')} · actual ${line}`,
-      ),
+      text: md(`*${userText(p.name, 200)}*: planned ${count(p.plannedDays, 'day')} · actual ${line}`),
     });
   }
   if (projects.length > TIME_SECTIONS)

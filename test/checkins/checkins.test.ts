@@ -223,7 +223,9 @@ describe('answering the check-in', () => {
     expect(shown).toContain('knowledge gained');
     expect(shown).toContain('Class imbalance is not the bottleneck');
     expect(shown).toContain(`H${next.number} started`);
-    expect(shown).toContain(`Learned: Class imbalance is not the bottleneck; label noise is. Next: try H${next.number}.`);
+    expect(shown).toContain(
+      `Learned: Class imbalance is not the bottleneck; label noise is. Next: try H${next.number}.`,
+    );
     const scheduled = await db()
       .selectFrom('deliveries')
       .select('kind')

@@ -860,7 +860,9 @@ describe('workspaces', () => {
     const [reply] = await t.fake.waitForResponse();
     expect(JSON.stringify(reply!.body)).toContain('has no project yet');
     // It says where the person goes next: back to the command, not to a hypothesis form.
-    expect(JSON.stringify(reply!.body)).toContain("then `/hypothesis meetings` lists the project's decision meetings");
+    expect(JSON.stringify(reply!.body)).toContain(
+      "then `/hypothesis meetings` lists the project's decision meetings",
+    );
     expect(JSON.stringify(reply!.body)).not.toContain('straight to your hypothesis');
     await d.press(kickoff, ids.meeting.decide, LEAD, 'T0OTHERTEAM');
     const [refusal] = await t.fake.waitForResponse(undefined, { count: 2 }).then((r) => r.slice(-1));

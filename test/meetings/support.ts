@@ -33,7 +33,10 @@ export function meetingDriver(t: TestApp, teamId: string) {
   ): Promise<SlackReply> => {
     const who = { userId, teamId: team };
     const shown = elementsOf(sentBlocks(source));
-    if (shown.some((e) => e.action_id === actionId) || !shown.some((e) => e.action_id === ids.meeting.leadControls))
+    if (
+      shown.some((e) => e.action_id === actionId) ||
+      !shown.some((e) => e.action_id === ids.meeting.leadControls)
+    )
       return pressInMessage(t, who, source, actionId);
     const before = t.fake.responses.length;
     const reply = await pressInMessage(t, who, source, ids.meeting.leadControls);
@@ -48,7 +51,11 @@ export function meetingDriver(t: TestApp, teamId: string) {
       ...(el.value !== undefined ? { value: el.value } : {}),
       channelId: String(answer.channel ?? source.args.channel),
       messageTs: String(answer.ts),
-      container: { type: 'message', is_ephemeral: true, channel_id: String(answer.channel ?? source.args.channel) },
+      container: {
+        type: 'message',
+        is_ephemeral: true,
+        channel_id: String(answer.channel ?? source.args.channel),
+      },
       message: { text: controls!.body.text ?? '', blocks: controls!.body.blocks },
       responseUrl: t.fake.responseUrl(),
     });

@@ -30,6 +30,13 @@ const who = (userId: string) => ({ userId, teamId: TEAM });
 const command = (text: string, userId: string) =>
   slashCommand(t.target, { text, ...who(userId), channelId: CHANNEL, responseUrl: t.fake.responseUrl() });
 
+interface Block {
+  type: string;
+  text?: { text: string };
+  fields?: { text: string }[];
+  elements?: { text?: string }[];
+}
+
 /**
  * How tall a message is in Slack's channel view, near enough: each line of a section or
  * context, wrapped at about 100 characters once mentions and dates are read as names;
@@ -46,15 +53,14 @@ function renderedLines(blocks: unknown): number {
       .split('\n')
       .reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 100)), 0);
   let total = 0;
-  for (const b of (blocks ?? []) as Record<string, any>[]) {
+  for (const b of (blocks ?? []) as Block[]) {
     if (b.type === 'header' || b.type === 'actions') total += 1;
     if (b.type === 'section' && b.text) total += lines(b.text.text);
     if (b.type === 'section' && b.fields) {
-      const heights = (b.fields as { text: string }[]).map((f) => lines(f.text));
+      const heights = b.fields.map((f) => lines(f.text));
       for (let i = 0; i < heights.length; i += 2) total += Math.max(heights[i]!, heights[i + 1] ?? 0);
     }
-    if (b.type === 'context')
-      total += lines((b.elements as { text?: string }[]).map((e) => e.text ?? '').join(' '));
+    if (b.type === 'context') total += lines((b.elements ?? []).map((e) => e.text ?? '').join(' '));
   }
   return total;
 }

@@ -530,7 +530,9 @@ describe('the review state elsewhere', () => {
     expect(early).toContain(':memo: Started before the design doc was approved (Draft: not reviewed yet).');
 
     await requestReview([BERLIN], '2026-11-25');
-    expect(await projectCard()).toContain('Design doc: In review: none of 1 reviewer approved, due Wed 25 Nov');
+    expect(await projectCard()).toContain(
+      'Design doc: In review: none of 1 reviewer approved, due Wed 25 Nov',
+    );
     await sweep();
     await pressInMessage(t, who(BERLIN), reviewDms(BERLIN)[0]!, ids.review.approve);
     await t.fake.waitFor(

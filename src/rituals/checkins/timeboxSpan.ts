@@ -29,7 +29,8 @@ export interface TimeboxSpan {
 export function timeboxSpan(h: TimeboxFacts): TimeboxSpan {
   const planned = h.timebox_days;
   const extensions = h.extension_count;
-  if (!h.started_at || !h.due_at) return { planned, extensions, total: planned, days: null, early: false, started: false };
+  if (!h.started_at || !h.due_at)
+    return { planned, extensions, total: planned, days: null, early: false, started: false };
   const start = h.started_at.getTime();
   // Rounded, not ceiled: a due date set a few minutes after a whole day (an extension
   // entered from a late check-in) is still that day.

@@ -29,7 +29,8 @@ const PLACEHOLDER = /(^|[\s+(-])[XYN](\s*%|\s*(pp|points?|ms|s)\b|$|[\s).,])/;
  * blank in it. The form's hint gives exactly these examples, so hint and check agree.
  */
 export function barError(text: string): string | null {
-  if (PLACEHOLDER.test(text)) return 'Replace the X with the number you expect, e.g. "AUC +2% over the baseline".';
+  if (PLACEHOLDER.test(text))
+    return 'Replace the X with the number you expect, e.g. "AUC +2% over the baseline".';
   if (!/\d/.test(text))
     return 'Give a measurable bar against the baseline, with a number: "improve recall" cannot be checked; "recall on class C +5% over baseline, others down 1% at most" can.';
   return null;
@@ -44,8 +45,7 @@ export function barFieldErrors(draft: {
 }): Partial<Record<'metric' | 'baseline', string>> {
   const errors: Partial<Record<'metric' | 'baseline', string>> = {};
   if (!draft.metric) errors.metric = 'Name the metric the bar is measured on, e.g. "recall@10 on class C".';
-  if (!draft.baseline)
-    errors.baseline = `Say what it is measured against, or tick "${BASELINE_NONE}"`;
+  if (!draft.baseline) errors.baseline = `Say what it is measured against, or tick "${BASELINE_NONE}"`;
   return errors;
 }
 
@@ -142,7 +142,10 @@ export function validateHypothesisForm(
   const checked = validateHypothesisDraft(input);
   const raw = BarFields.safeParse(input);
   const bar = raw.success
-    ? barFieldErrors({ metric: raw.data.metric, baseline: raw.data.baselineNone ? BASELINE_NONE : raw.data.baseline })
+    ? barFieldErrors({
+        metric: raw.data.metric,
+        baseline: raw.data.baselineNone ? BASELINE_NONE : raw.data.baseline,
+      })
     : {};
   if (checked.ok && Object.keys(bar).length === 0) return checked;
   return { ok: false, errors: { ...bar, ...(checked.ok ? {} : checked.errors) } };

@@ -155,7 +155,8 @@ export async function submitOutcome(
       });
       // The card above is redrawn with the outcome; the announcement goes in its thread, so
       // the channel gets no second post about the same hypothesis.
-      const underCard = h.card_ts && h.card_channel_id === h.project_channel_id ? { thread_ts: h.card_ts } : {};
+      const underCard =
+        h.card_ts && h.card_channel_id === h.project_channel_id ? { thread_ts: h.card_ts } : {};
       await client.chat
         .postMessage({
           channel: h.project_channel_id,

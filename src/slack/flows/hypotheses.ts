@@ -25,11 +25,7 @@ import {
   startHypothesis,
   type HypothesisHooks,
 } from '../../rituals/plan/hypotheses.js';
-import {
-  HYPOTHESIS_LIMITS,
-  TIMEBOX,
-  validateHypothesisForm,
-} from '../../rituals/plan/hypothesisDraft.js';
+import { HYPOTHESIS_LIMITS, TIMEBOX, validateHypothesisForm } from '../../rituals/plan/hypothesisDraft.js';
 import type { Services } from '../../services.js';
 import { designNote } from './design/doc.js';
 import { addDays, formatDay } from '../../time.js';
