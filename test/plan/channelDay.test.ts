@@ -194,6 +194,10 @@ describe('a team’s day in the project channel', () => {
     expect(replies.filter((r) => /^H\d: (validated|disproven)/.test(r))).toHaveLength(2);
     expect(replies.filter((r) => r.startsWith('Proposal P'))).toHaveLength(3);
     expect(replies.some((r) => r.startsWith('Decision:'))).toBe(true);
+    // The concluded ones' cards say how they came out, in their two lines.
+    const card = (n: number) => JSON.stringify(top.find((m) => String(m.text).startsWith(`H${n}:`))!.blocks);
+    expect(card(1)).toContain(`<@${ALICE}> · *:white_check_mark: Validated* · 1 day, on time`);
+    expect(card(2)).toContain(`<@${BOB}> · *:bulb: Disproven* · 1 day, on time`);
     // Nobody is pinged about their own act: the lead got no invitation to the meeting they called.
     expect(
       t.fake
