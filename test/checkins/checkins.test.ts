@@ -322,6 +322,8 @@ describe('from the Home tab', () => {
       'Extend',
       'Abandon',
     ]);
+    // Listed once: waiting for its answer, not again among the running ones.
+    expect(JSON.stringify(view.blocks).split(`*H${h.number}*`)).toHaveLength(2);
     expect(t.fake.violations).toEqual([]);
 
     const form = await viewOpenedBy(t.fake, ids.checkin.outcomeModal, () =>
