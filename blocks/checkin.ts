@@ -1,17 +1,17 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
 import { evidenceInputs, evidenceMrkdwn, metricLine } from './evidence.js';
-import { statusLabel, type HypothesisView } from './hypothesis.js';
+import { type HypothesisView } from './hypothesis.js';
 import { ids } from './ids.js';
 import { timeSpentInputs } from './timeSpent.js';
 import { LIMITS } from './limits.js';
-import { md, mention, plain, slackDate, userText } from './text.js';
+import { timeboxSpan, type TimeboxSpan } from '../src/rituals/checkins/timeboxSpan.js';
+import { timeboxPhrase } from './timebox.js';
+import { cutWords, escapeMrkdwn, md, mention, plain, sentence, slackDate, userText } from './text.js';
 
 export type Answer = 'validated' | 'disproven' | 'inconclusive' | 'abandoned';
 
 export interface CheckInInput {
   h: HypothesisView & { project_name: string };
-  plannedDays: number;
-  spentDays: number;
   round: number;
   /** "AUC 0.923 in MLflow run 3f2a…" per linked run, when a tracker is configured. */
   metrics?: string[];
@@ -30,7 +30,11 @@ export const CHECKIN_ANSWERS = [
 /** What every check-in button carries: which hypothesis, and which round of asking. */
 export const checkInValue = (hypothesisId: number, round: number) => JSON.stringify({ hypothesisId, round });
 
-function hypothesisFacts(h: HypothesisView & { project_name: string }, plannedDays: number): KnownBlock[] {
+/** The timebox of a hypothesis still waiting for its answer: its plan, and its extensions if any. */
+const runningSpan = (h: HypothesisView) =>
+  timeboxSpan({ ...h, extension_count: h.extension_count ?? 0, concluded_at: null });
+
+function hypothesisFacts(h: HypothesisView & { project_name: string }): KnownBlock[] {
   return [
     {
       type: 'section',
@@ -46,7 +50,7 @@ function hypothesisFacts(h: HypothesisView & { project_name: string }, plannedDa
         // weekend): "21 of 19 planned days" reads as an overrun nobody made. A plain date, as
         // Slack's "pretty" ones capitalise ("ended Yesterday").
         md(
-          `*Timebox*\n${plannedDays} day${plannedDays === 1 ? '' : 's'}${h.due_at ? `, ended ${slackDate(h.due_at, h.due_at.toISOString().slice(0, 10), '{date_short}')}` : ''}`,
+          `*Timebox*\n${timeboxPhrase(runningSpan(h))}${h.due_at ? `, ended ${slackDate(h.due_at, h.due_at.toISOString().slice(0, 10), '{date_short}')}` : ''}`,
         ),
       ],
     },
@@ -80,12 +84,12 @@ export function checkInMessage(
   });
   const intro = opts.reminder
     ? `:alarm_clock: Reminder ${opts.reminder}: H${h.number}'s timebox has ended and the team is waiting to hear how it went.`
-    : `:hourglass: Time's up for H${h.number}. How did it go? A disproven hypothesis is knowledge gained: it counts.`;
+    : `:hourglass: Time's up for H${h.number}. How did it go?`;
   return {
     text: `Check-in: how did H${h.number} go?`,
     blocks: [
       { type: 'section', text: md(intro) },
-      ...hypothesisFacts(h, input.plannedDays),
+      ...hypothesisFacts(h),
       ...metricBlocks(input.metrics ?? [], h.success_criteria),
       {
         type: 'actions',
@@ -108,7 +112,7 @@ export function answeredCheckInMessage(
         `*${answer.label}* by ${mention(answer.by)}, ${slackDate(answer.at, answer.at.toISOString().slice(0, 10))}`,
       ),
     },
-    ...hypothesisFacts(input.h, input.plannedDays),
+    ...hypothesisFacts(input.h),
   ];
   if (answer.result) blocks.push({ type: 'section', text: md(`*Result*\n${userText(answer.result, 2800)}`) });
   if (answer.learnings)
@@ -170,7 +174,7 @@ export function outcomeModal(input: OutcomeModalInput): ModalView {
       label: plain(learningsRequired ? 'What do we now know?' : 'Learnings', 2000),
       hint: plain(
         learningsRequired
-          ? 'A disproven hypothesis is knowledge gained: write down the dead end so nobody walks it again.'
+          ? 'Write down the dead end, so nobody walks it again.'
           : 'What surprised you, what you would do differently.',
         2000,
       ),
@@ -292,52 +296,60 @@ export function extendModal(input: {
   };
 }
 
-/** How much of its timebox a concluded hypothesis took: "concluded early, 4 of 10 days". */
-export function timeboxTaken(i: {
-  plannedDays: number;
-  actualDays: number;
-  timing?: 'unstarted' | 'early' | 'ended';
-}): string {
-  if (i.timing === 'unstarted') return 'before it started';
-  const days = `${i.actualDays} of ${i.plannedDays} ${i.timing === 'early' ? '' : 'planned '}day${i.plannedDays === 1 ? '' : 's'}`;
-  return i.timing === 'early' ? `concluded early, ${days}` : days;
-}
+/** How much of each typed text the channel shows; *Details* on the announcement has it whole. */
+const ANNOUNCED = { statement: 160, result: 240, learnings: 240, nextStep: 160 } as const;
 
-/** The project channel hears every conclusion; a disproven one is announced as knowledge gained. */
+/**
+ * The channel hears a conclusion in a few lines (the card above is edited to show the
+ * outcome): what came out, what was learned, what is next; the whole text is one press away.
+ * A disproven hypothesis is announced as knowledge gained: here, and in the digest.
+ */
 export function outcomeAnnouncement(input: {
   h: HypothesisView & { project_name: string };
   answer: Answer;
   by: string;
   result: string | null;
   learnings: string | null;
-  plannedDays: number;
-  actualDays: number;
-  /** Concluded before its timebox ended, or abandoned before it started: said so. */
-  timing?: 'unstarted' | 'early' | 'ended';
+  nextStep: string | null;
+  span: TimeboxSpan;
   startedNext?: { number: number } | null;
 }): { text: string; blocks: KnownBlock[] } {
   const { h } = input;
+  const say = (text: string, max: number) => sentence(cutWords(escapeMrkdwn(text), max));
   const headline: Record<Answer, string> = {
-    validated: `:white_check_mark: *H${h.number} validated.* The bar was met.`,
-    disproven: `:bulb: *H${h.number} disproven: knowledge gained.* One dead end the team no longer has to walk.`,
-    inconclusive: `:grey_question: *H${h.number} inconclusive.* We know what we could not tell apart.`,
+    validated: `:white_check_mark: *H${h.number} validated:* the bar was met.`,
+    disproven: `:bulb: *H${h.number} disproven: knowledge gained,* one dead end the team no longer has to walk.`,
+    inconclusive: `:grey_question: *H${h.number} inconclusive:* we know what we could not tell apart.`,
     abandoned: `:wastebasket: *H${h.number} abandoned.*`,
   };
-  const lines = [headline[input.answer], userText(h.statement, 1000)];
-  if (input.result) lines.push(`*Result:* ${userText(input.result, 700)}`);
-  if (input.learnings) lines.push(`*Learned:* ${userText(input.learnings, 700)}`);
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: md(lines.join('\n')) },
-    {
-      type: 'context',
-      elements: [
-        md(
-          `${mention(input.by)} · ${timeboxTaken(input)} · ${statusLabel(input.answer)}${input.startedNext ? ` · next: H${input.startedNext.number} started` : ''}`,
-        ),
-      ],
-    },
+  const said = [
+    input.result ? `Result: ${say(input.result, ANNOUNCED.result)}` : null,
+    input.learnings ? `Learned: ${say(input.learnings, ANNOUNCED.learnings)}` : null,
+    input.nextStep ? `Next: ${say(input.nextStep, ANNOUNCED.nextStep)}` : null,
+  ].filter((x): x is string => x !== null);
+  const lines = [`${headline[input.answer]} _${say(h.statement, ANNOUNCED.statement)}_`];
+  if (said.length) lines.push(said.join(' '));
+  const facts = [
+    mention(input.by),
+    timeboxPhrase(input.span),
+    ...(input.startedNext ? [`H${input.startedNext.number} started`] : []),
   ];
-  return { text: `H${h.number} (${userText(h.project_name, 80)}): ${input.answer}`, blocks };
+  return {
+    text: `H${h.number}: ${input.answer}`,
+    blocks: [
+      {
+        type: 'section',
+        text: md(lines.join('\n')),
+        accessory: {
+          type: 'button',
+          action_id: ids.hypothesis.details,
+          text: plain('Details', LIMITS.buttonText),
+          value: String(h.id),
+        },
+      },
+      { type: 'context', elements: [md(facts.join(' · '))] },
+    ],
+  };
 }
 
 /** Told to the project lead, who can nudge or reassign. */

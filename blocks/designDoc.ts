@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
 import { packMessages } from './meetingPreread.js';
-import { md, mention, plain, slackDate, userText } from './text.js';
+import { md, mention, ofTotal, plain, slackDate, userText } from './text.js';
 
 type Message = { text: string; blocks: KnownBlock[] };
 
@@ -62,7 +62,7 @@ export function designDocMessage(input: {
       type: 'context',
       elements: [
         md(
-          `*${input.reviewState}* · ${filled} of ${input.sections.length} sections written. Every edit is kept with its author and time.`,
+          `*${input.reviewState}* · ${ofTotal(filled, input.sections.length, 'section')} written. Every edit is kept with its author and time.`,
         ),
       ],
     },
@@ -271,7 +271,7 @@ export function sharedDocMessages(input: {
         type: 'context',
         elements: [
           md(
-            `*${input.reviewState}* · ${filled} of ${input.sections.length} sections written · shared by ${mention(input.sharedBy)}`,
+            `*${input.reviewState}* · ${ofTotal(filled, input.sections.length, 'section')} written · shared by ${mention(input.sharedBy)}`,
           ),
         ],
       },

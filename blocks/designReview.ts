@@ -4,7 +4,7 @@ import { fullDocGroups, type DocSection } from './designDoc.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
 import { packMessages } from './meetingPreread.js';
-import { md, mention, plain, slackDate, userText } from './text.js';
+import { md, mention, ofTotal, plain, slackDate, userText } from './text.js';
 
 type Message = { text: string; blocks: KnownBlock[] };
 
@@ -25,11 +25,11 @@ export function reviewStateText(state: ReviewState): string {
     case 'draft':
       return 'Draft: not reviewed yet';
     case 'in_review':
-      return `In review: ${state.approvals} of ${state.of} reviewers approved, due ${calendarDate(state.dueDate)}`;
+      return `In review: ${ofTotal(state.approvals, state.of, 'reviewer')} approved, due ${calendarDate(state.dueDate)}`;
     case 'approved':
       return `Approved on ${day(state.at)} by ${people(state.by)}`;
     case 'changes_requested':
-      return `Changes requested by ${people(state.by)} (${state.approvals} of ${state.of} reviewers approved)`;
+      return `Changes requested by ${people(state.by)} (${ofTotal(state.approvals, state.of, 'reviewer')} approved)`;
   }
 }
 

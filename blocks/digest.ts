@@ -1,12 +1,12 @@
 import { reviewStateText } from './designReview.js';
 import type { KnownBlock } from '@slack/types';
 import type { Calibration, Concluded, Digest, Running } from '../src/rituals/digests/model.js';
-import { formatDay, inZone } from '../src/time.js';
+import { formatDay, formatMoment, inZone } from '../src/time.js';
 import { evidenceMrkdwn, metricLine } from './evidence.js';
 import { COMMAND } from './ids.js';
 import { awayThisWeekBlocks } from './away.js';
 import { LIMITS } from './limits.js';
-import { escapeMrkdwn, md, mention, plain, slackDate, userText } from './text.js';
+import { count, cutWords, escapeMrkdwn, md, mention, plain, slackDate, userText } from './text.js';
 import { activityLine, kindsInBrief } from './timeSpent.js';
 
 /**
@@ -16,16 +16,6 @@ import { activityLine, kindsInBrief } from './timeSpent.js';
  */
 const MAX_ITEMS = 12;
 const ITEM_CHARS = 400;
-
-/** Cuts at a word boundary, never mid-word (nor mid-entity: escapes contain no spaces). */
-export function cutWords(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  const cut = flat.slice(0, max - 1);
-  // The cut may fall just before a space: then the last word is whole.
-  const space = flat[max - 1] === ' ' ? cut.length : cut.lastIndexOf(' ');
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:–-]+$/, '')}…`;
-}
 
 const say = (text: string, max: number) => cutWords(escapeMrkdwn(text), max);
 
@@ -51,9 +41,6 @@ export function listSection(
   if (shown < lines.length) text += `\n${more(lines.length - shown)}`;
   return { type: 'section', text: md(text + tail) };
 }
-
-/** "1 day", "3 days". */
-const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const days = (n: number | null) => (n === null ? '' : ` _(took ${count(n, 'day')})_`);
 
@@ -200,7 +187,7 @@ function outlookBlocks(d: Digest): KnownBlock[] {
         ':calendar: *Decision meetings coming up*',
         d.meetings.map(
           (m) =>
-            `• ${slackDate(m.scheduledAt, formatDay(m.scheduledAt, d.tz), '{date_short_pretty} {time}')}: ${say(m.question, 300)}`,
+            `• ${slackDate(m.scheduledAt, formatMoment(m.scheduledAt, d.tz), '{date_short_pretty} at {time}')}: ${say(m.question, 300)}`,
         ),
         (n) => `_…and ${n} more meetings_`,
       ),
@@ -366,7 +353,7 @@ export function teamDigestMessage(
     );
   }
   return {
-    text: `Weekly digest across ${digests.length} projects: ${active.length} with news, ${quiet.length} quiet.`,
+    text: `Weekly digest across ${count(digests.length, 'project')}: ${active.length} with news, ${quiet.length} quiet.`,
     blocks,
   };
 }

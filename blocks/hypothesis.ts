@@ -5,7 +5,21 @@ import { evidenceInputs, evidenceMrkdwn } from './evidence.js';
 import { ids } from './ids.js';
 import { checkSimilarBlock } from './triedBefore.js';
 import { LIMITS } from './limits.js';
-import { md, mention, plain, slackDate, truncate, userText } from './text.js';
+import { timeboxSpan } from '../src/rituals/checkins/timeboxSpan.js';
+import { BASELINE_NONE } from '../src/rituals/plan/hypothesisDraft.js';
+import { timeboxPhrase } from './timebox.js';
+import {
+  count,
+  cutWords,
+  escapeMrkdwn,
+  md,
+  mention,
+  plain,
+  slackDate,
+  times,
+  truncate,
+  userText,
+} from './text.js';
 
 /** What the hypothesis modal and card show of a hypothesis row. */
 export type HypothesisView = Pick<
@@ -34,6 +48,10 @@ export type HypothesisView = Pick<
       | 'dataset_version'
       | 'random_seed'
       | 'tracker_metric_key'
+      | 'concluded_at'
+      | 'result'
+      | 'learnings'
+      | 'next_step'
     >
   >;
 
@@ -51,7 +69,7 @@ export interface HypothesisModalInput {
   projects: { id: number; name: string }[];
   initial: Partial<HypothesisView> & { projectId?: number };
   ownerDefault: string;
-  timebox: { min: number; max: number; default: number };
+  timebox: { min: number; max: number };
   limits: HypothesisFormLimits;
   /** e.g. "Due Fri 12 Dec 2026 (your time)". */
   dueHint: string;
@@ -100,6 +118,8 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
     .slice(0, LIMITS.selectOptions)
     .map((p) => option(p.name, String(p.id)));
   const selected = projectOptions.find((o) => o.value === String(initial.projectId));
+  const noBaseline = initial.baseline === BASELINE_NONE;
+  const baselineNoneOption = option(BASELINE_NONE, 'none');
   const blocks: KnownBlock[] = [];
   if (input.notice) blocks.push({ type: 'context', elements: [md(input.notice)] });
   // A hypothesis stays in its project: the picker is only offered when writing a new one.
@@ -135,21 +155,33 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
     }),
     textInput('metric', 'Metric', {
       max: limits.metric,
-      optional: true,
       initial: initial.metric,
       placeholder: 'e.g. recall@10 on class C',
     }),
+    // Required, but "none yet" is an answer too: the form checks that one of the two is given.
     textInput('baseline', 'Baseline', {
       max: limits.baseline,
       optional: true,
-      initial: initial.baseline,
+      initial: noBaseline ? null : initial.baseline,
       hint: 'The simple heuristic or current production system this is measured against.',
     }),
+    {
+      type: 'input',
+      block_id: 'baselineNone',
+      optional: true,
+      label: plain('No baseline yet?', 2000),
+      element: {
+        type: 'checkboxes',
+        action_id: 'baselineNone',
+        options: [baselineNoneOption],
+        ...(noBaseline ? { initial_options: [baselineNoneOption] } : {}),
+      },
+    },
     textInput('successCriteria', 'Success criteria', {
       max: limits.successCriteria,
       multiline: true,
       initial: initial.success_criteria,
-      hint: 'A measurable bar against the baseline. Bad: "improve the model". OK: "improve recall". Good: "recall on class C +5% over baseline, others down 1% at most".',
+      hint: 'A number against the baseline. Too vague to check: "improve the model", "improve recall". Good: "recall on class C +5% over baseline, others down 1% at most".',
     }),
     {
       type: 'input',
@@ -163,7 +195,8 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
         is_decimal_allowed: false,
         min_value: String(input.timebox.min),
         max_value: String(input.timebox.max),
-        initial_value: String(initial.timebox_days ?? input.timebox.default),
+        // No silent default: the owner picks, with the team's usual figure in the hint.
+        ...(initial.timebox_days ? { initial_value: String(initial.timebox_days) } : {}),
         dispatch_action_config: { trigger_actions_on: ['on_character_entered', 'on_enter_pressed'] },
       },
     },
@@ -219,12 +252,18 @@ export function hypothesisModal(input: HypothesisModalInput): ModalView {
   };
 }
 
+/** Before a timebox is typed: how to pick one, and the team's usual figure once there is one. */
+export function pickTimeboxHint(usual: number | null): string {
+  const ask = 'Whole days; when they end, the owner is asked how it went.';
+  return usual ? `${ask} Your team's usual timebox is ${count(usual, 'day')}.` : ask;
+}
+
 /**
  * The due date a timebox implies: from now for a new one, from its start for a running one;
  * `working` says how many working days that is when holidays or days away fall in it.
  */
 export function dueHint(days: number, dueDay: string, startedDay?: string, working?: string): string {
-  const span = `${days} day${days === 1 ? '' : 's'}`;
+  const span = count(days, 'day');
   const also = working ? `, ${working}` : '';
   return startedDay
     ? `${span} from its start on ${startedDay}: due ${dueDay}${also}. Its owner is asked how it went then.`
@@ -235,7 +274,8 @@ const STATUS_LABEL: Record<string, string> = {
   proposed: ':memo: Proposed',
   running: ':hourglass_flowing_sand: Running',
   validated: ':white_check_mark: Validated',
-  disproven: ':bulb: Disproven (knowledge gained)',
+  // "Knowledge gained" is said where it is news (the announcement, the digest), not on every label.
+  disproven: ':bulb: Disproven',
   inconclusive: ':grey_question: Inconclusive',
   abandoned: ':wastebasket: Abandoned',
 };
@@ -248,37 +288,39 @@ export function dueText(h: Pick<HypothesisView, 'due_at' | 'status' | 'overdue_s
   return overdue ? `:warning: overdue since ${date}` : `due ${date}`;
 }
 
-/** The card posted in the project channel when a hypothesis is written down. */
-export function hypothesisCard(
-  h: HypothesisView,
-  project: { name: string },
-  now: Date,
-  /** A gentle word when it started before the design doc was approved. */
-  designNote?: string,
-): { text: string; blocks: KnownBlock[] } {
-  const fields = [
-    md(`*Owner*\n${mention(h.owner_user_id)}`),
-    md(`*Status*\n${statusLabel(h.status)}`),
-    md(`*Metric*\n${userText(h.metric ?? '—', 1000)}`),
-    md(`*Timebox*\n${h.timebox_days} days, ${dueText(h, now)}`),
-    md(`*Success criteria*\n${userText(h.success_criteria, 1900)}`),
-    md(`*Baseline*\n${userText(h.baseline ?? '—', 1900)}`),
+/** How long a card's statement may be in the channel; *Details* has all of it. */
+const CARD_STATEMENT = 200;
+
+const spanOf = (h: HypothesisView) =>
+  timeboxSpan({ ...h, extension_count: h.extension_count ?? 0, concluded_at: h.concluded_at ?? null });
+
+/** The second line of a card: who, and when it is due or how it came out. */
+function cardState(h: HypothesisView, now: Date): string {
+  const owner = mention(h.owner_user_id);
+  if (h.status === 'proposed') return `${owner} · proposed, timebox ${count(h.timebox_days, 'day')}`;
+  if (h.status === 'running') {
+    const extended = h.extension_count ? ` (extended ${times(h.extension_count)})` : '';
+    return `${owner} · ${dueText(h, now)}${extended}`;
+  }
+  return `${owner} · *${statusLabel(h.status)}* · ${timeboxPhrase(spanOf(h))}`;
+}
+
+/**
+ * The card in the project channel: two lines (H-number and statement; owner and due date,
+ * or the outcome once concluded), with the rest behind *Details*, so a day of hypotheses
+ * does not bury the channel. It is posted in the project's own channel, so it does not
+ * name the project. The actions block is where every card button sits.
+ */
+export function hypothesisCard(h: HypothesisView, now: Date): { text: string; blocks: KnownBlock[] } {
+  const statement = cutWords(escapeMrkdwn(h.statement), CARD_STATEMENT);
+  const buttons: Button[] = [
+    {
+      type: 'button',
+      action_id: ids.hypothesis.details,
+      text: plain('Details', LIMITS.buttonText),
+      value: String(h.id),
+    },
   ];
-  const blocks: KnownBlock[] = [
-    { type: 'header', text: plain(`H${h.number} · ${project.name}`, LIMITS.headerText) },
-    { type: 'section', text: md(`*${userText(h.statement, 2900)}*`) },
-    { type: 'section', fields },
-  ];
-  if (h.method) blocks.push({ type: 'context', elements: [md(`Method: ${userText(h.method, 2900)}`)] });
-  const next = [
-    h.next_on_success ? `If it succeeds: ${userText(h.next_on_success, 1400)}` : null,
-    h.next_on_failure ? `If it fails: ${userText(h.next_on_failure, 1400)}` : null,
-  ].filter((x): x is string => x !== null);
-  if (next.length) blocks.push({ type: 'context', elements: [md(next.join('\n'))] });
-  const evidence = evidenceMrkdwn(h);
-  if (evidence) blocks.push({ type: 'context', elements: [md(`Evidence: ${evidence}`)] });
-  if (designNote) blocks.push({ type: 'context', elements: [md(designNote)] });
-  const buttons: Button[] = [];
   if (h.status === 'proposed' || h.status === 'running') {
     buttons.push({
       type: 'button',
@@ -297,14 +339,53 @@ export function hypothesisCard(
     });
   }
   buttons.push(...concludeButtons(h));
-  if (buttons.length)
-    blocks.push({
-      type: 'actions',
-      block_id: 'hypothesis_card_actions',
-      elements: buttons,
-    } satisfies ActionsBlock);
-  return {
-    text: `H${h.number} (${userText(project.name, 80)}): ${userText(h.statement, 300)}`,
-    blocks,
-  };
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: md(`*H${h.number}* ${statement}\n${cardState(h, now)}`) },
+    { type: 'actions', block_id: 'hypothesis_card_actions', elements: buttons } satisfies ActionsBlock,
+  ];
+  return { text: `H${h.number}: ${cutWords(escapeMrkdwn(h.statement), 300)}`, blocks };
+}
+
+/** Everything about a hypothesis, shown to the one person who pressed *Details*. */
+export function hypothesisDetails(
+  h: HypothesisView,
+  project: { name: string },
+  now: Date,
+  /** A gentle word when it started before the design doc was approved. */
+  designNote?: string,
+): { text: string; blocks: KnownBlock[] } {
+  const concluded = !['proposed', 'running'].includes(h.status);
+  const timebox = concluded
+    ? timeboxPhrase(spanOf(h))
+    : h.status === 'running'
+      ? `${count(spanOf(h).total, 'day')}, ${dueText(h, now)}`
+      : `${count(h.timebox_days, 'day')}, not started`;
+  const fields = [
+    md(`*Owner*\n${mention(h.owner_user_id)}`),
+    md(`*Status*\n${statusLabel(h.status)}`),
+    md(`*Metric*\n${userText(h.metric ?? '—', 1000)}`),
+    md(`*Timebox*\n${timebox}`),
+    md(`*Success criteria*\n${userText(h.success_criteria, 1900)}`),
+    md(`*Baseline*\n${userText(h.baseline ?? '—', 1900)}`),
+  ];
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(`H${h.number} · ${project.name}`, LIMITS.headerText) },
+    { type: 'section', text: md(`*${userText(h.statement, 2900)}*`) },
+    { type: 'section', fields },
+  ];
+  const said: string[] = [];
+  if (h.result) said.push(`*Result:* ${userText(h.result, 900)}`);
+  if (h.learnings) said.push(`*Learned:* ${userText(h.learnings, 900)}`);
+  if (h.next_step) said.push(`*Next:* ${userText(h.next_step, 900)}`);
+  if (said.length) blocks.push({ type: 'section', text: md(said.join('\n')) });
+  if (h.method) blocks.push({ type: 'context', elements: [md(`Method: ${userText(h.method, 2900)}`)] });
+  const next = [
+    h.next_on_success ? `If it succeeds: ${userText(h.next_on_success, 1400)}` : null,
+    h.next_on_failure ? `If it fails: ${userText(h.next_on_failure, 1400)}` : null,
+  ].filter((x): x is string => x !== null);
+  if (next.length) blocks.push({ type: 'context', elements: [md(next.join('\n'))] });
+  const evidence = evidenceMrkdwn(h);
+  if (evidence) blocks.push({ type: 'context', elements: [md(`Evidence: ${evidence}`)] });
+  if (designNote) blocks.push({ type: 'context', elements: [md(designNote)] });
+  return { text: `H${h.number}: ${userText(h.statement, 300)}`, blocks };
 }

@@ -18,6 +18,8 @@ export const ids = {
     conclude: 'hypothesis.conclude',
     /** Which outcome, before the check-in's outcome form. */
     concludeModal: 'hypothesis.conclude_modal',
+    /** On the channel card: everything about it, to the one who pressed. */
+    details: 'hypothesis.details',
   },
   project: {
     modal: 'project.new',
@@ -60,6 +62,8 @@ export const ids = {
     extendDays: 'checkin.extend_days',
   },
   meeting: {
+    /** On the kickoff: shows the lead, and only the lead, their controls. */
+    leadControls: 'meeting.lead_controls',
     modal: 'meeting.new',
     rescheduleModal: 'meeting.reschedule',
     proposalModal: 'meeting.proposal',

@@ -3,7 +3,7 @@ import type { DecisionMeeting, Proposal } from '../src/db/schema/index.js';
 import { awayUntil } from './away.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
-import { md, mention, plain, slackDate, truncate, userText } from './text.js';
+import { count, md, mention, plain, slackDate, truncate, userText } from './text.js';
 
 export type Message = { text: string; blocks: KnownBlock[] };
 type MeetingView = Pick<
@@ -54,31 +54,55 @@ export function mentions(users: string[], max = 2000, away?: ReadonlyMap<string,
 }
 
 const RULES =
-  '*A good proposal* reads first (papers, links, what others tried), states the expected gain on the project’s optimising metric, estimates the cost in days, names the risks, and says whether it is a simple/standard option or a state-of-the-art one. The meeting exists to decide, not to keep researching.';
+  '*A good proposal* reads first (papers, links, what others tried), states the expected gain on the optimising metric, the cost in days and the risks, and says whether it is a simple/standard option or a state-of-the-art one. The meeting exists to decide, not to keep researching.';
 
-function meetingFacts(m: MeetingView, projectName: string): KnownBlock[] {
+/** The kickoff's facts in two lines; it is posted in the project's own channel, so no project name. */
+function meetingFacts(m: MeetingView): KnownBlock[] {
+  const due = m.proposal_deadline ? `proposals due ${when(m.proposal_deadline)}` : 'proposals before it';
   return [
     {
       type: 'section',
       text: md(
-        `:busts_in_silhouette: *Decision meeting* for *${userText(projectName, 150)}*\n*${userText(m.question, 2500)}*`,
+        `:busts_in_silhouette: *Decision meeting* ${when(m.scheduled_at)}: *${userText(m.question, 2000)}*\n` +
+          `${due} · metric: ${userText(m.metric ?? 'not named', 300)} · ${mentions(m.participants, 500, m.away)}`,
       ),
-    },
-    {
-      type: 'section',
-      fields: [
-        md(`*When*\n${when(m.scheduled_at)}`),
-        md(`*Proposals due*\n${m.proposal_deadline ? when(m.proposal_deadline) : '—'}`),
-        md(`*Optimising metric*\n${userText(m.metric ?? 'not named', 1500)}`),
-        md(`*Participants*\n${mentions(m.participants, 1900, m.away)}`),
-      ],
     },
   ];
 }
 
+/** Only the lead sees these, in a message of their own: nobody else is shown a red *Cancel meeting*. */
+export function leadControlsMessage(m: MeetingView): Message {
+  const value = String(m.id);
+  return {
+    text: 'Your controls for this meeting',
+    blocks: [
+      { type: 'section', text: md(`Your controls as the project lead, for _${userText(m.question, 500)}_:`) },
+      {
+        type: 'actions',
+        block_id: 'meeting_lead_actions',
+        elements: [
+          ...(m.closed_at ? [] : [button(ids.meeting.close, 'Close proposals now', value)]),
+          button(ids.meeting.decide, 'Record the decision', value),
+          button(ids.meeting.reschedule, 'Reschedule', value),
+          {
+            ...button(ids.meeting.cancel, 'Cancel meeting', value, 'danger'),
+            confirm: {
+              title: plain('Cancel this meeting?', 100),
+              text: plain('Participants are told, and nothing more is sent about it.', 300),
+              confirm: plain('Cancel meeting', 30),
+              deny: plain('Keep it', 30),
+              style: 'danger',
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
 /** The kickoff in the project channel; its buttons give way to the outcome once settled. */
-export function kickoffMessage(m: MeetingView, projectName: string, lead: string): Message {
-  const blocks = meetingFacts(m, projectName);
+export function kickoffMessage(m: MeetingView, lead: string): Message {
+  const blocks = meetingFacts(m);
   const value = String(m.id);
   if (m.status === 'decided') {
     blocks.push({
@@ -113,24 +137,8 @@ export function kickoffMessage(m: MeetingView, projectName: string, lead: string
       block_id: 'meeting_actions',
       elements: [
         button(ids.meeting.propose, 'Add a proposal', value, 'primary'),
-        ...(m.closed_at ? [] : [button(ids.meeting.close, 'Close proposals now', value)]),
-        button(ids.meeting.decide, 'Record the decision', value),
-        button(ids.meeting.reschedule, 'Reschedule', value),
-        {
-          ...button(ids.meeting.cancel, 'Cancel meeting', value, 'danger'),
-          confirm: {
-            title: plain('Cancel this meeting?', 100),
-            text: plain('Participants are told, and nothing more is sent about it.', 300),
-            confirm: plain('Cancel meeting', 30),
-            deny: plain('Keep it', 30),
-          },
-        },
-      ],
-    });
-    blocks.push({
-      type: 'context',
-      elements: [
-        md(`Closing, deciding, rescheduling and cancelling are for the project lead, ${mention(lead)}.`),
+        // Closing, deciding, rescheduling and cancelling: shown to the lead alone, on press.
+        button(ids.meeting.leadControls, 'Lead’s controls', value),
       ],
     });
   }
@@ -244,7 +252,7 @@ export function proposalBlocks(
         md(
           `*Expected gain${opts.metric ? ` (${userText(opts.metric, 100)})` : ''}*\n${userText(p.expected_gain ?? '—', 1700)}`,
         ),
-        md(`*Cost*\n${p.cost_days ? `${p.cost_days} day${p.cost_days === 1 ? '' : 's'}` : '—'}`),
+        md(`*Cost*\n${p.cost_days ? count(p.cost_days, 'day') : '—'}`),
         md(`*Option*\n${optionLabel(p.option_kind)}`),
       ],
     });
@@ -392,7 +400,7 @@ export function meetingsList(projectName: string, items: MeetingListItem[], now:
           ? ' (time passed, not decided)'
           : '';
       const preread = i.prereadLink ? ` · <${i.prereadLink}|pre-read>` : '';
-      return `• ${name} — ${when(i.scheduled_at)}${past} · ${i.proposals} proposal${i.proposals === 1 ? '' : 's'}${preread}`;
+      return `• ${name} — ${when(i.scheduled_at)}${past} · ${count(i.proposals, 'proposal')}${preread}`;
     });
     blocks.push({ type: 'section', text: md(truncate(`*${title}*\n${lines.join('\n')}`, 2900)) });
   }

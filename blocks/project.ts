@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import { CONCLUDED } from '../src/rituals/plan/hypotheses.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
 import { md, mention, plain, userText } from './text.js';
@@ -141,15 +142,34 @@ export function projectModal(input: ProjectModalInput): ModalView {
   };
 }
 
-/** Offered instead of failing when `/hypothesis new` runs in a channel with no project. */
-export function noProjectOffer(channelId: string): { text: string; blocks: KnownBlock[] } {
+/**
+ * What the person was doing when the channel turned out to have no project: only a new
+ * hypothesis is led on to (its form follows the project's); the rest are done again after.
+ */
+const AFTER_PROJECT = {
+  hypothesis: "and I'll take you straight to your hypothesis",
+  design: 'then `/hypothesis design` opens its design doc',
+  meeting: 'then `/hypothesis meeting` calls the decision meeting',
+  meetings: "then `/hypothesis meetings` lists the project's decision meetings",
+  list: "then `/hypothesis list` lists the project's hypotheses",
+  log: "then `/hypothesis log` shows the project's experiment log",
+  spent: 'then log the time again with `/hypothesis spent`',
+  logShortcut: 'then choose *Add to experiment log* on the message again',
+} as const;
+export type AfterProject = keyof typeof AFTER_PROJECT;
+
+/** Offered instead of failing when a command needs the channel's project and there is none. */
+export function noProjectOffer(
+  channelId: string,
+  then: AfterProject = 'hypothesis',
+): { text: string; blocks: KnownBlock[] } {
   return {
     text: 'This channel has no project yet.',
     blocks: [
       {
         type: 'section',
         text: md(
-          `<#${channelId}> has no project yet. Hypotheses belong to a project: create one for this channel first, and I'll take you straight to your hypothesis.`,
+          `<#${channelId}> has no project yet. ${then === 'hypothesis' ? 'Hypotheses belong' : 'This belongs'} to a project: create one for this channel first, ${AFTER_PROJECT[then]}.`,
         ),
       },
       {
@@ -160,7 +180,7 @@ export function noProjectOffer(channelId: string): { text: string; blocks: Known
             action_id: ids.project.open,
             style: 'primary',
             text: plain('Create a project here', LIMITS.buttonText),
-            value: JSON.stringify({ channelId, then: 'hypothesis' }),
+            value: JSON.stringify(then === 'hypothesis' ? { channelId, then } : { channelId }),
           },
         ],
       },
@@ -197,7 +217,8 @@ export function projectMessage(p: ProjectSummary): { text: string; blocks: Known
           md(`*Channel*\n<#${p.channel_id}>`),
           md(`*Phase*\n${phaseLabel(p.phase)} · ${p.stage}`),
           md(
-            `*Hypotheses*\n${count('running')} running · ${count('proposed')} proposed · ${count('validated') + count('disproven') + count('inconclusive')} concluded`,
+            // Concluded as everywhere (the digest, the stats): abandoned ones too.
+            `*Hypotheses*\n${count('running')} running · ${count('proposed')} proposed · ${CONCLUDED.reduce((n, s) => n + count(s), 0)} concluded`,
           ),
         ],
       },
@@ -234,6 +255,11 @@ export function projectCreatedMessage(p: { name: string; lead_user_id: string; c
   text: string;
   blocks: KnownBlock[];
 } {
-  const text = `${mention(p.creator)} started the project *${userText(p.name, 200)}*, led by ${mention(p.lead_user_id)}. Plan first: write hypotheses with \`/hypothesis new\`, the design doc with \`/hypothesis design\`.`;
+  // Named once: a lead who started their own project is not "started by @x, led by @x".
+  const who =
+    p.creator === p.lead_user_id
+      ? `${mention(p.creator)} started the project *${userText(p.name, 200)}* and leads it.`
+      : `${mention(p.creator)} started the project *${userText(p.name, 200)}*, led by ${mention(p.lead_user_id)}.`;
+  const text = `${who} Plan first: write hypotheses with \`/hypothesis new\`, the design doc with \`/hypothesis design\`.`;
   return { text: `Project ${userText(p.name, 80)} started`, blocks: [{ type: 'section', text: md(text) }] };
 }

@@ -1,9 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { SearchHit } from '../src/db/search.js';
-import { cutWords } from './digest.js';
 import { statusLabel } from './hypothesis.js';
 import { ids } from './ids.js';
-import { escapeMrkdwn, md, plain } from './text.js';
+import { cutWords, escapeMrkdwn, md, plain } from './text.js';
 
 /** `/hypothesis search`: ten hits a page, so a page is a dozen blocks whatever the record holds. */
 export const SEARCH_PAGE = 10;
@@ -20,9 +19,7 @@ function outcomeOf(h: SearchHit): string {
       : '';
   switch (h.source) {
     case 'hypothesis':
-      return h.status === 'disproven'
-        ? ':bulb: *Disproven: a dead end* (knowledge gained)'
-        : `*${statusLabel(h.status ?? '')}*`;
+      return h.status === 'disproven' ? ':bulb: *Disproven: a dead end*' : `*${statusLabel(h.status ?? '')}*`;
     case 'proposal':
       return h.chosen === true
         ? `:scales: *Proposal, chosen*${became}`

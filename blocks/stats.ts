@@ -4,13 +4,13 @@ import { LIMITS } from './limits.js';
 import { activityLine, kindLine } from './timeSpent.js';
 import type { KindCalibration } from '../src/rituals/timeSpent/calibration.js';
 import type { Activity } from '../src/rituals/timeSpent/activities.js';
-import { md, plain, userText } from './text.js';
+import { count, md, plain, userText } from './text.js';
 
 /** The figures computed by the check-in ritual's stats. */
 export type StatsView = Stats;
 
 const pct = (n: number, of: number) => (of === 0 ? '—' : `${Math.round((100 * n) / of)}%`);
-const days = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)} d`);
+const days = (n: number | null) => (n === null ? '—' : count(n, 'day'));
 
 /** Early conclusions are what they are: neither on time nor overdue, and not in the estimate. */
 const earlyLine = (s: StatsView) =>
@@ -24,14 +24,14 @@ function statsSection(title: string, s: StatsView): KnownBlock {
     s.overrun === null
       ? ''
       : s.overrun > 1.05
-        ? `\nThings take *${s.overrun.toFixed(2)}×* their timebox: a 10-day box is closer to ${Math.round(10 * s.overrun)} days.`
+        ? `\nThings take *${s.overrun.toFixed(2)}×* their timebox: a 10-day box is closer to ${count(Math.round(10 * s.overrun), 'day')}.`
         : s.overrun < 0.95
           ? `\nThings finish in *${s.overrun.toFixed(2)}×* their timebox.`
           : '\nTimeboxes match the time really taken.';
   return {
     type: 'section',
     text: md(
-      `*${title}*\n${s.concluded} concluded: ${pct(s.validated, s.concluded)} validated · ${pct(s.disproven, s.concluded)} disproven (knowledge gained) · ${pct(s.inconclusive, s.concluded)} inconclusive\n` +
+      `*${title}*\n${s.concluded} concluded: ${pct(s.validated, s.concluded)} validated · ${pct(s.disproven, s.concluded)} disproven · ${pct(s.inconclusive, s.concluded)} inconclusive${s.abandoned ? ` · ${pct(s.abandoned, s.concluded)} abandoned` : ''}\n` +
         `Timebox ${days(s.meanPlannedDays)} on average, actual ${days(s.meanActualDays)}${estimate}${earlyLine(s)}`,
     ),
   };
@@ -78,15 +78,13 @@ function timeSections(projects: ProjectTime[]): KnownBlock[] {
     const line = activityLine(p.minutes) ?? 'no time logged yet';
     blocks.push({
       type: 'section',
-      text: md(
-        `*${userText(p.name, 200)}*: planned ${p.plannedDays} day${p.plannedDays === 1 ? '' : 's'} · actual ${line}`,
-      ),
+      text: md(`*${userText(p.name, 200)}*: planned ${count(p.plannedDays, 'day')} · actual ${line}`),
     });
   }
   if (projects.length > TIME_SECTIONS)
     blocks.push({
       type: 'context',
-      elements: [md(`…and ${projects.length - TIME_SECTIONS} more projects.`)],
+      elements: [md(`…and ${count(projects.length - TIME_SECTIONS, 'more project')}.`)],
     });
   return blocks;
 }

@@ -1,8 +1,7 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import type { SimilarHypothesis } from '../src/db/search.js';
-import { cutWords } from './digest.js';
 import { ids } from './ids.js';
-import { escapeMrkdwn, md, plain, slackDate } from './text.js';
+import { cutWords, escapeMrkdwn, md, plain, slackDate } from './text.js';
 
 /**
  * "Tried before?" in the new-hypothesis modal: a button under the statement, and what it

@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
-import { md, plain } from './text.js';
+import { count, md, plain } from './text.js';
 
 /** The word a workspace admin types to confirm that everything is deleted. */
 export const FORGET_CONFIRMATION = 'DELETE';
@@ -32,7 +32,7 @@ export function forgetWorkspaceModal(input: {
       {
         type: 'section',
         text: md(
-          `This deletes everything Labbook keeps about this workspace, for good: *${projects}* project(s) with their design docs, *${hypotheses}* hypothesis(es), *${logEntries}* experiment log entr(ies), decision meetings, proposals, scheduled check-ins and digests, working hours, and Labbook's access tokens for this workspace.`,
+          `This deletes everything Labbook keeps about this workspace, for good: *${count(projects, 'project')}* with their design docs, *${count(hypotheses, 'hypothesis')}*, *${count(logEntries, 'experiment log entry')}*, decision meetings, proposals, scheduled check-ins and digests, working hours, and Labbook's access tokens for this workspace.`,
         ),
       },
       {

@@ -25,9 +25,24 @@ export function formatDay(instant: Date, tz: string): string {
   return inZone(instant, tz).format('ddd D MMM YYYY');
 }
 
-/** "Fri 12 Dec 2026, 09:00" in the given zone. */
+/**
+ * "Fri 12 Dec 2026, 09:00 London time" in the given zone: a time written without its zone
+ * is read in the reader's own and is wrong for everyone elsewhere, so the zone is named.
+ */
 export function formatMoment(instant: Date, tz: string): string {
+  return `${localMoment(instant, tz)} ${zoneName(tz)}`;
+}
+
+/** "Fri 12 Dec 2026, 09:00", only for a sentence that names the zone once already. */
+export function localMoment(instant: Date, tz: string): string {
   return inZone(instant, tz).format('ddd D MMM YYYY, HH:mm');
+}
+
+/** "London time", "New York time", "UTC": an IANA zone as people say it. */
+export function zoneName(tz: string): string {
+  const zone = safeZone(tz);
+  if (zone === 'UTC' || zone === 'Etc/UTC') return 'UTC';
+  return `${(zone.split('/').pop() ?? zone).replace(/_/g, ' ')} time`;
 }
 
 /** Whole days from `from` to `to`, rounded up: how long something really took. */

@@ -1,4 +1,4 @@
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { Db } from './index.js';
 import type { Hypothesis, HypothesesTable, HypothesisStatus, Project } from './schema/index.js';
 
@@ -195,13 +195,15 @@ export async function runningOfOwner(
   db: Db,
   teamId: string,
   userId: string,
-  opts: { limit: number; dueBy?: Date },
+  /** `dueBy`: only those due by then; `dueAfter`: only those still inside their timebox. */
+  opts: { limit: number; dueBy?: Date; dueAfter?: Date },
 ): Promise<{ rows: HypothesisWithProject[]; total: number }> {
   let base = withProject(db)
     .where('hypotheses.team_id', '=', teamId)
     .where('hypotheses.owner_user_id', '=', userId)
     .where('hypotheses.status', '=', 'running');
   if (opts.dueBy) base = base.where('hypotheses.due_at', '<=', opts.dueBy);
+  if (opts.dueAfter) base = base.where('hypotheses.due_at', '>', opts.dueAfter);
   const [rows, { total }] = await Promise.all([
     base.orderBy('hypotheses.due_at').limit(opts.limit).execute(),
     base
@@ -210,4 +212,20 @@ export async function runningOfOwner(
       .executeTakeFirstOrThrow(),
   ]);
   return { rows, total };
+}
+
+/**
+ * The team's usual timebox: the median of the project's timeboxes (the workspace's when
+ * the project has none yet), or null before there is any. Shown as a hint, never filled in.
+ */
+export async function usualTimebox(db: Db, teamId: string, projectId?: number): Promise<number | null> {
+  const median = (scoped: boolean) =>
+    db
+      .selectFrom('hypotheses')
+      .select(sql<number | null>`percentile_disc(0.5) within group (order by timebox_days)`.as('days'))
+      .where('team_id', '=', teamId)
+      .$if(scoped, (q) => q.where('project_id', '=', projectId!))
+      .executeTakeFirst();
+  const days = (projectId ? (await median(true))?.days : null) ?? (await median(false))?.days ?? null;
+  return days === null ? null : Number(days);
 }

@@ -157,7 +157,11 @@ describe('answering the check-in', () => {
     expect(buttons(update!.args.blocks)).toEqual([]);
     expect(JSON.stringify(update!.args.blocks)).toContain(`*Validated* by <@${OWNER}>`);
     const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
-    expect(JSON.stringify(post!.args.blocks)).toContain(`H${h.number} validated.`);
+    const announced = JSON.stringify(post!.args.blocks);
+    expect(announced).toContain(`H${h.number} validated:`);
+    // The next step typed (here the plan's own) is where people see it; the timebox as counted.
+    expect(announced).toContain('Next: ship behind a flag.');
+    expect(announced).toContain(`<@${OWNER}> · 28 days, on time`);
     const log = await db()
       .selectFrom('experiment_log_entries')
       .selectAll()
@@ -218,7 +222,10 @@ describe('answering the check-in', () => {
     const shown = JSON.stringify(post!.args.blocks);
     expect(shown).toContain('knowledge gained');
     expect(shown).toContain('Class imbalance is not the bottleneck');
-    expect(shown).toContain(`next: H${next.number} started`);
+    expect(shown).toContain(`H${next.number} started`);
+    expect(shown).toContain(
+      `Learned: Class imbalance is not the bottleneck; label noise is. Next: try H${next.number}.`,
+    );
     const scheduled = await db()
       .selectFrom('deliveries')
       .select('kind')
@@ -315,6 +322,8 @@ describe('from the Home tab', () => {
       'Extend',
       'Abandon',
     ]);
+    // Listed once: waiting for its answer, not again among the running ones.
+    expect(JSON.stringify(view.blocks).split(`*H${h.number}*`)).toHaveLength(2);
     expect(t.fake.violations).toEqual([]);
 
     const form = await viewOpenedBy(t.fake, ids.checkin.outcomeModal, () =>
@@ -384,7 +393,7 @@ describe('stale, double and unauthorised answers', () => {
     await press(h, ids.checkin.disproven);
     const [reply] = await t.fake.waitForResponse();
     expect(reply!.body.text).toBe(
-      `H${h.number} was already recorded as *validated* by <@${OWNER}> on Thu 17 Dec 2026, 10:00. Nothing was changed.`,
+      `H${h.number} was already recorded as *validated* by <@${OWNER}> on Thu 17 Dec 2026, 10:00 Berlin time. Nothing was changed.`,
     );
     expect(t.fake.callsTo('views.open')).toHaveLength(views);
   });
@@ -720,17 +729,22 @@ describe('/hypothesis stats', () => {
       ['disproven', 12],
       ['inconclusive', 16],
     ] as const;
+    // Boxed at 10 days; the longer ones were extended, and each answered when its time was up
+    // (the wait for the answer is not time the work took).
     for (const [status, days] of outcomes) {
       const h = await makeHypothesis(db(), project, {
         ownerUserId: OWNER,
         timeboxDays: 10,
         startedAt: new Date('2026-10-01T09:00:00Z'),
       });
+      const due = new Date(Date.parse('2026-10-01T09:00:00Z') + days * 86_400_000);
       await db()
         .updateTable('hypotheses')
         .set({
           status,
-          concluded_at: new Date(Date.parse('2026-10-01T09:00:00Z') + days * 86_400_000),
+          due_at: due,
+          extension_count: days > 10 ? 1 : 0,
+          concluded_at: new Date(due.getTime() + 3_600_000),
           concluded_by: OWNER,
         })
         .where('id', '=', h.id)
@@ -746,9 +760,9 @@ describe('/hypothesis stats', () => {
     const [reply] = await t.fake.waitForResponse();
     const shown = JSON.stringify(reply!.body.blocks);
     expect(shown).toContain(
-      '*Search ranking*\\n4 concluded: 50% validated · 25% disproven (knowledge gained) · 25% inconclusive',
+      '*Search ranking*\\n4 concluded: 50% validated · 25% disproven · 25% inconclusive',
     );
-    expect(shown).toContain('Timebox 10.0 d on average, actual 13.0 d');
+    expect(shown).toContain('Timebox 10 days on average, actual 13 days');
     expect(shown).toContain('Things take *1.30×* their timebox: a 10-day box is closer to 13 days.');
     expect(shown).toContain('*Your hypotheses*\\n4 concluded');
     expect(t.fake.violations).toEqual([]);

@@ -65,9 +65,7 @@ describe('Not now on the check-in', () => {
     await expect
       .poll(() => dmsTo(OWNER).map((c) => String(c.args.text)))
       .toContainEqual(
-        expect.stringContaining(
-          `I'll ask about H${h.number} again on Mon 14 Dec 2026, 09:00 (Europe/Berlin)`,
-        ),
+        expect.stringContaining(`I'll ask about H${h.number} again on Mon 14 Dec 2026, 09:00 Berlin time`),
       );
     for (const at of ['2026-12-10T09:00:00Z', '2026-12-11T09:00:00Z', '2026-12-14T07:59:00Z']) {
       t.clock.set(at);

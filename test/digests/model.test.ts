@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutWords } from '../../blocks/digest.js';
+import { cutWords } from '../../blocks/text.js';
 import type { DigestHypothesis } from '../../src/db/digests.js';
 import { buildDigest } from '../../src/rituals/digests/model.js';
 import { weekEndingAt, type DigestSchedule } from '../../src/rituals/digests/weeks.js';

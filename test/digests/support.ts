@@ -38,6 +38,8 @@ export async function concluded(
       result: o.result ?? null,
       learnings: o.learnings ?? null,
       extension_count: o.extensions ?? 0,
+      // An extended one was extended to run until it was answered, as extensions do.
+      ...(o.extensions ? { due_at: new Date(o.concludedAt) } : {}),
     })
     .where('id', '=', h.id)
     .returningAll()

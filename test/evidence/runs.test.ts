@@ -42,7 +42,9 @@ const row = (id: number) =>
 const typed: Record<string, FillValue> = {
   Hypothesis: defaultFields.statement,
   Metric: defaultFields.metric,
+  Baseline: defaultFields.baseline,
   'Success criteria': defaultFields.successCriteria,
+  'Timebox (days)': '14',
 };
 
 const newModal = () =>
@@ -57,7 +59,7 @@ const newModal = () =>
   );
 
 describe('runs and evidence in the hypothesis modal', () => {
-  it('keeps the links, dataset version and seed, and the card names the links', async () => {
+  it('keeps the links, dataset version and seed, and the card’s Details names the links', async () => {
     const reply = await submit(t.target, who(), await newModal(), {
       ...typed,
       'Runs and artifacts': `${WANDB}\n${PR}\n`,
@@ -78,7 +80,9 @@ describe('runs and evidence in the hypothesis modal', () => {
       tracker_metric_key: 'val/recall_at_10',
     });
     const [card] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
-    const shown = JSON.stringify(card!.args.blocks);
+    await pressInMessage(t, who(), card!, ids.hypothesis.details);
+    const [details] = await t.fake.waitForResponse();
+    const shown = JSON.stringify(details!.body.blocks);
     expect(shown).toContain(`<${WANDB}|W&amp;B run 3f2a9c>`);
     expect(shown).toContain(`<${PR}|GitHub PR acme/ranker#42>`);
     expect(shown).toContain('dataset intents-2026-11 v3 · seed 42');
@@ -128,8 +132,10 @@ describe('runs and evidence in the hypothesis modal', () => {
       .where('kind', '=', 'hypothesis_edited')
       .execute();
     expect(log.map((l) => l.text)).toEqual([`H${h.number} edited: run links changed.`]);
-    const [update] = await t.fake.waitFor('chat.update', (c) => c.args.channel === CHANNEL);
-    expect(JSON.stringify(update!.args.blocks)).toContain(`<${PR}|GitHub PR acme/ranker#42>`);
+    await t.fake.waitFor('chat.update', (c) => c.args.channel === CHANNEL);
+    await pressInMessage(t, who(), card!, ids.hypothesis.details);
+    const [details] = await t.fake.waitForResponse();
+    expect(JSON.stringify(details!.body.blocks)).toContain(`<${PR}|GitHub PR acme/ranker#42>`);
   });
 });
 

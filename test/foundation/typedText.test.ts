@@ -43,7 +43,10 @@ describe('text people type reaches the database without what PostgreSQL refuses'
     );
     const reply = await submit(t.target, { userId: ALICE, teamId: TEAM }, view, {
       Hypothesis: `Batch${NUL} norm helps 🧪${HIGH} on small${LOW} data`,
+      Metric: defaultFields.metric,
+      Baseline: defaultFields.baseline,
       'Success criteria': defaultFields.successCriteria,
+      'Timebox (days)': '14',
     });
     expect(reply.status).toBe(200);
     const stored = await db()

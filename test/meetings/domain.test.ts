@@ -309,7 +309,7 @@ describe('meeting modals and messages at their largest', () => {
       status: 'collecting' as const,
       closed_at: null,
     };
-    expect(checkMessageBlocks(kickoffMessage(meeting, long, 'U0LEAD').blocks)).toEqual([]);
+    expect(checkMessageBlocks(kickoffMessage({ ...meeting, question: long }, 'U0LEAD').blocks)).toEqual([]);
     expect(checkMessageBlocks(invitationMessage(meeting, long, 'U0LEAD', 'reminder').blocks)).toEqual([]);
     expect(
       checkView(

@@ -98,17 +98,29 @@ describe('calling a meeting', () => {
     expect(text).toContain('Which model do we try next for ranking?');
     expect(text).toContain(`<!date^${epoch(AT)}^`);
     expect(text).toContain('A good proposal');
-    expect(actionsOf(kickoff)).toEqual([
-      ids.meeting.propose,
+    // Everyone sees *Add a proposal*; the lead's four controls are shown to the lead alone.
+    expect(actionsOf(kickoff)).toEqual([ids.meeting.propose, ids.meeting.leadControls]);
+    expect(text).not.toContain('Cancel meeting');
+    const before = t.fake.responses.length;
+    await d.press(kickoff, ids.meeting.leadControls, ALICE);
+    const [refused] = await t.fake.waitForResponse((r) => t.fake.responses.indexOf(r) >= before);
+    expect(refused!.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(buttons(refused!.body.blocks)).toEqual([]);
+    await d.press(kickoff, ids.meeting.leadControls, LEAD);
+    const [controls] = await t.fake.waitForResponse((r) => t.fake.responses.indexOf(r) >= before + 1);
+    expect(controls!.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(buttons(controls!.body.blocks).map((b) => b.action_id)).toEqual([
       ids.meeting.close,
       ids.meeting.decide,
       ids.meeting.reschedule,
       ids.meeting.cancel,
     ]);
 
-    // Invitations go out through the scheduler, one DM each, with a way to propose.
+    // Invitations go out through the scheduler, one DM each, with a way to propose; not to
+    // the lead, who called it.
     await sweep();
-    for (const user of [LEAD, ALICE, BOB]) {
+    expect(dmsTo(LEAD)).toEqual([]);
+    for (const user of [ALICE, BOB]) {
       const dms = dmsTo(user);
       expect(dms).toHaveLength(1);
       expect(JSON.stringify(dms[0]!.args.blocks)).toContain('Which model do we try next for ranking?');
@@ -399,7 +411,7 @@ describe('user text in messages', () => {
     await d.fillAndSubmit(LEAD, step2, {});
     await t.fake.waitFor('chat.postMessage', (c) => String(c.args.text).startsWith('Decision:'));
     await d.command('meetings', BOB, CHANNEL);
-    await t.fake.waitForResponse();
+    await t.fake.waitForResponse((r) => String(r.body.text).startsWith('Decision meetings of'));
 
     const messages = [
       ...t.fake.okCallsTo('chat.postMessage'),
@@ -532,7 +544,7 @@ describe('reminders after a reschedule', () => {
 });
 
 describe('the pre-read', () => {
-  it('goes out at the deadline in the thread and the channel, with every proposal, who has not proposed, and the flags', async () => {
+  it('goes out at the deadline in the kickoff’s thread, with every proposal, who has not proposed, and the flags', async () => {
     const { meeting, kickoff } = await called();
     await d.propose(ALICE, kickoff, goodProposal());
     await d.propose(
@@ -556,11 +568,9 @@ describe('the pre-read', () => {
     const [first] = await t.fake.waitFor('chat.postMessage', (c) =>
       String(c.args.text).startsWith('Pre-read'),
     );
-    expect(first!.args).toMatchObject({
-      channel: CHANNEL,
-      thread_ts: meeting.thread_ts,
-      reply_broadcast: 'true',
-    });
+    // In the kickoff's thread only: the kickoff, redrawn, tells the channel it is there.
+    expect(first!.args).toMatchObject({ channel: CHANNEL, thread_ts: meeting.thread_ts });
+    expect(first!.args).not.toHaveProperty('reply_broadcast');
     const blocks = first!.args.blocks as {
       type: string;
       text?: { text: string };
@@ -828,7 +838,8 @@ describe('the decision', () => {
     const [decision] = await t.fake.waitFor('chat.postMessage', (c) =>
       String(c.args.text).startsWith('Decision:'),
     );
-    expect(decision!.args).toMatchObject({ thread_ts: meeting.thread_ts, reply_broadcast: 'true' });
+    expect(decision!.args).toMatchObject({ thread_ts: meeting.thread_ts });
+    expect(decision!.args).not.toHaveProperty('reply_broadcast');
     expect(JSON.stringify(decision!.args.blocks)).toContain('*H1*');
     await t.fake.waitFor(
       'chat.postMessage',
@@ -841,7 +852,7 @@ describe('the decision', () => {
     await t.fake.waitFor(
       'chat.update',
       (c) => String(c.args.channel).startsWith('D') && c.args.text === 'Decision meeting decided',
-      { count: 3 },
+      { count: 2 },
     );
 
     // Stale buttons get a sentence.
@@ -878,8 +889,9 @@ describe('reschedule and cancel', () => {
       new Date('2026-12-01T10:00:00Z'),
     );
     await sweep();
+    // Those invited hear it; the lead, who moved it (and called it, so was never invited), does not.
     const notices = posts().filter((c) => c.args.text === 'Decision meeting rescheduled');
-    expect(notices.map((c) => c.args.channel).sort()).toEqual([LEAD, ALICE, BOB].sort());
+    expect(notices.map((c) => c.args.channel).sort()).toEqual([ALICE, BOB].sort());
     // Nothing at the old deadline.
     t.clock.set(new Date('2026-11-25T10:00:00Z'));
     await sweep();
@@ -897,14 +909,16 @@ describe('reschedule and cancel', () => {
     await expect.poll(async () => (await d.meeting()).status).toBe('cancelled');
     const [redrawn] = await t.fake.waitFor('chat.update', (c) => c.args.ts === meeting.thread_ts);
     expect(actionsOf(redrawn!)).toEqual([]);
-    await t.fake.waitFor('chat.update', (c) => c.args.text === 'Decision meeting cancelled', { count: 3 });
+    // The two invitations settle; the lead was not invited to the meeting they called.
+    await t.fake.waitFor('chat.update', (c) => c.args.text === 'Decision meeting cancelled', { count: 2 });
     await sweep();
     for (const when of ['2026-11-24T10:00:00Z', '2026-11-25T10:00:00Z', '2026-11-26T10:00:00Z']) {
       t.clock.set(new Date(when));
       await sweep();
     }
     const dms = posts().filter((c) => String(c.args.channel).startsWith('U0'));
-    expect(dms.map((c) => c.args.text)).toEqual(Array(3).fill('Decision meeting cancelled'));
+    // Told: the two invited; the lead cancelled it and needs no DM about it.
+    expect(dms.map((c) => c.args.text)).toEqual(Array(2).fill('Decision meeting cancelled'));
     expect(posts().filter((c) => String(c.args.text).startsWith('Pre-read'))).toEqual([]);
 
     t.fake.reset();
@@ -982,6 +996,11 @@ describe('workspaces', () => {
     await other.command('meetings', 'U0OTHER', CHANNEL);
     const [reply] = await t.fake.waitForResponse();
     expect(JSON.stringify(reply!.body)).toContain('has no project yet');
+    // It says where the person goes next: back to the command, not to a hypothesis form.
+    expect(JSON.stringify(reply!.body)).toContain(
+      "then `/hypothesis meetings` lists the project's decision meetings",
+    );
+    expect(JSON.stringify(reply!.body)).not.toContain('straight to your hypothesis');
     await d.press(kickoff, ids.meeting.decide, LEAD, 'T0OTHERTEAM');
     const [refusal] = await t.fake.waitForResponse(undefined, { count: 2 }).then((r) => r.slice(-1));
     expect(said(refusal!)).toContain('does not exist in this workspace');

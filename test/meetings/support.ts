@@ -3,9 +3,13 @@ import type { DecisionMeeting } from '../../src/db/schema/index.js';
 import type { TestApp } from '../support/app.js';
 import { buttons } from '../support/factories.js';
 import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
-import { pressInMessage } from '../support/messages.js';
+import { elementsOf, pressInMessage } from '../support/messages.js';
 import { submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
-import { slashCommand, type SlackReply } from '../../src/sandbox/slack/requests.js';
+import { blockAction, slashCommand, type SlackReply } from '../../src/sandbox/slack/requests.js';
+
+/** The blocks a posted (or redrawn) message carries, as Slack answered with them. */
+const sentBlocks = (c: RecordedCall): unknown =>
+  ((c.response?.message ?? {}) as { blocks?: unknown }).blocks ?? c.args.blocks;
 
 /** The meeting ritual as people drive it: commands, buttons, modals, through the real receiver. */
 export function meetingDriver(t: TestApp, teamId: string) {
@@ -15,9 +19,47 @@ export function meetingDriver(t: TestApp, teamId: string) {
   const command = (text: string, userId: string, channelId: string) =>
     slashCommand(t.target, { text, userId, teamId, channelId, responseUrl: t.fake.responseUrl() });
 
-  /** Presses a button in a message the app really posted (or redrew), as `userId` of `team`. */
-  const press = (source: RecordedCall, actionId: string, userId: string, team = teamId) =>
-    pressInMessage(t, { userId, teamId: team }, source, actionId);
+  /**
+   * Presses a button in a message the app really posted (or redrew), as `userId` of `team`.
+   * The kickoff keeps the lead's buttons behind *Lead's controls*: pressing one of them there
+   * is pressing that, then the button in the message only the presser sees (or, for anyone
+   * but the lead, stopping at the refusal they get instead).
+   */
+  const press = async (
+    source: RecordedCall,
+    actionId: string,
+    userId: string,
+    team = teamId,
+  ): Promise<SlackReply> => {
+    const who = { userId, teamId: team };
+    const shown = elementsOf(sentBlocks(source));
+    if (
+      shown.some((e) => e.action_id === actionId) ||
+      !shown.some((e) => e.action_id === ids.meeting.leadControls)
+    )
+      return pressInMessage(t, who, source, actionId);
+    const before = t.fake.responses.length;
+    const reply = await pressInMessage(t, who, source, ids.meeting.leadControls);
+    const [controls] = await t.fake.waitForResponse((r) => t.fake.responses.indexOf(r) >= before);
+    const el = elementsOf(controls!.body.blocks).find((e) => e.action_id === actionId);
+    if (!el) return reply;
+    const answer = (source.response ?? {}) as { channel?: string; ts?: string };
+    return blockAction(t.target, {
+      ...who,
+      actionId,
+      blockId: el.block_id,
+      ...(el.value !== undefined ? { value: el.value } : {}),
+      channelId: String(answer.channel ?? source.args.channel),
+      messageTs: String(answer.ts),
+      container: {
+        type: 'message',
+        is_ephemeral: true,
+        channel_id: String(answer.channel ?? source.args.channel),
+      },
+      message: { text: controls!.body.text ?? '', blocks: controls!.body.blocks },
+      responseUrl: t.fake.responseUrl(),
+    });
+  };
 
   const fillAndSubmit = (
     userId: string,

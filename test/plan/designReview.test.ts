@@ -130,7 +130,7 @@ describe('a design review', () => {
     expect(await docText()).toContain('Draft: not reviewed yet');
 
     expect((await requestReview([BERLIN, NEWYORK], '2026-11-26')).text).toBe('');
-    expect(await docText()).toContain('In review: 0 of 2 reviewers approved, due Thu 26 Nov');
+    expect(await docText()).toContain('In review: none of 2 reviewers approved, due Thu 26 Nov');
 
     // 11:00 in Berlin, 05:00 in New York: only Berlin is asked now.
     await sweep();
@@ -459,7 +459,7 @@ describe('sharing and editing the whole doc', () => {
 });
 
 describe('the review state elsewhere', () => {
-  /** `/hypothesis new` in the project channel, started now: the card the app posts. */
+  /** `/hypothesis new` in the project channel, started now: the card's Details, as its author sees them. */
   async function startHypothesis(statement: string): Promise<string> {
     const modal = await viewOpenedBy(t.fake, ids.hypothesis.newModal, () =>
       slashCommand(t.target, {
@@ -475,6 +475,7 @@ describe('the review state elsewhere', () => {
       Metric: defaultFields.metric,
       Baseline: defaultFields.baseline,
       'Success criteria': defaultFields.successCriteria,
+      'Timebox (days)': '14',
       'Next step if it fails': defaultFields.nextOnFailure,
       'Next step if it succeeds': defaultFields.nextOnSuccess,
     });
@@ -482,7 +483,10 @@ describe('the review state elsewhere', () => {
       'chat.postMessage',
       (c) => c.args.channel === CHANNEL && String(c.args.text).includes(statement),
     );
-    return JSON.stringify(card!.args.blocks);
+    const before = t.fake.responses.length;
+    await pressInMessage(t, who(ALICE), card!, ids.hypothesis.details);
+    const [details] = await t.fake.waitForResponse((r) => t.fake.responses.indexOf(r) >= before);
+    return JSON.stringify(details!.body.blocks);
   }
 
   async function projectCard(): Promise<string> {
@@ -526,7 +530,9 @@ describe('the review state elsewhere', () => {
     expect(early).toContain(':memo: Started before the design doc was approved (Draft: not reviewed yet).');
 
     await requestReview([BERLIN], '2026-11-25');
-    expect(await projectCard()).toContain('Design doc: In review: 0 of 1 reviewers approved, due Wed 25 Nov');
+    expect(await projectCard()).toContain(
+      'Design doc: In review: none of 1 reviewer approved, due Wed 25 Nov',
+    );
     await sweep();
     await pressInMessage(t, who(BERLIN), reviewDms(BERLIN)[0]!, ids.review.approve);
     await t.fake.waitFor(

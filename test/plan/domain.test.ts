@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn } from '../../blocks/text.js';
 import { designDocMarkdown } from '../../src/rituals/plan/designDoc.js';
-import { hasMeasurableBar, validateHypothesisDraft } from '../../src/rituals/plan/hypothesisDraft.js';
+import {
+  barError,
+  BASELINE_NONE,
+  hasMeasurableBar,
+  validateHypothesisDraft,
+  validateHypothesisForm,
+} from '../../src/rituals/plan/hypothesisDraft.js';
 import { canEditDesignDoc, canEditHypothesis } from '../../src/rituals/plan/permissions.js';
 
 const form = (overrides: Record<string, unknown> = {}) => ({
@@ -53,6 +59,31 @@ describe('a hypothesis draft', () => {
       expect(Object.keys(result.errors)).toEqual([field]);
       expect(result.errors[field as keyof typeof result.errors]).toMatch(message);
     }
+  });
+
+  it('asks for a timebox instead of assuming one', () => {
+    const result = validateHypothesisDraft(form({ timeboxDays: null }));
+    expect(!result.ok && result.errors.timeboxDays).toMatch(/Pick the timebox/);
+  });
+
+  it('asks for the metric and a baseline, "none yet" being an answer', () => {
+    const missing = validateHypothesisForm(form({ metric: ' ', baseline: null }));
+    expect(!missing.ok && missing.errors).toEqual({
+      metric: expect.stringMatching(/Name the metric/),
+      baseline: expect.stringMatching(/None yet: this hypothesis establishes it/),
+    });
+    const none = validateHypothesisForm(form({ baseline: null, baselineNone: ['none'] }));
+    expect(none.ok && none.value.baseline).toBe(BASELINE_NONE);
+  });
+
+  it('agrees with the form’s hint on what a bar is', () => {
+    // The hint's examples: two too vague, one good; and the template's own blank.
+    expect(barError('improve the model')).toMatch(/number/);
+    expect(barError('improve recall')).toMatch(/"improve recall" cannot be checked/);
+    expect(barError('recall on class C +5% over baseline, others down 1% at most')).toBeNull();
+    expect(barError('Improve AUC by X%')).toMatch(/Replace the X/);
+    expect(barError('AUC +2% over the baseline')).toBeNull();
+    expect(barError('XGBoost beats the baseline by 3%')).toBeNull();
   });
 
   it('knows a bar from a wish', () => {

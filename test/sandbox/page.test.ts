@@ -113,6 +113,8 @@ describe('the sandbox page', () => {
       await ada.goto(s.url);
       await actAs(ada, PEOPLE.ada);
       await openChannel(ada);
+      // The lead's controls are hers alone: she opens them, then cancels.
+      await conversationLog(ada).getByRole('button', { name: 'Lead’s controls' }).last().click();
       await conversationLog(ada).getByRole('button', { name: 'Cancel meeting' }).last().click();
       await ada.getByRole('alertdialog').getByRole('button', { name: 'Cancel meeting' }).click();
       await visible(

@@ -43,6 +43,8 @@ describe('the rituals in the sandbox', () => {
       await t.post('composer', { as: 'U0ADA', channel: 'C0RANKING', text: '/hypothesis new' });
       await submitModal('U0ADA', 'hypothesis.new', {
         statement: 'BM25 beats TF-IDF',
+        metric: 'nDCG@10',
+        baselineNone: ['none'],
         successCriteria: 'nDCG@10 +2 points',
         timeboxDays: 1,
         ownerUserId: 'U0GRACE',

@@ -27,7 +27,7 @@ describe('a week in the sandbox', () => {
     // The card is in the channel for everyone in it, not only for Ada.
     await week.actAs(s.page, week.PEOPLE.kenji);
     await week.openChannel(s.page);
-    await week.visible(week.conversationLog(s.page).getByText('H1 · Search ranking').first());
+    await week.visible(week.conversationLog(s.page).getByText(week.HYPOTHESIS_CARD).first());
     // Ada's "this channel has no project yet" was only for her.
     expect(await week.conversationLog(s.page).getByText('has no project yet').count()).toBe(0);
   }, 120_000);

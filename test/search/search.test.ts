@@ -347,7 +347,10 @@ describe('tried before? in the new-hypothesis modal', () => {
     // The updated modal still submits what was typed.
     const reply = await submit(t.target, who, again, {
       Hypothesis: 'Label smoothing with 0.2 improves calibration',
+      Metric: defaultFields.metric,
+      Baseline: defaultFields.baseline,
       'Success criteria': defaultFields.successCriteria,
+      'Timebox (days)': '14',
     });
     expect(reply.status).toBe(200);
     const saved = await t.labbook.db

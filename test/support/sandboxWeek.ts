@@ -111,9 +111,12 @@ export async function planProjectAndHypothesis(page: Page, shot: Shot = noShot):
   await shot('02-new-hypothesis', form);
   await submitDialog(form, 'Save');
 
-  await visible(conversationLog(page).getByText('H1 · Search ranking').first());
+  await visible(conversationLog(page).getByText(HYPOTHESIS_CARD).first());
   await shot('03-hypothesis-card');
 }
+
+/** The hypothesis card's first line, as the channel shows it. */
+export const HYPOTHESIS_CARD = /^H1 Focal loss will raise recall@10/;
 
 /**
  * Moves the app's clock to each next scheduled message until Grace's check-in DM has arrived:
@@ -187,6 +190,8 @@ export async function decisionMeeting(page: Page, shot: Shot = noShot): Promise<
 
   await actAs(page, PEOPLE.ada);
   await openChannel(page);
+  // The lead's controls are shown to the lead alone, on *Lead's controls*.
+  await conversationLog(page).getByRole('button', { name: 'Lead’s controls' }).last().click();
   await conversationLog(page).getByRole('button', { name: 'Close proposals now' }).last().click();
   // The pre-read goes to the kickoff's thread: open it there, as people will.
   const kickoff = conversationLog(page)

@@ -5,7 +5,9 @@ import { findHypothesis, lockHypothesis, updateHypothesis } from '../../db/hypot
 import type { Db } from '../../db/index.js';
 import type { Hypothesis } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
-import { addDays, elapsedDays, formatMoment } from '../../time.js';
+import { count, sentence } from '../../../blocks/text.js';
+import { addDays, formatMoment } from '../../time.js';
+import { timeboxSpan } from './timeboxSpan.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import { evidenceShape } from '../evidence/evidenceForm.js';
 import { minutesOf, spentShape } from '../timeSpent/activities.js';
@@ -53,14 +55,6 @@ export function checkInHooks(services: Services): HypothesisHooks {
       await scheduleCheckIn(trx, h, at);
     },
   };
-}
-
-export function plannedDays(h: Pick<Hypothesis, 'started_at' | 'due_at' | 'timebox_days'>): number {
-  return h.started_at && h.due_at ? elapsedDays(h.started_at, h.due_at) : h.timebox_days;
-}
-
-export function spentDays(h: Pick<Hypothesis, 'started_at'>, now: Date): number {
-  return h.started_at ? elapsedDays(h.started_at, now) : 0;
 }
 
 /**
@@ -117,6 +111,18 @@ export async function answerableHypothesis(
  * abandoned), early (before its due time: "concluded early, 4 of 10 days"), or once the
  * timebox had ended. Early conclusions are normal and counted as what they are.
  */
+/**
+ * Day n of m when a running hypothesis would be concluded now, a day or more before its
+ * timebox ends (as the announcement will count it); null when it would not be early.
+ */
+export function earlyDays(
+  h: Pick<Hypothesis, 'timebox_days' | 'extension_count' | 'started_at' | 'due_at'>,
+  now: Date,
+): { spent: number; planned: number } | null {
+  const span = timeboxSpan({ ...h, concluded_at: now });
+  return span.early && span.days !== null ? { spent: span.days, planned: span.total } : null;
+}
+
 export type Timing = 'unstarted' | 'early' | 'ended';
 
 export function timingOf(h: Pick<Hypothesis, 'started_at' | 'due_at'>, at: Date): Timing {
@@ -177,9 +183,6 @@ export function outcomeErrors(answer: Answer, form: OutcomeForm): Record<string,
 
 export interface RecordedOutcome {
   hypothesis: Hypothesis;
-  plannedDays: number;
-  actualDays: number;
-  timing: Timing;
   startedNext: Hypothesis | null;
 }
 
@@ -203,9 +206,9 @@ export async function recordOutcome(
     const h = locked && (await findHypothesis(trx, teamId, locked.id));
     if (!h) throw notFound('That hypothesis no longer exists in this workspace.');
     assertAnswerable(h, actor, ref.round, tz, answer);
-    const planned = plannedDays(h);
-    const actual = spentDays(h, at);
-    const timing = timingOf(h, at);
+    const span = timeboxSpan({ ...h, concluded_at: at });
+    // Early as the announcement counts it (a day or more before the end), so the log agrees.
+    const timing: Timing = !h.started_at ? 'unstarted' : span.early ? 'early' : 'ended';
     const concluded = await updateHypothesis(trx, teamId, h.id, {
       status: answer,
       result: form.result,
@@ -229,10 +232,11 @@ export async function recordOutcome(
       authorUserId: actor,
       text:
         `H${h.number} ${answer}` +
-        timingNote(timing, actual, planned) +
+        timingNote(timing, span.days ?? 0, span.total) +
         (actor === h.owner_user_id ? '' : ` (entered by <@${actor}> for <@${h.owner_user_id}>)`) +
-        (form.result ? `: ${form.result}` : '') +
-        (form.learnings ? ` Learned: ${form.learnings}` : ''),
+        (form.result ? `: ${sentence(form.result)}` : '.') +
+        (form.learnings ? ` Learned: ${sentence(form.learnings)}` : '') +
+        (form.nextStep ? ` Next: ${sentence(form.nextStep)}` : ''),
       details: {
         outcome: answer,
         ...(actor === h.owner_user_id ? {} : { enteredBy: actor, owner: h.owner_user_id }),
@@ -240,8 +244,10 @@ export async function recordOutcome(
         learnings: form.learnings,
         nextStep: form.nextStep,
         runLinks: form.runLinks,
-        plannedDays: planned,
-        actualDays: actual,
+        // The same figures the announcement and the statistics use (see timeboxSpan).
+        plannedDays: span.total,
+        actualDays: span.days,
+        early: span.early,
         timeboxDays: h.timebox_days,
         extensions: h.extension_count,
         timing,
@@ -250,7 +256,7 @@ export async function recordOutcome(
     });
     await recordTimeSpent(trx, h, actor, minutesOf(form), 'checkin', at);
     const startedNext = form.startNextId ? await startNext(trx, form.startNextId) : null;
-    return { hypothesis: concluded, plannedDays: planned, actualDays: actual, timing, startedNext };
+    return { hypothesis: concluded, startedNext };
   });
 }
 
@@ -311,7 +317,7 @@ export async function extendTimebox(
       hypothesisId: h.id,
       kind: 'hypothesis_extended',
       authorUserId: actor,
-      text: `H${h.number} extended by ${form.days} day${form.days === 1 ? '' : 's'} (extension ${extensionNumber}): ${form.reason}`,
+      text: `H${h.number} extended by ${count(form.days, 'day')} (extension ${extensionNumber}): ${form.reason}`,
       details: {
         days: form.days,
         extension: extensionNumber,

@@ -13,7 +13,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatMoment, inZone } from '../../time.js';
 import { noMetrics } from '../../trackers/index.js';
 import { recipientTime } from '../workingTime.js';
-import { plannedDays, roundOf, spentDays } from './checkins.js';
+import { roundOf } from './checkins.js';
 import { addWorkingDays } from './workingHours.js';
 
 export const CHECKIN_KINDS = [
@@ -80,8 +80,6 @@ async function planCheckInDelivery(
     d.kind === 'checkin' || d.kind === 'reminder' ? await (services.trackers ?? noMetrics).hints(h) : [];
   const input = {
     h,
-    plannedDays: plannedDays(h),
-    spentDays: spentDays(h, now),
     round: roundOf(h),
     metrics,
   };
@@ -217,7 +215,7 @@ function escalationText(h: HypothesisWithProject, tz: string, reminders: number)
   const due = h.due_at ? formatMoment(h.due_at, tz) : 'its due date';
   const asked =
     reminders === 0 ? '' : reminders === 1 ? ', after a reminder' : `, after ${reminders} reminders`;
-  return `:warning: <@${h.owner_user_id}> has not answered the check-in for *H${h.number}* (${userText(h.project_name, 80)}), due ${due} (${tz})${asked}. It is now marked overdue. You can answer for them, extend it, give it a new owner (who gets the check-in) or abandon it:`;
+  return `:warning: <@${h.owner_user_id}> has not answered the check-in for *H${h.number}* (${userText(h.project_name, 80)}), due ${due}${asked}. It is now marked overdue. You can answer for them, extend it, give it a new owner (who gets the check-in) or abandon it:`;
 }
 
 function extensionText(h: HypothesisWithProject, by: string, reason: string): string {

@@ -1,19 +1,19 @@
+import { CONCLUDED } from '../plan/hypotheses.js';
+import { daysTaken, type TimeboxFacts } from './timeboxSpan.js';
+
 /**
  * The team's own record, for estimating the next timebox: how many hypotheses were
- * concluded, how they came out, and how long they really took against their timebox.
+ * concluded (abandoned ones too, as everywhere), how they came out, and how long they
+ * really took against their timebox, in the days their announcements said.
  */
-export interface ConcludedRecord {
-  status: string;
-  timebox_days: number;
-  started_at: Date | null;
-  concluded_at: Date | null;
-}
+export type ConcludedRecord = TimeboxFacts & { status: string };
 
 export interface Stats {
   concluded: number;
   validated: number;
   disproven: number;
   inconclusive: number;
+  abandoned: number;
   /**
    * Concluded before their timebox (as planned) ended. Counted as early, and kept out of the figures
    * below: finding the answer sooner says nothing about how long a timebox should be.
@@ -26,39 +26,32 @@ export interface Stats {
   overrun: number | null;
 }
 
-const DAY = 86_400_000;
-
 /**
- * Concluded before its timebox, as planned, ended: early, which says nothing about how long a
- * timebox should be, so every estimate leaves it out. One concluded inside an extension
- * overran its plan and is not early.
+ * Concluded before its timebox, as planned, ended (counted in days as the announcement counts
+ * them): early, which says nothing about how long a timebox should be, so every estimate
+ * leaves it out. One concluded inside an extension overran its plan and is not early.
  */
-export function concludedEarly(
-  r: Pick<ConcludedRecord, 'timebox_days' | 'started_at' | 'concluded_at'>,
-): boolean {
-  return (
-    !!r.started_at &&
-    !!r.concluded_at &&
-    r.concluded_at.getTime() - r.started_at.getTime() < r.timebox_days * DAY
-  );
+export function concludedEarly(r: TimeboxFacts): boolean {
+  const days = daysTaken(r);
+  return days !== null && days < r.timebox_days;
 }
 
 export function computeStats(rows: ConcludedRecord[]): Stats {
-  const outcomes = rows.filter((r) => ['validated', 'disproven', 'inconclusive'].includes(r.status));
-  const isEarly = concludedEarly;
-  const timed = outcomes.filter((r) => r.started_at && r.concluded_at && !isEarly(r));
-  const planned = timed.reduce((sum, r) => sum + r.timebox_days, 0);
-  const actual = timed.reduce(
-    (sum, r) => sum + (r.concluded_at!.getTime() - r.started_at!.getTime()) / DAY,
-    0,
-  );
+  const outcomes = rows.filter((r) => (CONCLUDED as readonly string[]).includes(r.status));
+  const timed = outcomes.flatMap((r) => {
+    const days = daysTaken(r);
+    return days === null || concludedEarly(r) ? [] : [{ planned: r.timebox_days, days }];
+  });
+  const planned = timed.reduce((sum, r) => sum + r.planned, 0);
+  const actual = timed.reduce((sum, r) => sum + r.days, 0);
   const count = (s: string) => outcomes.filter((r) => r.status === s).length;
   return {
     concluded: outcomes.length,
     validated: count('validated'),
     disproven: count('disproven'),
     inconclusive: count('inconclusive'),
-    early: outcomes.filter(isEarly).length,
+    abandoned: count('abandoned'),
+    early: outcomes.filter(concludedEarly).length,
     meanPlannedDays: timed.length ? planned / timed.length : null,
     meanActualDays: timed.length ? actual / timed.length : null,
     overrun: planned > 0 ? actual / planned : null,

@@ -4,6 +4,7 @@ import type {
   Hypothesis,
   HypothesisExtension,
 } from '../../db/schema/index.js';
+import { count } from '../../../blocks/text.js';
 import { evidenceMarkdown } from '../evidence/runLinks.js';
 import { designDocMarkdown, mentionedIn, slackToMarkdown } from '../plan/designDoc.js';
 
@@ -77,7 +78,9 @@ export function recordMarkdown(r: ProjectRecord, names: (userId: string) => stri
   if (r.hypotheses.length === 0) lines.push('_None yet._', '');
   for (const h of r.hypotheses) {
     lines.push(`### H${h.number}: ${oneLine(h.statement)}`, '');
-    lines.push(`- Status: ${h.status} · Owner: ${names(h.owner_user_id)} · Timebox: ${h.timebox_days} days`);
+    lines.push(
+      `- Status: ${h.status} · Owner: ${names(h.owner_user_id)} · Timebox: ${count(h.timebox_days, 'day')}`,
+    );
     lines.push(`- Success criteria: ${oneLine(h.success_criteria)}`);
     if (h.metric) lines.push(`- Metric: ${oneLine(h.metric)}`);
     if (h.baseline) lines.push(`- Baseline: ${oneLine(h.baseline)}`);

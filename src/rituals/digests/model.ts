@@ -1,6 +1,7 @@
 import type { DigestDecision, DigestHypothesis, DigestMeeting } from '../../db/digests.js';
 import { DAY_MS, elapsedDays } from '../../time.js';
 import { concludedEarly } from '../checkins/stats.js';
+import { daysTaken } from '../checkins/timeboxSpan.js';
 import type { ReviewState } from '../designReview/review.js';
 import type { Activity } from '../timeSpent/activities.js';
 import {
@@ -187,7 +188,7 @@ function toConcluded(h: DigestHypothesis): Concluded {
     ownerUserId: h.owner_user_id,
     result: h.result,
     learnings: h.learnings,
-    days: h.started_at && h.concluded_at ? elapsedDays(h.started_at, h.concluded_at) : null,
+    days: daysTaken(h),
     evidence: { run_links: h.run_links, dataset_version: h.dataset_version, random_seed: h.random_seed },
   };
 }

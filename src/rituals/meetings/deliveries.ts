@@ -128,7 +128,7 @@ export async function redrawKickoff(
     .update({
       channel: m.channel_id,
       ts: m.thread_ts,
-      ...kickoffMessage({ ...m, away }, m.project_name, m.lead_user_id),
+      ...kickoffMessage({ ...m, away }, m.lead_user_id),
     })
     .catch((error: unknown) =>
       services.logger.warn('could not update the kickoff', { meetingId: m.id, error: String(error) }),
@@ -244,8 +244,8 @@ async function planMeetingDelivery(
 }
 
 /**
- * The pre-read at the deadline: its first message in the kickoff thread and the channel,
- * the rest in the thread (posted patiently by the scheduler); then the kickoff is redrawn
+ * The pre-read at the deadline: its first message in the kickoff thread (the kickoff,
+ * redrawn, says it is there), the rest in the thread (posted patiently by the scheduler); then the kickoff is redrawn
  * without its Close button.
  */
 async function planPreread(
@@ -258,7 +258,7 @@ async function planPreread(
   return {
     type: 'send',
     recipientId: m.channel_id,
-    message: m.thread_ts ? { ...first, thread_ts: m.thread_ts, reply_broadcast: true } : first,
+    message: m.thread_ts ? { ...first, thread_ts: m.thread_ts } : first,
     thread: rest,
     effect: async (trx, sent) => {
       await trx

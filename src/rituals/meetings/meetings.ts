@@ -94,12 +94,20 @@ export const prereadKey = (m: { id: number }, deadline: Date) =>
 export const noticeKey = (m: { id: number }, user: string, revision: number) =>
   `meeting_notice:${m.id}:${user}:${revision}`;
 
-/** Reminders and the pre-read for the meeting's current deadline; invitations once each. */
-async function scheduleAhead(trx: Db, m: DecisionMeeting, at: Date, invite: boolean): Promise<void> {
+/**
+ * Reminders and the pre-read for the meeting's current deadline; invitations once each,
+ * except to whoever called it or reopened it: nobody is invited to what they just did.
+ */
+async function scheduleAhead(
+  trx: Db,
+  m: DecisionMeeting,
+  at: Date,
+  invite: { by: string } | false,
+): Promise<void> {
   const deadline = m.proposal_deadline!;
   const common = { teamId: m.team_id, projectId: m.project_id, meetingId: m.id, at };
   for (const user of m.participants) {
-    if (invite) {
+    if (invite && user !== invite.by) {
       await scheduleDelivery(trx, {
         ...common,
         kind: 'meeting_invite',
@@ -155,7 +163,7 @@ export async function callMeeting(
       details: { scheduledAt: m.scheduled_at, deadline: m.proposal_deadline, participants: m.participants },
       at,
     });
-    await scheduleAhead(trx, m, at, true);
+    await scheduleAhead(trx, m, at, { by: args.actor });
     return m;
   });
 }
@@ -337,14 +345,14 @@ export async function reopenForProposals(
       updated_at: at,
     });
     await cancelPending(trx, { teamIds: [teamId], meetingId: id }, at);
-    await scheduleAhead(trx, m, at, true);
+    await scheduleAhead(trx, m, at, { by: actor });
     await appendLog(trx, {
       teamId,
       projectId: m.project_id,
       meetingId: id,
       kind: 'decision',
       authorUserId: actor,
-      text: `Decided: ${m.question} — none yet, collecting more proposals until ${formatMoment(args.times.deadline, 'UTC')} UTC: ${args.decision}`,
+      text: `Decided: ${m.question} — none yet, collecting more proposals until ${formatMoment(args.times.deadline, 'UTC')}: ${args.decision}`,
       details: {
         outcome: 'more',
         question: m.question,

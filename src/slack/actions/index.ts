@@ -10,12 +10,19 @@ import { approve, openRequestChanges, openRequestReview } from '../flows/design/
 import { openEditAll, openSectionEditor, SectionRef } from '../flows/design/sections.js';
 import { shareInChannel } from '../flows/design/share.js';
 import { hypothesisHooks } from '../flows/hooks.js';
-import { openEditHypothesis, openNewHypothesis, refreshDueHint, startFromCard } from '../flows/hypotheses.js';
+import {
+  openEditHypothesis,
+  openNewHypothesis,
+  refreshDueHint,
+  showDetails,
+  startFromCard,
+} from '../flows/hypotheses.js';
 import { ListRef, LogRef, showList, showLog } from '../flows/lists.js';
 import {
   answerThreadReply,
   cancel as cancelMeeting,
   closeNow,
+  showLeadControls,
   openDecision,
   openEditProposal,
   openProposal,
@@ -106,6 +113,15 @@ export function registerActions(app: App, services: Services): void {
       const id = positiveId.safeParse(value);
       if (!id.success) return tell(to, { text: STALE });
       await openEditHypothesis(services, to, id.data);
+    }),
+  );
+
+  app.action(
+    ids.hypothesis.details,
+    action(services, async ({ to, value }) => {
+      const id = positiveId.safeParse(value);
+      if (!id.success) return tell(to, { text: STALE });
+      await showDetails(services, to, id.data);
     }),
   );
 
@@ -229,6 +245,7 @@ export function registerActions(app: App, services: Services): void {
   // Decision meetings: every button carries the meeting's (or the proposal's) id.
   const meetingButtons: [string, (to: ActionContext['to'], id: number) => Promise<void>][] = [
     [ids.meeting.propose, (to, id) => openProposal(services, to, id)],
+    [ids.meeting.leadControls, (to, id) => showLeadControls(services, to, id)],
     [ids.meeting.close, (to, id) => closeNow(services, to, id)],
     [ids.meeting.decide, (to, id) => openDecision(services, to, id)],
     [ids.meeting.reschedule, (to, id) => openReschedule(services, to, id)],

@@ -21,15 +21,15 @@ import {
   extendTimebox,
   OutcomeForm,
   outcomeErrors,
-  plannedDays,
   recordOutcome,
-  spentDays,
-  timingOf,
+  earlyDays,
 } from '../../rituals/checkins/checkins.js';
 import { canEditHypothesis } from '../../rituals/plan/permissions.js';
 import { startInTransaction } from '../../rituals/plan/hypotheses.js';
 import { TIMEBOX } from '../../rituals/plan/hypothesisDraft.js';
 import type { Services } from '../../services.js';
+import { slackMoment } from '../../../blocks/text.js';
+import { timeboxSpan } from '../../rituals/checkins/timeboxSpan.js';
 import { addDays, formatDay, formatMoment } from '../../time.js';
 import { parseJson, type ViewSubmissionPayload } from '../payloads.js';
 import { knownZone, userZone } from '../people.js';
@@ -83,10 +83,7 @@ export async function outcomeView(
   );
   const nextStep = suggestedNextStep(h, answer);
   const now = services.clock.now();
-  const note =
-    timingOf(h, now) === 'early'
-      ? earlyNote({ spent: spentDays(h, now), planned: plannedDays(h) })
-      : undefined;
+  const note = earlyNote(earlyDays(h, now));
   return outcomeModal({
     h,
     answer,
@@ -214,18 +211,22 @@ export async function submitOutcome(
         result: h.result,
         learnings: h.learnings,
       });
+      // The card above is redrawn with the outcome; the announcement goes in its thread, so
+      // the channel gets no second post about the same hypothesis.
+      const underCard =
+        h.card_ts && h.card_channel_id === h.project_channel_id ? { thread_ts: h.card_ts } : {};
       await client.chat
         .postMessage({
           channel: h.project_channel_id,
+          ...underCard,
           ...outcomeAnnouncement({
             h,
             answer: meta.answer,
             by: actor,
             result: h.result,
             learnings: h.learnings,
-            plannedDays: recorded.plannedDays,
-            actualDays: recorded.actualDays,
-            timing: recorded.timing,
+            nextStep: h.next_step,
+            span: timeboxSpan(h),
             startedNext: recorded.startedNext,
           }),
         })
@@ -258,7 +259,7 @@ export async function submitExtend(
         client,
         h,
         {
-          label: `Extended (${extensionNumber}), now due ${formatMoment(h.due_at, tz)}`,
+          label: `Extended (${extensionNumber}), now due ${slackMoment(h.due_at, formatMoment(h.due_at, tz))}`,
           by: actor,
           at: services.clock.now(),
           result: null,
@@ -292,10 +293,7 @@ async function closeCheckInDms(
     .where('status', '=', 'sent')
     .where('dedupe_key', 'like', `%:${h.id}:${round}:%`)
     .execute();
-  const message = answeredCheckInMessage(
-    { h, plannedDays: plannedDays(h), spentDays: spentDays(h, answer.at), round },
-    answer,
-  );
+  const message = answeredCheckInMessage({ h, round }, answer);
   for (const dm of dms) {
     if (!dm.channel_id || !dm.message_ts) continue;
     await client.chat

@@ -7,10 +7,8 @@ import { findProjectByChannel } from '../../db/projects.js';
 import {
   ANSWERS,
   assertAnswerable,
-  plannedDays,
   roundOf,
-  spentDays,
-  timingOf,
+  earlyDays,
   type Answer,
 } from '../../rituals/checkins/checkins.js';
 import { notFound } from '../../rituals/errors.js';
@@ -42,15 +40,13 @@ export async function openConclude(
   const tz = await userZone(services, to.client, to.teamId, to.userId);
   // Said now (already concluded, not theirs), not after they have chosen an outcome.
   assertAnswerable(h, to.userId, ref.round, tz);
-  const now = services.clock.now();
+  const note = earlyNote(earlyDays(h, services.clock.now()));
   await to.client.views.open({
     trigger_id: to.triggerId,
     view: concludeModal({
       h,
       privateMetadata: JSON.stringify(ref),
-      ...(timingOf(h, now) === 'early'
-        ? { note: earlyNote({ spent: spentDays(h, now), planned: plannedDays(h) })! }
-        : {}),
+      ...(note ? { note } : {}),
     }),
   });
 }

@@ -1,6 +1,6 @@
 import { digestMessage, teamDigestMessage } from '../../../blocks/digest.js';
 import { noProjectOffer } from '../../../blocks/project.js';
-import { escapeMrkdwn } from '../../../blocks/text.js';
+import { count, escapeMrkdwn } from '../../../blocks/text.js';
 import { cancelPending } from '../../db/deliveries.js';
 import { currentDesignDoc } from '../../db/designDocs.js';
 import { digestSettingsFor, projectRecord, saveDigestSettings } from '../../db/digests.js';
@@ -27,7 +27,7 @@ import {
 } from '../../rituals/digests/weeks.js';
 import { forbidden } from '../../rituals/errors.js';
 import type { Services } from '../../services.js';
-import { formatMoment } from '../../time.js';
+import { localMoment } from '../../time.js';
 import { peopleNames, requireWorkspaceAdmin, userZone } from '../people.js';
 import { tell, type Audience } from '../tell.js';
 
@@ -81,7 +81,7 @@ function whenNext(settings: DigestSettings | undefined, schedule: DigestSchedule
       settings.project_id ? 'this project' : 'all projects',
     );
   if (!isOn(settings)) return `Weekly digests are off here; ${EXAMPLE} turns them on.`;
-  return `The next digest goes out ${formatMoment(nextSlot(now, schedule), schedule.tz)} (${schedule.tz}), ${describeSchedule(schedule)}.`;
+  return `The next digest goes out ${localMoment(nextSlot(now, schedule), schedule.tz)} (${schedule.tz}), ${describeSchedule(schedule)}.`;
 }
 
 async function previewDigest(services: Services, to: To): Promise<void> {
@@ -206,7 +206,7 @@ async function setDigestSchedule(services: Services, to: To, args: string): Prom
     ? `The digest of *${escapeMrkdwn(project.name)}*`
     : 'The team-wide digest of all projects';
   await tell(to, {
-    text: `${what} now goes out here ${describeSchedule(schedule)}${settings.tz ? '' : ", the lead's Slack zone"}. Next: ${formatMoment(next, schedule.tz)}.`,
+    text: `${what} now goes out here ${describeSchedule(schedule)}${settings.tz ? '' : ", the lead's Slack zone"}. Next: ${localMoment(next, schedule.tz)}.`,
   });
 }
 
@@ -261,7 +261,7 @@ export async function exportCommand(services: Services, to: To, args: string): P
   try {
     await to.client.files.uploadV2({
       channel_id: channel ?? to.userId,
-      initial_comment: `The whole record of *${escapeMrkdwn(project.name)}*: design doc, hypotheses, decisions and the experiment log (${record.log.length} entries, also as CSV). Exported by <@${to.userId}>.`,
+      initial_comment: `The whole record of *${escapeMrkdwn(project.name)}*: design doc, hypotheses, decisions and the experiment log (${count(record.log.length, 'entry')}, also as CSV). Exported by <@${to.userId}>.`,
       file_uploads: [
         {
           file: Buffer.from(markdown, 'utf8'),

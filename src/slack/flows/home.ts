@@ -13,8 +13,9 @@ export async function publishHome(
 ): Promise<void> {
   const now = services.clock.now();
   const [running, awaiting, projects] = await Promise.all([
-    runningOfOwner(services.db, teamId, userId, { limit: HOME_LIST_CAP }),
-    // A running hypothesis past its due time is waiting for its owner's check-in answer.
+    // Each hypothesis in one list: one past its due time waits for its owner's answer, and
+    // is listed there, not again among the running ones.
+    runningOfOwner(services.db, teamId, userId, { limit: HOME_LIST_CAP, dueAfter: now }),
     runningOfOwner(services.db, teamId, userId, { limit: HOME_LIST_CAP, dueBy: now }),
     projectsOfUser(services.db, teamId, userId, HOME_LIST_CAP),
   ]);

@@ -2,9 +2,20 @@ import type { ModalView } from '@slack/types';
 import { errorsResponse, staleForm, type FlowResult } from './result.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { dueHint, hypothesisCard, hypothesisModal } from '../../../blocks/hypothesis.js';
+import {
+  dueHint,
+  hypothesisCard,
+  hypothesisDetails,
+  hypothesisModal,
+  pickTimeboxHint,
+} from '../../../blocks/hypothesis.js';
 import { noProjectOffer } from '../../../blocks/project.js';
-import { findHypothesis, updateHypothesis, type HypothesisWithProject } from '../../db/hypotheses.js';
+import {
+  findHypothesis,
+  updateHypothesis,
+  usualTimebox,
+  type HypothesisWithProject,
+} from '../../db/hypotheses.js';
 import { findProjectByChannel, listProjects, projectsOfUser } from '../../db/projects.js';
 import type { Hypothesis, Project } from '../../db/schema/index.js';
 import {
@@ -14,7 +25,7 @@ import {
   startHypothesis,
   type HypothesisHooks,
 } from '../../rituals/plan/hypotheses.js';
-import { HYPOTHESIS_LIMITS, TIMEBOX, validateHypothesisDraft } from '../../rituals/plan/hypothesisDraft.js';
+import { HYPOTHESIS_LIMITS, TIMEBOX, validateHypothesisForm } from '../../rituals/plan/hypothesisDraft.js';
 import type { Services } from '../../services.js';
 import { workingDaysNote } from '../../../blocks/away.js';
 import { timeboxDaysOf } from '../../rituals/workingTime.js';
@@ -51,14 +62,16 @@ export async function hypothesisModalFor(
   userId: string,
   opts: { project?: Project; channelId?: string; hypothesis?: Hypothesis; notice?: string },
 ): Promise<ModalView> {
-  const days = opts.hypothesis?.timebox_days ?? TIMEBOX.default;
-  const hint = await dueHintFor(services, client, {
-    teamId,
-    viewer: userId,
-    owner: opts.hypothesis?.owner_user_id ?? userId,
-    days,
-    startedAt: opts.hypothesis?.started_at ?? null,
-  });
+  const days = opts.hypothesis?.timebox_days;
+  const hint = days
+    ? await dueHintFor(services, client, {
+        teamId,
+        viewer: userId,
+        owner: opts.hypothesis?.owner_user_id ?? userId,
+        days,
+        startedAt: opts.hypothesis?.started_at ?? null,
+      })
+    : pickTimeboxHint(await usualTimebox(services.db, teamId, opts.project?.id));
   return hypothesisModal({
     mode: opts.hypothesis ? 'edit' : 'new',
     projects: opts.hypothesis ? [] : await projectChoices(services, teamId, userId, opts.project),
@@ -197,7 +210,7 @@ export async function submitNewHypothesis(
 ): Promise<FlowResult> {
   const teamId = payload.team.id;
   const actor = payload.user.id;
-  const checked = validateHypothesisDraft(formOf(payload));
+  const checked = validateHypothesisForm(formOf(payload));
   if (!checked.ok) return errorsResponse(checked.errors);
   const { hypothesis, project } = await createHypothesis(services, teamId, actor, checked.value, hooks);
   return {
@@ -216,7 +229,7 @@ export async function postCard(
   project: Project,
   actor: string,
 ) {
-  const card = hypothesisCard(h, project, services.clock.now(), await designNote(services, h));
+  const card = hypothesisCard(h, services.clock.now());
   try {
     const posted = await client.chat.postMessage({
       channel: project.channel_id,
@@ -252,17 +265,26 @@ export async function refreshCard(
 ): Promise<void> {
   const h = await findHypothesis(services.db, teamId, id);
   if (!h?.card_channel_id || !h.card_ts) return;
-  const card = hypothesisCard(
-    h,
-    { name: h.project_name },
-    services.clock.now(),
-    await designNote(services, h),
-  );
+  const card = hypothesisCard(h, services.clock.now());
   await client.chat
     .update({ channel: h.card_channel_id, ts: h.card_ts, ...card })
     .catch((error: unknown) =>
       services.logger.warn('could not update the hypothesis card', { id, error: String(error) }),
     );
+}
+
+/** *Details* on a card: the whole hypothesis, to the one who pressed. */
+export async function showDetails(
+  services: Services,
+  to: Audience & { teamId: string },
+  hypothesisId: number,
+): Promise<void> {
+  const h = await findHypothesis(services.db, to.teamId, hypothesisId);
+  if (!h) return tell(to, { text: 'That hypothesis no longer exists in this workspace.' });
+  await tell(
+    to,
+    hypothesisDetails(h, { name: h.project_name }, services.clock.now(), await designNote(services, h)),
+  );
 }
 
 export async function openEditHypothesis(
@@ -285,7 +307,7 @@ export async function submitEditHypothesis(
   const meta = parseJson(HypothesisMeta, payload.view.private_metadata);
   if (!meta?.hypothesisId) return staleForm(client, payload.user.id, 'the hypothesis');
   const existing = await findHypothesis(services.db, teamId, meta.hypothesisId);
-  const checked = validateHypothesisDraft({
+  const checked = validateHypothesisForm({
     ...formOf(payload),
     projectId: existing?.project_id ?? null,
     startNow: 'proposed',

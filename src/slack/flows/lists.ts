@@ -60,7 +60,7 @@ export async function showChannelList(
   to: Audience & { teamId: string; channelId: string },
 ): Promise<void> {
   const project = await findProjectByChannel(services.db, to.teamId, to.channelId);
-  if (!project) return tell(to, noProjectOffer(to.channelId));
+  if (!project) return tell(to, noProjectOffer(to.channelId, 'list'));
   await showList(services, to, { kind: 'project', projectId: project.id, page: 0 });
 }
 
@@ -92,6 +92,6 @@ export async function showChannelLog(
   to: Audience & { teamId: string; channelId: string },
 ): Promise<void> {
   const project = await findProjectByChannel(services.db, to.teamId, to.channelId);
-  if (!project) return tell(to, noProjectOffer(to.channelId));
+  if (!project) return tell(to, noProjectOffer(to.channelId, 'log'));
   await showLog(services, to, { projectId: project.id });
 }

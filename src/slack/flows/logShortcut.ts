@@ -17,7 +17,7 @@ export async function addMessageToLog(
   const teamId = payload.team.id;
   const project = await findProjectByChannel(services.db, teamId, payload.channel.id);
   if (!project) {
-    await tell(to, noProjectOffer(payload.channel.id));
+    await tell(to, noProjectOffer(payload.channel.id, 'logShortcut'));
     return;
   }
   const { permalink } = await to.client.chat.getPermalink({

@@ -66,7 +66,7 @@ export async function submitSnooze(
       tell(
         { client, userId: actor },
         {
-          text: `I'll ask about H${h.number} again on ${formatMoment(when.until, tz)} (${tz}). The timebox stays as planned.`,
+          text: `I'll ask about H${h.number} again on ${formatMoment(when.until, tz)}. The timebox stays as planned.`,
         },
       ),
   };

@@ -24,7 +24,7 @@ export async function spentCommand(
   const entry = parseSpent(args);
   if (!entry) return tell(to, { text: SPENT_USAGE });
   const project = await findProjectByChannel(services.db, to.teamId, to.channelId);
-  if (!project) return tell(to, noProjectOffer(to.channelId));
+  if (!project) return tell(to, noProjectOffer(to.channelId, 'spent'));
   const h = await services.db
     .selectFrom('hypotheses')
     .selectAll()

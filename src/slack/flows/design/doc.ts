@@ -72,7 +72,7 @@ export async function showDesignDoc(
 ): Promise<void> {
   const project = await findProjectByChannel(services.db, to.teamId, to.channelId);
   if (!project) {
-    await tell(to, noProjectOffer(to.channelId));
+    await tell(to, noProjectOffer(to.channelId, 'design'));
     return;
   }
   await tell(to, await docMessage(services, project));

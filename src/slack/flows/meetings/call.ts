@@ -12,7 +12,8 @@ import { designDocFacts } from '../../../rituals/meetings/deliveries.js';
 import { MEETING_LIMITS, MeetingForm } from '../../../rituals/meetings/forms.js';
 import { callMeeting, canRunMeeting, checkTimes } from '../../../rituals/meetings/meetings.js';
 import type { Services } from '../../../services.js';
-import { inZone } from '../../../time.js';
+import { defaultMeetingTime } from '../../../rituals/meetings/defaultTime.js';
+import { workingCalendar } from '../../../rituals/workingTime.js';
 import type { ViewSubmissionPayload } from '../../payloads.js';
 import { knownZone, userZone } from '../../people.js';
 import { tell, type Audience } from '../../tell.js';
@@ -25,22 +26,16 @@ const MeetingMeta = z.object({ projectId: z.number().int().positive(), channelId
 /** `/hypothesis meeting`: the lead's modal, with the project's members and metric filled in. */
 export async function openMeetingModal(services: Services, to: To & { channelId: string }): Promise<void> {
   const project = await findProjectByChannel(services.db, to.teamId, to.channelId);
-  if (!project) return tell(to, noProjectOffer(to.channelId));
+  if (!project) return tell(to, noProjectOffer(to.channelId, 'meeting'));
   const permission = canRunMeeting(to.userId, project);
   if (!permission.allowed) throw forbidden(permission.reason);
   const tz = await userZone(services, to.client, to.teamId, to.userId);
-  const [members, facts] = await Promise.all([
+  const [members, facts, hours] = await Promise.all([
     projectMembers(services.db, to.teamId, project.id),
     designDocFacts(services.db, to.teamId, project.id),
+    workingCalendar(services.db, to.teamId, to.userId),
   ]);
-  // Three days ahead at 10:00 the lead's time: room for a day of reading before the deadline.
-  const scheduledAt = inZone(services.clock.now(), tz)
-    .add(3, 'day')
-    .hour(10)
-    .minute(0)
-    .second(0)
-    .millisecond(0)
-    .toDate();
+  const scheduledAt = defaultMeetingTime(services.clock.now(), tz, hours);
   await to.client.views.open({
     trigger_id: to.triggerId,
     view: meetingModal({
@@ -91,7 +86,6 @@ export async function submitMeeting(
               ...meeting,
               away: await awayParticipants(services, lookupClient(client, services.logger), meeting),
             },
-            project.name,
             project.lead_user_id,
           ),
           unfurl_links: false,
@@ -116,7 +110,7 @@ export async function showMeetings(
   to: Audience & { teamId: string; channelId: string },
 ): Promise<void> {
   const project = await findProjectByChannel(services.db, to.teamId, to.channelId);
-  if (!project) return tell(to, noProjectOffer(to.channelId));
+  if (!project) return tell(to, noProjectOffer(to.channelId, 'meetings'));
   const meetings = await meetingsOfProject(services.db, to.teamId, project.id, 20);
   const counts = await Promise.all(meetings.map((m) => liveProposals(services.db, to.teamId, m.id)));
   const items = await Promise.all(

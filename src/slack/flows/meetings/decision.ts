@@ -37,7 +37,7 @@ import { hypothesisHooks } from '../hooks.js';
 import { postCard } from '../hypotheses.js';
 import { lookupClient } from '../../webClient.js';
 import { errorsResponse, readSubmission, type FlowResult } from '../result.js';
-import { inThreadAndChannel, MeetingRef, reload, settleDms, type To } from './shared.js';
+import { inThread, MeetingRef, reload, settleDms, type To } from './shared.js';
 
 const HypothesesMeta = MeetingRef.extend({
   outcome: z.enum(['chosen', 'stop']),
@@ -195,7 +195,7 @@ async function collectMore(
       const now = await reload(services, reopened);
       await client.chat
         .postMessage({
-          ...inThreadAndChannel(now, reopenedMessage(now, actor, form.decision)),
+          ...inThread(now, reopenedMessage(now, actor, form.decision)),
           unfurl_links: false,
         })
         .catch((error: unknown) =>
@@ -307,7 +307,7 @@ export async function submitDecisionHypotheses(
   return { after: () => announceDecision(services, client, actor, recorded) };
 }
 
-/** The decision in the thread and the channel, the kickoff and DMs settled, the new hypotheses' cards. */
+/** The decision in the thread, the kickoff redrawn and DMs settled, the new hypotheses' cards. */
 async function announceDecision(
   services: Services,
   client: WebClient,
@@ -325,7 +325,7 @@ async function announceDecision(
   const project = await findProject(services.db, teamId, decided.project_id);
   await client.chat
     .postMessage({
-      ...inThreadAndChannel(
+      ...inThread(
         decided,
         decisionMessage(
           decided,

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { leadControlsMessage } from '../../../../blocks/meeting.js';
 import { meetingModal } from '../../../../blocks/meetingModals.js';
 import { updateMeeting } from '../../../db/meetings.js';
 import { finishPreread, prereadFor, redrawKickoff } from '../../../rituals/meetings/deliveries.js';
@@ -14,15 +15,22 @@ import type { Services } from '../../../services.js';
 import type { ViewSubmissionPayload } from '../../payloads.js';
 import { knownZone, userZone } from '../../people.js';
 import { lookupClient } from '../../webClient.js';
+import { tell } from '../../tell.js';
 import { errorsResponse, readSubmission, type FlowResult } from '../result.js';
-import { inThreadAndChannel, MeetingRef, reload, settleDms, type To } from './shared.js';
+import { inThread, MeetingRef, reload, settleDms, type To } from './shared.js';
 
-/** *Close proposals now*: the pre-read goes out at once, in the thread and the channel. */
+/** *Lead's controls* on the kickoff: the lead's buttons, to the lead alone; anyone else is told whose they are. */
+export async function showLeadControls(services: Services, to: To, meetingId: number): Promise<void> {
+  const m = await runnableMeeting(services.db, to.teamId, to.userId, meetingId);
+  await tell(to, leadControlsMessage(m));
+}
+
+/** *Close proposals now*: the pre-read goes out at once, in the kickoff's thread. */
 export async function closeNow(services: Services, to: To, meetingId: number): Promise<void> {
   const m = await reload(services, await closeProposals(services, to.teamId, to.userId, meetingId));
   const lookups = lookupClient(to.client, services.logger);
   const { first, rest } = await prereadFor(services, to.client, m, lookups);
-  const posted = await to.client.chat.postMessage({ ...inThreadAndChannel(m, first), unfurl_links: false });
+  const posted = await to.client.chat.postMessage({ ...inThread(m, first), unfurl_links: false });
   if (posted.ts) await updateMeeting(services.db, m.team_id, m.id, { preread_ts: posted.ts });
   await finishPreread(services, to.client, m, rest, m.thread_ts ?? posted.ts ?? '', lookups);
 }

@@ -28,10 +28,13 @@ export async function settleDms(services: Services, client: WebClient, m: Meetin
   }
 }
 
-/** A reply in the kickoff thread that also shows in the channel (or a plain post without a thread). */
-export function inThreadAndChannel(m: Pick<DecisionMeeting, 'channel_id' | 'thread_ts'>, message: Message) {
+/**
+ * A reply in the kickoff thread (or a plain post without a thread). Not broadcast: the
+ * kickoff is redrawn to say what happened and where, so the channel gets no second post.
+ */
+export function inThread(m: Pick<DecisionMeeting, 'channel_id' | 'thread_ts'>, message: Message) {
   return m.thread_ts
-    ? { channel: m.channel_id, ...message, thread_ts: m.thread_ts, reply_broadcast: true as const }
+    ? { channel: m.channel_id, ...message, thread_ts: m.thread_ts }
     : { channel: m.channel_id, ...message };
 }
 
