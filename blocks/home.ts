@@ -34,9 +34,9 @@ function answerMenu(h: Listed, extend: boolean): Overflow {
   };
 }
 
-/** *Log time* only when something is running to log it on. */
+/** *Log time* only when something is running (or past its timebox, awaiting its answer) to log it on. */
 function logTimeButton(input: HomeInput): Button[] {
-  if (input.running.total === 0) return [];
+  if (input.running.total + input.awaitingCheckIn.total === 0) return [];
   return [{ type: 'button', action_id: ids.timeSpent.open, text: plain('Log time', 75), value: 'home' }];
 }
 

@@ -94,7 +94,7 @@ function timeSections(projects: ProjectTime[]): KnownBlock[] {
  * from): "how long do our state-of-the-art attempts really take?".
  */
 function kindSection(scope: string, kinds: KindCalibration[]): KnownBlock {
-  const title = `*By kind of option* (${scope}; planned: timebox, actual: start to conclusion)`;
+  const title = `*By kind of option* (${scope}; planned: timebox, actual: days as announced, early conclusions left out)`;
   const body = kinds.length
     ? kinds.map((k) => `• ${kindLine(k)}`).join('\n')
     : 'Nothing concluded yet to compare.';

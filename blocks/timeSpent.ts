@@ -8,7 +8,7 @@ import {
 } from '../src/rituals/timeSpent/activities.js';
 import { ids } from './ids.js';
 import { LIMITS } from './limits.js';
-import { md, plain } from './text.js';
+import { count, md, plain } from './text.js';
 
 /** Where the time went, in the check-in form: optional, blank, so skipping costs nothing. */
 export function timeSpentInputs(): KnownBlock[] {
@@ -113,10 +113,10 @@ export function loggedTimeModal(text: string): ModalView {
 }
 
 const times = (ratio: number) => `${ratio.toFixed(1)}×`;
-const meanDays = (n: number) => `${n.toFixed(1)} d`;
+const meanDays = (n: number) => count(n, 'day');
 
 /**
- * "*State of the art*: 3 concluded · planned 10.0 d, took 17.3 d on average (1.7× the
+ * "*State of the art*: 3 concluded · planned 10 days, took 17.3 days on average (1.7× the
  * timebox) · 1 extended · time logged: modelling 40 h (60%) · …", for `/hypothesis stats`.
  */
 export function kindLine(k: KindCalibration): string {

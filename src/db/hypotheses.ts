@@ -168,7 +168,16 @@ export async function hypothesesOfProject(
 export async function hypothesesOfTeam(db: Db, teamId: string) {
   return db
     .selectFrom('hypotheses')
-    .select(['id', 'project_id', 'status', 'timebox_days', 'started_at', 'concluded_at', 'extension_count'])
+    .select([
+      'id',
+      'project_id',
+      'status',
+      'timebox_days',
+      'started_at',
+      'concluded_at',
+      'due_at',
+      'extension_count',
+    ])
     .where('team_id', '=', teamId)
     .where('status', '<>', 'proposed')
     .execute();

@@ -169,7 +169,7 @@ describe('/hypothesis conclude', () => {
       .where('hypothesis_id', '=', h.id)
       .where('kind', '=', 'hypothesis_abandoned')
       .executeTakeFirstOrThrow();
-    expect(entry.text).toBe('H1 abandoned (before it started): the vendor model already covers rare intents');
+    expect(entry.text).toBe('H1 abandoned (before it started): the vendor model already covers rare intents.');
     expect(entry.details).toMatchObject({ timing: 'unstarted' });
     await expect
       .poll(() =>
@@ -177,7 +177,7 @@ describe('/hypothesis conclude', () => {
           .map((c) => JSON.stringify(c.args.blocks))
           .join(),
       )
-      .toContain('before it started');
+      .toContain('never started (timebox 14 days)');
   });
 
   it('explains to anyone else, and for one already concluded, privately, and opens nothing', async () => {
@@ -257,11 +257,19 @@ describe('from the card and the Home tab', () => {
     const newForm = await viewOpenedBy(t.fake, ids.hypothesis.newModal, () => command('new', OWNER));
     await submit(t.target, who(OWNER), newForm, {
       Hypothesis: defaultFields.statement,
+      Metric: defaultFields.metric,
+      Baseline: defaultFields.baseline,
       'Success criteria': defaultFields.successCriteria,
+      'Timebox (days)': '14',
       When: 'Keep it proposed for now',
     });
     const [card] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
-    expect(buttons(card!.args.blocks).map((b) => b.text.text)).toEqual(['Edit', 'Start timebox', 'Abandon']);
+    expect(buttons(card!.args.blocks).map((b) => b.text.text)).toEqual([
+      'Details',
+      'Edit',
+      'Start timebox',
+      'Abandon',
+    ]);
     const form = await viewOpenedBy(t.fake, ids.checkin.outcomeModal, () =>
       pressInMessage(t, who(LEAD), card!, ids.hypothesis.conclude),
     );
@@ -320,7 +328,7 @@ describe('/hypothesis stats', () => {
     const [reply] = await t.fake.waitForResponse();
     const shown = JSON.stringify(reply!.body.blocks);
     expect(shown).toContain('2 concluded: 0% validated · 100% disproven');
-    expect(shown).toContain('Timebox 10.0 d on average, actual 15.0 d');
+    expect(shown).toContain('Timebox 10 days on average, actual 10 days');
     expect(shown).toContain(
       '1 of 2 concluded early, before its timebox ended (not counted in the estimate).',
     );

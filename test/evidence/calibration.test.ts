@@ -21,6 +21,8 @@ const record = (id: number, o: { days: number; took: number; status?: string; ex
   timebox_days: o.days,
   started_at: day('02'),
   concluded_at: new Date(day('02').getTime() + o.took * 86_400_000),
+  // An extended one was due when it was answered; the others were due after their timebox.
+  due_at: new Date(day('02').getTime() + (o.extended ? o.took : o.days) * 86_400_000),
   extension_count: o.extended ? 1 : 0,
 });
 const effort = (optionKind: OptionKind | null, minutes: Partial<Record<string, number>> = {}): Effort => ({
@@ -34,8 +36,10 @@ describe('calibration by kind of option (pure)', () => {
       [
         record(1, { days: 10, took: 20, extended: true }),
         record(2, { days: 10, took: 16 }),
-        record(3, { days: 5, took: 4, status: 'validated' }),
+        record(3, { days: 5, took: 6, status: 'validated' }),
         record(4, { days: 7, took: 7 }),
+        // Concluded early: says nothing about how long a timebox of its kind takes.
+        record(7, { days: 10, took: 3 }),
         // Still running, or abandoned: no real duration to compare.
         { ...record(5, { days: 3, took: 30 }), status: 'running' },
         { ...record(6, { days: 3, took: 30 }), status: 'abandoned' },
@@ -44,14 +48,16 @@ describe('calibration by kind of option (pure)', () => {
         [1, effort('sota', { modelling: 600, data: 120 })],
         [2, effort('sota', { modelling: 240 })],
         [3, effort('simple', { data: 60 })],
+        [7, effort('simple', { data: 30 })],
         [5, effort('sota', { modelling: 999 })],
       ]),
     );
     expect(
       kinds.map((k) => [k.kind, k.concluded, k.meanPlannedDays, k.meanActualDays, k.ratio, k.extended]),
     ).toEqual([
-      ['sota', 2, 10, 18, 1.8, 1],
-      ['simple', 1, 5, 4, 0.8, 0],
+      // Days as the announcements count them: the wait for an answer after the timebox is not work.
+      ['sota', 2, 10, 15, 1.5, 1],
+      ['simple', 1, 5, 5, 1, 0],
       ['unstated', 1, 7, 7, 1, 0],
     ]);
     expect(kinds[0]!.minutes).toEqual({
@@ -66,7 +72,7 @@ describe('calibration by kind of option (pure)', () => {
 
   it('leaves out kinds with nothing concluded, and says nothing for an empty record', () => {
     expect(calibrateByKind([], new Map())).toEqual([]);
-    expect(calibrateByKind([record(1, { days: 4, took: 2 })], new Map()).map((k) => k.kind)).toEqual([
+    expect(calibrateByKind([record(1, { days: 4, took: 5 })], new Map()).map((k) => k.kind)).toEqual([
       'unstated',
     ]);
   });
@@ -190,13 +196,13 @@ describe('`/hypothesis stats` by kind of option', () => {
     await twoKinds(project);
     const stats = textOf({ body: await command(t, 'stats', LEAD, CHANNEL) });
     expect(stats).toContain(
-      '*By kind of option* (this project; planned: timebox, actual: start to conclusion)',
+      '*By kind of option* (this project; planned: timebox, actual: days as announced, early conclusions left out)',
     );
     expect(stats).toContain(
-      '• *State of the art*: 1 concluded · planned 7.0 d, took 14.0 d on average (2.0× the timebox) · 1 extended · time logged: modelling 30 h (75%) · waiting (compute, labels, reviews) 10 h (25%)',
+      '• *State of the art*: 1 concluded · planned 7 days, took 14 days on average (2.0× the timebox) · 1 extended · time logged: modelling 30 h (75%) · waiting (compute, labels, reviews) 10 h (25%)',
     );
     expect(stats).toContain(
-      '• *Simple/standard*: 1 concluded · planned 4.0 d, took 4.0 d on average (1.0× the timebox) · time logged: data work 4 h (100%)',
+      '• *Simple/standard*: 1 concluded · planned 4 days, took 4 days on average (1.0× the timebox) · time logged: data work 4 h (100%)',
     );
     expect(stats).not.toContain('Not from a meeting proposal');
   });

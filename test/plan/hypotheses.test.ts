@@ -113,7 +113,7 @@ describe('/hypothesis new', () => {
       ),
     );
     expect(JSON.stringify(post!.args)).not.toContain('Search ranking');
-    expect(buttons(post!.args.blocks as never).map((b) => b.text.text)).toEqual(['Details', 'Edit']);
+    expect(buttons(post!.args.blocks as never).map((b) => b.text.text)).toEqual(['Details', 'Edit', 'Conclude']);
 
     const [h] = await hypothesesRows();
     expect(h).toMatchObject({

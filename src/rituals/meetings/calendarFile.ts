@@ -11,7 +11,7 @@ function description(m: MeetingWithProject, tz: string, threadLink: string | nul
   const lines = [`Decision meeting of ${m.project_name}: ${m.question}`];
   if (m.status === 'cancelled') lines.push('This meeting is cancelled.');
   else if (m.proposal_deadline)
-    lines.push(`Proposals due ${formatMoment(m.proposal_deadline, tz)} (${tz}), in the meeting's thread.`);
+    lines.push(`Proposals due ${formatMoment(m.proposal_deadline, tz)}, in the meeting's thread.`);
   if (threadLink) lines.push(`Thread: ${threadLink}`);
   return lines.join('\n');
 }

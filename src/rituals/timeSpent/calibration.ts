@@ -1,5 +1,6 @@
 import type { OptionKind } from '../../db/schema/meetings.js';
-import { DAY_MS } from '../../time.js';
+import { concludedEarly } from '../checkins/stats.js';
+import { daysTaken } from '../checkins/timeboxSpan.js';
 import { ACTIVITY_IDS, byActivity, type Activity } from './activities.js';
 
 /**
@@ -26,13 +27,17 @@ export interface EffortRecord {
   timebox_days: number;
   started_at: Date | null;
   concluded_at: Date | null;
+  due_at: Date | null;
   extension_count: number;
 }
 
 export interface KindCalibration {
   kind: KindOfOption;
   label: string;
-  /** Concluded with a start and an end: the ones whose real duration is known. */
+  /**
+   * Concluded with a start and an end, and not early: the ones that say how long a timebox of
+   * this kind really takes (in the days their announcements said).
+   */
   concluded: number;
   meanPlannedDays: number;
   meanActualDays: number;
@@ -48,16 +53,15 @@ const NO_EFFORT: Effort = { optionKind: null, minutes: byActivity([]) };
 
 /** One figure per kind of option that has a concluded hypothesis, state of the art first. */
 export function calibrateByKind(rows: EffortRecord[], effort: Map<number, Effort>): KindCalibration[] {
-  const timed = rows.filter((r) => OUTCOMES.includes(r.status) && r.started_at && r.concluded_at);
+  const timed = rows.filter(
+    (r) => OUTCOMES.includes(r.status) && daysTaken(r) !== null && !concludedEarly(r),
+  );
   const out: KindCalibration[] = [];
   for (const { kind, label } of KINDS_OF_OPTION) {
     const of = timed.filter((r) => (effort.get(r.id)?.optionKind ?? 'unstated') === kind);
     if (of.length === 0) continue;
     const planned = of.reduce((sum, r) => sum + r.timebox_days, 0);
-    const actual = of.reduce(
-      (sum, r) => sum + (r.concluded_at!.getTime() - r.started_at!.getTime()) / DAY_MS,
-      0,
-    );
+    const actual = of.reduce((sum, r) => sum + daysTaken(r)!, 0);
     out.push({
       kind,
       label,
