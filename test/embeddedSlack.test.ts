@@ -1018,6 +1018,70 @@ describe('signed requests', () => {
   });
 });
 
+describe('a view_submission’s ack, as Slack judges it', () => {
+  let ack: unknown;
+  let server: http.Server;
+  let target: SlackTarget;
+  const alice = { userId: 'U0ALICE', teamId: 'T0LABBOOK' };
+  const filled = { 'Project name': 'Fraud' };
+
+  beforeAll(async () => {
+    // An app that answers every view_submission with `ack`.
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(ack === undefined ? '' : JSON.stringify(ack)),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no address');
+    target = { url: `http://127.0.0.1:${address.port}/slack/events`, signingSecret: 's', slack: fake };
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('takes errors under input blocks of the submitted view, an empty ack, and a view within the limits', async () => {
+    for (const body of [
+      { response_action: 'errors', errors: { name: 'Too short', days: 'At least 1' } },
+      undefined,
+      { response_action: 'update', view: { type: 'modal', title: plain('Done'), blocks: [section('ok')] } },
+      { response_action: 'clear' },
+    ]) {
+      ack = body;
+      await submit(target, alice, sentForm, filled);
+    }
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('refuses an error under a block that is not an input of the submitted view, and fails the submit', async () => {
+    ack = { response_action: 'errors', errors: { channelId: 'Pick a channel' } };
+    await expect(submit(target, alice, sentForm, filled)).rejects.toThrow(
+      /refused the ack of hypothesis.new/,
+    );
+    expect(fake.violations).toEqual([
+      expect.objectContaining({
+        method: 'view_submission',
+        rule: 'view_submission.ack',
+        detail: expect.stringContaining('"channelId" is not the block_id of an input block'),
+      }),
+    ]);
+  });
+
+  it('refuses a pushed or updated view over the Block Kit limits, as views.push would', async () => {
+    const long = { type: 'modal', title: plain('A title longer than 24 chars'), blocks: [section('x')] };
+    for (const action of ['update', 'push']) {
+      fake.reset();
+      ack = { response_action: action, view: long };
+      await expect(submit(target, alice, sentForm, filled)).rejects.toThrow(/invalid_arguments/);
+      expect(fake.violations.map((v) => [v.method, v.rule])).toEqual([
+        ['view_submission', 'view.title_length'],
+      ]);
+    }
+  });
+});
+
 describe('Block Kit limits (pure)', () => {
   const rules = (blocks: unknown[], text?: string) => findMessageProblems(blocks, text).map((p) => p.rule);
   const viewRules = (view: unknown, expected?: 'modal' | 'home') =>

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { findAckProblems } from './acks.js';
 import { findMessageProblems, findViewProblems, formatProblem, type Problem } from './blockKitLimits.js';
 import { readTriggerId, triggerId } from './requests.js';
 import { manifestBotScopes, scopeFor, type ConversationKind } from './scopes.js';
@@ -243,6 +244,19 @@ export class EmbeddedSlack {
     const id = triggerId(viewId ? { viewId } : {});
     this.triggerUsers.set(id, userId);
     return id;
+  }
+
+  /**
+   * The body an app acknowledged a view_submission with, checked as Slack checks it before
+   * it changes the person's modal (acks.ts): undefined when Slack takes it, else Slack's
+   * refusal, recorded as violations and shown to `user`.
+   */
+  refusedAck(user: string, submitted: unknown, body: unknown): Json | undefined {
+    const problems = findAckProblems(submitted, body);
+    if (!this.violated('view_submission', problems)) return undefined;
+    const refusal = { method: 'view_submission', error: 'invalid_arguments', reasons: reasons(problems) };
+    this.state.emit({ type: 'refused', data: { ...refusal, ...(user ? { user } : {}) } });
+    return slackErrorWithReasons(refusal.error, refusal.reasons);
   }
 
   /**
