@@ -381,15 +381,38 @@ describe('the fake Slack says no where Slack says no', () => {
     });
     await expect(other.users.info({ user: 'U0THEIRS' })).resolves.toMatchObject({ ok: true });
     await expect(client.chat.postMessage({ channel: 'C0THEIRS', text: 'x' })).rejects.toMatchObject(
-      refused('invalid_auth'),
+      refused('channel_not_found'),
     );
-    await expect(client.users.info({ user: 'U0THEIRS' })).rejects.toMatchObject(refused('invalid_auth'));
+    await expect(client.users.info({ user: 'U0THEIRS' })).rejects.toMatchObject(refused('user_not_found'));
     await expect(client.chat.postMessage({ channel: 'U0THEIRS', text: 'x' })).rejects.toMatchObject(
-      refused('invalid_auth'),
+      refused('channel_not_found'),
+    );
+    await expect(client.conversations.open({ users: 'U0THEIRS' })).rejects.toMatchObject(
+      refused('user_not_found'),
     );
     await expect(
       client.views.publish({ user_id: 'U0THEIRS', view: { type: 'home', blocks: [] } }),
-    ).rejects.toMatchObject(refused('invalid_auth'));
+    ).rejects.toMatchObject(refused('user_not_found'));
+  });
+
+  it('gives an undeclared channel or user id to the first workspace that names it', async () => {
+    fake.addWorkspace({ teamId: 'T0THIRD', botToken: 'xoxb-third', botUserId: 'U0THIRDBOT' });
+    const third = new WebClient('xoxb-third', { slackApiUrl: fake.apiUrl, logLevel: LogLevel.ERROR });
+    await expect(client.chat.postMessage({ channel: 'C0FIRSTUSE', text: 'x' })).resolves.toMatchObject({
+      ok: true,
+    });
+    await expect(third.chat.postMessage({ channel: 'C0FIRSTUSE', text: 'x' })).rejects.toMatchObject(
+      refused('channel_not_found'),
+    );
+    await expect(third.chat.postMessage({ channel: 'U0FIRSTUSE', text: 'x' })).resolves.toMatchObject({
+      ok: true,
+    });
+    await expect(client.chat.postMessage({ channel: 'U0FIRSTUSE', text: 'x' })).rejects.toMatchObject(
+      refused('channel_not_found'),
+    );
+    await expect(
+      client.chat.postEphemeral({ channel: 'C0FIRSTUSE', user: 'U0FIRSTUSE', text: 'x' }),
+    ).rejects.toMatchObject(refused('user_not_found'));
   });
 
   it('answers missing_scope for a method whose scope manifest.json does not request', async () => {
