@@ -3,8 +3,10 @@ import { ids } from '../../blocks/ids.js';
 import type { Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, defaultFields, makeHypothesis, makeProject } from '../support/factories.js';
+import { cardOf } from '../support/cards.js';
+import { pressInMessage, pressInReply } from '../support/messages.js';
 import { fill, submit, typeInto, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
-import { blockAction, slashCommand } from '../../src/sandbox/slack/requests.js';
+import { slashCommand } from '../../src/sandbox/slack/requests.js';
 
 let t: TestApp;
 let project: Project;
@@ -191,14 +193,7 @@ describe('/hypothesis new in a channel without a project', () => {
     expect(create).toMatchObject({ action_id: ids.project.open, text: { text: 'Create a project here' } });
 
     const modal = await viewOpenedBy(t.fake, ids.project.modal, () =>
-      blockAction(t.target, {
-        userId: ALICE,
-        teamId: TEAM,
-        actionId: create!.action_id,
-        value: create!.value,
-        responseUrl: t.fake.responseUrl(),
-        channelId: 'C0EMPTY',
-      }),
+      pressInReply(t, who(), offer!.body, ids.project.open, 'C0EMPTY'),
     );
     const reply = await submit(t.target, who(), modal, {
       'Project name': 'Fraud detection',
@@ -235,16 +230,8 @@ describe('/hypothesis new in a channel without a project', () => {
   it('refuses a second project in the same channel, inline', async () => {
     await command('new', 'C0NOPROJ');
     const [offer] = await t.fake.waitForResponse();
-    const [create] = buttons(offer!.body.blocks);
     const modal = await viewOpenedBy(t.fake, ids.project.modal, () =>
-      blockAction(t.target, {
-        userId: ALICE,
-        teamId: TEAM,
-        actionId: create!.action_id,
-        value: create!.value,
-        responseUrl: t.fake.responseUrl(),
-        channelId: 'C0NOPROJ',
-      }),
+      pressInReply(t, who(), offer!.body, ids.project.open, 'C0NOPROJ'),
     );
     const reply = await submit(t.target, who(), modal, {
       'Project name': 'Again',
@@ -261,15 +248,7 @@ describe('/hypothesis new in a channel without a project', () => {
 describe('editing and starting a hypothesis', () => {
   it('refuses someone who is neither owner nor lead, saying who may', async () => {
     const h = await makeHypothesis(t.labbook.db, project, { ownerUserId: 'U0OWNER' });
-    await blockAction(t.target, {
-      userId: 'U0MALLORY',
-      teamId: TEAM,
-      actionId: ids.hypothesis.edit,
-      value: String(h.id),
-      responseUrl: t.fake.responseUrl(),
-      channelId: CHANNEL,
-      messageTs: '1.1',
-    });
+    await pressInMessage(t, who('U0MALLORY'), await cardOf(t, h, project), ids.hypothesis.edit);
     const [reply] = await t.fake.waitForResponse();
     expect(reply!.body).toMatchObject({ response_type: 'ephemeral' });
     expect(reply!.body.text).toBe(
@@ -281,22 +260,11 @@ describe('editing and starting a hypothesis', () => {
   it('lets the owner edit, logs what changed and updates the card', async () => {
     const h = await makeHypothesis(t.labbook.db, project, { ownerUserId: ALICE, status: 'proposed' });
     // The card the app posted earlier, in the project channel.
-    const cardTs = t.fake.addMessage(CHANNEL, { text: `H${h.number}` });
-    await t.labbook.db
-      .updateTable('hypotheses')
-      .set({ card_channel_id: CHANNEL, card_ts: cardTs })
-      .where('id', '=', h.id)
-      .execute();
+    const card = await cardOf(t, h, project);
+    const cardTs = card.ts;
+    t.fake.reset();
     const modal = await viewOpenedBy(t.fake, ids.hypothesis.editModal, () =>
-      blockAction(t.target, {
-        userId: ALICE,
-        teamId: TEAM,
-        actionId: ids.hypothesis.edit,
-        value: String(h.id),
-        responseUrl: t.fake.responseUrl(),
-        channelId: CHANNEL,
-        messageTs: cardTs,
-      }),
+      pressInMessage(t, who(), card, ids.hypothesis.edit),
     );
     expect(modal.private_metadata).toBe(JSON.stringify({ hypothesisId: h.id }));
 
@@ -323,15 +291,7 @@ describe('editing and starting a hypothesis', () => {
       status: 'proposed',
       timeboxDays: 5,
     });
-    await blockAction(t.target, {
-      userId: 'U0LEAD',
-      teamId: TEAM,
-      actionId: ids.hypothesis.start,
-      value: String(h.id),
-      responseUrl: t.fake.responseUrl(),
-      channelId: CHANNEL,
-      messageTs: '1.2',
-    });
+    await pressInMessage(t, who('U0LEAD'), await cardOf(t, h, project), ids.hypothesis.start);
     await expect
       .poll(
         async () =>
@@ -367,16 +327,10 @@ describe('workspaces', () => {
     expect(JSON.stringify(reply!.body)).toContain('has no project yet');
     expect(JSON.stringify(reply!.body)).not.toContain('Search ranking');
 
+    // The card, pressed by someone of another workspace (a channel shared between them).
+    const card = await cardOf(t, h, project);
     t.fake.reset();
-    await blockAction(t.target, {
-      userId: 'U0OTHER',
-      teamId: 'T0OTHERTEAM',
-      actionId: ids.hypothesis.edit,
-      value: String(h.id),
-      responseUrl: t.fake.responseUrl(),
-      channelId: CHANNEL,
-      messageTs: '1.3',
-    });
+    await pressInMessage(t, { userId: 'U0OTHER', teamId: 'T0OTHERTEAM' }, card, ids.hypothesis.edit);
     const [refusal] = await t.fake.waitForResponse();
     expect(refusal!.body.text).toContain('does not exist in this workspace');
   });

@@ -1138,6 +1138,7 @@ export class EmbeddedSlack {
     const original = messageTs ? this.state.find(channel, messageTs, user) : undefined;
     const content = { text: str(body.text), ...blocksOf(body) };
     if (body.delete_original === true) {
+      if (original && !original.visibleTo) this.messages.get(channel)?.delete(original.ts);
       if (original) this.state.remove(channel, original.ts);
       return;
     }
