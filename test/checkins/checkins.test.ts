@@ -312,7 +312,7 @@ describe('from the Home tab', () => {
       teamId: TEAM,
       event: { type: 'app_home_opened', user: OWNER, channel: `D${OWNER}`, tab: 'home' },
     });
-    const [publish] = await t.fake.waitFor('views.publish');
+    const [publish] = await t.fake.waitFor('views.publish', (c) => c.args.user_id === OWNER);
     const view = publish!.args.view as {
       blocks: { accessory?: { action_id: string; options: { value: string; text: { text: string } }[] } }[];
     };
@@ -573,8 +573,11 @@ describe('an answer racing a reminder', () => {
     t.clock.set('2026-12-09T10:00:00Z');
     t.fake.fail('chat.postMessage', { kind: 'slow', delayMs: 800 });
     const sweeping = sweep();
+    // A loaded machine can take over a second to reach the reminder; the default poll is 1 s.
     await expect
-      .poll(() => t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === OWNER).length)
+      .poll(() => t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === OWNER).length, {
+        timeout: 5000,
+      })
       .toBe(2);
     expect((await submit(t.target, who(OWNER), form, { 'Measured result': '+5.3%' })).text).toBe('');
     await sweeping;
@@ -608,7 +611,9 @@ describe('an extension racing the escalation', () => {
     t.fake.fail('chat.postMessage', { kind: 'slow', delayMs: 800 });
     const sweeping = sweep(); // the escalation to the lead, slowly
     await expect
-      .poll(() => t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === LEAD).length)
+      .poll(() => t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === LEAD).length, {
+        timeout: 5000,
+      })
       .toBe(1);
     const reply = await submit(t.target, who(OWNER), form, {
       'More days': '3',

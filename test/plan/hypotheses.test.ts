@@ -32,8 +32,8 @@ const command = (text: string, channelId = CHANNEL, userId = ALICE, teamId = TEA
 const who = (userId = ALICE) => ({ userId, teamId: TEAM });
 
 /** The new-hypothesis modal as `/hypothesis new` opens it in the project channel. */
-const newModal = (userId = ALICE) =>
-  viewOpenedBy(t.fake, ids.hypothesis.newModal, () => command('new', CHANNEL, userId));
+const newModal = (userId = ALICE, channelId = CHANNEL) =>
+  viewOpenedBy(t.fake, ids.hypothesis.newModal, () => command('new', channelId, userId));
 
 /** What a person types into the hypothesis form, by label. */
 const typed: Record<string, FillValue> = {
@@ -47,10 +47,26 @@ const typed: Record<string, FillValue> = {
 };
 
 /** Opens the new-hypothesis modal and submits it filled with `typed` and `values`. */
-const submitNew = async (values: Record<string, FillValue> = {}, userId = ALICE) =>
-  submit(t.target, who(userId), await newModal(userId), { ...typed, ...values });
+const submitNew = async (values: Record<string, FillValue> = {}, userId = ALICE, channelId = CHANNEL) =>
+  submit(t.target, who(userId), await newModal(userId, channelId), { ...typed, ...values });
 
-const hypothesesRows = () => t.labbook.db.selectFrom('hypotheses').selectAll().orderBy('id').execute();
+const hypothesesRows = (of?: Project) =>
+  t.labbook.db
+    .selectFrom('hypotheses')
+    .selectAll()
+    .$if(of !== undefined, (q) => q.where('project_id', '=', of!.id))
+    .orderBy('id')
+    .execute();
+
+let projects = 0;
+/** A project of its own for a test that counts its hypotheses (H-numbers are per project). */
+const freshProject = () =>
+  makeProject(t.labbook.db, {
+    teamId: TEAM,
+    channelId: `C0FRESH${++projects}`,
+    lead: 'U0LEAD',
+    members: [ALICE],
+  });
 const logRows = () => t.labbook.db.selectFrom('experiment_log_entries').selectAll().orderBy('id').execute();
 
 describe('/hypothesis new', () => {
@@ -99,10 +115,11 @@ describe('/hypothesis new', () => {
   });
 
   it('stores the submitted hypothesis as H1, posts its card to the project channel and logs it', async () => {
-    const reply = await submitNew();
+    const fresh = await freshProject();
+    const reply = await submitNew({}, ALICE, fresh.channel_id);
     expect(reply.status).toBe(200);
     expect(reply.text).toBe('');
-    const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
+    const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === fresh.channel_id);
     const card = JSON.stringify(post!.args.blocks);
     expect(card).toContain('H1 · Search ranking');
     expect(card).toContain('Focal loss will improve recall on rare intents by 5% over the baseline');
@@ -110,7 +127,7 @@ describe('/hypothesis new', () => {
     expect(card).toContain('recall@10 on rare intents +5% over baseline');
     expect(card).toMatch(/due <!date\^\d+\^\{date_short_pretty\}\|2026-12-07>/);
 
-    const [h] = await hypothesesRows();
+    const [h] = await hypothesesRows(fresh);
     expect(h).toMatchObject({
       number: 1,
       status: 'running',
@@ -120,8 +137,8 @@ describe('/hypothesis new', () => {
       due_at: new Date('2026-12-07T10:00:00Z'),
     });
     // Where the card landed is kept, so later changes update it in place.
-    await expect.poll(async () => (await hypothesesRows())[0]!.card_channel_id).toBe(CHANNEL);
-    expect((await hypothesesRows())[0]!.card_ts).toMatch(/^\d+\.\d{6}$/);
+    await expect.poll(async () => (await hypothesesRows(fresh))[0]!.card_channel_id).toBe(fresh.channel_id);
+    expect((await hypothesesRows(fresh))[0]!.card_ts).toMatch(/^\d+\.\d{6}$/);
     const log = await logRows();
     expect(log.at(-1)).toMatchObject({
       kind: 'hypothesis_created',
@@ -132,11 +149,14 @@ describe('/hypothesis new', () => {
   });
 
   it('numbers the next one H2, and a proposed one has no due date yet', async () => {
-    await submitNew({
-      When: 'Keep it proposed for now',
-      Hypothesis: 'Oversampling rare intents improves recall by 3%',
-    });
-    const rows = await hypothesesRows();
+    const fresh = await freshProject();
+    await submitNew({}, ALICE, fresh.channel_id);
+    await submitNew(
+      { When: 'Keep it proposed for now', Hypothesis: 'Oversampling rare intents improves recall by 3%' },
+      ALICE,
+      fresh.channel_id,
+    );
+    const rows = await hypothesesRows(fresh);
     expect(rows.at(-1)).toMatchObject({ number: 2, status: 'proposed', due_at: null, started_at: null });
   });
 

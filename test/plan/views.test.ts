@@ -234,7 +234,7 @@ describe('the design doc', () => {
       .where('section', '=', 'metric_goals')
       .orderBy('id')
       .execute();
-    expect(versions).toEqual([
+    expect(versions.slice(-2)).toEqual([
       { content: 'Optimise recall@10; p95 latency under 50 ms.', author_user_id: ALICE },
       { content: 'Optimise recall@10 on rare intents; p95 latency under 40 ms.', author_user_id: ALICE },
     ]);
@@ -245,6 +245,11 @@ describe('the design doc', () => {
   });
 
   it('exports a Markdown file with every filled section to the channel', async () => {
+    // The sections it checks are written here, whatever ran before.
+    expect((await section('Optimise recall@10 on rare intents; p95 latency under 40 ms.')).text).toBe('');
+    const baseline = await sectionEditor('baseline');
+    expect((await submit(t.target, who(), baseline, { Baseline: 'BM25 + ranker v12' })).text).toBe('');
+    t.fake.reset();
     await command('design');
     await pressInReply(await replyStartingWith('Design doc of'), ids.design.export);
     await t.fake.waitFor('files.completeUploadExternal');
@@ -378,13 +383,15 @@ describe('the message shortcut', () => {
 
 describe('the Home tab', () => {
   it('lists the person’s running hypotheses, soonest first, and their projects', async () => {
-    // Dana's three running hypotheses, written in an order that is not their due order.
+    // Dana's three running hypotheses, written in an order that is not their due order, in a
+    // project of their own so that `list` in the shared one counts only its two.
+    const danas = await makeProject(t.labbook.db, { teamId: TEAM, channelId: 'C0DANA', lead: 'U0LEAD' });
     for (const [statement, due] of [
       ['Due second', '2026-12-10T10:00:00Z'],
       ['Due third', '2026-12-20T10:00:00Z'],
       ['Due first', '2026-11-30T10:00:00Z'],
     ] as const)
-      await makeHypothesis(t.labbook.db, project, { ownerUserId: 'U0DANA', statement, dueAt: new Date(due) });
+      await makeHypothesis(t.labbook.db, danas, { ownerUserId: 'U0DANA', statement, dueAt: new Date(due) });
     await event(t.target, {
       teamId: TEAM,
       event: { type: 'app_home_opened', user: 'U0BOB', channel: 'D0BOB', tab: 'home' },
