@@ -144,8 +144,9 @@ describe('none chosen — stop this line of work', () => {
     ]);
     expect(log[0]!.details).toMatchObject({ outcome: 'stop', chosen: [] });
 
-    const [posted] = await t.fake.waitFor('chat.postMessage', (c) =>
-      String(c.args.text).startsWith('Decision:'),
+    const [posted] = await t.fake.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === CHANNEL && String(c.args.text).startsWith('Decision:'),
     );
     expect(posted!.args.text).toBe('Decision: none chosen, this line of work stops');
     const shown = JSON.stringify(posted!.args.blocks);
