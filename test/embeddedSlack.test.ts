@@ -395,15 +395,38 @@ describe('the fake Slack says no where Slack says no', () => {
     });
     await expect(other.users.info({ user: 'U0THEIRS' })).resolves.toMatchObject({ ok: true });
     await expect(client.chat.postMessage({ channel: 'C0THEIRS', text: 'x' })).rejects.toMatchObject(
-      refused('invalid_auth'),
+      refused('channel_not_found'),
     );
-    await expect(client.users.info({ user: 'U0THEIRS' })).rejects.toMatchObject(refused('invalid_auth'));
+    await expect(client.users.info({ user: 'U0THEIRS' })).rejects.toMatchObject(refused('user_not_found'));
     await expect(client.chat.postMessage({ channel: 'U0THEIRS', text: 'x' })).rejects.toMatchObject(
-      refused('invalid_auth'),
+      refused('channel_not_found'),
+    );
+    await expect(client.conversations.open({ users: 'U0THEIRS' })).rejects.toMatchObject(
+      refused('user_not_found'),
     );
     await expect(
       client.views.publish({ user_id: 'U0THEIRS', view: { type: 'home', blocks: [] } }),
-    ).rejects.toMatchObject(refused('invalid_auth'));
+    ).rejects.toMatchObject(refused('user_not_found'));
+  });
+
+  it('gives an undeclared channel or user id to the first workspace that names it', async () => {
+    fake.addWorkspace({ teamId: 'T0THIRD', botToken: 'xoxb-third', botUserId: 'U0THIRDBOT' });
+    const third = new WebClient('xoxb-third', { slackApiUrl: fake.apiUrl, logLevel: LogLevel.ERROR });
+    await expect(client.chat.postMessage({ channel: 'C0FIRSTUSE', text: 'x' })).resolves.toMatchObject({
+      ok: true,
+    });
+    await expect(third.chat.postMessage({ channel: 'C0FIRSTUSE', text: 'x' })).rejects.toMatchObject(
+      refused('channel_not_found'),
+    );
+    await expect(third.chat.postMessage({ channel: 'U0FIRSTUSE', text: 'x' })).resolves.toMatchObject({
+      ok: true,
+    });
+    await expect(client.chat.postMessage({ channel: 'U0FIRSTUSE', text: 'x' })).rejects.toMatchObject(
+      refused('channel_not_found'),
+    );
+    await expect(
+      client.chat.postEphemeral({ channel: 'C0FIRSTUSE', user: 'U0FIRSTUSE', text: 'x' }),
+    ).rejects.toMatchObject(refused('user_not_found'));
   });
 
   it('answers missing_scope for a method whose scope manifest.json does not request', async () => {
@@ -1029,6 +1052,70 @@ describe('signed requests', () => {
       who: { who: { selected_users: [] } },
     });
     expect(fill(sentForm, {}, { partial: true })).toMatchObject({ name: { name: { value: null } } });
+  });
+});
+
+describe('a view_submission’s ack, as Slack judges it', () => {
+  let ack: unknown;
+  let server: http.Server;
+  let target: SlackTarget;
+  const alice = { userId: 'U0ALICE', teamId: 'T0LABBOOK' };
+  const filled = { 'Project name': 'Fraud' };
+
+  beforeAll(async () => {
+    // An app that answers every view_submission with `ack`.
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(ack === undefined ? '' : JSON.stringify(ack)),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no address');
+    target = { url: `http://127.0.0.1:${address.port}/slack/events`, signingSecret: 's', slack: fake };
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('takes errors under input blocks of the submitted view, an empty ack, and a view within the limits', async () => {
+    for (const body of [
+      { response_action: 'errors', errors: { name: 'Too short', days: 'At least 1' } },
+      undefined,
+      { response_action: 'update', view: { type: 'modal', title: plain('Done'), blocks: [section('ok')] } },
+      { response_action: 'clear' },
+    ]) {
+      ack = body;
+      await submit(target, alice, sentForm, filled);
+    }
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('refuses an error under a block that is not an input of the submitted view, and fails the submit', async () => {
+    ack = { response_action: 'errors', errors: { channelId: 'Pick a channel' } };
+    await expect(submit(target, alice, sentForm, filled)).rejects.toThrow(
+      /refused the ack of hypothesis.new/,
+    );
+    expect(fake.violations).toEqual([
+      expect.objectContaining({
+        method: 'view_submission',
+        rule: 'view_submission.ack',
+        detail: expect.stringContaining('"channelId" is not the block_id of an input block'),
+      }),
+    ]);
+  });
+
+  it('refuses a pushed or updated view over the Block Kit limits, as views.push would', async () => {
+    const long = { type: 'modal', title: plain('A title longer than 24 chars'), blocks: [section('x')] };
+    for (const action of ['update', 'push']) {
+      fake.reset();
+      ack = { response_action: action, view: long };
+      await expect(submit(target, alice, sentForm, filled)).rejects.toThrow(/invalid_arguments/);
+      expect(fake.violations.map((v) => [v.method, v.rule])).toEqual([
+        ['view_submission', 'view.title_length'],
+      ]);
+    }
   });
 });
 

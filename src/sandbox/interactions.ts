@@ -393,6 +393,13 @@ function applyResponseAction(
   body: Record<string, unknown> | undefined,
 ): SubmitResult {
   const { state } = w.slack;
+  const refused = w.slack.refusedAck(user, view, body);
+  if (refused)
+    return {
+      ok: false,
+      outcome: 'no-answer',
+      notice: notice(w, user, `Slack refused the answer: ${String(refused.error)}`).notice!,
+    };
   switch (body?.response_action) {
     case 'errors': {
       const errors = (body.errors ?? {}) as Record<string, string>;

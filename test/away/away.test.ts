@@ -19,6 +19,13 @@ afterAll(() => t?.stop());
 beforeEach(async () => {
   t.fake.reset();
   await withdrawAllPending(t.labbook.db);
+  // The workspace as installed (no holiday calendar, Mon–Fri), whatever a test before set:
+  // Easter Monday, for one, is a Bavarian holiday.
+  await t.labbook.db
+    .updateTable('workspaces')
+    .set({ holidays: null, working_hours_start: 9, working_hours_end: 18, working_days: [1, 2, 3, 4, 5] })
+    .where('team_id', '=', TEAM)
+    .execute();
   seq++;
   CHANNEL = `C0AWAY${seq}`;
   LEAD = `U0LEAD${seq}`;

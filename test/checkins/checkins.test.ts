@@ -4,9 +4,10 @@ import type { Hypothesis, Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
 import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
+import { cardOf } from '../support/cards.js';
 import { pressInMessage, pressInView, viewFrom } from '../support/messages.js';
 import { fill, submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
-import { blockAction, event, slashCommand } from '../../src/sandbox/slack/requests.js';
+import { event, slashCommand } from '../../src/sandbox/slack/requests.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { claimDue, renewClaim } from '../../src/db/deliveries.js';
 
@@ -64,9 +65,17 @@ async function checkInDm(h: Hypothesis, user = OWNER): Promise<RecordedCall> {
 
 const who = (userId: string) => ({ userId, teamId: TEAM });
 
-/** Presses a button on the check-in DM the owner really got; fails when there is none. */
-async function press(h: Hypothesis, actionId: string, userId = OWNER) {
-  return pressInMessage(t, who(userId), await checkInDm(h), actionId);
+/**
+ * Presses a button on the check-in DM the owner really got, as it is now; fails when there
+ * is none. `asFirstPosted`: on a second device that still shows the DM as it arrived.
+ */
+async function press(
+  h: Hypothesis,
+  actionId: string,
+  userId = OWNER,
+  opts: { asFirstPosted?: boolean } = {},
+) {
+  return pressInMessage(t, who(userId), await checkInDm(h), actionId, opts);
 }
 
 /** Presses an answer on the check-in DM and returns the form the app opens for it. */
@@ -310,7 +319,7 @@ describe('from the Home tab', () => {
       teamId: TEAM,
       event: { type: 'app_home_opened', user: OWNER, channel: `D${OWNER}`, tab: 'home' },
     });
-    const [publish] = await t.fake.waitFor('views.publish');
+    const [publish] = await t.fake.waitFor('views.publish', (c) => c.args.user_id === OWNER);
     const view = publish!.args.view as {
       blocks: { accessory?: { action_id: string; options: { value: string; text: { text: string } }[] } }[];
     };
@@ -390,7 +399,7 @@ describe('stale, double and unauthorised answers', () => {
     expect(buttons(closed!.args.blocks)).toEqual([]);
     // A second device still shows the DM as it first arrived, buttons and all.
     const views = t.fake.callsTo('views.open').length;
-    await press(h, ids.checkin.disproven);
+    await press(h, ids.checkin.disproven, OWNER, { asFirstPosted: true });
     const [reply] = await t.fake.waitForResponse();
     expect(reply!.body.text).toBe(
       `H${h.number} was already recorded as *validated* by <@${OWNER}> on Thu 17 Dec 2026, 10:00 Berlin time. Nothing was changed.`,
@@ -525,17 +534,9 @@ describe('when Slack is in trouble', () => {
 describe('when the plan changes under a scheduled check-in', () => {
   /** The lead presses Edit on the hypothesis' card and saves the form with `values` typed in. */
   const edit = async (h: Hypothesis, values: Record<string, FillValue>, userId = LEAD) => {
-    const cardTs = t.fake.addMessage(CHANNEL, { text: `H${h.number}` });
+    const card = await cardOf(t, h, project);
     const form = await viewOpenedBy(t.fake, ids.hypothesis.editModal, () =>
-      blockAction(t.target, {
-        userId,
-        teamId: TEAM,
-        actionId: ids.hypothesis.edit,
-        value: String(h.id),
-        channelId: CHANNEL,
-        messageTs: cardTs,
-        responseUrl: t.fake.responseUrl(),
-      }),
+      pressInMessage(t, who(userId), card, ids.hypothesis.edit),
     );
     return submit(t.target, who(userId), form, values);
   };
@@ -543,15 +544,7 @@ describe('when the plan changes under a scheduled check-in', () => {
   it('a timebox changed and changed back is still asked about', async () => {
     t.clock.set('2026-12-01T09:00:00Z');
     const h = await makeHypothesis(db(), project, { ownerUserId: OWNER, status: 'proposed', timeboxDays: 3 });
-    await blockAction(t.target, {
-      userId: LEAD,
-      teamId: TEAM,
-      actionId: ids.hypothesis.start,
-      value: String(h.id),
-      channelId: CHANNEL,
-      messageTs: t.fake.addMessage(CHANNEL, { text: `H${h.number}` }),
-      responseUrl: t.fake.responseUrl(),
-    });
+    await pressInMessage(t, who(LEAD), await cardOf(t, h, project), ids.hypothesis.start);
     await expect.poll(async () => (await row(h.id)).status).toBe('running');
     expect((await edit(h, { 'Timebox (days)': '10' })).text).toBe('');
     expect((await row(h.id)).timebox_days).toBe(10);
@@ -589,8 +582,11 @@ describe('an answer racing a reminder', () => {
     t.clock.set('2026-12-09T10:00:00Z');
     t.fake.fail('chat.postMessage', { kind: 'slow', delayMs: 800 });
     const sweeping = sweep();
+    // A loaded machine can take over a second to reach the reminder; the default poll is 1 s.
     await expect
-      .poll(() => t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === OWNER).length)
+      .poll(() => t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === OWNER).length, {
+        timeout: 5000,
+      })
       .toBe(2);
     expect((await submit(t.target, who(OWNER), form, { 'Measured result': '+5.3%' })).text).toBe('');
     await sweeping;
@@ -624,7 +620,9 @@ describe('an extension racing the escalation', () => {
     t.fake.fail('chat.postMessage', { kind: 'slow', delayMs: 800 });
     const sweeping = sweep(); // the escalation to the lead, slowly
     await expect
-      .poll(() => t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === LEAD).length)
+      .poll(() => t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === LEAD).length, {
+        timeout: 5000,
+      })
       .toBe(1);
     const reply = await submit(t.target, who(OWNER), form, {
       'More days': '3',

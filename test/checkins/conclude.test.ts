@@ -248,7 +248,8 @@ describe('from the card and the Home tab', () => {
       .at(-1)!;
     expect(buttons(redrawn.args.blocks).map((b) => b.text.text)).not.toContain('Conclude');
     t.fake.reset();
-    await pressInMessage(t, who(OWNER), card!, ids.hypothesis.conclude);
+    // A second device that has not caught up still shows the button as first posted.
+    await pressInMessage(t, who(OWNER), card!, ids.hypothesis.conclude, { asFirstPosted: true });
     expect(await answered()).toContain('H1 was already recorded as *inconclusive*');
     expect(t.fake.violations).toEqual([]);
   });

@@ -127,19 +127,25 @@ describe('/hypothesis help', () => {
 
 describe('/healthz when the database is gone', () => {
   it('answers 503', async () => {
-    // Last in this file: it takes the database away from the running app.
-    const url = new URL(t.databaseUrl);
-    const name = url.pathname.slice(1);
-    url.pathname = '/postgres';
-    const admin = new pg.Client({ connectionString: url.toString() });
-    await admin.connect();
+    // An app of its own, on the same embedded Slack, whose database is taken away: the
+    // file's shared app keeps its own, whatever order the tests run in.
+    const gone = await startTestApp({ fake: t.fake });
     try {
-      await admin.query(`drop database ${admin.escapeIdentifier(name)} with (force)`);
+      const url = new URL(gone.databaseUrl);
+      const name = url.pathname.slice(1);
+      url.pathname = '/postgres';
+      const admin = new pg.Client({ connectionString: url.toString() });
+      await admin.connect();
+      try {
+        await admin.query(`drop database ${admin.escapeIdentifier(name)} with (force)`);
+      } finally {
+        await admin.end();
+      }
+      const res = await fetch(`${gone.baseUrl}/healthz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ ok: false, database: 'unreachable' });
     } finally {
-      await admin.end();
+      await gone.stop();
     }
-    const res = await fetch(`${t.baseUrl}/healthz`);
-    expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ ok: false, database: 'unreachable' });
   });
 });

@@ -8,8 +8,8 @@ import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { MAX_ATTEMPTS } from '../../src/scheduler/slackErrors.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { createTestDatabase } from '../support/db.js';
-import { buttons, makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
-import { blockAction } from '../../src/sandbox/slack/requests.js';
+import { makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
+import { pressInMessage } from '../support/messages.js';
 
 /**
  * What the README promises about Slack trouble, one test per promise: 5xx and network
@@ -197,7 +197,6 @@ describe('a 429 storm on scheduled DMs', () => {
     const asked = await dueCheckIn('2026-12-07T09:00:00Z');
     await sweep();
     const dm = okPostsTo(OWNER).at(-1)!;
-    const value = buttons(dm.args.blocks).find((b) => b.action_id === ids.checkin.validated)!.value!;
 
     // 100 more check-ins fall due, and Slack answers every DM with 429, Retry-After 30 s.
     const STORM_S = 30;
@@ -215,15 +214,7 @@ describe('a 429 storm on scheduled DMs', () => {
     while (t.fake.callsTo('chat.postMessage').filter((c) => c.fault === 'ratelimited').length < 5)
       await new Promise((r) => setTimeout(r, 5));
     const pressedAt = performance.now();
-    const ack = await blockAction(t.target, {
-      userId: OWNER,
-      teamId: TEAM,
-      actionId: ids.checkin.validated,
-      value,
-      channelId: String(dm.response?.channel ?? `D${OWNER}`),
-      messageTs: String(dm.response?.ts),
-      responseUrl: t.fake.responseUrl(),
-    });
+    const ack = await pressInMessage(t, { userId: OWNER, teamId: TEAM }, dm, ids.checkin.validated);
     const ackMs = performance.now() - pressedAt;
     await t.fake.waitFor('views.open', () => true, { timeoutMs: STORM_S * 1000 });
     const modalMs = performance.now() - pressedAt;

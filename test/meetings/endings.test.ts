@@ -145,8 +145,9 @@ describe('none chosen — stop this line of work', () => {
     ]);
     expect(log[0]!.details).toMatchObject({ outcome: 'stop', chosen: [] });
 
-    const [posted] = await t.fake.waitFor('chat.postMessage', (c) =>
-      String(c.args.text).startsWith('Decision:'),
+    const [posted] = await t.fake.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === CHANNEL && String(c.args.text).startsWith('Decision:'),
     );
     expect(posted!.args.text).toBe('Decision: none chosen, this line of work stops');
     const shown = JSON.stringify(posted!.args.blocks);
@@ -372,7 +373,7 @@ describe('the hypotheses a decision starts', () => {
       'P2 gave no cost estimate: how many days until the check-in?',
     );
     // Slack itself will not send the form with Bob's timebox empty.
-    expect(() => d.fillAndSubmit(LEAD, step2!, {})).toThrow(/Timebox \(days\)" is required/);
+    await expect(d.fillAndSubmit(LEAD, step2!, {})).rejects.toThrow(/Timebox \(days\)" is required/);
 
     // A bar without a number is refused with /hypothesis new's own words, under its field.
     const vague = await d.fillAndSubmit(LEAD, step2!, {

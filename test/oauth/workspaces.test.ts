@@ -77,7 +77,10 @@ const callsFor = (ws: Workspace): RecordedCall[] =>
     (c) => JSON.stringify(c.args).includes(ws.owner) || JSON.stringify(c.args).includes(ws.admin),
   );
 
-/** Calls the fake Slack refused (invalid_auth for a token used in the wrong workspace). */
+/**
+ * Calls the fake Slack refused: a channel or person of one workspace named with the other's
+ * token is channel_not_found / user_not_found there, as each id belongs to one workspace.
+ */
 const refused = () =>
   t.fake.calls.filter((c) => !c.ok).map((c) => `${c.method}: ${String(c.response?.error)}`);
 
@@ -132,7 +135,7 @@ describe('two workspaces side by side', () => {
       .where('team_id', 'in', [acme.teamId, beta.teamId])
       .execute();
     expect(hours.map((h) => h.working_hours_start)).toEqual([8, 8]);
-    // The fake refuses a token used on another workspace's people (invalid_auth): none was.
+    // The fake refuses a token used on another workspace's people or channels: none was.
     expect(refused()).toEqual([]);
   });
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
-import { blockAction, slashCommand } from '../../src/sandbox/slack/requests.js';
+import { slashCommand } from '../../src/sandbox/slack/requests.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, defaultFields } from '../support/factories.js';
-import { pressInMessage } from '../support/messages.js';
+import { pressInMessage, pressInReply } from '../support/messages.js';
 import { submit, viewOpenedBy, type SentView } from '../support/modals.js';
 import { goodProposal, meetingDriver } from '../meetings/support.js';
 
@@ -100,13 +100,7 @@ describe('a team’s day in the project channel', () => {
     const [offer] = await t.fake.waitForResponse();
     const [create] = buttons(offer!.body.blocks);
     const projectForm = await viewOpenedBy(t.fake, ids.project.modal, () =>
-      blockAction(t.target, {
-        ...who(LEAD),
-        actionId: create!.action_id,
-        value: create!.value,
-        responseUrl: t.fake.responseUrl(),
-        channelId: CHANNEL,
-      }),
+      pressInReply(t, who(LEAD), offer!.body, create!.action_id, CHANNEL),
     );
     await submit(t.target, who(LEAD), projectForm, {
       'Project name': 'Rare intents',

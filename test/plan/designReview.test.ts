@@ -4,11 +4,11 @@ import { addRevision } from '../../src/db/designDocs.js';
 import type { Project } from '../../src/db/schema/index.js';
 import { DESIGN_SECTION_MAX, DESIGN_SECTIONS } from '../../src/rituals/plan/designDoc.js';
 import type { RecordedCall, ResponseUrlPost } from '../../src/sandbox/slack/embeddedSlack.js';
-import { blockAction, slashCommand } from '../../src/sandbox/slack/requests.js';
+import { slashCommand } from '../../src/sandbox/slack/requests.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { concluded } from '../digests/support.js';
 import { buttons, defaultFields, makeProject, withdrawAllPending } from '../support/factories.js';
-import { pressInMessage } from '../support/messages.js';
+import { pressInMessage, pressInReply } from '../support/messages.js';
 import { inputsOf, submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
 
 let t: TestApp;
@@ -76,15 +76,7 @@ async function designDoc(userId = ALICE): Promise<ResponseUrlPost['body']> {
 
 /** Presses a button on the doc the app answered with. */
 function pressOnDoc(doc: ResponseUrlPost['body'], actionId: string, userId = ALICE) {
-  const button = buttons(doc.blocks).find((b) => b.action_id === actionId);
-  if (!button) throw new Error(`the doc has no ${actionId}`);
-  return blockAction(t.target, {
-    ...who(userId),
-    actionId,
-    value: button.value,
-    responseUrl: t.fake.responseUrl(),
-    channelId: CHANNEL,
-  });
+  return pressInReply(t, who(userId), doc, actionId, CHANNEL);
 }
 
 /** The answer sent to a response_url after `act`, whose text matches. */

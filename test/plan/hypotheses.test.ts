@@ -3,8 +3,10 @@ import { ids } from '../../blocks/ids.js';
 import type { Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, defaultFields, makeHypothesis, makeProject } from '../support/factories.js';
+import { cardOf } from '../support/cards.js';
+import { pressInMessage, pressInReply } from '../support/messages.js';
 import { fill, submit, typeInto, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
-import { blockAction, slashCommand } from '../../src/sandbox/slack/requests.js';
+import { slashCommand } from '../../src/sandbox/slack/requests.js';
 
 let t: TestApp;
 let project: Project;
@@ -30,8 +32,8 @@ const command = (text: string, channelId = CHANNEL, userId = ALICE, teamId = TEA
 const who = (userId = ALICE) => ({ userId, teamId: TEAM });
 
 /** The new-hypothesis modal as `/hypothesis new` opens it in the project channel. */
-const newModal = (userId = ALICE) =>
-  viewOpenedBy(t.fake, ids.hypothesis.newModal, () => command('new', CHANNEL, userId));
+const newModal = (userId = ALICE, channelId = CHANNEL) =>
+  viewOpenedBy(t.fake, ids.hypothesis.newModal, () => command('new', channelId, userId));
 
 /** What a person types into the hypothesis form, by label. */
 const typed: Record<string, FillValue> = {
@@ -46,10 +48,26 @@ const typed: Record<string, FillValue> = {
 };
 
 /** Opens the new-hypothesis modal and submits it filled with `typed` and `values`. */
-const submitNew = async (values: Record<string, FillValue> = {}, userId = ALICE) =>
-  submit(t.target, who(userId), await newModal(userId), { ...typed, ...values });
+const submitNew = async (values: Record<string, FillValue> = {}, userId = ALICE, channelId = CHANNEL) =>
+  submit(t.target, who(userId), await newModal(userId, channelId), { ...typed, ...values });
 
-const hypothesesRows = () => t.labbook.db.selectFrom('hypotheses').selectAll().orderBy('id').execute();
+const hypothesesRows = (of?: Project) =>
+  t.labbook.db
+    .selectFrom('hypotheses')
+    .selectAll()
+    .$if(of !== undefined, (q) => q.where('project_id', '=', of!.id))
+    .orderBy('id')
+    .execute();
+
+let projects = 0;
+/** A project of its own for a test that counts its hypotheses (H-numbers are per project). */
+const freshProject = () =>
+  makeProject(t.labbook.db, {
+    teamId: TEAM,
+    channelId: `C0FRESH${++projects}`,
+    lead: 'U0LEAD',
+    members: [ALICE],
+  });
 const logRows = () => t.labbook.db.selectFrom('experiment_log_entries').selectAll().orderBy('id').execute();
 
 describe('/hypothesis new', () => {
@@ -101,10 +119,11 @@ describe('/hypothesis new', () => {
   });
 
   it('stores the submitted hypothesis as H1, posts its card to the project channel and logs it', async () => {
-    const reply = await submitNew();
+    const fresh = await freshProject();
+    const reply = await submitNew({}, ALICE, fresh.channel_id);
     expect(reply.status).toBe(200);
     expect(reply.text).toBe('');
-    const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
+    const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === fresh.channel_id);
     // Two lines in the channel, without the project's name (it is the project's channel).
     const [line] = post!.args.blocks as { text: { text: string } }[];
     expect(line!.text.text).toMatch(
@@ -112,10 +131,14 @@ describe('/hypothesis new', () => {
         `^\\*H1\\* Focal loss will improve recall on rare intents by 5% over the baseline\n<@${ALICE}> · due <!date\\^\\d+\\^\\{date_short_pretty\\}\\|2026-12-07>$`,
       ),
     );
-    expect(JSON.stringify(post!.args)).not.toContain('Search ranking');
-    expect(buttons(post!.args.blocks as never).map((b) => b.text.text)).toEqual(['Details', 'Edit', 'Conclude']);
+    expect(JSON.stringify(post!.args)).not.toContain(fresh.name);
+    expect(buttons(post!.args.blocks as never).map((b) => b.text.text)).toEqual([
+      'Details',
+      'Edit',
+      'Conclude',
+    ]);
 
-    const [h] = await hypothesesRows();
+    const [h] = await hypothesesRows(fresh);
     expect(h).toMatchObject({
       number: 1,
       status: 'running',
@@ -125,8 +148,8 @@ describe('/hypothesis new', () => {
       due_at: new Date('2026-12-07T10:00:00Z'),
     });
     // Where the card landed is kept, so later changes update it in place.
-    await expect.poll(async () => (await hypothesesRows())[0]!.card_channel_id).toBe(CHANNEL);
-    expect((await hypothesesRows())[0]!.card_ts).toMatch(/^\d+\.\d{6}$/);
+    await expect.poll(async () => (await hypothesesRows(fresh))[0]!.card_channel_id).toBe(fresh.channel_id);
+    expect((await hypothesesRows(fresh))[0]!.card_ts).toMatch(/^\d+\.\d{6}$/);
     const log = await logRows();
     expect(log.at(-1)).toMatchObject({
       kind: 'hypothesis_created',
@@ -137,11 +160,14 @@ describe('/hypothesis new', () => {
   });
 
   it('numbers the next one H2, and a proposed one has no due date yet', async () => {
-    await submitNew({
-      When: 'Keep it proposed for now',
-      Hypothesis: 'Oversampling rare intents improves recall by 3%',
-    });
-    const rows = await hypothesesRows();
+    const fresh = await freshProject();
+    await submitNew({}, ALICE, fresh.channel_id);
+    await submitNew(
+      { When: 'Keep it proposed for now', Hypothesis: 'Oversampling rare intents improves recall by 3%' },
+      ALICE,
+      fresh.channel_id,
+    );
+    const rows = await hypothesesRows(fresh);
     expect(rows.at(-1)).toMatchObject({ number: 2, status: 'proposed', due_at: null, started_at: null });
   });
 
@@ -224,14 +250,7 @@ describe('/hypothesis new in a channel without a project', () => {
     expect(create).toMatchObject({ action_id: ids.project.open, text: { text: 'Create a project here' } });
 
     const modal = await viewOpenedBy(t.fake, ids.project.modal, () =>
-      blockAction(t.target, {
-        userId: ALICE,
-        teamId: TEAM,
-        actionId: create!.action_id,
-        value: create!.value,
-        responseUrl: t.fake.responseUrl(),
-        channelId: 'C0EMPTY',
-      }),
+      pressInReply(t, who(), offer!.body, ids.project.open, 'C0EMPTY'),
     );
     const reply = await submit(t.target, who(), modal, {
       'Project name': 'Fraud detection',
@@ -268,16 +287,8 @@ describe('/hypothesis new in a channel without a project', () => {
   it('refuses a second project in the same channel, inline', async () => {
     await command('new', 'C0NOPROJ');
     const [offer] = await t.fake.waitForResponse();
-    const [create] = buttons(offer!.body.blocks);
     const modal = await viewOpenedBy(t.fake, ids.project.modal, () =>
-      blockAction(t.target, {
-        userId: ALICE,
-        teamId: TEAM,
-        actionId: create!.action_id,
-        value: create!.value,
-        responseUrl: t.fake.responseUrl(),
-        channelId: 'C0NOPROJ',
-      }),
+      pressInReply(t, who(), offer!.body, ids.project.open, 'C0NOPROJ'),
     );
     const reply = await submit(t.target, who(), modal, {
       'Project name': 'Again',
@@ -294,15 +305,7 @@ describe('/hypothesis new in a channel without a project', () => {
 describe('editing and starting a hypothesis', () => {
   it('refuses someone who is neither owner nor lead, saying who may', async () => {
     const h = await makeHypothesis(t.labbook.db, project, { ownerUserId: 'U0OWNER' });
-    await blockAction(t.target, {
-      userId: 'U0MALLORY',
-      teamId: TEAM,
-      actionId: ids.hypothesis.edit,
-      value: String(h.id),
-      responseUrl: t.fake.responseUrl(),
-      channelId: CHANNEL,
-      messageTs: '1.1',
-    });
+    await pressInMessage(t, who('U0MALLORY'), await cardOf(t, h, project), ids.hypothesis.edit);
     const [reply] = await t.fake.waitForResponse();
     expect(reply!.body).toMatchObject({ response_type: 'ephemeral' });
     expect(reply!.body.text).toBe(
@@ -314,22 +317,11 @@ describe('editing and starting a hypothesis', () => {
   it('lets the owner edit, logs what changed and updates the card', async () => {
     const h = await makeHypothesis(t.labbook.db, project, { ownerUserId: ALICE, status: 'proposed' });
     // The card the app posted earlier, in the project channel.
-    const cardTs = t.fake.addMessage(CHANNEL, { text: `H${h.number}` });
-    await t.labbook.db
-      .updateTable('hypotheses')
-      .set({ card_channel_id: CHANNEL, card_ts: cardTs })
-      .where('id', '=', h.id)
-      .execute();
+    const card = await cardOf(t, h, project);
+    const cardTs = card.ts;
+    t.fake.reset();
     const modal = await viewOpenedBy(t.fake, ids.hypothesis.editModal, () =>
-      blockAction(t.target, {
-        userId: ALICE,
-        teamId: TEAM,
-        actionId: ids.hypothesis.edit,
-        value: String(h.id),
-        responseUrl: t.fake.responseUrl(),
-        channelId: CHANNEL,
-        messageTs: cardTs,
-      }),
+      pressInMessage(t, who(), card, ids.hypothesis.edit),
     );
     expect(modal.private_metadata).toBe(JSON.stringify({ hypothesisId: h.id }));
 
@@ -344,15 +336,7 @@ describe('editing and starting a hypothesis', () => {
       'Focal loss improves recall on rare intents by 8%',
     );
     // The bar is one press away, behind *Details*, for whoever asks.
-    await blockAction(t.target, {
-      userId: 'U0BOB',
-      teamId: TEAM,
-      actionId: ids.hypothesis.details,
-      value: String(h.id),
-      responseUrl: t.fake.responseUrl(),
-      channelId: CHANNEL,
-      messageTs: cardTs,
-    });
+    await pressInMessage(t, { userId: 'U0BOB', teamId: TEAM }, card, ids.hypothesis.details);
     const [details] = await t.fake.waitForResponse();
     expect(details!.body).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(details!.body.blocks)).toContain('recall +8% over baseline');
@@ -372,15 +356,7 @@ describe('editing and starting a hypothesis', () => {
       status: 'proposed',
       timeboxDays: 5,
     });
-    await blockAction(t.target, {
-      userId: 'U0LEAD',
-      teamId: TEAM,
-      actionId: ids.hypothesis.start,
-      value: String(h.id),
-      responseUrl: t.fake.responseUrl(),
-      channelId: CHANNEL,
-      messageTs: '1.2',
-    });
+    await pressInMessage(t, who('U0LEAD'), await cardOf(t, h, project), ids.hypothesis.start);
     await expect
       .poll(
         async () =>
@@ -416,16 +392,10 @@ describe('workspaces', () => {
     expect(JSON.stringify(reply!.body)).toContain('has no project yet');
     expect(JSON.stringify(reply!.body)).not.toContain('Search ranking');
 
+    // The card, pressed by someone of another workspace (a channel shared between them).
+    const card = await cardOf(t, h, project);
     t.fake.reset();
-    await blockAction(t.target, {
-      userId: 'U0OTHER',
-      teamId: 'T0OTHERTEAM',
-      actionId: ids.hypothesis.edit,
-      value: String(h.id),
-      responseUrl: t.fake.responseUrl(),
-      channelId: CHANNEL,
-      messageTs: '1.3',
-    });
+    await pressInMessage(t, { userId: 'U0OTHER', teamId: 'T0OTHERTEAM' }, card, ids.hypothesis.edit);
     const [refusal] = await t.fake.waitForResponse();
     expect(refusal!.body.text).toContain('does not exist in this workspace');
   });

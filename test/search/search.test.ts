@@ -9,7 +9,7 @@ import { blockAction, slashCommand } from '../../src/sandbox/slack/requests.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, defaultFields, makeHypothesis, makeProject } from '../support/factories.js';
 import { fill, submit, viewOpenedBy, type SentView } from '../support/modals.js';
-import { pressInView } from '../support/messages.js';
+import { pressInReply, pressInView } from '../support/messages.js';
 
 let t: TestApp;
 let project: Project;
@@ -242,24 +242,17 @@ describe('/hypothesis search', () => {
     const more = buttons(first.blocks).find((b) => b.text.text === 'More')!;
     expect(more.action_id).toBe(ids.search.more);
 
-    const pressMore = async (value: string | undefined) => {
-      const responseUrl = t.fake.responseUrl();
-      await blockAction(t.target, {
-        userId: ALICE,
-        teamId: TEAM,
-        actionId: ids.search.more,
-        ...(value ? { value } : {}),
-        responseUrl,
-        channelId: CHANNEL,
-        messageTs: '1.1',
-      });
-      const [reply] = await t.fake.waitForResponse((r) => r.id === responseUrl.split('/').at(-1));
+    /** Presses More on the page shown, and returns the page that replaces it. */
+    const pressMore = async (page: { blocks?: unknown; text?: unknown }) => {
+      const before = t.fake.responses.length;
+      await pressInReply(t, { userId: ALICE, teamId: TEAM }, page, ids.search.more, CHANNEL);
+      const [reply] = await t.fake.waitForResponse((r) => t.fake.responses.indexOf(r) >= before);
       return reply!.body as Awaited<ReturnType<typeof search>> & { replace_original?: boolean };
     };
-    const second = await pressMore(more.value);
+    const second = await pressMore(first);
     expect(second.replace_original).toBe(true);
     expect(second.text).toContain('Results 11–20');
-    const third = await pressMore(buttons(second.blocks).find((b) => b.text.text === 'More')!.value);
+    const third = await pressMore(second);
     expect(third.text).toContain('Results 21–23');
     expect(hits(third)).toHaveLength(3);
     expect(buttons(third.blocks)).toEqual([]);

@@ -68,7 +68,7 @@ export async function startTestApp(
     baseUrl,
     databaseUrl,
     logs,
-    target: { url: `${baseUrl}/slack/events`, signingSecret: SIGNING_SECRET },
+    target: { url: `${baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, slack: fake },
     async stop() {
       await labbook.stop();
       if (!opts.fake) await fake.close();

@@ -44,27 +44,88 @@ function find(blocks: unknown, actionId: string, where: string): Element {
   return el;
 }
 
-/** Presses `actionId` in a message the app posted; Slack sends a fresh response_url with it. */
+/** Where a message sits in Slack: its channel (a DM's D-id) and ts. */
+export interface MessageAt {
+  channel: string;
+  ts: string;
+}
+
+/** Where the message a recorded chat.postMessage answer created sits (Slack's channel and ts). */
+export function messageAt(posted: RecordedCall): MessageAt {
+  const answer = posted.response ?? {};
+  if (!answer.ts) throw new Error(`${posted.method} to ${String(posted.args.channel)} posted no message`);
+  return { channel: String(answer.channel), ts: String(answer.ts) };
+}
+
+/**
+ * Presses `actionId` in a message the app posted, as the message is now in the embedded
+ * Slack (after every chat.update and replace_original), never as it first was: a button
+ * the app has since taken away cannot be pressed, and a press on a deleted message fails
+ * here. `asFirstPosted` presses the recorded post as it first arrived instead: a second
+ * device that still shows it. Slack sends a fresh response_url with it.
+ */
 export function pressInMessage(
   t: { target: SlackTarget; fake: EmbeddedSlack },
   who: Who,
-  posted: RecordedCall,
+  posted: RecordedCall | MessageAt,
   actionId: string,
+  opts: { asFirstPosted?: boolean } = {},
 ): Promise<SlackReply> {
-  const answer = posted.response ?? {};
-  const message = (answer.message ?? {}) as Record<string, unknown>;
-  const blocks = message.blocks ?? posted.args.blocks;
-  const el = find(blocks, actionId, `the message ${String(answer.ts)}`);
-  const channelId = String(answer.channel);
-  const ts = String(answer.ts);
+  const { channel, ts } = 'method' in posted ? messageAt(posted) : posted;
+  const message =
+    opts.asFirstPosted && 'method' in posted ? firstPosted(posted) : currentMessage(t.fake, channel, ts);
+  const el = find(message.blocks, actionId, `the message ${ts} in ${channel}`);
   return blockAction(t.target, {
     ...who,
     actionId,
     blockId: el.block_id,
+    actionType: el.type,
+    ...(el.value !== undefined ? { value: el.value } : {}),
+    channelId: channel,
+    messageTs: ts,
+    message: { text: message.text ?? '', blocks: message.blocks },
+    responseUrl: t.fake.responseUrl({ for: { channel, user: who.userId, messageTs: ts } }),
+  });
+}
+
+function currentMessage(
+  fake: EmbeddedSlack,
+  channel: string,
+  ts: string,
+): { text: unknown; blocks: unknown } {
+  const message = fake.messagesIn(channel).find((m) => m.ts === ts);
+  if (!message) throw new Error(`no message ${ts} in ${channel} any more: nothing to press`);
+  return message;
+}
+
+/**
+ * The message as the app first posted it: what a second device that has not caught up with
+ * the app's chat.updates still shows (asFirstPosted, for a test of a stale press).
+ */
+function firstPosted(posted: RecordedCall): { text: unknown; blocks: unknown } {
+  const message = (posted.response?.message ?? {}) as Record<string, unknown>;
+  return { text: message.text ?? posted.args.text, blocks: message.blocks ?? posted.args.blocks };
+}
+
+/**
+ * Presses `actionId` in a reply the app sent through a response_url (an ephemeral only the
+ * person sees): the button and its value are the ones in that reply.
+ */
+export function pressInReply(
+  t: { target: SlackTarget; fake: EmbeddedSlack },
+  who: Who,
+  reply: { blocks?: unknown; text?: unknown },
+  actionId: string,
+  channelId: string,
+): Promise<SlackReply> {
+  const el = find(reply.blocks, actionId, `the reply "${String(reply.text).slice(0, 60)}"`);
+  return blockAction(t.target, {
+    ...who,
+    actionId,
+    blockId: el.block_id,
+    actionType: el.type,
     ...(el.value !== undefined ? { value: el.value } : {}),
     channelId,
-    messageTs: ts,
-    message: { text: message.text ?? '', blocks },
     responseUrl: t.fake.responseUrl(),
   });
 }

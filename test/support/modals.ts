@@ -1,7 +1,7 @@
 import type { EmbeddedSlack, RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
 import {
   blockAction,
-  postSigned,
+  interaction,
   viewSubmissionFor,
   type SendOpts,
   type SlackReply,
@@ -60,8 +60,13 @@ function viewOf(call: RecordedCall): SentView | undefined {
   return view && typeof view === 'object' ? (view as SentView) : undefined;
 }
 
-/** Fills the view and presses Submit: the view_submission Slack would send, signed. */
-export function submit(
+/**
+ * Fills the view and presses Submit: the view_submission Slack would send, signed. When the
+ * target carries the embedded Slack (startTestApp's does), an ack Slack would refuse (a
+ * view over the Block Kit limits, an error under a block that is not an input of this
+ * view) fails the test here, as the person would see Slack's error instead.
+ */
+export async function submit(
   target: SlackTarget,
   who: { userId: string; teamId: string },
   view: SentView,
@@ -69,12 +74,12 @@ export function submit(
   opts?: SendOpts,
 ): Promise<SlackReply> {
   const payload = viewSubmissionFor(who, { ...view, state: { values: fill(view, values) } });
-  return postSigned(
-    target,
-    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-    'application/x-www-form-urlencoded',
-    opts,
-  );
+  const reply = await interaction(target, payload, opts);
+  if (reply.refused)
+    throw new Error(
+      `Slack refused the ack of ${String(view.callback_id)}: ${JSON.stringify(reply.refused)}; the app answered ${reply.text}`,
+    );
+  return reply;
 }
 
 /**

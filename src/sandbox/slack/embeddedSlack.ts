@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { findAckProblems } from './acks.js';
 import { findMessageProblems, findViewProblems, formatProblem, type Problem } from './blockKitLimits.js';
 import { readTriggerId, triggerId } from './requests.js';
 import { manifestBotScopes, scopeFor, type ConversationKind } from './scopes.js';
@@ -62,9 +63,11 @@ export type {
  *
  * It keeps state and says no where Slack says no, with Slack's error strings:
  * - tokens: each workspace answers to its bot token (addWorkspace; the default one to
- *   DEFAULT_BOT_TOKEN); an unknown token is `invalid_auth`, and so is naming another
- *   workspace's channel or user; a method whose scope manifest.json does not request is
- *   `missing_scope` (scopes.ts).
+ *   DEFAULT_BOT_TOKEN); an unknown token is `invalid_auth`. Every channel and user id
+ *   belongs to one workspace (addChannel / addUser say which; an undeclared id belongs to
+ *   the first workspace that names it), and another workspace naming it gets Slack's
+ *   `channel_not_found` / `user_not_found`, as a token never sees another workspace.
+ *   A method whose scope manifest.json does not request is `missing_scope` (scopes.ts).
  * - channels: an undeclared `C…` id is a public channel of the caller's workspace with
  *   everyone in it. addChannel declares the rest: archived (`is_archived`), private without
  *   the bot (`channel_not_found`), a member list (`user_not_in_channel` for ephemerals);
@@ -135,6 +138,8 @@ export class EmbeddedSlack {
   private readonly workspaces = new Map<string, EmbeddedWorkspace>();
   private readonly channels = new Map<string, EmbeddedChannel>();
   private readonly botLeft = new Set<string>();
+  /** The workspace each channel and user id belongs to (see owns()). */
+  private readonly owners = new Map<string, string>();
   /** Messages the fake posted, per channel, by ts (what chat.update/delete may touch). */
   private readonly messages = new Map<string, Map<string, StoredMessage>>();
   private readonly views = new Map<string, ViewState>();
@@ -249,6 +254,19 @@ export class EmbeddedSlack {
   }
 
   /**
+   * The body an app acknowledged a view_submission with, checked as Slack checks it before
+   * it changes the person's modal (acks.ts): undefined when Slack takes it, else Slack's
+   * refusal, recorded as violations and shown to `user`.
+   */
+  refusedAck(user: string, submitted: unknown, body: unknown): Json | undefined {
+    const problems = findAckProblems(submitted, body);
+    if (!this.violated('view_submission', problems)) return undefined;
+    const refusal = { method: 'view_submission', error: 'invalid_arguments', reasons: reasons(problems) };
+    this.state.emit({ type: 'refused', data: { ...refusal, ...(user ? { user } : {}) } });
+    return slackErrorWithReasons(refusal.error, refusal.reasons);
+  }
+
+  /**
    * A view_submission answered with `response_action: update` or `push`: Slack checks the
    * view as it checks views.update / views.push, gives it an id and hash, and shows it to
    * `user` in place of (or on top of) `topId`. Answers Slack's error when it refuses.
@@ -271,11 +289,13 @@ export class EmbeddedSlack {
 
   addUser(user: EmbeddedUser): void {
     this.users.set(user.id, user);
+    this.owners.set(user.id, user.teamId ?? this.teamId);
   }
 
   /** Declares a channel (private, archived, with a member list, in another workspace…). */
   addChannel(channel: EmbeddedChannel): void {
     this.channels.set(channel.id, channel);
+    this.owners.set(channel.id, channel.teamId ?? this.teamId);
     if (channel.botMember === false) this.botLeft.add(channel.id);
     else this.botLeft.delete(channel.id);
   }
@@ -594,21 +614,32 @@ export class EmbeddedSlack {
     return declared?.private || (!declared && channelId.startsWith('G')) ? 'private' : 'public';
   }
 
-  /** A user id the caller's workspace may name: unknown users pass (Slack's own answer follows), others' are refused. */
+  /**
+   * Whether the channel or user `id` is the caller's workspace's. An id no workspace has
+   * named yet becomes the caller's: a test that never declares its ids still cannot use one
+   * id in two workspaces, as no Slack id is in two.
+   */
+  private owns(ws: EmbeddedWorkspace, id: string): boolean {
+    const owner = this.owners.get(id);
+    if (owner !== undefined) return owner === ws.teamId;
+    this.owners.set(id, ws.teamId);
+    return true;
+  }
+
+  /** Another workspace's user, whom Slack does not show this token (user_not_found). */
   private foreignUser(ws: EmbeddedWorkspace, userId: string): boolean {
-    const user = this.users.get(userId);
-    return user !== undefined && (user.teamId ?? this.teamId) !== ws.teamId;
+    return !this.owns(ws, userId);
   }
 
   /**
    * The conversation `id` names for this workspace, or Slack's error: another workspace's
-   * channel or user is invalid_auth (the token is not theirs); a user id means their DM.
+   * channel, or DM with its user, is channel_not_found; a user id means their DM.
    */
   private conversation(ws: EmbeddedWorkspace, id: string): ChannelState | { error: string } {
     if (!id) return { error: 'channel_not_found' };
     if (/^[UW]/.test(id) || id.startsWith('D')) {
       const userId = id.startsWith('D') ? id.slice(1) : id;
-      if (this.foreignUser(ws, userId)) return { error: 'invalid_auth' };
+      if (this.foreignUser(ws, userId)) return { error: 'channel_not_found' };
       if (this.users.get(userId)?.deleted) return { error: 'user_disabled' };
       return {
         id: dmId(userId),
@@ -620,8 +651,8 @@ export class EmbeddedSlack {
       };
     }
     const declared = this.channels.get(id);
+    if ((!declared && !/^[CG]/.test(id)) || !this.owns(ws, id)) return { error: 'channel_not_found' };
     if (declared) {
-      if ((declared.teamId ?? this.teamId) !== ws.teamId) return { error: 'invalid_auth' };
       return {
         id,
         teamId: ws.teamId,
@@ -631,7 +662,6 @@ export class EmbeddedSlack {
         botMember: !this.botLeft.has(id),
       };
     }
-    if (!/^[CG]/.test(id)) return { error: 'channel_not_found' };
     return {
       id,
       teamId: ws.teamId,
@@ -763,7 +793,7 @@ export class EmbeddedSlack {
     if ('error' in channel) return slackError(channel.error);
     const user = str(args.user);
     if (!user) return slackError('user_not_found');
-    if (this.foreignUser(ws, user)) return slackError('invalid_auth');
+    if (this.foreignUser(ws, user)) return slackError('user_not_found');
     if (channel.members && !channel.members.has(user)) return slackError('user_not_in_channel');
     const ts = this.nextTs();
     this.state.add(channel.id, {
@@ -853,6 +883,7 @@ export class EmbeddedSlack {
   private openDm(args: Json, ws: EmbeddedWorkspace): Json {
     const user = str(args.users).split(',')[0] ?? '';
     if (!user) return slackError(args.channel ? 'not_implemented' : 'users_list_not_supplied');
+    if (this.foreignUser(ws, user)) return slackError('user_not_found');
     const dm = this.conversation(ws, user);
     if ('error' in dm) return slackError(dm.error);
     return ok({ channel: { id: dm.id } });
@@ -880,7 +911,7 @@ export class EmbeddedSlack {
   private userProfile(args: Json, ws: EmbeddedWorkspace): Json {
     const user = this.users.get(str(args.user));
     if (!user) return slackError('user_not_found');
-    if (this.foreignUser(ws, user.id)) return slackError('invalid_auth');
+    if (this.foreignUser(ws, user.id)) return slackError('user_not_found');
     const realName = user.realName ?? user.id;
     return ok({
       profile: {
@@ -896,7 +927,7 @@ export class EmbeddedSlack {
   private userInfo(args: Json, ws: EmbeddedWorkspace): Json {
     const user = this.users.get(str(args.user));
     if (!user) return slackError('user_not_found');
-    if (this.foreignUser(ws, user.id)) return slackError('invalid_auth');
+    if (this.foreignUser(ws, user.id)) return slackError('user_not_found');
     const realName = user.realName ?? user.id;
     return ok({
       user: {
@@ -1003,7 +1034,7 @@ export class EmbeddedSlack {
     const userId = str(args.user_id);
     if (!userId)
       return slackErrorWithReasons('invalid_arguments', ['[ERROR] missing required field: user_id']);
-    if (this.foreignUser(ws, userId)) return slackError('invalid_auth');
+    if (this.foreignUser(ws, userId)) return slackError('user_not_found');
     const refused = this.viewProblems('views.publish', args, 'home');
     if (refused) return refused;
     const key = `${ws.teamId}/${userId}`;
@@ -1127,6 +1158,7 @@ export class EmbeddedSlack {
     const original = messageTs ? this.state.find(channel, messageTs, user) : undefined;
     const content = { text: str(body.text), ...blocksOf(body) };
     if (body.delete_original === true) {
+      if (original && !original.visibleTo) this.messages.get(channel)?.delete(original.ts);
       if (original) this.state.remove(channel, original.ts);
       return;
     }

@@ -22,6 +22,16 @@ export interface SlackTarget {
   /** The app's Request URL, e.g. http://127.0.0.1:PORT/slack/events. */
   url: string;
   signingSecret: string;
+  /**
+   * The embedded Slack the app talks to, when it should judge the app's answers as Slack
+   * does: a view_submission's ack is checked (see acks.ts) and a refusal is put on the reply.
+   */
+  slack?: AckJudge;
+}
+
+/** Slack's side of a view_submission's ack: its refusal, or undefined when it takes it. */
+export interface AckJudge {
+  refusedAck(user: string, submitted: unknown, body: unknown): Record<string, unknown> | undefined;
 }
 
 export interface SendOpts {
@@ -38,6 +48,8 @@ export interface SlackReply {
   text: string;
   /** The body parsed as JSON, or undefined when it is empty or not JSON. */
   json: unknown;
+  /** What Slack answers an ack it will not apply (a view_submission's, to a target with `slack`). */
+  refused?: Record<string, unknown>;
 }
 
 /** POSTs `body` signed the way Slack signs it. */
@@ -126,8 +138,17 @@ const workspaceInstall = { is_enterprise_install: false, enterprise: null } as c
 type AsSent<T> = Omit<T, 'enterprise'> & { enterprise: null };
 
 /** Interactivity: form-encoded `payload=<json>`. */
-function postPayload(target: SlackTarget, payload: object, opts?: SendOpts): Promise<SlackReply> {
-  return postSigned(target, form({ payload: JSON.stringify(payload) }), FORM, opts);
+async function postPayload(target: SlackTarget, payload: object, opts?: SendOpts): Promise<SlackReply> {
+  const reply = await postSigned(target, form({ payload: JSON.stringify(payload) }), FORM, opts);
+  return judgeAck(target, payload as Record<string, unknown>, reply);
+}
+
+/** A view_submission answered 200: the embedded Slack checks the ack before it would apply it. */
+function judgeAck(target: SlackTarget, payload: Record<string, unknown>, reply: SlackReply): SlackReply {
+  if (!target.slack || payload.type !== 'view_submission' || reply.status !== 200) return reply;
+  const who = payload.user as { id?: unknown } | undefined;
+  const refused = target.slack.refusedAck(String(who?.id ?? ''), payload.view, reply.json);
+  return refused ? { ...reply, refused } : reply;
 }
 
 // --- slash commands --------------------------------------------------------------------
