@@ -169,7 +169,9 @@ describe('/hypothesis conclude', () => {
       .where('hypothesis_id', '=', h.id)
       .where('kind', '=', 'hypothesis_abandoned')
       .executeTakeFirstOrThrow();
-    expect(entry.text).toBe('H1 abandoned (before it started): the vendor model already covers rare intents.');
+    expect(entry.text).toBe(
+      'H1 abandoned (before it started): the vendor model already covers rare intents.',
+    );
     expect(entry.details).toMatchObject({ timing: 'unstarted' });
     await expect
       .poll(() =>
