@@ -11,6 +11,7 @@ import * as meetingOutcomes from './20261201T2200_meeting_outcomes.js';
 import * as runLinks from './20261201T2200_run_links.js';
 import * as search from './20261201T2200_search.js';
 import * as timeEntries from './20261201T2300_time_entries.js';
+import * as slackPacing from './20261202T0400_slack_pacing.js';
 
 /**
  * Every migration, by name, in the order they apply. A static list rather than a folder
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T2200_run_links': runLinks,
   '20261201T2200_search': search,
   '20261201T2300_time_entries': timeEntries,
+  '20261202T0400_slack_pacing': slackPacing,
 };

@@ -12,6 +12,7 @@ import {
   scheduleDelivery,
 } from '../db/deliveries.js';
 import type { Delivery } from '../db/schema/index.js';
+import { forgetIdleBudgets } from '../db/slackBudgets.js';
 import { deliveries, deliveryLag, sweepDuration } from '../metrics/index.js';
 import type { Services } from '../services.js';
 import { postPatiently } from './patient.js';
@@ -248,6 +249,9 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
 
   async function sweepBatches(): Promise<SweepReport> {
     const report: SweepReport = { sent: 0, deferred: 0, retried: 0, failed: 0, cancelled: 0 };
+    await forgetIdleBudgets(db).catch((error: unknown) =>
+      logger.warn('could not forget idle Slack budgets', { error: String(error) }),
+    );
     for (const ritual of opts.rituals) {
       await ritual
         .topUp?.(services)

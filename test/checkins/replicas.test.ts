@@ -14,7 +14,7 @@ let fake: EmbeddedSlack;
 const running: LabbookProcess[] = [];
 
 beforeAll(async () => {
-  fake = await EmbeddedSlack.start({ teamId: TEAM });
+  fake = await EmbeddedSlack.start({ teamId: TEAM, rateLimits: 'off' });
   for (let i = 1; i <= OWNERS; i++) fake.addUser({ id: dueOwner(i), tz: 'UTC' });
   await buildOnce(inject('databasePrefix'));
 });
