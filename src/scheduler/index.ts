@@ -265,9 +265,12 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
         workerId,
       });
       if (claimed.length === 0) break;
+      const claimedAt = Date.now();
       for (const [i, d] of claimed.entries()) {
-        if (stopping) {
-          // Shutting down: hand the rest back now rather than after the lease runs out.
+        // Shutting down, or paced by Slack's limits for half the lease: hand the rest back
+        // now (due again at once, for whichever replica is free) rather than let the claims
+        // lapse one by one under a replica still waiting its turn.
+        if (stopping || Date.now() - claimedAt > opts.leaseMs / 2) {
           const rest = claimed.slice(i).map((c) => c.id);
           await releaseClaims(db, rest, { at: clock.now(), workerId });
           break;
