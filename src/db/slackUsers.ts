@@ -87,20 +87,30 @@ export async function directorySyncedAt(db: Db, teamId: string): Promise<Date | 
 
 /**
  * Takes the right to list the workspace's people until `until`, unless another replica
- * holds it: true when this replica is to list them.
+ * holds it or has listed them since `staleBefore`: true when this replica is to list them.
  */
-export async function claimDirectorySync(db: Db, teamId: string, now: Date, until: Date): Promise<boolean> {
+export async function claimDirectorySync(
+  db: Db,
+  teamId: string,
+  r: { now: Date; until: Date; staleBefore: Date },
+): Promise<boolean> {
   const row = await db
     .insertInto('slack_directories')
-    .values({ team_id: teamId, syncing_until: until })
+    .values({ team_id: teamId, syncing_until: r.until })
     .onConflict((oc) =>
       oc
         .column('team_id')
-        .doUpdateSet({ syncing_until: until })
+        .doUpdateSet({ syncing_until: r.until })
         .where((eb) =>
-          eb.or([
-            eb('slack_directories.syncing_until', 'is', null),
-            eb('slack_directories.syncing_until', '<', now),
+          eb.and([
+            eb.or([
+              eb('slack_directories.syncing_until', 'is', null),
+              eb('slack_directories.syncing_until', '<', r.now),
+            ]),
+            eb.or([
+              eb('slack_directories.synced_at', 'is', null),
+              eb('slack_directories.synced_at', '<', r.staleBefore),
+            ]),
           ]),
         ),
     )

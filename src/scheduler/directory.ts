@@ -33,7 +33,12 @@ export async function ensureDirectory(services: Services, client: WebClient, tea
   const fresh = (at: Date | null) => at !== null && clock.now().getTime() - at.getTime() < DIRECTORY_TTL_MS;
   if (fresh(await directorySyncedAt(db, teamId))) return;
   const startedAt = clock.now();
-  if (await claimDirectorySync(db, teamId, startedAt, new Date(startedAt.getTime() + LISTING_LEASE_MS))) {
+  const claim = {
+    now: startedAt,
+    until: new Date(startedAt.getTime() + LISTING_LEASE_MS),
+    staleBefore: new Date(startedAt.getTime() - DIRECTORY_TTL_MS),
+  };
+  if (await claimDirectorySync(db, teamId, claim)) {
     let listed = false;
     try {
       await listPeople(services, client, teamId, startedAt);
@@ -46,13 +51,15 @@ export async function ensureDirectory(services: Services, client: WebClient, tea
   }
   // Real time, not the injected clock, which may stand still.
   const deadline = Date.now() + WAIT_FOR_LISTING_MS;
-  while (Date.now() < deadline) {
+  while (!fresh(await directorySyncedAt(db, teamId))) {
+    if (Date.now() >= deadline) {
+      services.logger.warn('another replica is still listing the workspace’s people; going on without it', {
+        teamId,
+      });
+      return;
+    }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    if (fresh(await directorySyncedAt(db, teamId))) return;
   }
-  services.logger.warn('another replica is still listing the workspace’s people; going on without it', {
-    teamId,
-  });
 }
 
 async function listPeople(services: Services, client: WebClient, teamId: string, at: Date): Promise<void> {

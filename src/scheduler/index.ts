@@ -55,6 +55,12 @@ function tally(report: SweepReport, d: Delivery, outcome: keyof SweepReport): vo
   deliveries.inc({ kind: d.kind, outcome });
 }
 
+function byTeam(claimed: Delivery[]): Map<string, Delivery[]> {
+  const groups = new Map<string, Delivery[]>();
+  for (const d of claimed) groups.set(d.team_id, [...(groups.get(d.team_id) ?? []), d]);
+  return groups;
+}
+
 /** The send was cancelled under it; thrown to roll the recording transaction back. */
 class Overtaken extends Error {}
 
@@ -265,21 +271,27 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
         workerId,
       });
       if (claimed.length === 0) break;
+      // Slack's limits are per workspace: one workspace waiting for its budget must not
+      // hold back another's messages, so workspaces go side by side, each in turn.
       const claimedAt = Date.now();
-      for (const [i, d] of claimed.entries()) {
-        // Shutting down, or paced by Slack's limits for half the lease: hand the rest back
-        // now (due again at once, for whichever replica is free) rather than let the claims
-        // lapse one by one under a replica still waiting its turn.
-        if (stopping || Date.now() - claimedAt > opts.leaseMs / 2) {
-          const rest = claimed.slice(i).map((c) => c.id);
-          await releaseClaims(db, rest, { at: clock.now(), workerId });
-          break;
-        }
-        await handle(d, report);
-      }
+      await Promise.all([...byTeam(claimed).values()].map((group) => sendInTurn(group, claimedAt, report)));
     }
     if (report.sent + report.failed + report.retried > 0) logger.info('scheduler sweep', { ...report });
     return report;
+  }
+
+  async function sendInTurn(group: Delivery[], claimedAt: number, report: SweepReport): Promise<void> {
+    for (const [i, d] of group.entries()) {
+      // Shutting down, or paced by Slack's limits for half the lease: hand the rest back
+      // now (due again at once, for whichever replica is free) rather than let the claims
+      // lapse one by one under a replica still waiting its turn.
+      if (stopping || Date.now() - claimedAt > opts.leaseMs / 2) {
+        const rest = group.slice(i).map((c) => c.id);
+        await releaseClaims(db, rest, { at: clock.now(), workerId });
+        return;
+      }
+      await handle(d, report);
+    }
   }
 
   const sweep = async (): Promise<SweepReport> => {
