@@ -7,7 +7,7 @@ import { recipientStatus, recipientZone } from '../scheduler/people.js';
 import type { Services } from '../services.js';
 import { inZone } from '../time.js';
 import { DEFAULT_AWAY_EMOJI, isAwayOn, statusAway } from './away/away.js';
-import { isPublicHoliday } from './away/holidays.js';
+import { publicHolidaysIn } from './away/holidays.js';
 import { nextWorkingMoment, type WorkingHours } from './checkins/workingHours.js';
 
 export interface RecipientTime {
@@ -35,9 +35,10 @@ export async function workingCalendar(db: Db, teamId: string, userId: string): P
     awayRangeOf(db, teamId, userId),
   ]);
   const region = person?.holidays ?? ws?.holidays ?? '';
+  const holiday = region === '' ? () => false : await publicHolidaysIn(region);
   return {
     ...hours,
-    isDayOff: (date) => isAwayOn(away, date) || (region !== '' && isPublicHoliday(region, date)),
+    isDayOff: (date) => isAwayOn(away, date) || holiday(date),
   };
 }
 
