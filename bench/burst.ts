@@ -19,7 +19,11 @@ import { ManualClock } from '../src/clock.js';
 import type { Db } from '../src/db/index.js';
 import { EmbeddedSlack } from '../src/sandbox/slack/embeddedSlack.js';
 import { POST_PER_WORKSPACE, TIERS } from '../src/sandbox/slack/rateLimits.js';
-import { startTestApp, TEAM, type TestApp } from '../test/support/app.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { startLabbook, type Labbook } from '../src/runtime.js';
+import { TEAM, testEnv } from '../test/support/app.js';
+import { CLIENT_ID, CLIENT_SECRET, STATE_SECRET } from '../test/support/fakeOAuth.js';
 import { makeProject } from '../test/support/factories.js';
 import { install, newKey, startOAuthApp } from '../test/support/oauthApp.js';
 
@@ -108,17 +112,36 @@ async function drain(
 }
 
 const env = { SCHEDULER_CRON: '* * * * * *', SLACK_PACING: String(SCALE), LOG_LEVEL: 'error' };
+const quiet = createLogger({ level: 'error' });
+
+/** A replica as deployed (logging errors only), sweeping every second, on the shared database. */
+function replica(
+  fake: EmbeddedSlack,
+  databaseUrl: string,
+  clock: ManualClock,
+  extra: Record<string, string> = {},
+): Promise<Labbook> {
+  return startLabbook(loadConfig(testEnv(fake, databaseUrl, { ...env, ...extra })), { clock, logger: quiet });
+}
+
+const oauthEnv = (key: string) => ({
+  SLACK_BOT_TOKEN: '',
+  SLACK_CLIENT_ID: CLIENT_ID,
+  SLACK_CLIENT_SECRET: CLIENT_SECRET,
+  SLACK_STATE_SECRET: STATE_SECRET,
+  LABBOOK_ENCRYPTION_KEY: key,
+});
 
 async function oneWorkspace(databaseUrl: string, count: number): Promise<Drain & { floorMs: number }> {
   const fake = await EmbeddedSlack.start({ teamId: TEAM, rateLimits: { scale: SCALE } });
   const owners = Array.from({ length: count }, (_, i) => ownerOf(TEAM, i + 1));
   for (const id of owners) fake.addUser({ id, tz: 'UTC' });
   const clock = new ManualClock(new Date());
-  const apps: TestApp[] = [];
+  const apps: Labbook[] = [];
   try {
     // The replicas are up and sweeping every second when the burst falls due at once.
-    for (let i = 0; i < 3; i++) apps.push(await startTestApp({ fake, clock, databaseUrl, env }));
-    const db = apps[0]!.labbook.db;
+    for (let i = 0; i < 3; i++) apps.push(await replica(fake, databaseUrl, clock));
+    const db = apps[0]!.db;
     await seed(db, TEAM, count);
     await alwaysWorking(db);
     await fallDue(db);
@@ -142,7 +165,7 @@ function floorMs(count: number): number {
 async function manyWorkspaces(databaseUrl: string, teams: number, each: number): Promise<Drain> {
   const fake = await EmbeddedSlack.start({ teamId: TEAM, rateLimits: 'off' });
   const key = newKey();
-  const apps: TestApp[] = [];
+  const apps: Labbook[] = [];
   const owners: string[] = [];
   try {
     const installer = await startOAuthApp({ fake, databaseUrl, key, env: { ...env, SCHEDULER_CRON: 'off' } });
@@ -161,8 +184,8 @@ async function manyWorkspaces(databaseUrl: string, teams: number, each: number):
     fake.reset();
     fake.rateLimits.configure({ scale: SCALE });
     const clock = new ManualClock(new Date());
-    for (let i = 0; i < 3; i++) apps.push(await startOAuthApp({ fake, databaseUrl, key, clock, env }));
-    const db = apps[0]!.labbook.db;
+    for (let i = 0; i < 3; i++) apps.push(await replica(fake, databaseUrl, clock, oauthEnv(key)));
+    const db = apps[0]!.db;
     for (let t = 1; t <= teams; t++) await seed(db, teamOf(t), each);
     await alwaysWorking(db);
     await fallDue(db);

@@ -26,9 +26,16 @@ const POLL_MS = 250;
  * Makes sure the workspace's people were listed with users.list (a Tier 2 call per 200
  * people) within DIRECTORY_TTL_MS, so a burst of scheduled DMs reads zones and statuses
  * from the cache instead of asking users.info (Tier 4, 100 a minute) once per person. One
- * replica lists; the others wait for it rather than ask Slack the same thing.
+ * replica lists; the others wait for it rather than ask Slack the same thing, each only
+ * until the page with the person it needs is saved.
  */
-export async function ensureDirectory(services: Services, client: WebClient, teamId: string): Promise<void> {
+export async function ensureDirectory(
+  services: Services,
+  client: WebClient,
+  teamId: string,
+  /** While another replica lists, whether what this caller needs has arrived already (a page saved). */
+  arrived: () => Promise<boolean> = () => Promise.resolve(false),
+): Promise<void> {
   const { db, clock } = services;
   const fresh = (at: Date | null) => at !== null && clock.now().getTime() - at.getTime() < DIRECTORY_TTL_MS;
   if (fresh(await directorySyncedAt(db, teamId))) return;
@@ -51,7 +58,7 @@ export async function ensureDirectory(services: Services, client: WebClient, tea
   }
   // Real time, not the injected clock, which may stand still.
   const deadline = Date.now() + WAIT_FOR_LISTING_MS;
-  while (!fresh(await directorySyncedAt(db, teamId))) {
+  while (!fresh(await directorySyncedAt(db, teamId)) && !(await arrived())) {
     if (Date.now() >= deadline) {
       services.logger.warn('another replica is still listing the workspace’s people; going on without it', {
         teamId,

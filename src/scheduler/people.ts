@@ -26,7 +26,9 @@ export async function recipientZone(
     u !== undefined && now.getTime() - u.fetched_at.getTime() < DAY_MS;
   let cached = await cachedUser(services.db, teamId, userId);
   if (!fresh(cached)) {
-    await ensureDirectory(services, client, teamId);
+    await ensureDirectory(services, client, teamId, async () =>
+      fresh(await cachedUser(services.db, teamId, userId)),
+    );
     cached = await cachedUser(services.db, teamId, userId);
   }
   if (fresh(cached)) {
