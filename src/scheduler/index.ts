@@ -55,6 +55,7 @@ function tally(report: SweepReport, d: Delivery, outcome: keyof SweepReport): vo
   deliveries.inc({ kind: d.kind, outcome });
 }
 
+/** A claimed batch by workspace, each in the order it was claimed. */
 function byTeam(claimed: Delivery[]): Map<string, Delivery[]> {
   const groups = new Map<string, Delivery[]>();
   for (const d of claimed) groups.set(d.team_id, [...(groups.get(d.team_id) ?? []), d]);
@@ -274,7 +275,13 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
       // Slack's limits are per workspace: one workspace waiting for its budget must not
       // hold back another's messages, so workspaces go side by side, each in turn.
       const claimedAt = Date.now();
-      await Promise.all([...byTeam(claimed).values()].map((group) => sendInTurn(group, claimedAt, report)));
+      // Settled, not raced: a failure in one workspace must not end the sweep (and let
+      // shutdown proceed) while another is still sending.
+      const settled = await Promise.allSettled(
+        [...byTeam(claimed).values()].map((group) => sendInTurn(group, claimedAt, report)),
+      );
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     if (report.sent + report.failed + report.retried > 0) logger.info('scheduler sweep', { ...report });
     return report;
