@@ -21,7 +21,7 @@ const SETTLE_MS = 5_000;
 
 export async function memoryBenchmark(databaseUrl: string): Promise<void> {
   await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
-  const fake = await EmbeddedSlack.start({ teamId: TEAM });
+  const fake = await EmbeddedSlack.start({ teamId: TEAM, rateLimits: 'off' });
   fake.addUser({ id: 'U0LEAD', tz: 'UTC' });
   const db = createDb(databaseUrl, { max: 2 });
   const app = spawnLabbook(testEnv(fake, databaseUrl, { LOG_LEVEL: 'info' }), { built: true });

@@ -14,6 +14,7 @@
  *  6. `/hypothesis search` over 10,000 hypotheses and 100,000 log entries, against 1,000
  *     rows, with EXPLAIN showing the GIN indexes (bench/search.ts).
  *  7. Memory of the built app, idle and after one digest (bench/memory.ts).
+ *  8. A burst of check-ins at Slack's rate limits, three replicas (bench/burst.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -41,20 +42,21 @@ import { digestBenchmarks } from './digests.js';
 import { searchBenchmarks } from './search.js';
 import { memoryBenchmark } from './memory.js';
 import { sandboxPageBenchmark } from './sandboxPage.js';
+import { burstBenchmark } from './burst.js';
 import { slackAckDuration } from '../src/metrics/index.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const quiet = createLogger({ level: 'error' });
 
-// BENCH_ONLY=ack,memory runs only those sections (ack, preread, sweep, digest, search, memory, page).
+// BENCH_ONLY=ack,memory runs only those sections (ack, preread, sweep, digest, search, memory, page, burst).
 const only = process.env.BENCH_ONLY?.split(',');
 const runs = (section: string) => !only || only.includes(section);
 
 async function main() {
   const server = await databaseServer();
   try {
-    const fake = await EmbeddedSlack.start({ teamId: TEAM });
+    const fake = await EmbeddedSlack.start({ teamId: TEAM, rateLimits: 'off' });
     fake.addUser({ id: 'U0ALICE', tz: 'Europe/Berlin' });
     if (runs('ack')) await ackBenchmark(server.url, fake);
     if (runs('preread')) await prereadBenchmark(server.url, fake);
@@ -64,6 +66,7 @@ async function main() {
     if (runs('search')) await searchBench(server.url);
     if (runs('memory')) await memoryBenchmark(await freshDatabase(server.url));
     if (runs('page')) await sandboxPageBenchmark(await freshDatabase(server.url));
+    if (runs('burst')) await burstBenchmark(() => freshDatabase(server.url));
   } finally {
     await server.stop();
   }

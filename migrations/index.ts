@@ -12,6 +12,7 @@ import * as runLinks from './20261201T2200_run_links.js';
 import * as search from './20261201T2200_search.js';
 import * as timeEntries from './20261201T2300_time_entries.js';
 import * as digestCharts from './20261202T0300_digest_charts.js';
+import * as slackPacing from './20261202T0400_slack_pacing.js';
 import * as meetingCalendarFiles from './20261202T0600_meeting_calendar_files.js';
 
 /**
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   '20261201T2200_search': search,
   '20261201T2300_time_entries': timeEntries,
   '20261202T0300_digest_charts': digestCharts,
+  '20261202T0400_slack_pacing': slackPacing,
   '20261202T0600_meeting_calendar_files': meetingCalendarFiles,
 };

@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import cron from 'node-cron';
 import { z } from 'zod';
 
+/** 'off', or Slack's limits with their clock running `scale` times faster (1: Slack's own). */
+export type PacingSettings = 'off' | { scale: number };
+
 /**
  * Everything Labbook reads from the environment, validated once at start-up so a
  * misconfigured deployment fails with one readable message instead of a stack trace
@@ -59,6 +62,15 @@ const ConfigSchema = z.object({
       error: "must be a cron expression such as '* * * * *', or off",
     }),
   SCHEDULER_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+  // Scheduled traffic is paced under Slack's rate limits; a number runs the pace's clock that
+  // many times faster (only against a fake Slack whose limits are scaled alike).
+  SLACK_PACING: z
+    .string()
+    .default('on')
+    .refine((v) => v === 'on' || v === 'off' || Number(v) > 0, {
+      error: 'must be on, off, or a positive number (a fake Slack’s clock scale)',
+    })
+    .transform((v): PacingSettings => (v === 'off' ? 'off' : { scale: v === 'on' ? 1 : Number(v) })),
   // How long shutdown waits for in-flight work before closing the pool anyway; kept
   // under the 10 s most orchestrators allow between SIGTERM and SIGKILL.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
@@ -104,6 +116,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   schedulerCron: string;
   schedulerLeaseMs: number;
+  /** How scheduled Slack calls are paced (src/slack/pacing.ts). */
+  slackPacing: PacingSettings;
   shutdownTimeoutMs: number;
   trackers: TrackersConfig;
   /** Neither set: no /metrics at all. */
@@ -165,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     schedulerCron: e.SCHEDULER_CRON,
     schedulerLeaseMs: e.SCHEDULER_LEASE_MS,
+    slackPacing: e.SLACK_PACING,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     trackers: {
       mlflow: e.MLFLOW_TRACKING_URI

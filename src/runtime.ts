@@ -132,13 +132,15 @@ async function workspaces(
     const cipher = createTokenCipher(config.oauth.keys);
     return {
       auth: { mode: 'oauth', installationStore: createInstallationStore(db, cipher, logger) },
-      clientFor: teamClients(db, cipher, logger, (token) => scheduledClient(config, logger, token)),
+      clientFor: teamClients(db, cipher, logger, (token, teamId) =>
+        scheduledClient(config, logger, token, { db, teamId }),
+      ),
       identity: undefined,
     };
   }
   const identity = await whoAmI(config, logger);
   await ensureWorkspace(db, identity.teamId, { botUserId: identity.botUserId });
-  const scheduled = scheduledClient(config, logger);
+  const scheduled = scheduledClient(config, logger, config.slack.botToken, { db, teamId: identity.teamId });
   return {
     auth: { mode: 'single', identity },
     clientFor: () => Promise.resolve(scheduled),

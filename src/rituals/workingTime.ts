@@ -7,7 +7,7 @@ import { recipientStatus, recipientZone } from '../scheduler/people.js';
 import type { Services } from '../services.js';
 import { inZone } from '../time.js';
 import { awayThrough, DEFAULT_AWAY_EMOJI, isAwayOn, statusAway } from './away/away.js';
-import { isPublicHoliday } from './away/holidays.js';
+import { publicHolidaysIn } from './away/holidays.js';
 import { timeboxWorkingDays, type DaysOff, type TimeboxDays } from './away/workingDays.js';
 import { nextWorkingMoment, type WorkingHours } from './checkins/workingHours.js';
 
@@ -42,9 +42,10 @@ async function daysOffOf(db: Db, teamId: string, userId: string) {
     awayRangeOf(db, teamId, userId),
   ]);
   const region = person?.holidays ?? ws?.holidays ?? '';
+  const holiday = region === '' ? () => false : await publicHolidaysIn(region);
   const off: DaysOff = {
     isAway: (date) => isAwayOn(away, date),
-    isHoliday: (date) => region !== '' && isPublicHoliday(region, date),
+    isHoliday: holiday,
   };
   return { hours, off, region: region || null };
 }

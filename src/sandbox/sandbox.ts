@@ -288,6 +288,8 @@ export async function startSandbox(config: SandboxConfig, logger: Logger): Promi
       logLevel: config.logLevel,
       schedulerCron: '* * * * *',
       schedulerLeaseMs: 120_000,
+      // The embedded Slack enforces Slack's own limits; Labbook keeps under them as in Slack.
+      slackPacing: { scale: 1 },
       shutdownTimeoutMs: 5_000,
       // A stand-in workspace's runs live in no tracker.
       trackers: { mlflow: undefined, wandb: undefined },

@@ -12,6 +12,7 @@ import {
   scheduleDelivery,
 } from '../db/deliveries.js';
 import type { Delivery } from '../db/schema/index.js';
+import { forgetIdleBudgets } from '../db/slackBudgets.js';
 import { deliveries, deliveryLag, sweepDuration } from '../metrics/index.js';
 import type { Services } from '../services.js';
 import { postPatiently } from './patient.js';
@@ -52,6 +53,13 @@ export interface Scheduler {
 function tally(report: SweepReport, d: Delivery, outcome: keyof SweepReport): void {
   report[outcome]++;
   deliveries.inc({ kind: d.kind, outcome });
+}
+
+/** A claimed batch by workspace, each in the order it was claimed. */
+function byTeam(claimed: Delivery[]): Map<string, Delivery[]> {
+  const groups = new Map<string, Delivery[]>();
+  for (const d of claimed) groups.set(d.team_id, [...(groups.get(d.team_id) ?? []), d]);
+  return groups;
 }
 
 /** The send was cancelled under it; thrown to roll the recording transaction back. */
@@ -248,6 +256,9 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
 
   async function sweepBatches(): Promise<SweepReport> {
     const report: SweepReport = { sent: 0, deferred: 0, retried: 0, failed: 0, cancelled: 0 };
+    await forgetIdleBudgets(db).catch((error: unknown) =>
+      logger.warn('could not forget idle Slack budgets', { error: String(error) }),
+    );
     for (const ritual of opts.rituals) {
       await ritual
         .topUp?.(services)
@@ -261,18 +272,33 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
         workerId,
       });
       if (claimed.length === 0) break;
-      for (const [i, d] of claimed.entries()) {
-        if (stopping) {
-          // Shutting down: hand the rest back now rather than after the lease runs out.
-          const rest = claimed.slice(i).map((c) => c.id);
-          await releaseClaims(db, rest, { at: clock.now(), workerId });
-          break;
-        }
-        await handle(d, report);
-      }
+      // Slack's limits are per workspace: one workspace waiting for its budget must not
+      // hold back another's messages, so workspaces go side by side, each in turn.
+      const claimedAt = Date.now();
+      // Settled, not raced: a failure in one workspace must not end the sweep (and let
+      // shutdown proceed) while another is still sending.
+      const settled = await Promise.allSettled(
+        [...byTeam(claimed).values()].map((group) => sendInTurn(group, claimedAt, report)),
+      );
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     if (report.sent + report.failed + report.retried > 0) logger.info('scheduler sweep', { ...report });
     return report;
+  }
+
+  async function sendInTurn(group: Delivery[], claimedAt: number, report: SweepReport): Promise<void> {
+    for (const [i, d] of group.entries()) {
+      // Shutting down, or paced by Slack's limits for half the lease: hand the rest back
+      // now (due again at once, for whichever replica is free) rather than let the claims
+      // lapse one by one under a replica still waiting its turn.
+      if (stopping || Date.now() - claimedAt > opts.leaseMs / 2) {
+        const rest = group.slice(i).map((c) => c.id);
+        await releaseClaims(db, rest, { at: clock.now(), workerId });
+        return;
+      }
+      await handle(d, report);
+    }
   }
 
   const sweep = async (): Promise<SweepReport> => {

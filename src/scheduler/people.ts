@@ -1,14 +1,18 @@
 import type { WebClient } from '@slack/web-api';
 import { saveStatus } from '../db/away.js';
 import { cachedUser, saveUser } from '../db/slackUsers.js';
+import type { SlackUser } from '../db/schema/index.js';
+import { ensureDirectory } from './directory.js';
 import { statusAway, type SlackStatus } from '../rituals/away/away.js';
 import type { Services } from '../services.js';
 import { DAY_MS, safeZone } from '../time.js';
 import { PermanentDeliveryError } from './slackErrors.js';
 
 /**
- * The recipient's time zone for scheduling. Unlike the interactive lookup this one lets
- * Slack's errors through (a rate limit reschedules, user_not_found is permanent), and a
+ * The recipient's time zone for scheduling, from the cache that listing the workspace's
+ * people fills (ensureDirectory) and user_change events keep fresh; users.info only for
+ * someone the listing did not have. Unlike the interactive lookup this one lets Slack's
+ * errors through (a rate limit reschedules, user_not_found is permanent), and a
  * deactivated account is a permanent failure: nobody will read the DM.
  */
 export async function recipientZone(
@@ -18,8 +22,19 @@ export async function recipientZone(
   userId: string,
 ): Promise<string> {
   const now = services.clock.now();
-  const cached = await cachedUser(services.db, teamId, userId);
-  if (cached && !cached.deleted && now.getTime() - cached.fetched_at.getTime() < DAY_MS) return cached.tz;
+  const fresh = (u: SlackUser | undefined): u is SlackUser =>
+    u !== undefined && now.getTime() - u.fetched_at.getTime() < DAY_MS;
+  let cached = await cachedUser(services.db, teamId, userId);
+  if (!fresh(cached)) {
+    await ensureDirectory(services, client, teamId, async () =>
+      fresh(await cachedUser(services.db, teamId, userId)),
+    );
+    cached = await cachedUser(services.db, teamId, userId);
+  }
+  if (fresh(cached)) {
+    if (cached.deleted) throw new PermanentDeliveryError('account_inactive');
+    return cached.tz;
+  }
   const { user } = await client.users.info({ user: userId });
   const tz = safeZone(user?.tz);
   const deleted = user?.deleted ?? false;

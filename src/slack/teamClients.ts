@@ -15,7 +15,7 @@ export function teamClients(
   db: Db,
   cipher: TokenCipher,
   logger: Logger,
-  clientWith: (token: string) => WebClient,
+  clientWith: (token: string, teamId: string) => WebClient,
 ): (teamId: string) => Promise<WebClient> {
   const cache = new Map<string, { version: string; client: WebClient }>();
   return async (teamId) => {
@@ -32,7 +32,7 @@ export function teamClients(
       cache.delete(teamId);
       throw new PermanentDeliveryError('not_installed');
     }
-    const client = clientWith(token);
+    const client = clientWith(token, teamId);
     cache.set(teamId, { version: current, client });
     return client;
   };

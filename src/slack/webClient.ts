@@ -1,7 +1,9 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { Db } from '../db/index.js';
 import { meteredFetch } from '../metrics/slackApi.js';
+import { pacedFetch } from './pacing.js';
 
 /**
  * The client behind interactive answers (acks, modals, ephemeral replies). Someone is
@@ -18,24 +20,39 @@ export function interactiveClientOptions(config: Config, logger: Logger): WebCli
   };
 }
 
+const SCHEDULED_TIMEOUT_MS = 10_000;
+
 /**
  * The client behind scheduled deliveries. The WebClient's default would retry for about
  * half an hour and, on a 429, hold back every call made through it; a delivery that
  * cannot go out now is instead rescheduled in the database, so this client fails fast
- * and reports rate limits to the caller.
+ * and reports rate limits to the caller. Given its workspace (`pace`), its calls are paced
+ * under Slack's limits on a budget every replica shares (pacing.ts).
  */
 export function scheduledClient(
   config: Config,
   logger: Logger,
   token: string | undefined = config.slack.botToken,
+  pace?: { db: Db; teamId: string },
 ): WebClient {
+  const metered = meteredFetch(config.slack.apiUrl);
   return new WebClient(token, {
     slackApiUrl: config.slack.apiUrl,
-    fetch: meteredFetch(config.slack.apiUrl),
+    fetch: pace
+      ? pacedFetch(metered, {
+          ...pace,
+          settings: config.slackPacing,
+          slackApiUrl: config.slack.apiUrl,
+          logger,
+          timeoutMs: SCHEDULED_TIMEOUT_MS,
+          // A claimed delivery waits for its slot well inside its lease.
+          maxWaitMs: Math.min(config.schedulerLeaseMs / 4, 30_000),
+        })
+      : metered,
     logger,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
-    timeout: 10_000,
+    timeout: SCHEDULED_TIMEOUT_MS,
   });
 }
 

@@ -14,7 +14,7 @@ let fake: EmbeddedSlack;
 const running: LabbookProcess[] = [];
 
 beforeAll(async () => {
-  fake = await EmbeddedSlack.start({ teamId: TEAM });
+  fake = await EmbeddedSlack.start({ teamId: TEAM, rateLimits: 'off' });
   for (let i = 1; i <= OWNERS; i++) fake.addUser({ id: dueOwner(i), tz: 'UTC' });
   await buildOnce(inject('databasePrefix'));
   // The build (tsc and esbuild) can take a while on a loaded machine.

@@ -64,7 +64,7 @@ describe('one digest per project and week', () => {
   // server, pool and scheduler worker id) on one PostgreSQL database, sweeping at once;
   // the separate-process kill test for check-ins is test/checkins/replicas.test.ts.
   it('three replicas sweeping at once and a restart send each project’s digest once', async () => {
-    const fake = await EmbeddedSlack.start({ teamId: TEAM });
+    const fake = await EmbeddedSlack.start({ teamId: TEAM, rateLimits: 'off' });
     const clock = new ManualClock('2026-11-25T10:00:00Z');
     const databaseUrl = await createTestDatabase();
     try {

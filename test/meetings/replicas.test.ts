@@ -18,7 +18,7 @@ const running: LabbookProcess[] = [];
 const person = (i: number) => `U0M${String(i).padStart(4, '0')}`;
 
 beforeAll(async () => {
-  fake = await EmbeddedSlack.start({ teamId: TEAM });
+  fake = await EmbeddedSlack.start({ teamId: TEAM, rateLimits: 'off' });
   for (let i = 1; i <= PARTICIPANTS; i++) fake.addUser({ id: person(i), tz: 'UTC' });
   // The built app, as the Dockerfile runs it: three replicas through tsx would each
   // transpile the whole app on start.

@@ -4,6 +4,7 @@ import { createLogger } from '../../src/logger.js';
 import { startLabbook, type Labbook } from '../../src/runtime.js';
 import { createTestDatabase } from './db.js';
 import { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
+import type { RateLimitSettings } from '../../src/sandbox/slack/rateLimits.js';
 import type { SlackTarget } from '../../src/sandbox/slack/requests.js';
 
 export const TEAM = 'T0LABBOOK';
@@ -37,6 +38,9 @@ export function testEnv(
     SHUTDOWN_TIMEOUT_MS: '5000',
     // Tests run sweeps themselves, with the injected clock.
     SCHEDULER_CRON: 'off',
+    // Rate limits are off in the fake unless a test is about them (see startTestApp), and
+    // Labbook's pacing with them.
+    SLACK_PACING: 'off',
     ...extra,
   };
 }
@@ -51,9 +55,12 @@ export async function startTestApp(
     clock?: ManualClock;
     databaseUrl?: string;
     env?: Record<string, string>;
+    /** Slack's rate limits in the fake this starts (default off); pair with env SLACK_PACING. */
+    rateLimits?: RateLimitSettings;
   } = {},
 ): Promise<TestApp> {
-  const fake = opts.fake ?? (await EmbeddedSlack.start({ teamId: TEAM }));
+  const fake =
+    opts.fake ?? (await EmbeddedSlack.start({ teamId: TEAM, rateLimits: opts.rateLimits ?? 'off' }));
   const clock = opts.clock ?? new ManualClock('2026-11-23T10:00:00Z');
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
   const config: Config = loadConfig(testEnv(fake, databaseUrl, opts.env));

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ManualClock } from '../../src/clock.js';
 import { startTestApp, type TestApp } from './app.js';
 import { FakeOAuth, CLIENT_ID, CLIENT_SECRET, STATE_SECRET, type WorkspaceGrant } from './fakeOAuth.js';
 import type { EmbeddedSlack } from '../../src/sandbox/slack/embeddedSlack.js';
@@ -15,10 +16,17 @@ export interface OAuthTestApp extends TestApp {
  * encryption key. `env` adds or overrides settings (a rotated key, say).
  */
 export async function startOAuthApp(
-  opts: { fake?: EmbeddedSlack; databaseUrl?: string; env?: Record<string, string>; key?: string } = {},
+  opts: {
+    fake?: EmbeddedSlack;
+    databaseUrl?: string;
+    env?: Record<string, string>;
+    key?: string;
+    clock?: ManualClock;
+  } = {},
 ): Promise<OAuthTestApp> {
   const t = await startTestApp({
     ...(opts.fake ? { fake: opts.fake } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     env: {
       SLACK_BOT_TOKEN: '',

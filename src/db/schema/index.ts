@@ -13,6 +13,7 @@ import type { InstallationsTable, OAuthStatesUsedTable } from './installations.j
 import type { DecisionMeetingsTable, MeetingCalendarFilesTable, ProposalsTable } from './meetings.js';
 import type { ProjectMembersTable, ProjectsTable } from './projects.js';
 import type { AwayPeriodsTable, SlackUsersTable } from './slackUsers.js';
+import type { SlackDirectoriesTable, SlackRateBudgetsTable } from './slackPacing.js';
 import type { TimeEntriesTable } from './timeEntries.js';
 import type { WorkspacesTable } from './workspaces.js';
 
@@ -38,6 +39,8 @@ export interface Database {
   digest_settings: DigestSettingsTable;
   digest_charts: DigestChartsTable;
   time_entries: TimeEntriesTable;
+  slack_rate_budgets: SlackRateBudgetsTable;
+  slack_directories: SlackDirectoriesTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;

@@ -4,6 +4,8 @@ import type { Socket } from 'node:net';
 import { findAckProblems } from './acks.js';
 import { findMessageProblems, findViewProblems, formatProblem, type Problem } from './blockKitLimits.js';
 import { readTriggerId, triggerId } from './requests.js';
+import { userJson, usersPage } from './directory.js';
+import { RateLimiter, type RateLimitSettings } from './rateLimits.js';
 import { manifestBotScopes, scopeFor, type ConversationKind } from './scopes.js';
 import { mimetypeOf, SlackState } from './state.js';
 import type { Block, View } from '../api.js';
@@ -133,6 +135,8 @@ export class EmbeddedSlack {
   readonly scopes: ReadonlySet<string>;
   /** What each person sees (conversations, modals, Home tabs, files), with its change events. */
   readonly state = new SlackState();
+  /** Slack's rate limits (rateLimits.ts); `configure` turns them off or scales their clock. */
+  readonly rateLimits: RateLimiter;
 
   private readonly users = new Map<string, EmbeddedUser>();
   private readonly workspaces = new Map<string, EmbeddedWorkspace>();
@@ -177,7 +181,9 @@ export class EmbeddedSlack {
     readonly botToken: string,
     scopes: string[],
     private readonly clockMs: (() => number) | undefined,
+    rateLimits: RateLimitSettings,
   ) {
+    this.rateLimits = new RateLimiter(rateLimits);
     this.baseUrl = `http://127.0.0.1:${port}/`;
     this.apiUrl = `${this.baseUrl}api/`;
     this.scopes = new Set(scopes);
@@ -197,7 +203,7 @@ export class EmbeddedSlack {
    * T0LABBOOK) answers to `botToken` (default the test app's BOT_TOKEN); `scopes` replaces the
    * manifest's bot scopes, for a test of what a missing scope does. `now` (the sandbox's
    * clock) makes message timestamps tell the time, as Slack's do; without it they count up
-   * from 1700000000.000100.
+   * from 1700000000.000100. `rateLimits` (default Slack's own) may be 'off' or scaled.
    */
   static async start(
     opts: {
@@ -206,6 +212,7 @@ export class EmbeddedSlack {
       botToken?: string;
       scopes?: string[];
       now?: () => number;
+      rateLimits?: RateLimitSettings;
     } = {},
   ): Promise<EmbeddedSlack> {
     const server = http.createServer();
@@ -226,6 +233,7 @@ export class EmbeddedSlack {
       opts.botToken ?? DEFAULT_BOT_TOKEN,
       opts.scopes ?? manifestBotScopes(),
       opts.now,
+      opts.rateLimits ?? {},
     );
   }
 
@@ -492,12 +500,29 @@ export class EmbeddedSlack {
     if (fault) call.fault = fault.kind;
     if (fault?.kind === 'slow') await this.sleep(fault.delayMs);
     else if (fault) return this.answerFault(fault, res);
+    if (this.overLimit(call, res)) return;
 
     const extra = this.extraHandlers.get(method);
     const answer = extra ? extra(args, call.token) : this.answer(method, args, call.token);
     call.ok = answer.ok === true;
     call.response = answer;
     sendJson(res, 200, answer);
+  }
+
+  /** Past Slack's rate limit for its workspace: answered 429 with Retry-After, as Slack does. */
+  private overLimit(call: RecordedCall, res: ServerResponse): boolean {
+    const scope = (call.token && this.workspaces.get(call.token)?.teamId) ?? call.token ?? '';
+    const channel = str(call.args.channel);
+    const retryAfter = this.rateLimits.take(
+      scope,
+      call.method,
+      /^[UW]/.test(channel) ? dmId(channel) : channel,
+    );
+    if (retryAfter === undefined) return false;
+    call.ratelimited = true;
+    call.response = slackError('ratelimited');
+    answerFault({ kind: 'ratelimited', retryAfter }, res);
+    return true;
   }
 
   private nextFault(method: string): Fault | undefined {
@@ -720,6 +745,7 @@ export class EmbeddedSlack {
       'conversations.history': (a, ws) => this.history(a, ws, undefined),
       'conversations.replies': (a, ws) => this.history(a, ws, str(a.ts)),
       'users.info': (a, ws) => this.userInfo(a, ws),
+      'users.list': (a, ws) => this.listUsers(a, ws),
       'users.profile.get': (a, ws) => this.userProfile(a, ws),
       'views.open': (a, ws) => this.openView(a, ws),
       'views.push': (a, ws) => this.pushView(a, ws),
@@ -928,23 +954,12 @@ export class EmbeddedSlack {
     const user = this.users.get(str(args.user));
     if (!user) return slackError('user_not_found');
     if (this.foreignUser(ws, user.id)) return slackError('user_not_found');
-    const realName = user.realName ?? user.id;
-    return ok({
-      user: {
-        id: user.id,
-        team_id: user.teamId ?? this.teamId,
-        name: user.id.toLowerCase(),
-        real_name: realName,
-        deleted: user.deleted ?? false,
-        is_bot: user.isBot ?? false,
-        is_admin: user.isAdmin ?? false,
-        is_owner: user.isOwner ?? false,
-        tz: user.tz ?? 'UTC',
-        tz_label: user.tz ?? 'Coordinated Universal Time',
-        tz_offset: user.tzOffset ?? 0,
-        profile: { real_name: realName, display_name: realName },
-      },
-    });
+    return ok({ user: userJson(user, this.teamId) });
+  }
+
+  private listUsers(args: Json, ws: EmbeddedWorkspace): Json {
+    const people = [...this.users.values()].filter((u) => (u.teamId ?? this.teamId) === ws.teamId);
+    return usersPage(people, this.teamId, args);
   }
 
   // --- views ---------------------------------------------------------------------------

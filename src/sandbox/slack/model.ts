@@ -12,6 +12,8 @@ export interface RecordedCall {
   at: number;
   /** Set when a fault was injected into this call. */
   fault?: Fault['kind'];
+  /** Answered 429 by the rate limits (rateLimits.ts), not by an injected fault. */
+  ratelimited?: boolean;
   /** The answer said ok:true. */
   ok: boolean;
   /** What the fake answered (for views.*, the view with the id and hash Slack gives it). */

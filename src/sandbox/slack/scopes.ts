@@ -29,6 +29,7 @@ const METHOD_SCOPES: Record<string, string | ((kind: ConversationKind) => string
   'conversations.history': byKind('history'),
   'conversations.replies': byKind('history'),
   'users.info': 'users:read',
+  'users.list': 'users:read',
   'users.profile.get': 'users.profile:read',
   'users.lookupByEmail': 'users:read.email',
   'team.info': 'team:read',

@@ -54,7 +54,7 @@ export async function workingHoursCommand(
     await tell(to, { text: `I could not read \`${escapeMrkdwn(args)}\`. ${parsed.error}` });
     return;
   }
-  const region = holidays ? readRegion(holidays[3]!) : undefined;
+  const region = holidays ? await readRegion(holidays[3]!) : undefined;
   if (region === false) {
     await tell(to, {
       text: `I do not know the holidays of \`${escapeMrkdwn(holidays![3]!)}\`. ${REGION_USAGE}`,
@@ -104,7 +104,7 @@ async function ownHolidays(
   to: Audience & { teamId: string },
   text: string,
 ): Promise<void> {
-  const region = /^default$/i.test(text) ? null : readRegion(text);
+  const region = /^default$/i.test(text) ? null : await readRegion(text);
   if (region === false) {
     await tell(to, { text: `I do not know the holidays of \`${escapeMrkdwn(text)}\`. ${REGION_USAGE}` });
     return;
@@ -121,9 +121,9 @@ async function ownHolidays(
 }
 
 /** A region code, '' for none, or false when date-holidays does not know it. */
-function readRegion(text: string): string | false {
+async function readRegion(text: string): Promise<string | false> {
   if (/^(none|off)$/i.test(text)) return '';
-  return knownRegion(text) ?? false;
+  return (await knownRegion(text)) ?? false;
 }
 
 const holidayClause = (region: string | null) => (region ? `, except public holidays in ${region}` : '');
