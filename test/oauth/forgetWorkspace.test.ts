@@ -119,7 +119,7 @@ describe('/hypothesis forget-workspace in OAuth mode', () => {
     const before = nonZero(await rowsOf(t.labbook.db, 'T0BETA'));
     await forgetCommand(t, 'T0ACME', 'U0ACMEADMIN');
     const modal = await waitForView(t.fake, ids.workspace.forgetModal);
-    expect(JSON.stringify(modal.blocks)).toContain('*1* project(s)');
+    expect(JSON.stringify(modal.blocks)).toContain('*1 project* with their design docs');
 
     // A slip of the keyboard keeps everything.
     const wrong = await submit(t.target, { userId: 'U0ACMEADMIN', teamId: 'T0ACME' }, modal, {
