@@ -127,7 +127,7 @@ export function prereadMessages(i: PrereadInput): { first: Message; rest: Messag
     {
       type: 'section',
       text: md(
-        `:books: *Pre-read* for the decision meeting of *${userText(i.projectName, 150)}* on ${when(i.scheduledAt)}\n*${userText(i.question, 2000)}*\n${i.proposals.length} proposal${i.proposals.length === 1 ? '' : 's'} from ${i.participants.length - i.withoutProposals.length} of ${i.participants.length} participants. Read them all before the meeting: it exists to decide, not to keep researching.`,
+        `:books: *Pre-read* for the decision meeting of *${userText(i.projectName, 150)}* on ${when(i.scheduledAt)}\n*${userText(i.question, 2000)}*\n${i.proposals.length} proposal${i.proposals.length === 1 ? '' : 's'} from ${i.participants.length - i.withoutProposals.length} of ${i.participants.length} participants. Read them all before the meeting.`,
       ),
     },
     {

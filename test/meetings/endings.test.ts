@@ -139,9 +139,9 @@ describe('none chosen — stop this line of work', () => {
     const log = await decisionLog(meeting.id);
     expect(log.map((e) => e.text)).toEqual([
       'Decided: Which model do we try next for ranking? — none chosen, this line of work stops: Ranking is good enough; we stop this line of work.',
-      'Considered, not chosen: Gradient-boosted trees on the existing features (LightGBM lambdarank), because the gain does not justify the cost',
-      'Considered, not chosen: A cross-encoder reranker (BERT), because a reranker needs GPUs we do not have',
-      'Considered, not chosen: Two-tower retrieval with hard negatives, because two towers lose on rare intents (Huang 2020)',
+      'Considered, not chosen: Gradient-boosted trees on the existing features (LightGBM lambdarank). Why not: the gain does not justify the cost.',
+      'Considered, not chosen: A cross-encoder reranker (BERT). Why not: a reranker needs GPUs we do not have.',
+      'Considered, not chosen: Two-tower retrieval with hard negatives. Why not: two towers lose on rare intents (Huang 2020)',
     ]);
     expect(log[0]!.details).toMatchObject({ outcome: 'stop', chosen: [] });
 
@@ -169,12 +169,12 @@ describe('none chosen — stop this line of work', () => {
     await t.fake.waitFor('files.completeUploadExternal');
     const [record, csv] = t.fake.uploads;
     expect(record!.content).toContain(
-      'Considered, not chosen: A cross-encoder reranker (BERT), because a reranker needs GPUs we do not have',
+      'Considered, not chosen: A cross-encoder reranker (BERT). Why not: a reranker needs GPUs we do not have.',
     );
     expect(record!.content).toContain(
-      'Considered, not chosen: Two-tower retrieval with hard negatives, because two towers lose on rare intents (Huang 2020)',
+      'Considered, not chosen: Two-tower retrieval with hard negatives. Why not: two towers lose on rare intents (Huang 2020)',
     );
-    expect(csv!.content).toContain('because a reranker needs GPUs we do not have');
+    expect(csv!.content).toContain('Why not: a reranker needs GPUs we do not have');
     expect(t.fake.violations).toEqual([]);
   });
 

@@ -830,7 +830,7 @@ describe('the decision', () => {
       .execute();
     expect(log.map((e) => e.text)).toEqual([
       'Decided: Which model do we try next for ranking? — Try boosted trees first.',
-      'Considered, not chosen: A cross-encoder reranker (BERT), because the reranker costs four times as much for an unproven gain',
+      'Considered, not chosen: A cross-encoder reranker (BERT). Why not: the reranker costs four times as much for an unproven gain.',
       'Chosen: Gradient-boosted trees on the existing features (LightGBM lambdarank), now H1 (running).',
     ]);
     expect(log[2]!.hypothesis_id).toBe(h.id);

@@ -4,7 +4,7 @@ import { liveProposals, updateMeeting, updateProposal } from '../../db/meetings.
 import type { DecisionMeeting, Hypothesis, Proposal } from '../../db/schema/index.js';
 import type { MeetingOutcome } from '../../db/schema/meetings.js';
 import type { Services } from '../../services.js';
-import { truncate } from '../../../blocks/text.js';
+import { sentence, truncate } from '../../../blocks/text.js';
 import { conflict } from '../errors.js';
 import { createHypothesis, type HypothesisHooks } from '../plan/hypotheses.js';
 import type { HypothesisDraft } from '../plan/hypothesisDraft.js';
@@ -99,7 +99,8 @@ export async function recordDecision(
       await appendLog(trx, {
         ...common,
         kind: 'decision',
-        text: `Considered, not chosen: ${proposalTitle(p)}, because ${reasonOf(p)}`,
+        // Labelled, not joined with "because": a reason typed as a sentence ("The gain …") still reads.
+        text: `Considered, not chosen: ${proposalTitle(p).replace(/[.\s]+$/, '')}. Why not: ${sentence(reasonOf(p)!)}`,
         details: { proposalId: p.id, author: p.author_user_id, chosen: false, reason: reasonOf(p) },
       });
     }
