@@ -17,7 +17,9 @@ afterAll(() => s?.stop());
 
 const db = () => s.sandbox.labbook.db;
 
-describe('a week in the sandbox', () => {
+// One story, each step building on the last: it runs in the written order even when the
+// suite is shuffled.
+describe('a week in the sandbox', { shuffle: false }, () => {
   it('plans a project and a hypothesis through the modals Labbook sent', async () => {
     await week.planProjectAndHypothesis(s.page);
     const [project] = await db().selectFrom('projects').selectAll().execute();
