@@ -930,8 +930,10 @@ describe('reschedule and cancel', () => {
 
   it('puts the meeting in each calendar: an .ics with the invitation, replaced on reschedule, cancelled on cancel', async () => {
     const { meeting, kickoff } = await called();
+    // Only this meeting's files: an earlier test's meeting may have sent some.
+    let since = t.fake.uploads.length;
     await sweep(); // invitations out (not to the lead, who called it), each followed by its calendar file
-    const calendars = () => t.fake.uploads.filter((u) => u.filename.endsWith('.ics'));
+    const calendars = () => t.fake.uploads.slice(since).filter((u) => u.filename.endsWith('.ics'));
     await expect.poll(() => calendars().length).toBe(2);
     const invited = posts().filter(
       (c) => c.args.text !== undefined && [ALICE, BOB].includes(String(c.args.channel)),
@@ -955,6 +957,7 @@ describe('reschedule and cancel', () => {
 
     // Rescheduled: a new file in each DM, the same UID, a later SEQUENCE; the old file deleted.
     t.fake.reset();
+    since = 0;
     const view = await d.nextView(ids.meeting.rescheduleModal, () =>
       d.press(kickoff, ids.meeting.reschedule, LEAD),
     );
@@ -973,6 +976,7 @@ describe('reschedule and cancel', () => {
 
     // Cancelled: METHOD:CANCEL with the same UID, and the moved file deleted too.
     t.fake.reset();
+    since = 0;
     await d.press(kickoff, ids.meeting.cancel, LEAD);
     await expect.poll(async () => (await d.meeting()).status).toBe('cancelled');
     await sweep();
