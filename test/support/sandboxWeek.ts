@@ -147,12 +147,14 @@ export async function checkInDisproven(page: Page, shot: Shot = noShot): Promise
 
   await actAs(page, PEOPLE.ada);
   await openChannel(page);
-  await visible(
-    conversationLog(page)
-      .getByText(/Disproven/)
-      .first(),
-  );
+  // The card shows the outcome; the announcement is in the card's thread.
+  const card = conversationLog(page).getByRole('listitem').filter({ hasText: 'Disproven' }).first();
+  await visible(card);
+  await card.getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
+  const thread = page.getByRole('complementary', { name: 'Thread' });
+  await visible(thread.getByText(/knowledge gained/).first());
   await shot('06-disproven-announced');
+  await thread.getByRole('button', { name: 'Close thread' }).click();
 }
 
 /** Ada calls a decision meeting; Kenji and Grace propose; Ada closes proposals for the pre-read. */
