@@ -7,9 +7,6 @@ export default defineConfig({
     // Each file gets its own database and app; two cores are plenty for two at a time.
     pool: 'forks',
     maxWorkers: 2,
-    // Files and tests in a random order each run, so no test leans on another having run
-    // first; vitest prints the seed, and `--sequence.seed=<seed>` replays an order.
-    sequence: { shuffle: true },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Test output is read by people: show each test's name.
