@@ -2,8 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Hypothesis, Project } from '../../src/db/schema/index.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { event, slashCommand } from '../../src/sandbox/slack/requests.js';
+import { ownCast } from '../support/ownCast.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
+import { makeHypothesis } from '../support/factories.js';
 
 let t: TestApp;
 let project: Project;
@@ -17,8 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 beforeEach(async () => {
-  t.fake.reset();
-  await withdrawAllPending(t.labbook.db);
+  ({ project, channel: CHANNEL, lead: LEAD, owner: OWNER } = await ownCast(t, 'C0AWAY', ++seq));
   // The workspace as installed (no holiday calendar, Mon–Fri), whatever a test before set:
   // Easter Monday, for one, is a Bavarian holiday.
   await t.labbook.db
@@ -26,18 +26,6 @@ beforeEach(async () => {
     .set({ holidays: null, working_hours_start: 9, working_hours_end: 18, working_days: [1, 2, 3, 4, 5] })
     .where('team_id', '=', TEAM)
     .execute();
-  seq++;
-  CHANNEL = `C0AWAY${seq}`;
-  LEAD = `U0LEAD${seq}`;
-  OWNER = `U0OWNER${seq}`;
-  t.fake.addUser({ id: OWNER, tz: 'Europe/Berlin' });
-  t.fake.addUser({ id: LEAD, tz: 'UTC' });
-  project = await makeProject(t.labbook.db, {
-    teamId: TEAM,
-    channelId: CHANNEL,
-    lead: LEAD,
-    members: [OWNER],
-  });
 });
 
 const db = () => t.labbook.db;

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import type { Hypothesis, Project } from '../../src/db/schema/index.js';
+import { ownCast } from '../support/ownCast.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
+import { buttons, makeHypothesis } from '../support/factories.js';
 import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
 import { cardOf } from '../support/cards.js';
 import { pressInMessage, pressInView, viewFrom } from '../support/messages.js';
@@ -25,21 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 beforeEach(async () => {
-  t.fake.reset();
-  await withdrawAllPending(t.labbook.db);
-  seq++;
-  CHANNEL = `C0PROJ${seq}`;
-  LEAD = `U0LEAD${seq}`;
-  OWNER = `U0OWNER${seq}`;
-  t.fake.addUser({ id: OWNER, tz: 'Europe/Berlin' });
-  t.fake.addUser({ id: LEAD, tz: 'UTC' });
-  project = await makeProject(t.labbook.db, {
-    teamId: TEAM,
-    channelId: CHANNEL,
-    lead: LEAD,
-    members: [OWNER],
-    name: 'Search ranking',
-  });
+  ({ project, channel: CHANNEL, lead: LEAD, owner: OWNER } = await ownCast(t, 'C0PROJ', ++seq));
   await t.labbook.db.updateTable('workspaces').set({ reminder_count: 1 }).execute();
 });
 

@@ -3,8 +3,9 @@ import { ids } from '../../blocks/ids.js';
 import type { Hypothesis, Project } from '../../src/db/schema/index.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { slashCommand } from '../../src/sandbox/slack/requests.js';
+import { ownCast } from '../support/ownCast.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
+import { buttons, makeHypothesis } from '../support/factories.js';
 import { pressInMessage } from '../support/messages.js';
 import { submit, viewOpenedBy } from '../support/modals.js';
 
@@ -20,20 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 beforeEach(async () => {
-  t.fake.reset();
-  await withdrawAllPending(t.labbook.db);
-  seq++;
-  CHANNEL = `C0ESC${seq}`;
-  LEAD = `U0LEAD${seq}`;
-  OWNER = `U0OWNER${seq}`;
-  t.fake.addUser({ id: OWNER, tz: 'Europe/Berlin' });
-  t.fake.addUser({ id: LEAD, tz: 'UTC' });
-  project = await makeProject(t.labbook.db, {
-    teamId: TEAM,
-    channelId: CHANNEL,
-    lead: LEAD,
-    members: [OWNER],
-  });
+  ({ project, channel: CHANNEL, lead: LEAD, owner: OWNER } = await ownCast(t, 'C0ESC', ++seq));
   await t.labbook.db.updateTable('workspaces').set({ reminder_count: 1 }).execute();
 });
 

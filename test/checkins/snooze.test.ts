@@ -3,8 +3,9 @@ import { ids } from '../../blocks/ids.js';
 import type { Hypothesis, Project } from '../../src/db/schema/index.js';
 import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
+import { ownCast } from '../support/ownCast.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
+import { makeHypothesis } from '../support/factories.js';
 import { pressInMessage } from '../support/messages.js';
 import { submit, viewOpenedBy } from '../support/modals.js';
 
@@ -19,19 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 beforeEach(async () => {
-  t.fake.reset();
-  await withdrawAllPending(t.labbook.db);
-  seq++;
-  LEAD = `U0LEAD${seq}`;
-  OWNER = `U0OWNER${seq}`;
-  t.fake.addUser({ id: OWNER, tz: 'Europe/Berlin' });
-  t.fake.addUser({ id: LEAD, tz: 'UTC' });
-  project = await makeProject(t.labbook.db, {
-    teamId: TEAM,
-    channelId: `C0SNZ${seq}`,
-    lead: LEAD,
-    members: [OWNER],
-  });
+  ({ project, lead: LEAD, owner: OWNER } = await ownCast(t, 'C0SNZ', ++seq));
   await t.labbook.db.updateTable('workspaces').set({ reminder_count: 1 }).execute();
 });
 
