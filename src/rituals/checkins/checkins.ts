@@ -125,11 +125,6 @@ export function earlyDays(
 
 export type Timing = 'unstarted' | 'early' | 'ended';
 
-export function timingOf(h: Pick<Hypothesis, 'started_at' | 'due_at'>, at: Date): Timing {
-  if (!h.started_at) return 'unstarted';
-  return h.due_at && at.getTime() < h.due_at.getTime() ? 'early' : 'ended';
-}
-
 /** The log's words for it: " (concluded early, 4 of 10 days)". */
 function timingNote(timing: Timing, actual: number, planned: number): string {
   if (timing === 'unstarted') return ' (before it started)';
