@@ -3,7 +3,8 @@
  * machine, reported as ratios (absolute numbers vary by machine; ratios travel).
  *
  *  1. Ack time of `/hypothesis new` and of a new-hypothesis submission under concurrent
- *     load, against a bare Bolt app that only acks.
+ *     load, against a bare Bolt app that only acks, each in its own process, with where
+ *     Labbook's CPU goes (bench/ack.ts).
  *  2. One sweep finding and claiming 1,000 due check-ins among 100,000 deliveries, against
  *     the same claim on a table holding only the 1,000; plus EXPLAIN of the due query.
  *  3. The pre-read of a decision meeting with 30 proposals of 3,000 characters each (Close
@@ -16,11 +17,12 @@
  *  7. Memory of the built app, idle and after one digest (bench/memory.ts).
  *  8. A burst of check-ins at Slack's rate limits, three replicas (bench/burst.ts).
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { promisify } from 'node:util';
+import { LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -33,20 +35,18 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { createLogger } from '../src/logger.js';
 import { startLabbook } from '../src/runtime.js';
 import { BOT_TOKEN, SIGNING_SECRET, TEAM, testEnv } from '../test/support/app.js';
-import { defaultFields, makeProject } from '../test/support/factories.js';
+import { makeProject } from '../test/support/factories.js';
 import { EmbeddedSlack } from '../src/sandbox/slack/embeddedSlack.js';
-import { submit, viewOpenedBy } from '../test/support/modals.js';
-import { blockAction, slashCommand, type SlackTarget } from '../src/sandbox/slack/requests.js';
+import { blockAction } from '../src/sandbox/slack/requests.js';
 import { insertMeeting, updateMeeting } from '../src/db/meetings.js';
+import { ackBenchmark } from './ack.js';
 import { digestBenchmarks } from './digests.js';
 import { searchBenchmarks } from './search.js';
 import { memoryBenchmark } from './memory.js';
 import { sandboxPageBenchmark } from './sandboxPage.js';
 import { burstBenchmark } from './burst.js';
-import { slackAckDuration } from '../src/metrics/index.js';
+import { ROOT } from '../test/support/process.js';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const quiet = createLogger({ level: 'error' });
 
 // BENCH_ONLY=ack,memory runs only those sections (ack, preread, sweep, digest, search, memory, page, burst).
@@ -58,7 +58,8 @@ async function main() {
   try {
     const fake = await EmbeddedSlack.start({ teamId: TEAM, rateLimits: 'off' });
     fake.addUser({ id: 'U0ALICE', tz: 'Europe/Berlin' });
-    if (runs('ack')) await ackBenchmark(server.url, fake);
+    if (runs('ack') || runs('memory')) await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
+    if (runs('ack')) await ackBenchmark(await freshDatabase(server.url), fake);
     if (runs('preread')) await prereadBenchmark(server.url, fake);
     await fake.close();
     if (runs('sweep')) await sweepBenchmark(server.url);
@@ -70,148 +71,6 @@ async function main() {
   } finally {
     await server.stop();
   }
-}
-
-// --- 1. ack time --------------------------------------------------------------------------
-
-async function ackBenchmark(adminUrl: string, fake: EmbeddedSlack) {
-  const url = await freshDatabase(adminUrl);
-  const labbook = await startLabbook(loadConfig(testEnv(fake, url, { LOG_LEVEL: 'error' })), {
-    logger: quiet,
-  });
-  const projects: Awaited<ReturnType<typeof makeProject>>[] = [];
-  for (let i = 0; i < 20; i++) {
-    projects.push(
-      await makeProject(labbook.db, {
-        teamId: TEAM,
-        channelId: `C0BENCH${i}`,
-        lead: 'U0LEAD',
-        name: `Bench ${i}`,
-      }),
-    );
-  }
-  const project = projects[0]!;
-  let turn = 0;
-  const bare = await bareBolt(fake);
-  const targets = {
-    labbook: { url: `http://127.0.0.1:${labbook.port}/slack/events`, signingSecret: SIGNING_SECRET },
-    bare: { url: `http://127.0.0.1:${bare.port}/slack/events`, signingSecret: SIGNING_SECRET },
-  };
-  const command = (target: SlackTarget) => () =>
-    slashCommand(target, {
-      text: 'new',
-      userId: 'U0ALICE',
-      teamId: TEAM,
-      channelId: 'C0BENCH',
-      responseUrl: fake.responseUrl(),
-    });
-  // The new-hypothesis modal as the app sends it, submitted again and again, filled by label.
-  const modal = await viewOpenedBy(fake, ids.hypothesis.newModal, () =>
-    slashCommand(targets.labbook, {
-      text: 'new',
-      userId: 'U0ALICE',
-      teamId: TEAM,
-      channelId: project.channel_id,
-      responseUrl: fake.responseUrl(),
-    }),
-  );
-  // H-numbers are per project, so submissions to one project take turns on its row lock:
-  // the worst case. Teams rarely collide like that, so the spread case is measured too.
-  const submission = (target: SlackTarget, spread: boolean) => () =>
-    submit(target, { userId: 'U0ALICE', teamId: TEAM }, modal, {
-      Project: String((spread ? projects[turn++ % projects.length]! : project).id),
-      Hypothesis: defaultFields.statement,
-      'Success criteria': defaultFields.successCriteria,
-    });
-
-  console.log(`\n## Ack time under load (${REQUESTS} requests, ${CONCURRENCY} at a time)\n`);
-  console.log(
-    '| request | bare Bolt p50 / p95 | Labbook p50 / p95 | ratio p50 | ratio p95 | of which inside Labbook, arrival to ack (mean) |',
-  );
-  console.log('|---|---|---|---|---|---|');
-  for (const [name, make] of [
-    ['/hypothesis new', command],
-    ['submission, all into one project', (t: SlackTarget) => submission(t, false)],
-    ['submission, spread over 20 projects', (t: SlackTarget) => submission(t, true)],
-  ] as const) {
-    await load(make(targets.bare), 50); // warm-up
-    await load(make(targets.labbook), 50);
-    const base = await load(make(targets.bare), REQUESTS);
-    const inside = await ackTimeInside(name.startsWith('/') ? 'command' : 'view');
-    const ours = await load(make(targets.labbook), REQUESTS);
-    console.log(
-      `| ${name} | ${ms(base.p50)} / ${ms(base.p95)} | ${ms(ours.p50)} / ${ms(ours.p95)} | ${(ours.p50 / base.p50).toFixed(2)}× | ${(ours.p95 / base.p95).toFixed(2)}× | ${ms(await inside())} |`,
-    );
-    if (ours.failures > 0) console.log(`  (${ours.failures} Labbook requests did not answer 200)`);
-  }
-  const { count } = await labbook.db
-    .selectFrom('hypotheses')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  console.log(
-    `\n${count} hypotheses were stored by the submissions above; Slack's limit for an ack is 3000 ms.`,
-  );
-  await bare.stop();
-  await labbook.stop();
-}
-
-/**
- * The mean time from a request reaching Labbook's gate to its ack (the metrics' own
- * histogram), over the requests sent between this call and the returned one: what Labbook
- * adds before acking, apart from HTTP, signature checking and waiting for the event loop.
- */
-async function ackTimeInside(surface: 'command' | 'view') {
-  const read = async () => {
-    const { values } = await slackAckDuration.get();
-    const of = (name: string) =>
-      values.find((v) => v.metricName === name && v.labels.surface === surface)?.value ?? 0;
-    return {
-      sum: of('labbook_slack_ack_duration_seconds_sum'),
-      count: of('labbook_slack_ack_duration_seconds_count'),
-    };
-  };
-  const before = await read();
-  return async () => {
-    const after = await read();
-    return ((after.sum - before.sum) / Math.max(1, after.count - before.count)) * 1000;
-  };
-}
-
-/** The baseline: Bolt on the same receiver, acking and nothing else. */
-async function bareBolt(fake: EmbeddedSlack) {
-  const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, logLevel: LogLevel.ERROR });
-  const app = new App({
-    token: BOT_TOKEN,
-    botId: 'B0',
-    botUserId: 'U0',
-    receiver,
-    logLevel: LogLevel.ERROR,
-    clientOptions: { slackApiUrl: fake.apiUrl },
-  });
-  app.command('/hypothesis', async ({ ack }) => ack());
-  app.view(ids.hypothesis.newModal, async ({ ack }) => ack());
-  const server = (await app.start(0)) as Server;
-  const address = server.address();
-  return { port: typeof address === 'object' && address ? address.port : 0, stop: () => app.stop() };
-}
-
-async function load(send: () => Promise<{ status: number }>, total: number) {
-  const latencies: number[] = [];
-  let failures = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < total) {
-      next++;
-      const started = performance.now();
-      const res = await send();
-      latencies.push(performance.now() - started);
-      if (res.status !== 200) failures++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { p50: at(0.5), p95: at(0.95), failures };
 }
 
 // --- 3. the pre-read ----------------------------------------------------------------------
@@ -315,10 +174,9 @@ async function sweepBenchmark(adminUrl: string) {
   console.log(
     `| 100,000 deliveries, 1,000 due | ${ours.claims} | ${ms(ours.ms)} | ${(ours.ms / base.ms).toFixed(2)}× |`,
   );
+  const due = dueQuery(large.db, new Date(), 50).compile();
   const plan = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw(
-    dueQuery(large.db, new Date(), 50)
-      .compile()
-      .sql.replace(/\$(\d+)/g, (_, n: string) => placeholder(Number(n))),
+    due.sql.replace(/\$(\d+)/g, (_, n: string) => literal(due.parameters[Number(n) - 1])),
   )}`.execute(large.db);
   console.log('\nEXPLAIN of the due query on the 100,000-row table:\n');
   console.log(plan.rows.map((r) => `    ${r['QUERY PLAN']}`).join('\n'));
@@ -328,9 +186,10 @@ async function sweepBenchmark(adminUrl: string) {
   await large.db.destroy();
 }
 
-// The due query's parameters, in order: status, now, limit.
-function placeholder(n: number): string {
-  return ["'pending'", 'now()', '50'][n - 1] ?? 'null';
+/** A parameter of the due query as SQL text, for EXPLAIN: 'pending', now, a limit. */
+function literal(value: unknown): string {
+  if (value instanceof Date) return 'now()';
+  return typeof value === 'string' ? `'${value}'` : String(value);
 }
 
 async function deliveriesTable(adminUrl: string, total: number, due: number): Promise<{ db: Db }> {

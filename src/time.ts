@@ -1,6 +1,7 @@
 import dayjs, { type Dayjs } from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
+import { wallClock } from './wallClock.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -18,6 +19,22 @@ export function addDays(instant: Date, days: number): Date {
 
 export function inZone(instant: Date, tz: string): Dayjs {
   return dayjs(instant).tz(safeZone(tz));
+}
+
+/**
+ * The wall clock in the zone at `instant`: its calendar date ('YYYY-MM-DD'), hour and
+ * minute. Scheduling asks this far more than anything else about time, and dayjs's tz()
+ * builds a new formatter on every call; wallClock keeps one per zone.
+ */
+export function wallTime(instant: Date, tz: string): { date: string; hour: number; minute: number } {
+  const w = wallClock(instant, safeZone(tz));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return { date: `${w.year}-${pad(w.month)}-${pad(w.day)}`, hour: w.hour, minute: w.minute };
+}
+
+/** The calendar date ('YYYY-MM-DD') in the zone at `instant`. */
+export function localDate(instant: Date, tz: string): string {
+  return wallTime(instant, tz).date;
 }
 
 /** "Fri 12 Dec 2026" in the given zone. */
@@ -53,10 +70,23 @@ export function elapsedDays(from: Date, to: Date): number {
 /** Slack sends IANA names, but an unknown one must not crash scheduling. */
 export function safeZone(tz: string | null | undefined): string {
   if (!tz) return 'UTC';
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return tz;
-  } catch {
-    return 'UTC';
+  let zone = checkedZones.get(tz);
+  if (zone === undefined) {
+    zone = 'UTC';
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      zone = tz;
+    } catch {
+      // not a zone Intl knows
+    }
+    // Zone names are few; the bound only stops a stream of invented ones growing the map.
+    if (checkedZones.size >= 1_000) checkedZones.clear();
+    checkedZones.set(tz, zone);
   }
+  return zone;
 }
+
+// Building an Intl.DateTimeFormat to check a name cost more than the rest of a check-in's
+// scheduling (a Monday burst checks the same few zones thousands of times), so each name
+// is checked once.
+const checkedZones = new Map<string, string>();

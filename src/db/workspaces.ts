@@ -37,7 +37,11 @@ export interface WorkingHoursRow {
 }
 
 export async function workingHoursOf(db: Db, teamId: string): Promise<WorkingHoursRow> {
-  const ws = await getWorkspace(db, teamId);
+  return hoursOfWorkspace(await getWorkspace(db, teamId));
+}
+
+/** A workspace row's working hours, for a caller that has read the row already. */
+export function hoursOfWorkspace(ws: Workspace | undefined): WorkingHoursRow {
   if (!ws) return { startHour: 9, endHour: 18, days: [1, 2, 3, 4, 5] };
   return { startHour: ws.working_hours_start, endHour: ws.working_hours_end, days: ws.working_days };
 }

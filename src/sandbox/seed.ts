@@ -1,5 +1,6 @@
 import type { Channel, Person } from './api.js';
 import type { EmbeddedSlack } from './slack/embeddedSlack.js';
+import { zoneOffsetMs } from '../wallClock.js';
 
 /**
  * The sandbox's small workspace: four people in four time zones (Ada leads the project,
@@ -54,17 +55,5 @@ export function seedSlack(slack: EmbeddedSlack): void {
 
 /** The zone's offset from UTC now, in seconds, as users.info's tz_offset gives it. */
 function tzOffsetSeconds(tz: string, at = new Date()): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(at);
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const local = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
-  return Math.round((local - Math.floor(at.getTime() / 1000) * 1000) / 1000);
+  return Math.round(zoneOffsetMs(at, tz) / 1000);
 }

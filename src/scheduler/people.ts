@@ -21,11 +21,27 @@ export async function recipientZone(
   teamId: string,
   userId: string,
 ): Promise<string> {
+  const cached = await cachedUser(services.db, teamId, userId);
+  return (await zoneOf(services, client, teamId, userId, cached)).tz;
+}
+
+/**
+ * recipientZone for a caller that has just read the person's cached row; `refreshed` says
+ * the row was stale or missing and has been written again since (read it anew).
+ */
+export async function zoneOf(
+  services: Services,
+  client: WebClient,
+  teamId: string,
+  userId: string,
+  cached: SlackUser | undefined,
+): Promise<{ tz: string; refreshed: boolean }> {
   const now = services.clock.now();
   const fresh = (u: SlackUser | undefined): u is SlackUser =>
     u !== undefined && now.getTime() - u.fetched_at.getTime() < DAY_MS;
-  let cached = await cachedUser(services.db, teamId, userId);
+  let refreshed = false;
   if (!fresh(cached)) {
+    refreshed = true;
     await ensureDirectory(services, client, teamId, async () =>
       fresh(await cachedUser(services.db, teamId, userId)),
     );
@@ -33,14 +49,14 @@ export async function recipientZone(
   }
   if (fresh(cached)) {
     if (cached.deleted) throw new PermanentDeliveryError('account_inactive');
-    return cached.tz;
+    return { tz: cached.tz, refreshed };
   }
   const { user } = await client.users.info({ user: userId });
   const tz = safeZone(user?.tz);
   const deleted = user?.deleted ?? false;
   await saveUser(services.db, { teamId, userId, tz, realName: user?.real_name ?? null, deleted, at: now });
   if (deleted) throw new PermanentDeliveryError('account_inactive');
-  return tz;
+  return { tz, refreshed };
 }
 
 /**
@@ -56,9 +72,11 @@ export async function recipientStatus(
   teamId: string,
   userId: string,
   awayEmoji: readonly string[],
+  /** The person's cached row, when the caller has just read it. */
+  known?: SlackUser,
 ): Promise<SlackStatus | undefined> {
   const now = services.clock.now();
-  const cached = await cachedUser(services.db, teamId, userId);
+  const cached = known ?? (await cachedUser(services.db, teamId, userId));
   const cachedStatus = cached?.status_fetched_at
     ? { emoji: cached.status_emoji, text: cached.status_text, expiration: cached.status_expiration }
     : undefined;

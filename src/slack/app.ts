@@ -12,6 +12,7 @@ import { healthRoute } from './health.js';
 import { InFlight } from './inflight.js';
 import { metricsRoute } from '../metrics/http.js';
 import { oauthReceiverOptions } from './oauth/installer.js';
+import { routesOn } from './routes.js';
 import { registerShortcuts } from './shortcuts/index.js';
 import { registerViews } from './views/index.js';
 import { interactiveClientOptions } from './webClient.js';
@@ -105,11 +106,12 @@ export function createSlackApp(
   });
 
   registerCommands(app, services);
-  registerActions(app, services);
-  registerViews(app, services);
+  const routes = routesOn(app);
+  registerActions(routes, services);
+  registerViews(routes, services);
   registerShortcuts(app, services);
-  registerEvents(app, services);
-  if (auth.mode === 'oauth') registerInstallationEvents(app, services);
+  registerEvents(routes, services);
+  if (auth.mode === 'oauth') registerInstallationEvents(routes, services);
 
   app.error(async (error) => {
     // OAuth mode: a workspace that uninstalled (or was forgotten) may still send a click;

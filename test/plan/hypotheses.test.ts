@@ -171,6 +171,36 @@ describe('/hypothesis new', () => {
     expect(rows.at(-1)).toMatchObject({ number: 2, status: 'proposed', due_at: null, started_at: null });
   });
 
+  it('saved after Slack stopped waiting: kept once, its card posted, and the form says it was saved', async () => {
+    const fresh = await freshProject();
+    const modal = await newModal(ALICE, fresh.channel_id);
+    // Another submission to the project holds its row (it numbers H1, H2, …) for longer
+    // than Slack waits for an answer.
+    let release!: () => void;
+    const held = new Promise<void>((locked) => {
+      void t.labbook.db.transaction().execute(async (trx) => {
+        await trx.selectFrom('projects').select('id').where('id', '=', fresh.id).forUpdate().execute();
+        locked();
+        await new Promise<void>((r) => (release = r));
+      });
+    });
+    await held;
+    const submitting = submit(t.target, who(), modal, typed);
+    await new Promise((r) => setTimeout(r, 3_300));
+    release();
+    // What Slack got at 3 s was Bolt's own answer, not the form's: Slack shows an error.
+    expect((await submitting).status).toBe(404);
+
+    const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === fresh.channel_id);
+    expect(JSON.stringify(post!.args.blocks)).toContain('*H1*');
+    expect(await hypothesesRows(fresh)).toHaveLength(1);
+    // The form still open behind Slack's error now says it was saved, and cannot be sent again.
+    const [redrawn] = await t.fake.waitFor('views.update', (c) => c.args.view_id === modal.id);
+    const view = redrawn!.args.view as { submit?: unknown; blocks: unknown[] };
+    expect(view.submit).toBeUndefined();
+    expect(JSON.stringify(view.blocks)).toContain('there is no need to submit it again');
+  });
+
   it('offers a timebox of 1 to 90 days only, which Slack enforces before anything is sent', async () => {
     const view = await newModal();
     expect(() => fill(view, { ...typed, 'Timebox (days)': '0' })).toThrow(/at least 1/);
@@ -188,7 +218,7 @@ describe('/hypothesis new', () => {
     ['successCriteria', { 'Success criteria': 'improve recall' }, /"improve recall" cannot be checked/],
     ['successCriteria', { 'Success criteria': 'Improve AUC by X%' }, /Replace the X/],
     ['baseline', { Baseline: '' }, /None yet: this hypothesis establishes it/],
-  ])('answers an invalid %s inline and stores nothing', async (field, values, message) => {
+  ])('answers an invalid %s (typed: %j) inline and stores nothing', async (field, values, message) => {
     const before = (await hypothesesRows()).length;
     const logBefore = (await logRows()).length;
     const reply = await submitNew(values);
@@ -318,7 +348,8 @@ describe('editing and starting a hypothesis', () => {
       'Success criteria': 'recall +8% over baseline',
     });
     expect(reply.text).toBe('');
-    const [update] = await t.fake.waitFor('chat.update');
+    // This card's update: another test's late work may update another message meanwhile.
+    const [update] = await t.fake.waitFor('chat.update', (c) => c.args.ts === cardTs);
     expect(update!.args).toMatchObject({ channel: CHANNEL, ts: cardTs });
     expect(JSON.stringify(t.fake.messagesIn(CHANNEL).find((m) => m.ts === cardTs))).toContain(
       'Focal loss improves recall on rare intents by 8%',

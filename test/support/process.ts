@@ -22,6 +22,8 @@ export interface SpawnOpts {
   built?: boolean;
   /** Working directory (where `.env` is read from); default the repository. */
   cwd?: string;
+  /** Node's own options (--cpu-prof, say), which NODE_OPTIONS does not all allow. */
+  nodeArgs?: string[];
 }
 
 /**
@@ -29,9 +31,12 @@ export interface SpawnOpts {
  * but PATH and HOME), so tests see what a fresh deployment sees.
  */
 export function spawnLabbook(env: Record<string, string>, opts: SpawnOpts = {}): LabbookProcess {
-  const args = opts.built
-    ? [path.join(ROOT, 'dist/src/main.js')]
-    : ['--import', 'tsx', path.join(ROOT, 'src/main.ts')];
+  const args = [
+    ...(opts.nodeArgs ?? []),
+    ...(opts.built
+      ? [path.join(ROOT, 'dist/src/main.js')]
+      : ['--import', 'tsx', path.join(ROOT, 'src/main.ts')]),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },

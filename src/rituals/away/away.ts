@@ -1,4 +1,4 @@
-import { inZone } from '../../time.js';
+import { localDate } from '../../time.js';
 import dayjs from 'dayjs';
 import { nextWorkingMoment, type WorkingHours } from '../checkins/workingHours.js';
 
@@ -27,7 +27,7 @@ export function parseAway(text: string, now: Date, tz: string): AwayCommand {
   const words = text.trim().toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return { type: 'show' };
   if (words.length === 1 && words[0] === 'off') return { type: 'off' };
-  const today = inZone(now, tz).format('YYYY-MM-DD');
+  const today = localDate(now, tz);
   const [from, to] = words[0] === 'until' && words.length === 2 ? [today, words[1]!] : words;
   if (words.length !== 2 || !from || !to || !validDate(from) || !validDate(to)) {
     return { type: 'invalid', error: `Write the first and last day away as dates, ${EXAMPLE}.` };
@@ -96,7 +96,7 @@ export function awayThrough(p: {
   status: { until: Date | null } | undefined;
 }): { lastDay: string | null } | undefined {
   const from = p.from.getTime() < p.deadline.getTime() ? p.from : p.deadline;
-  const dayOf = (d: Date) => inZone(d, p.tz).format('YYYY-MM-DD');
+  const dayOf = (d: Date) => localDate(d, p.tz);
   if (p.status && (p.status.until === null || p.status.until.getTime() >= p.deadline.getTime())) {
     const statusEnd = p.status.until && dayOf(new Date(p.status.until.getTime() - 1));
     const rangeEnd = p.range && isAwayOn(p.range, dayOf(p.deadline)) ? p.range.endsOn : null;

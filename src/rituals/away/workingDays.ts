@@ -1,5 +1,5 @@
 import dayjs from 'dayjs';
-import { inZone, safeZone } from '../../time.js';
+import { safeZone, localDate } from '../../time.js';
 
 /** Why a weekday of someone's week is not a working day. */
 export interface DaysOff {
@@ -30,10 +30,10 @@ export function timeboxWorkingDays(
   off: DaysOff,
 ): TimeboxDays {
   const zone = safeZone(tz);
-  const last = inZone(due, zone).format('YYYY-MM-DD');
+  const last = localDate(due, zone);
   const out: TimeboxDays = { workingDays: 0, holidays: [], away: [] };
   let run: { kind: 'holidays' | 'away'; dates: string[] } | undefined;
-  let date = inZone(start, zone).format('YYYY-MM-DD');
+  let date = localDate(start, zone);
   for (let i = 0; date < last && i < MAX_DAYS; i++) {
     if (weekdays.length === 0 || weekdays.includes(dayjs.utc(date).day() || 7)) {
       // A day both away and a holiday is a holiday: it is one for everyone in the region.

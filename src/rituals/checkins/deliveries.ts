@@ -6,7 +6,6 @@ import { scheduleDelivery, type NewDelivery } from '../../db/deliveries.js';
 import { appendLog } from '../../db/experimentLog.js';
 import { findHypothesis, type HypothesisWithProject } from '../../db/hypotheses.js';
 import { findProject } from '../../db/projects.js';
-import { getWorkspace } from '../../db/workspaces.js';
 import type { Delivery } from '../../db/schema/index.js';
 import type { DeliveryContext, DeliveryPlan, DeliveryRitual } from '../../scheduler/rituals.js';
 import type { KnownBlock } from '@slack/types';
@@ -83,7 +82,7 @@ async function planCheckInDelivery(
     round: roundOf(h),
     metrics,
   };
-  const reminders = (await getWorkspace(services.db, d.team_id))?.reminder_count ?? 1;
+  const reminders = time.workspace?.reminder_count ?? 1;
   // After reminder n (the check-in is 0): the next reminder, or the lead hears.
   const after = (n: number) =>
     n < reminders ? followUp('reminder', n + 1, h.owner_user_id) : followUp('escalation', 0, h.lead_user_id);

@@ -5,7 +5,7 @@ import { appendLog } from '../../db/experimentLog.js';
 import { findHypothesis, lockHypothesis } from '../../db/hypotheses.js';
 import type { Db } from '../../db/index.js';
 import type { Hypothesis } from '../../db/schema/index.js';
-import { formatDay, inZone } from '../../time.js';
+import { formatDay, localDate } from '../../time.js';
 import { conflict, notFound } from '../errors.js';
 import { assertAnswerable, cancelRound, roundOf } from './checkins.js';
 import { roundKey } from './deliveries.js';
@@ -32,7 +32,7 @@ export function snoozeUntil(
   tz: string,
   hours: WorkingHours,
 ): { ok: true; until: Date } | { ok: false; errors: Record<string, string> } {
-  const today = inZone(now, tz).format('YYYY-MM-DD');
+  const today = localDate(now, tz);
   const plus = (n: number) => dayjs.utc(today).add(n, 'day').format('YYYY-MM-DD');
   let date: string;
   if (form.when === 'tomorrow') date = plus(1);

@@ -1,5 +1,5 @@
 import dayjs from 'dayjs';
-import { inZone, safeZone } from '../../time.js';
+import { localDate, safeZone, wallTime } from '../../time.js';
 
 /** When a workspace wants people asked things: by default 09:00–18:00, Monday to Friday. */
 export interface WorkingHours {
@@ -21,8 +21,10 @@ const isWorkingDay = (date: string, hours: WorkingHours) =>
   hours.days.includes(isoWeekday(date)) && !hours.isDayOff?.(date);
 /** Far enough to step over the longest away range (a year) and the weekends around it. */
 const MAX_DAYS_AHEAD = 400;
-const wallClock = (date: string, hour: number, tz: string) =>
-  dayjs.tz(`${date} ${String(hour).padStart(2, '0')}:00`, tz).toDate();
+const pad = (n: number) => String(n).padStart(2, '0');
+/** The instant a clock in `tz` reads `hour`:`minute` on `date` ('YYYY-MM-DD'). */
+const atWallClock = (date: string, hour: number, tz: string, minute = 0) =>
+  dayjs.tz(`${date} ${pad(hour)}:${pad(minute)}`, tz).toDate();
 
 /**
  * The first moment at or after `from` that falls in the person's working hours, in their
@@ -31,15 +33,15 @@ const wallClock = (date: string, hour: number, tz: string) =>
 export function nextWorkingMoment(from: Date, tz: string, hours: WorkingHours): Date {
   if (hours.days.length === 0) return from;
   const zone = safeZone(tz);
-  const local = inZone(from, zone);
-  let date = local.format('YYYY-MM-DD');
+  const local = wallTime(from, zone);
+  let date = local.date;
   if (isWorkingDay(date, hours)) {
-    if (local.hour() < hours.startHour) return wallClock(date, hours.startHour, zone);
-    if (local.hour() < hours.endHour) return from;
+    if (local.hour < hours.startHour) return atWallClock(date, hours.startHour, zone);
+    if (local.hour < hours.endHour) return from;
   }
   for (let i = 0; i < MAX_DAYS_AHEAD; i++) {
     date = nextDate(date);
-    if (isWorkingDay(date, hours)) return wallClock(date, hours.startHour, zone);
+    if (isWorkingDay(date, hours)) return atWallClock(date, hours.startHour, zone);
   }
   return from;
 }
@@ -54,7 +56,7 @@ export function addWorkingHours(from: Date, hours: number, tz: string, working: 
   let remaining = hours * 3_600_000;
   if (working.days.length === 0) return new Date(at.getTime() + remaining);
   for (let guard = 0; guard < 400; guard++) {
-    const endOfDay = wallClock(inZone(at, zone).format('YYYY-MM-DD'), working.endHour, zone);
+    const endOfDay = atWallClock(localDate(at, zone), working.endHour, zone);
     if (at.getTime() + remaining <= endOfDay.getTime()) return new Date(at.getTime() + remaining);
     remaining -= endOfDay.getTime() - at.getTime();
     at = nextWorkingMoment(endOfDay, zone, working);
@@ -68,9 +70,9 @@ export function addWorkingHours(from: Date, hours: number, tz: string, working: 
  */
 export function workingDaysBetween(from: Date, to: Date, tz: string, hours: WorkingHours): number {
   const zone = safeZone(tz);
-  const last = inZone(to, zone).format('YYYY-MM-DD');
+  const last = localDate(to, zone);
   let n = 0;
-  for (let date = inZone(from, zone).format('YYYY-MM-DD'), i = 0; date <= last && i < 4000; i++) {
+  for (let date = localDate(from, zone), i = 0; date <= last && i < 4000; i++) {
     if (hours.days.length === 0 || isWorkingDay(date, hours)) n++;
     date = nextDate(date);
   }
@@ -83,15 +85,14 @@ export function workingDaysBetween(from: Date, to: Date, tz: string, hours: Work
  */
 export function addWorkingDays(from: Date, n: number, tz: string, hours: WorkingHours): Date {
   const zone = safeZone(tz);
-  const local = inZone(from, zone);
-  let date = local.format('YYYY-MM-DD');
+  const local = wallTime(from, zone);
+  let date = local.date;
   let remaining = n;
   for (let guard = 0; remaining > 0 && guard < MAX_DAYS_AHEAD + 7 * n; guard++) {
     date = nextDate(date);
     if (hours.days.length === 0 || isWorkingDay(date, hours)) remaining--;
   }
-  const sameTime = dayjs.tz(`${date} ${local.format('HH:mm')}`, zone).toDate();
-  return nextWorkingMoment(sameTime, zone, hours);
+  return nextWorkingMoment(atWallClock(date, local.hour, zone, local.minute), zone, hours);
 }
 
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

@@ -4,7 +4,7 @@ import { projectMembers } from '../../db/projects.js';
 import type { Project } from '../../db/schema/index.js';
 import { cachedUsers } from '../../db/slackUsers.js';
 import { getWorkspace } from '../../db/workspaces.js';
-import { inZone } from '../../time.js';
+import { localDate } from '../../time.js';
 import { DEFAULT_AWAY_EMOJI, statusAway } from '../away/away.js';
 import type { Week } from './weeks.js';
 
@@ -41,7 +41,7 @@ export async function awayDuringWeek(
     getWorkspace(db, teamId),
   ]);
   const people = [...new Set([project.lead_user_id, ...members, ...owners.map((o) => o.owner_user_id)])];
-  const dayOf = (d: Date) => inZone(d, tz).format('YYYY-MM-DD');
+  const dayOf = (d: Date) => localDate(d, tz);
   const [ranges, cached] = await Promise.all([
     awayRangesOverlapping(db, teamId, people, dayOf(week.start), dayOf(week.end)),
     cachedUsers(db, teamId, people),

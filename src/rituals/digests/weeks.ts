@@ -1,5 +1,5 @@
 import dayjs from 'dayjs';
-import { inZone, safeZone } from '../../time.js';
+import { safeZone, localDate } from '../../time.js';
 
 /**
  * A digest's week, in its own time zone. A digest goes out at a weekly slot (weekday and
@@ -36,7 +36,7 @@ const isoWeekday = (date: string) => dayjs.utc(date).day() || 7;
 
 /** The latest slot at or before `instant`. */
 export function slotOnOrBefore(instant: Date, s: DigestSchedule): Date {
-  const today = inZone(instant, s.tz).format('YYYY-MM-DD');
+  const today = localDate(instant, s.tz);
   const date = shiftDate(today, -((isoWeekday(today) - s.weekday + 7) % 7));
   const slot = localMoment(date, s);
   return slot.getTime() <= instant.getTime() ? slot : localMoment(shiftDate(date, -7), s);
@@ -45,7 +45,7 @@ export function slotOnOrBefore(instant: Date, s: DigestSchedule): Date {
 /** The first slot strictly after `instant`. */
 export function nextSlot(instant: Date, s: DigestSchedule): Date {
   const last = slotOnOrBefore(instant, s);
-  const date = inZone(last, s.tz).format('YYYY-MM-DD');
+  const date = localDate(last, s.tz);
   return localMoment(shiftDate(date, 7), s);
 }
 
@@ -66,7 +66,7 @@ export function weeksBack(week: Week, n: number, s: DigestSchedule): Week[] {
  * project gets one digest per week even if its day is moved within the week.
  */
 export function weekKey(slot: Date, tz: string): string {
-  const date = inZone(slot, tz).format('YYYY-MM-DD');
+  const date = localDate(slot, tz);
   return shiftDate(date, 1 - isoWeekday(date));
 }
 

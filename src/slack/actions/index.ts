@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { ids } from '../../../blocks/ids.js';
 import type { Services } from '../../services.js';
@@ -35,7 +35,9 @@ import { openEditProject, ProjectMeta } from '../flows/projects.js';
 import { BlockActionPayload, parseJson } from '../payloads.js';
 import { checkSimilar, SearchRef, showSearchPage } from '../flows/search.js';
 import { openLogTime } from '../flows/timeSpent.js';
+import type { Routes } from '../routes.js';
 import { tell, tellError, type Audience } from '../tell.js';
+import { afterAcks } from '../afterAcks.js';
 
 export interface ActionContext {
   services: Services;
@@ -55,6 +57,7 @@ function action(services: Services, run: (ctx: ActionContext) => Promise<void>) 
     respond,
   }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
+    await afterAcks();
     const parsed = BlockActionPayload.safeParse(body);
     if (!parsed.success) {
       services.logger.warn('malformed block action payload', { issues: parsed.error.issues });
@@ -82,10 +85,10 @@ function action(services: Services, run: (ctx: ActionContext) => Promise<void>) 
 
 const positiveId = z.coerce.number().int().positive();
 
-export function registerActions(app: App, services: Services): void {
+export function registerActions(routes: Routes, services: Services): void {
   const hooks = hypothesisHooks(services);
 
-  app.action(
+  routes.action(
     ids.hypothesis.open,
     action(services, ({ to, value }) =>
       // From Home the value is 'home'; from a project message it is that project's channel.
@@ -93,7 +96,7 @@ export function registerActions(app: App, services: Services): void {
     ),
   );
 
-  app.action(
+  routes.action(
     ids.hypothesis.timebox,
     action(services, async ({ payload, to }) => {
       if (!payload.view) return;
@@ -107,7 +110,7 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  app.action(
+  routes.action(
     ids.hypothesis.edit,
     action(services, async ({ to, value }) => {
       const id = positiveId.safeParse(value);
@@ -116,7 +119,7 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  app.action(
+  routes.action(
     ids.hypothesis.details,
     action(services, async ({ to, value }) => {
       const id = positiveId.safeParse(value);
@@ -125,7 +128,7 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  app.action(
+  routes.action(
     ids.hypothesis.start,
     action(services, async ({ to, value }) => {
       const id = positiveId.safeParse(value);
@@ -134,7 +137,7 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  app.action(
+  routes.action(
     ids.hypothesis.conclude,
     action(services, async ({ to, value }) => {
       const id = positiveId.safeParse(value);
@@ -143,12 +146,12 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  app.action(
+  routes.action(
     ids.timeSpent.open,
     action(services, ({ to }) => openLogTime(services, to)),
   );
 
-  app.action(
+  routes.action(
     ids.project.open,
     action(services, async ({ to, value }) => {
       const meta = parseJson(ProjectMeta, value) ?? {};
@@ -156,7 +159,7 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  app.action(
+  routes.action(
     ids.project.edit,
     action(services, async ({ to, value }) => {
       const id = positiveId.safeParse(value);
@@ -165,8 +168,8 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  app.action(
-    new RegExp(`^${ids.design.editSection.replace('.', '\\.')}\\.`),
+  routes.actionsStartingWith(
+    `${ids.design.editSection}.`,
     action(services, async ({ to, value }) => {
       const ref = parseJson(SectionRef, value);
       if (!ref) return tell(to, { text: STALE });
@@ -174,8 +177,8 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  app.action(
-    new RegExp(`^${ids.list.page.replace('.', '\\.')}\\.`),
+  routes.actionsStartingWith(
+    `${ids.list.page}.`,
     action(services, async ({ to, value }) => {
       const ref = parseJson(ListRef, value);
       if (!ref) return tell(to, { text: STALE });
@@ -184,7 +187,7 @@ export function registerActions(app: App, services: Services): void {
   );
 
   for (const answer of ANSWERS) {
-    app.action(
+    routes.action(
       ids.checkin[answer],
       action(services, async ({ to, value }) => {
         const ref = parseJson(CheckInRef, value);
@@ -194,7 +197,7 @@ export function registerActions(app: App, services: Services): void {
     );
   }
 
-  app.action(
+  routes.action(
     ids.checkin.fromHome,
     action(services, async ({ payload, to }) => {
       const chosen = payload.actions[0]!.selected_option as { value?: string } | undefined;
@@ -205,7 +208,7 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  app.action(
+  routes.action(
     ids.checkin.extendDays,
     action(services, async ({ payload, to }) => {
       if (!payload.view) return;
@@ -218,7 +221,7 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  app.action(
+  routes.action(
     ids.checkin.extend,
     action(services, async ({ to, value }) => {
       const ref = parseJson(CheckInRef, value);
@@ -227,7 +230,7 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  app.action(
+  routes.action(
     ids.snooze.open,
     action(services, async ({ to, value }) => {
       const ref = parseJson(CheckInRef, value);
@@ -255,7 +258,7 @@ export function registerActions(app: App, services: Services): void {
     [ids.meeting.replyIsProposal, (to, id) => answerThreadReply(services, to, id, 'proposal')],
     [ids.meeting.replyIsDiscussion, (to, id) => answerThreadReply(services, to, id, 'discussion')],
   ];
-  for (const [actionId, run] of meetingButtons) app.action(actionId, byId(run));
+  for (const [actionId, run] of meetingButtons) routes.action(actionId, byId(run));
   // The design doc's buttons carry the project id; a review DM's Approve and Request
   // changes carry the review id, and each flow checks who may press it.
   const designButtons: [string, (to: ActionContext['to'], id: number) => Promise<void>][] = [
@@ -267,9 +270,9 @@ export function registerActions(app: App, services: Services): void {
     [ids.review.requestChanges, (to, id) => openRequestChanges(services, to, id)],
     [ids.review.openDoc, (to, id) => openDoc(services, to, id)],
   ];
-  for (const [actionId, run] of designButtons) app.action(actionId, byId(run));
+  for (const [actionId, run] of designButtons) routes.action(actionId, byId(run));
 
-  app.action(
+  routes.action(
     ids.search.more,
     action(services, async ({ to, value }) => {
       const ref = parseJson(SearchRef, value);
@@ -278,14 +281,14 @@ export function registerActions(app: App, services: Services): void {
     }),
   );
 
-  app.action(
+  routes.action(
     ids.search.checkSimilar,
     action(services, async ({ payload, to }) => {
       if (payload.view) await checkSimilar(services, to.client, to.teamId, payload.view);
     }),
   );
 
-  app.action(
+  routes.action(
     ids.log.older,
     action(services, async ({ to, value }) => {
       const ref = parseJson(LogRef, value);

@@ -18,6 +18,7 @@ import { showStats } from '../flows/stats.js';
 import { spentCommand } from '../flows/timeSpent.js';
 import { SlashCommandPayload } from '../payloads.js';
 import { tellError, type Audience } from '../tell.js';
+import { afterAcks } from '../afterAcks.js';
 
 export interface CommandContext {
   command: SlashCommandPayload;
@@ -153,6 +154,7 @@ export function hypothesisCommand(services: Services) {
   }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     // Slack gives three seconds: acknowledge first, then do the work.
     await ack();
+    await afterAcks();
     const parsed = SlashCommandPayload.safeParse(body);
     if (!parsed.success) {
       services.logger.warn('malformed slash command payload', { issues: parsed.error.issues });

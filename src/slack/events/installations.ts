@@ -1,16 +1,16 @@
-import type { App } from '@slack/bolt';
 import type { Services } from '../../services.js';
 import { installationRemoved, userTokensRevoked, type InstallationRef } from '../flows/installations.js';
+import type { Routes } from '../routes.js';
 
 /**
  * OAuth mode only. Bolt delivers these two without authorize (the tokens may already be
  * dead), so the workspace comes from the context Bolt builds from the envelope.
  */
-export function registerInstallationEvents(app: App, services: Services): void {
-  app.event('app_uninstalled', async ({ context }) => {
+export function registerInstallationEvents(routes: Routes, services: Services): void {
+  routes.event('app_uninstalled', async ({ context }) => {
     await installationRemoved(services, refOf(context), 'app_uninstalled');
   });
-  app.event('tokens_revoked', async ({ event, context }) => {
+  routes.event('tokens_revoked', async ({ event, context }) => {
     const ref = refOf(context);
     if ((event.tokens.bot ?? []).length > 0) await installationRemoved(services, ref, 'tokens_revoked');
     else await userTokensRevoked(services, ref, event.tokens.oauth ?? []);

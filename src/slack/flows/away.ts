@@ -4,7 +4,7 @@ import { findProjectByChannel, isMember } from '../../db/projects.js';
 import { parseAway, type AwayRange } from '../../rituals/away/away.js';
 import { profileStatus } from '../../scheduler/people.js';
 import type { Services } from '../../services.js';
-import { formatDay, inZone } from '../../time.js';
+import { formatDay, localDate } from '../../time.js';
 import type { UserChangeEvent } from '../payloads.js';
 import { userZone } from '../people.js';
 import { tell, type Audience } from '../tell.js';
@@ -45,7 +45,7 @@ export async function awayCommand(
       return;
     case 'show': {
       const range = await awayRangeOf(services.db, to.teamId, userId);
-      const today = inZone(now, tz).format('YYYY-MM-DD');
+      const today = localDate(now, tz);
       await tell(to, {
         text:
           range && range.endsOn >= today

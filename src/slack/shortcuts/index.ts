@@ -4,10 +4,12 @@ import type { Services } from '../../services.js';
 import { addMessageToLog } from '../flows/logShortcut.js';
 import { MessageShortcutPayload } from '../payloads.js';
 import { tellError } from '../tell.js';
+import { afterAcks } from '../afterAcks.js';
 
 export function registerShortcuts(app: App, services: Services): void {
   app.shortcut(ids.log.addMessage, async ({ ack, body, client, respond }) => {
     await ack();
+    await afterAcks();
     const parsed = MessageShortcutPayload.safeParse(body);
     if (!parsed.success) {
       services.logger.warn('malformed message shortcut', { issues: parsed.error.issues });

@@ -8,7 +8,7 @@ import { canAnswerReview, reviewState } from '../../../rituals/designReview/revi
 import { conflict, forbidden, notFound } from '../../../rituals/errors.js';
 import { DESIGN_SECTION_MAX } from '../../../rituals/plan/designDoc.js';
 import type { Services } from '../../../services.js';
-import { inZone } from '../../../time.js';
+import { inZone, localDate } from '../../../time.js';
 import type { ViewSubmissionPayload } from '../../payloads.js';
 import { userZone } from '../../people.js';
 import { tell, type Audience } from '../../tell.js';
@@ -59,7 +59,7 @@ export async function submitRequestReview(
   const { teamId, actor, meta, form } = read;
   const project = await editableProject(services, teamId, actor, meta.projectId);
   const now = services.clock.now();
-  const today = inZone(now, await userZone(services, client, teamId, actor)).format('YYYY-MM-DD');
+  const today = localDate(now, await userZone(services, client, teamId, actor));
   if (form.dueDate < today) return errorsResponse({ dueDate: 'Pick today or a later day.' });
   await services.db
     .transaction()
