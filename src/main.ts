@@ -10,7 +10,6 @@ import {
 } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startLabbook } from './runtime.js';
-import { startSandbox } from './sandbox/sandbox.js';
 
 // Hard ceiling so an orchestrator's SIGKILL (usually at 10 s) never has to be the way out.
 const HARD_EXIT_MS = 9_500;
@@ -32,7 +31,10 @@ async function main(): Promise<void> {
   await run(logger, () => startLabbook(config, { logger }));
 }
 
+// Loaded only here: a deployment against a real Slack never holds the sandbox's embedded
+// Slack and its page in memory.
 async function sandbox(config: SandboxConfig, logger: Logger) {
+  const { startSandbox } = await import('./sandbox/sandbox.js');
   const started = await startSandbox(config, logger);
   process.stdout.write(
     `No Slack settings: Labbook runs against its local Slack sandbox — open http://localhost:${started.port}/\n`,
