@@ -6,17 +6,25 @@ import {
   markCancelled,
   markFailed,
   markSent,
+  recordedBy,
   releaseClaims,
   renewClaim,
   reschedule,
-  scheduleDelivery,
 } from '../db/deliveries.js';
+import { isTransientDatabaseError } from '../db/errors.js';
+import type { Db } from '../db/index.js';
 import type { Delivery } from '../db/schema/index.js';
 import { forgetIdleBudgets } from '../db/slackBudgets.js';
 import { deliveries, deliveryLag, sweepDuration } from '../metrics/index.js';
 import type { Services } from '../services.js';
 import { postPatiently } from './patient.js';
-import { ritualsByKind, type DeliveryContext, type DeliveryRitual, type SentMessage } from './rituals.js';
+import {
+  ritualsByKind,
+  type DeliveryContext,
+  type DeliveryPlan,
+  type DeliveryRitual,
+  type SentMessage,
+} from './rituals.js';
 import { backoffMs, classifySlackFailure, MAX_ATTEMPTS, PermanentDeliveryError } from './slackErrors.js';
 
 export interface SweepReport {
@@ -62,12 +70,19 @@ function byTeam(claimed: Delivery[]): Map<string, Delivery[]> {
   return groups;
 }
 
+type SendPlan = Extract<DeliveryPlan, { type: 'send' }>;
+
 /** The send was cancelled under it; thrown to roll the recording transaction back. */
 class Overtaken extends Error {}
 
 // A sweep stops after this many batches so one tick cannot run forever; the rest is
 // picked up by the next tick.
 const MAX_BATCHES = 100;
+
+// How long a send that is out waits for the database to take its record: longer than a
+// restart or failover. Past the claim's lease another replica may take the row and send it
+// again (the lease should outlast a restart too); a shutdown stops the waiting sooner.
+const RECORD_PATIENCE_MS = 5 * 60_000;
 
 /**
  * The sweep: claims due deliveries, asks the ritual that owns each what it becomes now,
@@ -126,43 +141,76 @@ export function createScheduler(services: Services, opts: SchedulerOptions): Sch
       return fail(ritual, d, error, report);
     }
     const sent: SentMessage = { at: clock.now(), channelId: posted.channel ?? null, ts: posted.ts ?? null };
+    let outcome: 'recorded' | 'overtaken';
     try {
-      await db.transaction().execute(async (trx) => {
-        // The ritual's rows are locked before the delivery row, in the same order as an
-        // answer being recorded, so the two cannot deadlock.
-        await plan.effect?.(trx, sent);
-        const marked = await markSent(trx, d.id, {
-          at: sent.at,
-          channelId: sent.channelId,
-          messageTs: sent.ts,
-          workerId,
-        });
-        // Cancelled (answered, moved, ended) while on its way: the effect must not stand
-        // either, so the whole transaction rolls back.
-        if (!marked) throw new Overtaken();
-        if (plan.followUp) await scheduleDelivery(trx, plan.followUp(sent.at));
-      });
-      tally(report, d, 'sent');
-      deliveryLag.observe({ kind: d.kind }, Math.max(0, sent.at.getTime() - d.due_at.getTime()) / 1000);
+      outcome = await recordSend(d, plan, sent);
     } catch (error) {
-      if (error instanceof Overtaken) return await withdraw(ctx.client, d, sent);
-      // The message is out; retrying would send it again. Say so loudly instead.
+      // The message is out and its record could not be written: once the lease runs out the
+      // row is claimed and sent again. Say so loudly.
       logger.error('delivery sent but not recorded', { deliveryId: d.id, kind: d.kind, error });
       return;
     }
+    if (outcome === 'overtaken') return await withdraw(ctx.client, d, sent);
+    tally(report, d, 'sent');
+    deliveryLag.observe({ kind: d.kind }, Math.max(0, sent.at.getTime() - d.due_at.getTime()) / 1000);
     await sendRest(ctx.client, d, plan, sent);
+  }
+
+  /**
+   * Records a send that is out, with its effect and follow-up. A message cannot be unsent,
+   * so while the database is out of reach (a restart, a failover) the record waits for it
+   * instead of giving up: a record given up on leaves the row to be claimed again once its
+   * lease runs out, and the DM goes out twice.
+   */
+  async function recordSend(
+    d: Delivery,
+    plan: SendPlan,
+    sent: SentMessage,
+  ): Promise<'recorded' | 'overtaken'> {
+    const record = async (q: Db) => {
+      // The ritual's rows are locked before the delivery row, in the same order as an
+      // answer being recorded, so the two cannot deadlock.
+      await plan.effect?.(q, sent);
+      const marked = await markSent(
+        q,
+        d.id,
+        { at: sent.at, channelId: sent.channelId, messageTs: sent.ts, workerId },
+        plan.followUp?.(sent.at),
+      );
+      // Cancelled (answered, moved, ended) while on its way: the effect must not stand
+      // either, so the whole transaction rolls back.
+      if (!marked) throw new Overtaken();
+    };
+    const giveUpAt = Date.now() + RECORD_PATIENCE_MS;
+    for (let attempt = 1, waitMs = 100; ; attempt++, waitMs = Math.min(waitMs * 2, 500)) {
+      try {
+        // Without an effect, recording the send (and its follow-up) is one statement.
+        await (plan.effect ? db.transaction().execute(record) : record(db));
+        if (attempt > 1) logger.info('delivery recorded now that the database answers', { deliveryId: d.id });
+        return 'recorded';
+      } catch (error) {
+        if (error instanceof Overtaken) {
+          // An earlier attempt may have been committed with only its reply lost.
+          const mine = attempt > 1 && (await recordedBy(db, d.id, { at: sent.at, workerId }));
+          return mine ? 'recorded' : 'overtaken';
+        }
+        if (!isTransientDatabaseError(error) || stopping || Date.now() + waitMs > giveUpAt) throw error;
+        if (attempt === 1)
+          logger.warn('delivery sent; recording it once the database answers', {
+            deliveryId: d.id,
+            kind: d.kind,
+            error: String(error),
+          });
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
   }
 
   /**
    * The thread replies of a long message, and any after-work (an upload). The delivery is
    * already recorded as sent, so a failure here is logged, never retried as a whole.
    */
-  async function sendRest(
-    client: WebClient,
-    d: Delivery,
-    plan: Extract<Awaited<ReturnType<DeliveryRitual['plan']>>, { type: 'send' }>,
-    sent: SentMessage,
-  ): Promise<void> {
+  async function sendRest(client: WebClient, d: Delivery, plan: SendPlan, sent: SentMessage): Promise<void> {
     const threadTs = plan.message.thread_ts ?? sent.ts;
     try {
       for (const reply of plan.thread ?? []) {

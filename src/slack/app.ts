@@ -38,6 +38,10 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
+// A new workspace's row is written before its first request goes on, but a database slow to
+// connect must not eat Slack's 3 s for the ack.
+const WORKSPACE_WAIT_MS = 1_000;
+
 /** Composes the Bolt app: receiver by mode, shared middleware, listeners by Slack surface. */
 export function createSlackApp(
   config: Config,
@@ -97,8 +101,25 @@ export function createSlackApp(
       (async () => {
         const teamId = context.teamId;
         if (teamId && !knownTeams.has(teamId)) {
-          await ensureWorkspace(services.db, teamId, { enterpriseId: context.enterpriseId ?? null });
-          knownTeams.add(teamId);
+          // Not worth failing or holding up the request for: with the database away its
+          // listener still acknowledges and says so in its own words, and the row is
+          // written on a later request.
+          const recorded = ensureWorkspace(services.db, teamId, {
+            enterpriseId: context.enterpriseId ?? null,
+          }).then(
+            () => knownTeams.add(teamId),
+            (error: unknown) =>
+              logger.warn('could not record the workspace; will try on its next request', {
+                teamId,
+                error: String(error),
+              }),
+          );
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            recorded,
+            new Promise((resolve) => (timer = setTimeout(resolve, WORKSPACE_WAIT_MS))),
+          ]);
+          clearTimeout(timer);
         }
         await next();
       })(),

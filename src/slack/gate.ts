@@ -16,7 +16,7 @@ import {
   SlashCommandPayload,
   ViewSubmissionPayload,
 } from './payloads.js';
-import { tell, type Audience } from './tell.js';
+import { APOLOGY, tell, type Audience } from './tell.js';
 
 /**
  * Every signed request gets an answer within Slack's 3 s, whatever it holds. Left to
@@ -26,7 +26,9 @@ import { tell, type Audience } from './tell.js';
  * a 500 (which Slack retries, for events). The gate stands in front of Bolt:
  * - a malformed request is logged and acknowledged, and nothing else happens;
  * - one that no listener acknowledged (a button on a message an older version posted,
- *   after a rename) is acknowledged here, and the person is told how to do it now.
+ *   after a rename) is acknowledged here, and the person is told how to do it now;
+ * - one whose middleware or listener threw before acknowledging it is acknowledged here
+ *   too, with an apology.
  *
  * Telling them takes the token of the workspace the request came from when there is no
  * response_url (the Home tab, a global shortcut, a button in a modal): in OAuth mode
@@ -93,11 +95,35 @@ export function gateRequests(app: App, logger: Logger): void {
       return screened.kind;
     }
     if (acked) return screened.kind;
-    setOutcome('unanswered');
     // Bolt authorized the request (it would have thrown otherwise), so its client is kept;
     // app.client is only a fallback, and has the token in single-workspace mode.
     const client = requestClients.get(event.body as object) ?? app.client;
-    await answerUnknown(screened, ack, client, logger);
+    if (failed.has(event.body as object)) {
+      // A middleware or listener threw before anyone acknowledged (Bolt logged it through
+      // app.error): the person hears that it failed, not that their button is out of date.
+      await answerNobody(screened, ack, client, logger, {
+        text: APOLOGY,
+        formText: FORM_APOLOGY,
+        keepForm: true,
+      });
+      return screened.kind;
+    }
+    setOutcome('unanswered');
+    logger.info('Slack request for something this version does not know', {
+      kind: screened.kind,
+      id: screened.id,
+    });
+    const what =
+      screened.kind === 'command'
+        ? 'This command'
+        : screened.kind === 'shortcut'
+          ? 'This shortcut'
+          : 'This button';
+    await answerNobody(screened, ack, client, logger, {
+      text: `${what} ${OLDER}`,
+      formText: `This form ${OLDER}`,
+      keepForm: false,
+    });
     return screened.kind;
   }
 }
@@ -107,40 +133,52 @@ const OLDER =
   COMMAND +
   ' help` lists what Labbook does, and the Home tab shows your hypotheses and the check-ins waiting for you.';
 
-/** Nobody took it: an id or a command from an older version. Ack, then say what to do now. */
-async function answerUnknown(
+const FORM_APOLOGY =
+  'Sorry, something went wrong on my side and this form was not saved. Please try again in a moment.';
+
+/**
+ * Nobody answered the request: acknowledges it, then tells the person `text` where they
+ * are. A submitted form shows `formText` itself: over its first field when what was typed
+ * is worth keeping (`keepForm`, to submit again), or in place of the form.
+ */
+async function answerNobody(
   req: Screened,
   ack: (response?: unknown) => Promise<void>,
   client: WebClient,
   logger: Logger,
+  say: { text: string; formText: string; keepForm: boolean },
 ): Promise<void> {
-  logger.info('Slack request for something this version does not know', { kind: req.kind, id: req.id });
-  if (req.silent) return ack();
-  if (req.kind === 'view') {
-    // The answer to a submission is the only place to show it: replace the form.
-    return ack({ response_action: 'update', view: olderFormView() });
-  }
-  await ack(req.kind === 'options' ? { options: [] } : undefined);
+  // Past Slack's 3 s Bolt has answered for us, and an ack now throws: the person is still told.
+  const acknowledge = (response?: unknown) =>
+    ack(response).catch((error: unknown) =>
+      logger.warn('could not acknowledge a request nobody answered', { error: String(error) }),
+    );
+  if (req.silent) return acknowledge();
+  if (req.kind === 'view')
+    return acknowledge(
+      say.keepForm && req.firstInput
+        ? { response_action: 'errors', errors: { [req.firstInput]: say.formText } }
+        : { response_action: 'update', view: noticeView(say.formText) },
+    );
+  await acknowledge(req.kind === 'options' ? { options: [] } : undefined);
   if (!req.to) return;
-  const what =
-    req.kind === 'command' ? 'This command' : req.kind === 'shortcut' ? 'This shortcut' : 'This button';
   const to: Audience = {
     client,
     userId: req.to.userId,
     channelId: req.to.channelId,
     respond: req.to.responseUrl ? respondVia(req.to.responseUrl) : undefined,
   };
-  await tell(to, { text: `${what} ${OLDER}` }).catch((error: unknown) =>
-    logger.warn('could not tell the person their button is out of date', { error: String(error) }),
+  await tell(to, { text: say.text }).catch((error: unknown) =>
+    logger.warn('could not tell the person why nothing happened', { error: String(error) }),
   );
 }
 
-function olderFormView() {
+function noticeView(text: string) {
   return {
     type: 'modal' as const,
     title: { type: 'plain_text' as const, text: 'Labbook' },
     close: { type: 'plain_text' as const, text: 'Close' },
-    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `This form ${OLDER}` } }],
+    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }],
   };
 }
 
@@ -169,6 +207,8 @@ interface Screened {
   silent?: boolean;
   /** Who to tell, and where, if nobody answers it. */
   to?: { userId: string; channelId?: string; responseUrl?: string };
+  /** A submitted form's first input block, where an error can be shown over what was typed. */
+  firstInput?: string;
 }
 
 // The shapes Bolt itself reads before any listener runs (to route, authorize and build
@@ -249,6 +289,10 @@ function screen(body: unknown): Screened | { ok: false; kind: Kind; problem: str
       to: { userId: s.user.id, channelId: s.channel.id, responseUrl: s.response_url },
     }));
   if (b.type === 'view_submission' || b.type === 'view_closed')
-    return check('view', View, (v) => ({ id: v.view.callback_id, silent: v.type === 'view_closed' }));
+    return check('view', View, (v) => ({
+      id: v.view.callback_id,
+      silent: v.type === 'view_closed',
+      firstInput: Object.keys(v.view.state.values)[0],
+    }));
   return { ok: false, kind: 'unknown', problem: `no request type Labbook knows (type ${String(b.type)})` };
 }

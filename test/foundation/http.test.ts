@@ -1,5 +1,9 @@
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ids } from '../../blocks/ids.js';
+import { APOLOGY } from '../../src/slack/tell.js';
+import { defaultFields, makeProject } from '../support/factories.js';
+import { submit, viewOpenedBy } from '../support/modals.js';
 import { BOT_TOKEN, startTestApp, TEAM, type TestApp } from '../support/app.js';
 import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
 import { slashCommand } from '../../src/sandbox/slack/requests.js';
@@ -147,5 +151,63 @@ describe('/healthz when the database is gone', () => {
     } finally {
       await gone.stop();
     }
+  });
+});
+
+describe('a request that fails before anyone acknowledges it', () => {
+  // A fault of Labbook's own before any listener runs, put into the real app's middleware.
+  let failing: 'command' | 'form' | undefined;
+  beforeAll(() => {
+    t.labbook.slack.app.use(async ({ body, next }) => {
+      const b = body as { command?: string; type?: string };
+      if ((failing === 'command' && b.command) || (failing === 'form' && b.type === 'view_submission'))
+        throw new Error('a fault before the ack');
+      await next();
+    });
+  });
+  afterEach(() => {
+    failing = undefined;
+  });
+
+  it('a command is acknowledged with an apology, not told it is out of date', async () => {
+    failing = 'command';
+    const reply = await help('list');
+    expect(reply.status).toBe(200);
+    const [answer] = await t.fake.waitForResponse();
+    expect(answer!.body).toMatchObject({ response_type: 'ephemeral', text: APOLOGY });
+  });
+
+  it('a form keeps what was typed and says, over a field, that it was not saved', async () => {
+    const project = await makeProject(t.labbook.db, { teamId: TEAM, channelId: 'C0FAULTY', lead: user });
+    const modal = await viewOpenedBy(t.fake, ids.hypothesis.newModal, () =>
+      slashCommand(t.target, {
+        text: 'new',
+        userId: user,
+        teamId: TEAM,
+        channelId: project.channel_id,
+        responseUrl: t.fake.responseUrl(),
+      }),
+    );
+    failing = 'form';
+    // submit() fails the test if Slack would refuse the ack (an error key that is not an input block).
+    const reply = await submit(t.target, { userId: user, teamId: TEAM }, modal, {
+      Hypothesis: defaultFields.statement,
+      Metric: defaultFields.metric,
+      Baseline: defaultFields.baseline,
+      'Success criteria': defaultFields.successCriteria,
+      'Timebox (days)': String(defaultFields.timeboxDays),
+    });
+    const { response_action, errors } = reply.json as {
+      response_action: string;
+      errors: Record<string, string>;
+    };
+    expect(response_action).toBe('errors');
+    expect(Object.values(errors)).toEqual([expect.stringContaining('this form was not saved')]);
+    const stored = await t.labbook.db
+      .selectFrom('hypotheses')
+      .select('id')
+      .where('project_id', '=', project.id)
+      .execute();
+    expect(stored).toEqual([]);
   });
 });

@@ -7,9 +7,11 @@ import type { Hypothesis, Project } from '../../src/db/schema/index.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
 import { MAX_ATTEMPTS } from '../../src/scheduler/slackErrors.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { createTestDatabase } from '../support/db.js';
+import { awayable, createTestDatabase } from '../support/db.js';
 import { makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
 import { pressInMessage } from '../support/messages.js';
+import { slashCommand } from '../../src/sandbox/slack/requests.js';
+import { APOLOGY } from '../../src/slack/tell.js';
 
 /**
  * What the README promises about Slack trouble, one test per promise: 5xx and network
@@ -276,5 +278,68 @@ describe('the database going away', () => {
     expect(rows).toEqual([{ one: 1 }]);
     await admin.end();
     await pool.destroy();
+  });
+
+  it('a DM that went out while the database was away is recorded once it is back, and never sent again', async () => {
+    const h = await dueCheckIn('2026-12-21T09:00:00Z');
+    const database = await awayable(t.databaseUrl);
+    try {
+      // Slack takes a second over the DM; meanwhile the database goes away, as in a restart.
+      t.fake.fail('chat.postMessage', { kind: 'slow', delayMs: 1_000 });
+      const sweeping = sweep();
+      while (postsTo(OWNER).length === 0) await new Promise((r) => setTimeout(r, 10));
+      await database.away();
+      // The DM is answered while nothing can reach the database; it stays away a while longer.
+      await new Promise((r) => setTimeout(r, 1_800));
+      await database.back();
+      await sweeping;
+    } finally {
+      await database.end();
+    }
+    // The record really waited for the database (it did not simply land before it went).
+    const said = t.logs.map((line) => JSON.parse(line) as { msg: string; deliveryId?: number });
+    const id = (await delivery(h)).id;
+    expect(said).toContainEqual(
+      expect.objectContaining({
+        msg: 'delivery sent; recording it once the database answers',
+        deliveryId: id,
+      }),
+    );
+    expect(said).toContainEqual(
+      expect.objectContaining({ msg: 'delivery recorded now that the database answers', deliveryId: id }),
+    );
+    expect(okPostsTo(OWNER)).toHaveLength(1);
+    expect(await delivery(h)).toMatchObject({
+      status: 'sent',
+      message_ts: okPostsTo(OWNER)[0]!.response?.ts,
+    });
+    // Long after any lease, nothing is due again.
+    t.clock.advance(60 * 60_000);
+    await sweep();
+    expect(okPostsTo(OWNER)).toHaveLength(1);
+  });
+
+  it('a command while the database is away is acknowledged with an apology, not "out of date"', async () => {
+    // An app of its own, so its first request is the one that records the workspace.
+    const fresh = await startTestApp();
+    const database = await awayable(fresh.databaseUrl);
+    try {
+      await database.away();
+      const responseUrl = fresh.fake.responseUrl();
+      const reply = await slashCommand(fresh.target, {
+        text: 'list',
+        userId: OWNER,
+        teamId: TEAM,
+        channelId: CHANNEL,
+        responseUrl,
+      });
+      expect(reply.status).toBe(200);
+      const id = responseUrl.split('/').at(-1);
+      const [answer] = await fresh.fake.waitForResponse((post) => post.id === id);
+      expect(answer!.body).toMatchObject({ response_type: 'ephemeral', text: APOLOGY });
+    } finally {
+      await database.end();
+      await fresh.stop();
+    }
   });
 });

@@ -22,3 +22,23 @@ export async function createTestDatabase(opts: { empty?: boolean } = {}): Promis
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/** A test database that can be taken away (connections cut and refused), as in a restart. */
+export async function awayable(url: string) {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+  await admin.connect();
+  const allow = (yes: boolean) =>
+    admin.query(`alter database ${admin.escapeIdentifier(name)} with allow_connections ${yes}`);
+  return {
+    async away() {
+      await allow(false);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
+    },
+    back: () => allow(true),
+    async end() {
+      await allow(true);
+      await admin.end();
+    },
+  };
+}
