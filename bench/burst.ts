@@ -8,12 +8,14 @@
  *    2,000 DMs, each to its own DM channel (so the per-channel limit never binds), and one
  *    users.list page per 200 people (Tier 2, well inside its burst).
  *  - 200 workspaces × 10 check-ins: limits are per workspace, so the floor is nothing
- *    (each workspace's 10 fit in its burst); compared with one workspace of 10.
+ *    (each workspace's 10 fit in its burst); compared with one workspace of 10, and with
+ *    the same 2,000 DMs sent with no limit anywhere (the machine's own pace).
  *
  * At Slack's real pace the first would take over six minutes, so the limits' clock (the
  * fake's and Labbook's pacing alike) runs BENCH_BURST_SCALE times faster (default 2): the
  * ratio of drain time to floor is what the scale leaves unchanged.
  */
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { ManualClock } from '../src/clock.js';
 import type { Db } from '../src/db/index.js';
@@ -70,6 +72,8 @@ async function alwaysWorking(db: Db): Promise<void> {
 
 interface Drain {
   ms: number;
+  /** The share of the machine's CPU time spent busy while draining (Linux), else undefined. */
+  cpuBusy: number | undefined;
   lost: number;
   duplicated: number;
   refused: number;
@@ -92,6 +96,7 @@ async function drain(
     return m;
   };
   let last = started;
+  const cpuAtStart = cpuTimes();
   while (Date.now() - started < timeoutMs) {
     const reached = perOwner();
     if (reached.size === owners.length) {
@@ -100,15 +105,35 @@ async function drain(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const cpuAtEnd = cpuTimes();
   const reached = perOwner();
   const refused = fake.calls.filter((c) => c.ratelimited);
   return {
     ms: last - started,
+    cpuBusy:
+      cpuAtStart && cpuAtEnd
+        ? (cpuAtEnd.busy - cpuAtStart.busy) / (cpuAtEnd.total - cpuAtStart.total)
+        : undefined,
     lost: owners.length - reached.size,
     duplicated: [...reached.values()].reduce((n, k) => n + k - 1, 0),
     refused: refused.length,
     refusedAfterFirstSecond: refused.filter((c) => c.at - started > 1000).length,
   };
+}
+
+/** The machine's CPU time so far, busy and in all (jiffies, every core), from /proc/stat. */
+function cpuTimes(): { busy: number; total: number } | undefined {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number) as [number, number, number, number, number, number, number, number];
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busy, total: busy + idle + iowait };
+  } catch {
+    return undefined;
+  }
 }
 
 const env = { SCHEDULER_CRON: '* * * * * *', SLACK_PACING: String(SCALE), LOG_LEVEL: 'error' };
@@ -162,7 +187,16 @@ function floorMs(count: number): number {
   return Math.max(posts, listing) / SCALE;
 }
 
-async function manyWorkspaces(databaseUrl: string, teams: number, each: number): Promise<Drain> {
+/**
+ * `teams` workspaces of `each` check-ins. `limits: false` is the baseline: the fake enforces
+ * no limit and Labbook paces nothing, so what is left is the machine's own throughput.
+ */
+async function manyWorkspaces(
+  databaseUrl: string,
+  teams: number,
+  each: number,
+  opts: { limits: boolean },
+): Promise<Drain> {
   const fake = await EmbeddedSlack.start({ teamId: TEAM, rateLimits: 'off' });
   const key = newKey();
   const apps: Labbook[] = [];
@@ -182,9 +216,11 @@ async function manyWorkspaces(databaseUrl: string, teams: number, each: number):
     }
     await installer.stop();
     fake.reset();
-    fake.rateLimits.configure({ scale: SCALE });
+    if (opts.limits) fake.rateLimits.configure({ scale: SCALE });
     const clock = new ManualClock(new Date());
-    for (let i = 0; i < 3; i++) apps.push(await replica(fake, databaseUrl, clock, oauthEnv(key)));
+    const pacing: Record<string, string> = opts.limits ? {} : { SLACK_PACING: 'off' };
+    for (let i = 0; i < 3; i++)
+      apps.push(await replica(fake, databaseUrl, clock, { ...oauthEnv(key), ...pacing }));
     const db = apps[0]!.db;
     for (let t = 1; t <= teams; t++) await seed(db, teamOf(t), each);
     await alwaysWorking(db);
@@ -198,7 +234,7 @@ async function manyWorkspaces(databaseUrl: string, teams: number, each: number):
 }
 
 const row = (name: string, floor: number | undefined, d: Drain) =>
-  `| ${name} | ${floor === undefined ? '0 (inside the burst)' : secs(floor)} | ${secs(d.ms)} | ${floor ? `${(d.ms / floor).toFixed(2)}×` : '—'} | ${d.refused} (${d.refusedAfterFirstSecond} after the first second) | ${d.lost} | ${d.duplicated} |`;
+  `| ${name} | ${floor === undefined ? '0 (inside the burst)' : secs(floor)} | ${secs(d.ms)} | ${floor ? `${(d.ms / floor).toFixed(2)}×` : '—'} | ${d.refused} (${d.refusedAfterFirstSecond} after the first second) | ${d.lost} | ${d.duplicated} | ${d.cpuBusy === undefined ? '—' : `${Math.round(d.cpuBusy * 100)}%`} |`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export async function burstBenchmark(freshDatabase: () => Promise<string>): Promise<void> {
@@ -207,12 +243,19 @@ export async function burstBenchmark(freshDatabase: () => Promise<string>): Prom
   console.log(
     `\n## A burst of check-ins at Slack's rate limits (3 replicas; the limits' clock runs ×${SCALE}: at Slack's own pace each time below is ${SCALE}× longer)\n`,
   );
-  console.log('| burst | floor set by the limits | drain | drain / floor | 429s | lost | duplicated |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(
+    '| burst | floor set by the limits | drain | drain / floor | 429s | lost | duplicated | machine CPU busy |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
   const big = await oneWorkspace(await freshDatabase(), single);
   console.log(row(`${single} check-ins, one workspace`, big.floorMs, big));
   const small = await oneWorkspace(await freshDatabase(), 10);
   console.log(row('10 check-ins, one workspace', undefined, small));
-  const many = await manyWorkspaces(await freshDatabase(), teams, 10);
+  const many = await manyWorkspaces(await freshDatabase(), teams, 10, { limits: true });
   console.log(row(`${teams} workspaces × 10 check-ins`, undefined, many));
+  const unlimited = await manyWorkspaces(await freshDatabase(), teams, 10, { limits: false });
+  console.log(row(`the same without any limit (fake and pacing off)`, undefined, unlimited));
+  console.log(
+    `\n${teams} workspaces × 10 at Slack's limits take ${(many.ms / unlimited.ms).toFixed(2)}× the same burst with no limit at all: what the limits cost when they are per workspace.`,
+  );
 }
