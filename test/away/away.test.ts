@@ -140,7 +140,7 @@ describe('/hypothesis away', () => {
 });
 
 describe('a Slack status that says away', () => {
-  it('holds the check-in until the status expires, read with users.profile.get', async () => {
+  it('holds the check-in until the status expires, then says why it is late', async () => {
     // Away until Wed 9 Dec 2026 12:00 UTC.
     t.fake.addUser({
       id: OWNER,
@@ -151,7 +151,6 @@ describe('a Slack status that says away', () => {
     const h = await dueHypothesis('2026-12-07T09:00:00Z');
     await sweep();
     expect(dmsTo(OWNER)).toEqual([]);
-    expect(t.fake.okCallsTo('users.profile.get').map((c) => c.args.user)).toContain(OWNER);
     t.clock.set('2026-12-09T11:59:00Z');
     await sweep();
     expect(dmsTo(OWNER)).toEqual([]);
@@ -159,6 +158,32 @@ describe('a Slack status that says away', () => {
     await sweep();
     expect(dmsTo(OWNER)).toHaveLength(1);
     expect(JSON.stringify(dmsTo(OWNER)[0]!.args.blocks)).toContain(`You were away; H${h.number}'s timebox`);
+  });
+
+  it('reads the status of someone who joined since the people were listed with users.profile.get', async () => {
+    // A check-in goes out: the workspace's people are listed now, if they were not lately.
+    t.clock.set('2026-12-07T09:00:00Z');
+    await dueHypothesis('2026-12-07T09:00:00Z');
+    await sweep();
+    expect(dmsTo(OWNER)).toHaveLength(1);
+    // Then someone joins the project, on holiday until Wed 9 Dec 2026 12:00 UTC. The listing
+    // still stands and does not have her: users.info gives her zone, users.profile.get her status.
+    const newcomer = `U0NEWCOMER${seq}`;
+    t.fake.addUser({
+      id: newcomer,
+      tz: 'Europe/Berlin',
+      status: { emoji: ':palm_tree:', expiration: 1796817600 },
+    });
+    await db()
+      .insertInto('project_members')
+      .values({ team_id: TEAM, project_id: project.id, user_id: newcomer })
+      .execute();
+    await dueHypothesis('2026-12-07T09:00:00Z', newcomer);
+    t.fake.reset();
+    await sweep();
+    expect(t.fake.okCallsTo('users.list')).toEqual([]);
+    expect(t.fake.okCallsTo('users.profile.get').map((c) => c.args.user)).toEqual([newcomer]);
+    expect(dmsTo(newcomer)).toEqual([]);
   });
 
   it('a status without expiry is read again each time; a status-change event lets it through', async () => {

@@ -560,7 +560,7 @@ describe('when the plan changes under a scheduled check-in', () => {
 });
 
 describe('an answer racing a reminder', () => {
-  it('withdraws the reminder that was on its way when the answer was recorded', async () => {
+  it('withdraws the reminder that was on its way when the answer was recorded, and schedules nothing after it', async () => {
     t.clock.set('2026-12-08T10:00:00Z'); // Tuesday
     const h = await dueHypothesis('2026-12-08T10:00:00Z');
     await sweep();
@@ -588,6 +588,14 @@ describe('an answer racing a reminder', () => {
       .where('kind', '=', 'reminder')
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('cancelled');
+    // Nor does what would have followed the withdrawn reminder wait to be sent.
+    const escalations = await db()
+      .selectFrom('deliveries')
+      .select('status')
+      .where('hypothesis_id', '=', h.id)
+      .where('kind', '=', 'escalation')
+      .execute();
+    expect(escalations).toEqual([]);
   });
 });
 

@@ -7,6 +7,8 @@ import {
   parseWorkingHours,
 } from '../../src/rituals/checkins/workingHours.js';
 
+import { inZone, localDate, wallTime } from '../../src/time.js';
+
 const iso = (d: Date) => d.toISOString();
 
 describe('when a check-in is asked', () => {
@@ -94,4 +96,28 @@ describe('a workspace’s working hours, as typed', () => {
       expect(!parsed.ok && parsed.error).toMatch(/`9-18`|`9-18 mon-fri`/);
     },
   );
+});
+
+describe('the wall clock in a person’s zone', () => {
+  // wallTime answers what scheduling asks (which day is it there, what hour) with one kept
+  // formatter per zone; it must agree with dayjs's own conversion, which it replaced.
+  it.each([
+    ['Europe/Berlin', '2026-03-29T00:59:00Z'], // 01:59, just before the spring-forward gap
+    ['Europe/Berlin', '2026-03-29T01:00:00Z'], // 03:00, just after it
+    ['Europe/Berlin', '2026-10-25T00:30:00Z'], // 02:30 the first time (CEST)
+    ['Europe/Berlin', '2026-10-25T01:30:00Z'], // 02:30 the second time (CET)
+    ['America/New_York', '2026-12-01T05:00:00Z'], // midnight: hour 0, not 24
+    ['Pacific/Tongatapu', '2026-12-31T11:00:00Z'], // already the new year there
+    ['Asia/Kolkata', '2026-06-15T18:45:00Z'], // a half-hour offset
+    ['Not/AZone', '2026-06-15T18:45:00Z'], // an unknown name reads as UTC
+  ])('in %s at %s', (tz, at) => {
+    const instant = new Date(at);
+    const expected = inZone(instant, tz);
+    expect(wallTime(instant, tz)).toEqual({
+      date: expected.format('YYYY-MM-DD'),
+      hour: expected.hour(),
+      minute: expected.minute(),
+    });
+    expect(localDate(instant, tz)).toBe(expected.format('YYYY-MM-DD'));
+  });
 });

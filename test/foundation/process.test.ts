@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -311,7 +312,11 @@ describe('.env', () => {
   it('is read from the working directory, and real environment variables win over it', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'labbook-env-'));
     const url = await createTestDatabase();
-    const dotEnvPort = await freePort();
+    // The .env port stays taken for the whole test: were it only free, PORT=0 could be given
+    // that very port by the system, and the check below would fail for no fault of Labbook's.
+    const held = net.createServer();
+    await new Promise<void>((r) => held.listen(0, '127.0.0.1', r));
+    const dotEnvPort = (held.address() as net.AddressInfo).port;
     // The signing secret and Slack URL come only from .env; PORT and LOG_LEVEL from both.
     await writeFile(
       path.join(dir, '.env'),
@@ -345,6 +350,7 @@ describe('.env', () => {
     expect(JSON.stringify(reply!.body)).toContain('/hypothesis help');
     p.child.kill('SIGTERM');
     expect((await p.exited).code).toBe(0);
+    await new Promise((r) => held.close(r));
     await rm(dir, { recursive: true, force: true });
   });
 });

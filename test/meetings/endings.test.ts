@@ -3,10 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import { slashCommand } from '../../src/sandbox/slack/requests.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { makeProject, withdrawAllPending } from '../support/factories.js';
+import type { Project } from '../../src/db/schema/index.js';
 import type { FillValue, SentView } from '../support/modals.js';
 import { icsValue, parseIcs } from '../support/ics.js';
-import { goodProposal, meetingDriver } from './support.js';
+import { epoch, goodProposal, meetingCast, meetingDriver } from './support.js';
 
 let t: TestApp;
 let d: ReturnType<typeof meetingDriver>;
@@ -20,7 +20,6 @@ let seq = 0;
 
 const NOW = new Date('2026-11-23T10:00:00Z'); // a Monday
 const AT = new Date('2026-11-26T10:00:00Z'); // the meeting, Thursday
-const epoch = (iso: string | Date) => String(Math.floor(new Date(iso).getTime() / 1000));
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -28,22 +27,15 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 beforeEach(async () => {
-  t.fake.reset();
-  t.clock.set(NOW);
-  await withdrawAllPending(t.labbook.db);
-  seq++;
-  CHANNEL = `C0END${seq}`;
-  LEAD = `U0ELEAD${seq}`;
-  ALICE = `U0EALICE${seq}`;
-  BOB = `U0EBOB${seq}`;
-  CAROL = `U0ECAROL${seq}`;
-  for (const id of [LEAD, ALICE, BOB, CAROL]) t.fake.addUser({ id, tz: 'UTC' });
-  const project = await makeProject(t.labbook.db, {
-    teamId: TEAM,
-    channelId: CHANNEL,
+  let project: Project;
+  ({
+    project,
+    channel: CHANNEL,
     lead: LEAD,
-    members: [ALICE, BOB, CAROL],
-  });
+    ALICE,
+    BOB,
+    CAROL,
+  } = await meetingCast(t, { prefix: 'E', n: ++seq, now: NOW, members: ['ALICE', 'BOB', 'CAROL'] }));
   projectId = project.id;
 });
 

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import type { Project } from '../../src/db/schema/index.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, makeHypothesis, makeProject, withdrawAllPending } from '../support/factories.js';
+import { buttons, makeHypothesis } from '../support/factories.js';
 import type { FillValue, SentView } from '../support/modals.js';
 import { event } from '../../src/sandbox/slack/requests.js';
 import { icsValue, parseIcs } from '../support/ics.js';
-import { actionsOf, goodProposal, meetingDriver } from './support.js';
+import { actionsOf, epoch, goodProposal, meetingCast, meetingDriver } from './support.js';
 
 let t: TestApp;
 let d: ReturnType<typeof meetingDriver>;
@@ -19,7 +19,6 @@ let seq = 0;
 
 const NOW = new Date('2026-11-23T10:00:00Z'); // a Monday
 const AT = new Date('2026-11-26T10:00:00Z'); // the meeting, Thursday
-const epoch = (iso: string | Date) => String(Math.floor(new Date(iso).getTime() / 1000));
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -27,21 +26,13 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 beforeEach(async () => {
-  t.fake.reset();
-  t.clock.set(NOW);
-  await withdrawAllPending(t.labbook.db);
-  seq++;
-  CHANNEL = `C0MEET${seq}`;
-  LEAD = `U0LEAD${seq}`;
-  ALICE = `U0ALICE${seq}`;
-  BOB = `U0BOB${seq}`;
-  for (const id of [LEAD, ALICE, BOB]) t.fake.addUser({ id, tz: 'UTC' });
-  project = await makeProject(t.labbook.db, {
-    teamId: TEAM,
-    channelId: CHANNEL,
+  ({
+    project,
+    channel: CHANNEL,
     lead: LEAD,
-    members: [ALICE, BOB],
-  });
+    ALICE,
+    BOB,
+  } = await meetingCast(t, { prefix: 'MEET', n: ++seq, now: NOW, members: ['ALICE', 'BOB'] }));
 });
 
 const db = () => t.labbook.db;
@@ -234,9 +225,11 @@ describe('proposals', () => {
 
     await d.press(posted!, ids.meeting.withdrawProposal, ALICE);
     await expect.poll(async () => (await proposals(meeting.id))[0]!.withdrawn_at).not.toBeNull();
-    // A withdrawn proposal's buttons get a sentence, not a modal.
+    // Withdrawn, the reply has no buttons left; a device still showing them as first posted
+    // gets a sentence for a press, not a modal.
+    await expect.poll(() => d.buttonsNow(posted!, ALICE)).toEqual([]);
     t.fake.reset();
-    await d.press(posted!, ids.meeting.editProposal, ALICE);
+    await d.press(posted!, ids.meeting.editProposal, ALICE, { asFirstPosted: true });
     const [stale] = await t.fake.waitForResponse();
     expect(said(stale!)).toContain('withdrawn');
     expect(t.fake.okCallsTo('views.open')).toEqual([]);
@@ -347,14 +340,7 @@ describe('thread replies of a lead who is not a participant', () => {
     expect((await proposals(meeting.id)).map((p) => p.author_user_id)).toEqual([ALICE]);
     // Alice says her reply is her proposal.
     const [question] = await t.fake.waitFor('chat.postEphemeral', (c) => c.args.user === ALICE);
-    await d.press(
-      {
-        ...question!,
-        response: { ...question!.response, channel: CHANNEL, ts: question!.response?.message_ts },
-      },
-      ids.meeting.replyIsProposal,
-      ALICE,
-    );
+    await d.press(question!, ids.meeting.replyIsProposal, ALICE);
     await expect.poll(async () => (await proposals(meeting.id))[0]!.meant).toBe('proposal');
 
     await d.press(kickoff, ids.meeting.close, LEAD);
@@ -479,14 +465,7 @@ describe('reminders', () => {
     await expect.poll(async () => (await proposals(meeting.id)).length).toBe(2);
     // A thread reply takes its author off the list only once they say it is their proposal.
     const [question] = await t.fake.waitFor('chat.postEphemeral', (c) => c.args.user === LEAD);
-    await d.press(
-      {
-        ...question!,
-        response: { ...question!.response, channel: CHANNEL, ts: question!.response?.message_ts },
-      },
-      ids.meeting.replyIsProposal,
-      LEAD,
-    );
+    await d.press(question!, ids.meeting.replyIsProposal, LEAD);
     await expect.poll(async () => (await proposals(meeting.id))[1]!.meant).toBe('proposal');
     const reminder = (await deliveries(meeting.id)).find(
       (x) => x.kind === 'meeting_reminder' && x.recipient_id === BOB,
@@ -855,9 +834,9 @@ describe('the decision', () => {
       { count: 2 },
     );
 
-    // Stale buttons get a sentence.
+    // A device still showing the invitation as first posted: its button gets a sentence.
     t.fake.reset();
-    await d.press(bobInvite!, ids.meeting.propose, BOB);
+    await d.press(bobInvite!, ids.meeting.propose, BOB, { asFirstPosted: true });
     const [stale] = await t.fake.waitForResponse();
     expect(said(stale!)).toContain('already been decided');
     expect(t.fake.okCallsTo('views.open')).toEqual([]);
@@ -921,8 +900,9 @@ describe('reschedule and cancel', () => {
     expect(dms.map((c) => c.args.text)).toEqual(Array(2).fill('Decision meeting cancelled'));
     expect(posts().filter((c) => String(c.args.text).startsWith('Pre-read'))).toEqual([]);
 
+    // A device still showing the kickoff as first posted: its buttons get a sentence.
     t.fake.reset();
-    await d.press(kickoff, ids.meeting.decide, LEAD);
+    await d.press(kickoff, ids.meeting.decide, LEAD, { asFirstPosted: true });
     const [stale] = await t.fake.waitForResponse();
     expect(said(stale!)).toContain('cancelled');
     expect(t.fake.okCallsTo('views.open')).toEqual([]);
@@ -1005,7 +985,7 @@ describe('workspaces', () => {
       "then `/hypothesis meetings` lists the project's decision meetings",
     );
     expect(JSON.stringify(reply!.body)).not.toContain('straight to your hypothesis');
-    await d.press(kickoff, ids.meeting.decide, LEAD, 'T0OTHERTEAM');
+    await d.press(kickoff, ids.meeting.decide, LEAD, { team: 'T0OTHERTEAM' });
     const [refusal] = await t.fake.waitForResponse(undefined, { count: 2 }).then((r) => r.slice(-1));
     expect(said(refusal!)).toContain('does not exist in this workspace');
     expect(await d.meeting()).toMatchObject({ id: meeting.id, status: 'collecting' });

@@ -1,15 +1,42 @@
 import { ids } from '../../blocks/ids.js';
-import type { DecisionMeeting } from '../../src/db/schema/index.js';
-import type { TestApp } from '../support/app.js';
-import { buttons } from '../support/factories.js';
+import type { DecisionMeeting, Project } from '../../src/db/schema/index.js';
+import { TEAM, type TestApp } from '../support/app.js';
+import { buttons, makeProject, withdrawAllPending } from '../support/factories.js';
 import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
-import { elementsOf, pressInMessage } from '../support/messages.js';
+import { elementsOf, messageAt, messageShown, pressInMessage } from '../support/messages.js';
 import { submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
 import { blockAction, slashCommand, type SlackReply } from '../../src/sandbox/slack/requests.js';
 
-/** The blocks a posted (or redrawn) message carries, as Slack answered with them. */
-const sentBlocks = (c: RecordedCall): unknown =>
-  ((c.response?.message ?? {}) as { blocks?: unknown }).blocks ?? c.args.blocks;
+/** Epoch seconds, as a datetimepicker gives them. */
+export const epoch = (instant: string | Date) => String(Math.floor(new Date(instant).getTime() / 1000));
+
+/**
+ * Before each test of a meeting file sharing one app: the embedded Slack's record cleared,
+ * nothing pending from earlier tests, the clock at `now`, and a project of the test's own
+ * (number `n`) whose lead and `members` (named, all in UTC) exist only for it, so what one
+ * test's meeting sent can never be counted in another's.
+ */
+export async function meetingCast<Name extends string>(
+  t: TestApp,
+  opts: { prefix: string; n: number; now: Date; members: readonly Name[] },
+): Promise<{ project: Project; channel: string; lead: string } & Record<Name, string>> {
+  t.fake.reset();
+  t.clock.set(opts.now);
+  await withdrawAllPending(t.labbook.db);
+  const channel = `C0${opts.prefix}${opts.n}`;
+  const lead = `U0${opts.prefix}LEAD${opts.n}`;
+  const people = Object.fromEntries(
+    opts.members.map((name) => [name, `U0${opts.prefix}${name}${opts.n}`]),
+  ) as Record<Name, string>;
+  for (const id of [lead, ...Object.values<string>(people)]) t.fake.addUser({ id, tz: 'UTC' });
+  const project = await makeProject(t.labbook.db, {
+    teamId: TEAM,
+    channelId: channel,
+    lead,
+    members: Object.values(people),
+  });
+  return { project, channel, lead, ...people };
+}
 
 /** The meeting ritual as people drive it: commands, buttons, modals, through the real receiver. */
 export function meetingDriver(t: TestApp, teamId: string) {
@@ -20,10 +47,10 @@ export function meetingDriver(t: TestApp, teamId: string) {
     slashCommand(t.target, { text, userId, teamId, channelId, responseUrl: t.fake.responseUrl() });
 
   /**
-   * Presses a button in a message the app really posted (or redrew), as `userId` of `team`,
-   * as that recorded post or redraw showed it: several meeting tests press a message the app
-   * has since settled or deleted (a second device, or a person quicker than the redraw), so
-   * the driver does not read the message as it is now (pressInMessage's default).
+   * Presses a button in a message the app really posted, as `userId` (of `team`), on the
+   * message as that person sees it now (after the app's redraws): a button the app has taken
+   * away cannot be pressed, nor a deleted message. `asFirstPosted` presses the message as
+   * first posted instead, for a test of a stale press (a second device not caught up).
    * The kickoff keeps the lead's buttons behind *Lead's controls*: pressing one of them there
    * is pressing that, then the button in the message only the presser sees (or, for anyone
    * but the lead, stopping at the refusal they get instead).
@@ -32,37 +59,38 @@ export function meetingDriver(t: TestApp, teamId: string) {
     source: RecordedCall,
     actionId: string,
     userId: string,
-    team = teamId,
+    opts: { team?: string; asFirstPosted?: boolean } = {},
   ): Promise<SlackReply> => {
-    const who = { userId, teamId: team };
-    const shown = elementsOf(sentBlocks(source));
+    const who = { userId, teamId: opts.team ?? teamId };
+    const asShown = { asFirstPosted: opts.asFirstPosted ?? false };
+    const shown = elementsOf(messageShown(t.fake, userId, source, asShown).blocks);
     if (
       shown.some((e) => e.action_id === actionId) ||
       !shown.some((e) => e.action_id === ids.meeting.leadControls)
     )
-      return pressInMessage(t, who, source, actionId, { asFirstPosted: true });
+      return pressInMessage(t, who, source, actionId, asShown);
     const before = t.fake.responses.length;
-    const reply = await pressInMessage(t, who, source, ids.meeting.leadControls, { asFirstPosted: true });
+    const reply = await pressInMessage(t, who, source, ids.meeting.leadControls, asShown);
     const [controls] = await t.fake.waitForResponse((r) => t.fake.responses.indexOf(r) >= before);
     const el = elementsOf(controls!.body.blocks).find((e) => e.action_id === actionId);
     if (!el) return reply;
-    const answer = (source.response ?? {}) as { channel?: string; ts?: string };
+    const { channel, ts } = messageAt(source);
     return blockAction(t.target, {
       ...who,
       actionId,
       blockId: el.block_id,
       ...(el.value !== undefined ? { value: el.value } : {}),
-      channelId: String(answer.channel ?? source.args.channel),
-      messageTs: String(answer.ts),
-      container: {
-        type: 'message',
-        is_ephemeral: true,
-        channel_id: String(answer.channel ?? source.args.channel),
-      },
+      channelId: channel,
+      messageTs: ts,
+      container: { type: 'message', is_ephemeral: true, channel_id: channel },
       message: { text: controls!.body.text ?? '', blocks: controls!.body.blocks },
       responseUrl: t.fake.responseUrl(),
     });
   };
+
+  /** The action ids of the buttons `userId` sees in the message now. */
+  const buttonsNow = (source: RecordedCall, userId: string): string[] =>
+    elementsOf(messageShown(t.fake, userId, source).blocks).map((e) => e.action_id);
 
   const fillAndSubmit = (
     userId: string,
@@ -74,6 +102,7 @@ export function meetingDriver(t: TestApp, teamId: string) {
     nextView,
     command,
     press,
+    buttonsNow,
     fillAndSubmit,
     async callMeeting(lead: string, channelId: string, values: Record<string, FillValue>) {
       const view = await nextView(ids.meeting.modal, () => command('meeting', lead, channelId));

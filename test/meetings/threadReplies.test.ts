@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import { event } from '../../src/sandbox/slack/requests.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, makeProject, withdrawAllPending } from '../support/factories.js';
-import { meetingDriver } from './support.js';
+import { buttons } from '../support/factories.js';
+import { epoch, meetingCast, meetingDriver } from './support.js';
 
 let t: TestApp;
 let d: ReturnType<typeof meetingDriver>;
@@ -15,7 +15,6 @@ let seq = 0;
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const AT = new Date('2026-11-26T10:00:00Z');
-const epoch = (iso: Date) => String(Math.floor(iso.getTime() / 1000));
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -23,16 +22,12 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 beforeEach(async () => {
-  t.fake.reset();
-  t.clock.set(NOW);
-  await withdrawAllPending(t.labbook.db);
-  seq++;
-  CHANNEL = `C0REPLY${seq}`;
-  LEAD = `U0RLEAD${seq}`;
-  ALICE = `U0RALICE${seq}`;
-  BOB = `U0RBOB${seq}`;
-  for (const id of [LEAD, ALICE, BOB]) t.fake.addUser({ id, tz: 'UTC' });
-  await makeProject(t.labbook.db, { teamId: TEAM, channelId: CHANNEL, lead: LEAD, members: [ALICE, BOB] });
+  ({
+    channel: CHANNEL,
+    lead: LEAD,
+    ALICE,
+    BOB,
+  } = await meetingCast(t, { prefix: 'R', n: ++seq, now: NOW, members: ['ALICE', 'BOB'] }));
 });
 
 const rows = (meetingId: number) =>
@@ -58,12 +53,8 @@ describe('plain replies in the kickoff thread', () => {
         teamId: TEAM,
         event: { type: 'message', channel: CHANNEL, user, text, ts, thread_ts: meeting.thread_ts! },
       });
-    // An ephemeral's answer carries message_ts; a press on it names the channel and that ts.
     const asked = (user: string) =>
-      t.fake
-        .okCallsTo('chat.postEphemeral')
-        .filter((c) => c.args.user === user)
-        .map((c) => ({ ...c, response: { ...c.response, channel: CHANNEL, ts: c.response?.message_ts } }));
+      t.fake.okCallsTo('chat.postEphemeral').filter((c) => c.args.user === user);
 
     // Bob's first reply: the question, with both answers, in the thread.
     await reply(BOB, 'Cheap option first: BM25 with an honest baseline', '1800000001.000100');
@@ -77,9 +68,10 @@ describe('plain replies in the kickoff thread', () => {
     ]);
     // Slack retries an event it thinks was missed: the reply is kept once, asked about once.
     await reply(BOB, 'Cheap option first: BM25 with an honest baseline', '1800000001.000100');
-    // Someone else cannot answer for Bob.
+    // Someone else cannot answer for Bob. Slack shows the question to Bob alone, so this press
+    // is forged from the question as the app sent it.
     t.fake.reset();
-    await d.press(question!, ids.meeting.replyIsProposal, ALICE);
+    await d.press(question!, ids.meeting.replyIsProposal, ALICE, { asFirstPosted: true });
     const [refused] = await t.fake.waitForResponse();
     expect(String(refused!.body.text)).toContain(`Only <@${BOB}>, who wrote the reply`);
     await d.press(question!, ids.meeting.replyIsProposal, BOB);

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ids } from '../../blocks/ids.js';
 import { addWorkingHours, DEFAULT_WORKING_HOURS } from '../../src/rituals/checkins/workingHours.js';
 import { startTestApp, TEAM, type TestApp } from '../support/app.js';
-import { buttons, makeProject, withdrawAllPending } from '../support/factories.js';
-import { goodProposal, meetingDriver } from './support.js';
+import { buttons } from '../support/factories.js';
+import { epoch, goodProposal, meetingCast, meetingDriver } from './support.js';
 
 // Invitations and reminders of a meeting called on a Friday evening, everyone in UTC with
 // the default 09:00–18:00 Monday-to-Friday week.
@@ -15,7 +15,6 @@ let ALICE: string;
 let seq = 0;
 
 const FRIDAY_EVENING = new Date('2026-11-20T19:00:00Z');
-const epoch = (iso: string) => String(Math.floor(new Date(iso).getTime() / 1000));
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -23,15 +22,11 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 beforeEach(async () => {
-  t.fake.reset();
-  t.clock.set(FRIDAY_EVENING);
-  await withdrawAllPending(t.labbook.db);
-  seq++;
-  CHANNEL = `C0TIME${seq}`;
-  LEAD = `U0TLEAD${seq}`;
-  ALICE = `U0TALICE${seq}`;
-  for (const id of [LEAD, ALICE]) t.fake.addUser({ id, tz: 'UTC' });
-  await makeProject(t.labbook.db, { teamId: TEAM, channelId: CHANNEL, lead: LEAD, members: [ALICE] });
+  ({
+    channel: CHANNEL,
+    lead: LEAD,
+    ALICE,
+  } = await meetingCast(t, { prefix: 'T', n: ++seq, now: FRIDAY_EVENING, members: ['ALICE'] }));
 });
 
 const dmsTo = (user: string) => t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === user);

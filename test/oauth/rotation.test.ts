@@ -152,6 +152,10 @@ describe('rotating LABBOOK_ENCRYPTION_KEY', () => {
   });
 
   it('with a key that wrote none of the tokens, says which settings to fix rather than using a wrong token', async () => {
+    const writtenWith = newKey();
+    await withApp({ key: writtenWith }, async (t) => {
+      expect((await install(t, ACME)).status).toBe(200);
+    });
     await withApp({ key: newKey() }, async (t) => {
       fake.reset();
       await adminAsks(t);

@@ -56,19 +56,24 @@ async function installed(ws: Workspace): Promise<void> {
   expect((await install(t, ws)).status).toBe(200);
 }
 
-/** A running hypothesis in the workspace whose timebox ended an hour ago, its check-in waiting. */
-async function dueCheckIn(ws: Workspace): Promise<Project> {
+/**
+ * Running hypotheses in the workspace (one by default) whose timeboxes ended at `dueAt`
+ * (an hour ago by default), their check-ins waiting.
+ */
+async function dueCheckIn(
+  ws: Workspace,
+  { count = 1, dueAt = new Date('2026-11-23T09:00:00Z') } = {},
+): Promise<Project> {
   const project = await makeProject(db(), {
     teamId: ws.teamId,
     channelId: ws.channel,
     lead: ws.admin,
     members: [ws.owner],
   });
-  const h = await makeHypothesis(db(), project, {
-    ownerUserId: ws.owner,
-    dueAt: new Date('2026-11-23T09:00:00Z'),
-  });
-  await scheduleCheckIn(db(), h, new Date('2026-11-23T09:00:00Z'));
+  for (let i = 0; i < count; i++) {
+    const h = await makeHypothesis(db(), project, { ownerUserId: ws.owner, dueAt });
+    await scheduleCheckIn(db(), h, dueAt);
+  }
   return project;
 }
 
@@ -157,6 +162,26 @@ describe('two workspaces side by side', () => {
     }
     expect(refused()).toEqual([]);
     expect(t.fake.violations).toEqual([]);
+  });
+
+  it('takes turns: a workspace’s burst does not hold back another workspace’s check-in due after it', async () => {
+    const acme = workspace('ACME');
+    const beta = workspace('BETA');
+    await installed(acme);
+    await installed(beta);
+    await dueCheckIn(acme, { count: 60, dueAt: new Date('2026-11-23T08:00:00Z') });
+    // Due an hour after all of Acme's.
+    await dueCheckIn(beta);
+
+    const report = await t.labbook.scheduler.sweep();
+    expect(report).toMatchObject({ sent: 61, failed: 0 });
+    const posts = t.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.ok);
+    const betaAt = posts.findIndex((c) => c.args.channel === beta.owner);
+    // Acme's sixty go one after another; Beta's went alongside the first of them, not
+    // after a batch of fifty.
+    expect(betaAt).toBeGreaterThanOrEqual(0);
+    expect(betaAt).toBeLessThan(5);
+    expect(posts.filter((c) => c.args.channel === acme.owner)).toHaveLength(60);
   });
 });
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActResult, ClockState, SubmitResult, Workspace } from '../../src/sandbox/api.js';
 import { startSandboxUnderTest, until, type SandboxUnderTest } from '../support/sandboxApi.js';
 
@@ -19,6 +19,11 @@ afterAll(async () => {
   await t?.stop();
 });
 
+// Each test starts from an empty workspace, as the page's Reset leaves it.
+beforeEach(async () => {
+  expect((await t.post('reset', {})).body).toEqual({ ok: true });
+});
+
 async function submitModal(as: string, callbackId: string, values: Record<string, unknown>): Promise<void> {
   const modal = await until(
     async () => (await t.modals(as)).find((m) => m.view.callback_id === callbackId),
@@ -28,30 +33,34 @@ async function submitModal(as: string, callbackId: string, values: Record<string
   expect(body).toMatchObject({ ok: true, outcome: 'closed' });
 }
 
-// The digest step needs the project the check-in step plans: written order, even shuffled.
-describe('the rituals in the sandbox', { shuffle: false }, () => {
+/** Ada plans Ranking v2 in #ml-ranking, with Grace's one-day hypothesis, through the forms Labbook sent. */
+async function planRanking(): Promise<void> {
+  await t.post('composer', { as: 'U0ADA', channel: 'C0RANKING', text: '/hypothesis project' });
+  await submitModal('U0ADA', 'project.new', {
+    name: 'Ranking v2',
+    leadUserId: 'U0ADA',
+    memberIds: ['U0GRACE'],
+    problem: 'Better ranking',
+  });
+  await t.post('composer', { as: 'U0ADA', channel: 'C0RANKING', text: '/hypothesis new' });
+  await submitModal('U0ADA', 'hypothesis.new', {
+    statement: 'BM25 beats TF-IDF',
+    metric: 'nDCG@10',
+    baselineNone: ['none'],
+    successCriteria: 'nDCG@10 +2 points',
+    timeboxDays: 1,
+    ownerUserId: 'U0GRACE',
+    startNow: 'now',
+  });
+  expect(await t.query('select statement from hypotheses')).toEqual([{ statement: 'BM25 beats TF-IDF' }]);
+}
+
+describe('the rituals in the sandbox', () => {
   it(
     'brings a check-in to its owner only when the clock moves, and her answer opens her modal',
     { timeout: 120_000 },
     async () => {
-      await t.post('composer', { as: 'U0ADA', channel: 'C0RANKING', text: '/hypothesis project' });
-      await submitModal('U0ADA', 'project.new', {
-        name: 'Ranking v2',
-        leadUserId: 'U0ADA',
-        memberIds: ['U0GRACE'],
-        problem: 'Better ranking',
-      });
-      await t.post('composer', { as: 'U0ADA', channel: 'C0RANKING', text: '/hypothesis new' });
-      await submitModal('U0ADA', 'hypothesis.new', {
-        statement: 'BM25 beats TF-IDF',
-        metric: 'nDCG@10',
-        baselineNone: ['none'],
-        successCriteria: 'nDCG@10 +2 points',
-        timeboxDays: 1,
-        ownerUserId: 'U0GRACE',
-        startNow: 'now',
-      });
-      expect(await t.query('select statement from hypotheses')).toEqual([{ statement: 'BM25 beats TF-IDF' }]);
+      await planRanking();
 
       const checkIn = async () =>
         (await t.conversation('DU0GRACE', 'U0GRACE')).find((m) => m.text.startsWith('Check-in'));
@@ -83,6 +92,10 @@ describe('the rituals in the sandbox', { shuffle: false }, () => {
   );
 
   it('moves to the next digest and the channel gets it', async () => {
+    await planRanking();
+    // An hour on, as a person moves the clock from the page: Labbook sweeps, and the sweep
+    // schedules the new project's first digest.
+    expect((await t.post('clock', { advance: 'PT1H' })).status).toBe(200);
     const workspace = (await t.get<Workspace>('workspace')).body;
     expect(workspace.nextDigestAt).not.toBeNull();
     const moved = await t.post<ClockState>('clock', { to: 'next-digest' });

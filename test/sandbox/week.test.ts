@@ -17,11 +17,29 @@ afterAll(() => s?.stop());
 
 const db = () => s.sandbox.labbook.db;
 
-// One story, each step building on the last: it runs in the written order even when the
-// suite is shuffled.
+/**
+ * The week's steps, each building on the last. A test plays the steps before its own that
+ * have not been played yet, then its own: run alone (-t), a test plays the week up to its
+ * step first; in a whole run each step is played once, by its own test.
+ */
+const steps = [
+  week.planProjectAndHypothesis,
+  week.checkInDisproven,
+  week.decisionMeeting,
+  week.weeklyDigest,
+  week.homeTab,
+];
+let played = 0;
+async function playThrough(step: (typeof steps)[number]): Promise<void> {
+  const last = steps.indexOf(step);
+  if (last < played) throw new Error(`${step.name} was played already: the week runs in its written order`);
+  for (; played <= last; played++) await steps[played]!(s.page);
+}
+
+// One story: its tests run in the written order even when the suite is shuffled.
 describe('a week in the sandbox', { shuffle: false }, () => {
   it('plans a project and a hypothesis through the modals Labbook sent', async () => {
-    await week.planProjectAndHypothesis(s.page);
+    await playThrough(week.planProjectAndHypothesis);
     const [project] = await db().selectFrom('projects').selectAll().execute();
     expect(project).toMatchObject({ name: 'Search ranking', channel_id: 'C0RANKING', lead_user_id: 'U0ADA' });
     const [h] = await db().selectFrom('hypotheses').selectAll().execute();
@@ -35,7 +53,7 @@ describe('a week in the sandbox', { shuffle: false }, () => {
   }, 120_000);
 
   it('asks the owner in her DM when the timebox ends, and logs the answer Disproven', async () => {
-    await week.checkInDisproven(s.page);
+    await playThrough(week.checkInDisproven);
     const [h] = await db().selectFrom('hypotheses').selectAll().execute();
     expect(h).toMatchObject({ status: 'disproven' });
     const concluded = await db()
@@ -52,7 +70,7 @@ describe('a week in the sandbox', { shuffle: false }, () => {
   }, 180_000);
 
   it('collects proposals in the meeting thread and posts the pre-read', async () => {
-    await week.decisionMeeting(s.page);
+    await playThrough(week.decisionMeeting);
     const proposals = await db().selectFrom('proposals').select(['author_user_id']).execute();
     expect(proposals.map((p) => p.author_user_id).sort()).toEqual(['U0GRACE', 'U0KENJI']);
     const [meeting] = await db().selectFrom('decision_meetings').selectAll().execute();
@@ -60,7 +78,7 @@ describe('a week in the sandbox', { shuffle: false }, () => {
   }, 180_000);
 
   it('posts the weekly digest with its chart, shown as an image', async () => {
-    await week.weeklyDigest(s.page);
+    await playThrough(week.weeklyDigest);
     const chart = week.digestChart(s.page);
     // The PNG Labbook uploaded, decoded by the browser: a real picture, not a broken image.
     expect(
@@ -69,7 +87,7 @@ describe('a week in the sandbox', { shuffle: false }, () => {
   }, 120_000);
 
   it('shows the lead her Home tab as Labbook published it', async () => {
-    await week.homeTab(s.page);
+    await playThrough(week.homeTab);
     await week.visible(s.page.getByText('Search ranking').first());
-  }, 60_000);
+  }, 120_000);
 });

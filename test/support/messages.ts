@@ -48,21 +48,61 @@ function find(blocks: unknown, actionId: string, where: string): Element {
 export interface MessageAt {
   channel: string;
   ts: string;
+  /** An ephemeral's one reader: nobody else sees it, so nobody else can press it. */
+  visibleTo?: string;
 }
 
-/** Where the message a recorded chat.postMessage answer created sits (Slack's channel and ts). */
+/** Where the message a recorded chat.postMessage (or chat.postEphemeral) answer created sits. */
 export function messageAt(posted: RecordedCall): MessageAt {
   const answer = posted.response ?? {};
+  // chat.postEphemeral answers with message_ts alone: the ephemeral is in the channel it was posted to.
+  if (posted.method === 'chat.postEphemeral' && answer.message_ts)
+    return {
+      channel: String(posted.args.channel),
+      ts: String(answer.message_ts),
+      visibleTo: String(posted.args.user),
+    };
   if (!answer.ts) throw new Error(`${posted.method} to ${String(posted.args.channel)} posted no message`);
   return { channel: String(answer.channel), ts: String(answer.ts) };
+}
+
+/** A message as a person sees it: its text and blocks. */
+export interface Shown {
+  text: unknown;
+  blocks: unknown;
+}
+
+/**
+ * The message `posted` as `userId` sees it now in the embedded Slack (after every
+ * chat.update and replace_original; an ephemeral only by the one person it was sent to),
+ * or with `asFirstPosted` as the app first posted it.
+ */
+export function messageShown(
+  fake: EmbeddedSlack,
+  userId: string,
+  posted: RecordedCall | MessageAt,
+  opts: { asFirstPosted?: boolean } = {},
+): Shown {
+  if (opts.asFirstPosted && 'method' in posted) return firstPosted(posted);
+  const { channel, ts, visibleTo } = 'method' in posted ? messageAt(posted) : posted;
+  if (visibleTo) {
+    const ephemeral = fake.state.find(channel, ts, userId);
+    if (!ephemeral?.visibleTo)
+      throw new Error(`no ephemeral ${ts} in ${channel} that ${userId} sees (it was sent to ${visibleTo})`);
+    return { text: ephemeral.text, blocks: ephemeral.blocks };
+  }
+  const message = fake.messagesIn(channel).find((m) => m.ts === ts);
+  if (!message) throw new Error(`no message ${ts} in ${channel} any more: nothing to press`);
+  return message;
 }
 
 /**
  * Presses `actionId` in a message the app posted, as the message is now in the embedded
  * Slack (after every chat.update and replace_original), never as it first was: a button
  * the app has since taken away cannot be pressed, and a press on a deleted message fails
- * here. `asFirstPosted` presses the recorded post as it first arrived instead: a second
- * device that still shows it. Slack sends a fresh response_url with it.
+ * here. An ephemeral can be pressed by the one person it was sent to. `asFirstPosted`
+ * presses the recorded post as it first arrived instead: a second device that still shows
+ * it. Slack sends a fresh response_url with it.
  */
 export function pressInMessage(
   t: { target: SlackTarget; fake: EmbeddedSlack },
@@ -71,9 +111,8 @@ export function pressInMessage(
   actionId: string,
   opts: { asFirstPosted?: boolean } = {},
 ): Promise<SlackReply> {
-  const { channel, ts } = 'method' in posted ? messageAt(posted) : posted;
-  const message =
-    opts.asFirstPosted && 'method' in posted ? firstPosted(posted) : currentMessage(t.fake, channel, ts);
+  const { channel, ts, visibleTo } = 'method' in posted ? messageAt(posted) : posted;
+  const message = messageShown(t.fake, who.userId, posted, opts);
   const el = find(message.blocks, actionId, `the message ${ts} in ${channel}`);
   return blockAction(t.target, {
     ...who,
@@ -83,26 +122,19 @@ export function pressInMessage(
     ...(el.value !== undefined ? { value: el.value } : {}),
     channelId: channel,
     messageTs: ts,
+    ...(visibleTo
+      ? { container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: true } }
+      : {}),
     message: { text: message.text ?? '', blocks: message.blocks },
     responseUrl: t.fake.responseUrl({ for: { channel, user: who.userId, messageTs: ts } }),
   });
-}
-
-function currentMessage(
-  fake: EmbeddedSlack,
-  channel: string,
-  ts: string,
-): { text: unknown; blocks: unknown } {
-  const message = fake.messagesIn(channel).find((m) => m.ts === ts);
-  if (!message) throw new Error(`no message ${ts} in ${channel} any more: nothing to press`);
-  return message;
 }
 
 /**
  * The message as the app first posted it: what a second device that has not caught up with
  * the app's chat.updates still shows (asFirstPosted, for a test of a stale press).
  */
-function firstPosted(posted: RecordedCall): { text: unknown; blocks: unknown } {
+function firstPosted(posted: RecordedCall): Shown {
   const message = (posted.response?.message ?? {}) as Record<string, unknown>;
   return { text: message.text ?? posted.args.text, blocks: message.blocks ?? posted.args.blocks };
 }

@@ -136,7 +136,7 @@ export async function moveProposersCalendars(
  * never race (each reads the meeting as it is when its turn comes). A failure is logged:
  * the invitation itself is out, and the next change sends a file again.
  */
-let queue: Promise<void> = Promise.resolve();
+const queues = new WeakMap<Services, Promise<void>>();
 
 export function queueCalendarFile(
   services: Services,
@@ -144,7 +144,8 @@ export function queueCalendarFile(
   meeting: { team_id: string; id: number },
   to: { userId: string; channelId: string; tz: string },
 ): void {
-  queue = queue
+  // One queue per running Labbook (a test process starts several one after another).
+  const queue = (queues.get(services) ?? Promise.resolve())
     .then(() => sendCalendarFile(services, client, meeting, to))
     .catch((error: unknown) =>
       services.logger.warn('could not send the meeting calendar file', {
@@ -152,4 +153,5 @@ export function queueCalendarFile(
         error: String(error),
       }),
     );
+  queues.set(services, queue);
 }
