@@ -6,7 +6,7 @@ import { startTestApp, TEAM, type TestApp } from '../support/app.js';
 import { buttons, makeHypothesis } from '../support/factories.js';
 import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
 import { cardOf } from '../support/cards.js';
-import { pressInMessage, pressInView, viewFrom } from '../support/messages.js';
+import { messageAt, pressInMessage, pressInView, viewFrom } from '../support/messages.js';
 import { fill, submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
 import { event, slashCommand } from '../../src/sandbox/slack/requests.js';
 import { scheduleCheckIn } from '../../src/rituals/checkins/checkins.js';
@@ -579,8 +579,9 @@ describe('an answer racing a reminder', () => {
     await sweeping;
     const reminder = t.fake.okCallsTo('chat.postMessage').filter((c) => c.args.channel === OWNER)[1]!;
     expect(JSON.stringify(reminder.args.blocks)).toContain('Reminder 1');
-    const [deleted] = await t.fake.waitFor('chat.delete');
-    expect(deleted!.args.channel).toBe(`D${OWNER}`);
+    const deletes = await t.fake.waitFor('chat.delete', (c) => c.args.ts === messageAt(reminder).ts);
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]!.args.channel).toBe(`D${OWNER}`);
     const row = await db()
       .selectFrom('deliveries')
       .selectAll()

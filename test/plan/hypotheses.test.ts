@@ -108,7 +108,7 @@ describe('/hypothesis new', () => {
   it('redraws the due date as the timebox is typed, keeping the rest of the form', async () => {
     const view = await newModal();
     await typeInto(t.target, who(), view, 'Timebox (days)', '3');
-    const [update] = await t.fake.waitFor('views.update');
+    const [update] = await t.fake.waitFor('views.update', (c) => c.args.view_id === view.id);
     expect(update!.args).toMatchObject({ view_id: view.id, hash: view.hash });
     const blocks = (update!.args.view as { blocks: { block_id?: string; hint?: { text: string } }[] }).blocks;
     expect(blocks.find((b) => b.block_id === 'timeboxDays')!.hint!.text).toBe(
@@ -251,7 +251,7 @@ describe('/hypothesis new', () => {
   it('submits the modal as redrawn by the timebox, with its new hash', async () => {
     const view = await newModal();
     await typeInto(t.target, who(), view, 'Timebox (days)', '3');
-    const [update] = await t.fake.waitFor('views.update');
+    const [update] = await t.fake.waitFor('views.update', (c) => c.args.view_id === view.id);
     const redrawn = update!.response!.view as SentView;
     expect(redrawn).toMatchObject({ id: view.id });
     expect(redrawn.hash).not.toBe(view.hash);
