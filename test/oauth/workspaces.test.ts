@@ -114,16 +114,19 @@ describe('two workspaces side by side', () => {
     await installed(beta);
 
     for (const ws of [acme, beta]) {
+      const responseUrl = t.fake.responseUrl();
       const ack = await slashCommand(target(), {
         text: 'hours 8-17 mon-fri',
         userId: ws.admin,
         teamId: ws.teamId,
         channelId: ws.channel,
-        responseUrl: t.fake.responseUrl(),
+        responseUrl,
       });
       expect(ack.status).toBe(200);
+      // This command's own reply: another test's may still be on its way.
+      const [reply] = await t.fake.waitForResponse((r) => r.id === responseUrl.split('/').pop());
+      expect(JSON.stringify(reply!.body)).toContain('now go out');
     }
-    await t.fake.waitForResponse((r) => JSON.stringify(r.body).includes('now go out'), { count: 2 });
 
     // users.info (is this person an admin?) went out once per workspace, with its own token.
     const lookups = t.fake.okCallsTo('users.info');
@@ -324,14 +327,17 @@ describe('uninstall and revocation', () => {
     expect(await t.labbook.scheduler.sweep()).toMatchObject({ sent: 1 });
     expect(t.fake.okCallsTo('chat.postMessage').map((c) => c.token)).toEqual([again.botToken]);
 
+    const responseUrl = t.fake.responseUrl();
     await slashCommand(target(), {
       text: 'hours 8-17 mon-fri',
       userId: acme.admin,
       teamId: acme.teamId,
       channelId: acme.channel,
-      responseUrl: t.fake.responseUrl(),
+      responseUrl,
     });
     const [lookup] = await t.fake.waitFor('users.info', (c) => c.args.user === acme.admin);
     expect(lookup!.token).toBe(again.botToken);
+    const [reply] = await t.fake.waitForResponse((r) => r.id === responseUrl.split('/').pop());
+    expect(JSON.stringify(reply!.body)).toContain('now go out');
   });
 });

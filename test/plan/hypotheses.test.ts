@@ -233,7 +233,11 @@ describe('/hypothesis new', () => {
 
   it('shows what people typed instead of obeying it', async () => {
     await submitNew({ Hypothesis: '<!channel> focal loss beats <@U0BOSS> by 5%', Metric: '@here recall' });
-    const [post] = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === CHANNEL);
+    // This hypothesis's card: another test's card to the same channel may still be on its way.
+    const [post] = await t.fake.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === CHANNEL && JSON.stringify(c.args).includes('focal loss beats'),
+    );
     const sent = JSON.stringify(post!.args);
     expect(sent).not.toContain('<!channel>');
     expect(sent).not.toContain('<@U0BOSS>');
