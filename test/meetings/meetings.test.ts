@@ -153,8 +153,8 @@ describe('calling a meeting', () => {
 
   it('refuses a member, naming the lead who may', async () => {
     await d.command('meeting', ALICE, CHANNEL);
-    const [reply] = await t.fake.waitForResponse();
-    expect(said(reply!)).toContain(`Only the project lead <@${LEAD}>`);
+    const reply = await d.heard();
+    expect(said(reply)).toContain(`Only the project lead <@${LEAD}>`);
     expect(t.fake.okCallsTo('views.open')).toEqual([]);
   });
 
@@ -162,8 +162,8 @@ describe('calling a meeting', () => {
     const { meeting } = await called();
     t.fake.reset();
     await d.command('meetings', BOB, CHANNEL);
-    const [reply] = await t.fake.waitForResponse();
-    const text = JSON.stringify(reply!.body.blocks);
+    const reply = await d.heard();
+    const text = JSON.stringify(reply.body.blocks);
     expect(text).toContain('Collecting proposals');
     expect(text).toContain(
       `https://fake.slack.com/archives/${CHANNEL}/p${meeting.thread_ts!.replace('.', '')}`,
@@ -177,8 +177,8 @@ describe('calling a meeting', () => {
     expect(prereadTs).not.toBeNull();
     t.fake.reset();
     await d.command('meetings', BOB, CHANNEL);
-    const [after] = await t.fake.waitForResponse();
-    expect(JSON.stringify(after!.body.blocks)).toContain(
+    const after = await d.heard();
+    expect(JSON.stringify(after.body.blocks)).toContain(
       `https://fake.slack.com/archives/${CHANNEL}/p${prereadTs!.replace('.', '')}|pre-read>`,
     );
     expect(t.fake.violations).toEqual([]);
@@ -220,8 +220,8 @@ describe('proposals', () => {
 
     // Someone else cannot touch it.
     await d.press(posted!, ids.meeting.withdrawProposal, BOB);
-    const [refused] = await t.fake.waitForResponse();
-    expect(said(refused!)).toContain(`Only its author <@${ALICE}>`);
+    const refused = await d.heard();
+    expect(said(refused)).toContain(`Only its author <@${ALICE}>`);
 
     await d.press(posted!, ids.meeting.withdrawProposal, ALICE);
     await expect.poll(async () => (await proposals(meeting.id))[0]!.withdrawn_at).not.toBeNull();
@@ -233,8 +233,8 @@ describe('proposals', () => {
     await t.fake.waitForResponse((r) => said(r).startsWith('Your proposal is withdrawn'));
     t.fake.reset();
     await d.press(posted!, ids.meeting.editProposal, ALICE, { asFirstPosted: true });
-    const [stale] = await t.fake.waitForResponse();
-    expect(said(stale!)).toBe('That proposal was withdrawn; nothing more to change.');
+    const stale = await d.heard();
+    expect(said(stale)).toBe('That proposal was withdrawn; nothing more to change.');
     expect(t.fake.okCallsTo('views.open')).toEqual([]);
     expect(t.fake.violations).toEqual([]);
   });
@@ -622,8 +622,8 @@ describe('the pre-read', () => {
     await expect.poll(async () => (await proposals(meeting.id)).length).toBe(1);
     // A member cannot close proposals.
     await d.press(kickoff, ids.meeting.close, ALICE);
-    const [refused] = await t.fake.waitForResponse();
-    expect(said(refused!)).toContain(`Only the project lead <@${LEAD}>`);
+    const refused = await d.heard();
+    expect(said(refused)).toContain(`Only the project lead <@${LEAD}>`);
 
     await d.press(kickoff, ids.meeting.close, LEAD);
     const [first] = await t.fake.waitFor('chat.postMessage', (c) =>
@@ -840,8 +840,8 @@ describe('the decision', () => {
     // A device still showing the invitation as first posted: its button gets a sentence.
     t.fake.reset();
     await d.press(bobInvite!, ids.meeting.propose, BOB, { asFirstPosted: true });
-    const [stale] = await t.fake.waitForResponse();
-    expect(said(stale!)).toContain('already been decided');
+    const stale = await d.heard();
+    expect(said(stale)).toContain('already been decided');
     expect(t.fake.okCallsTo('views.open')).toEqual([]);
     expect(t.fake.violations).toEqual([]);
   });
@@ -906,8 +906,8 @@ describe('reschedule and cancel', () => {
     // A device still showing the kickoff as first posted: its buttons get a sentence.
     t.fake.reset();
     await d.press(kickoff, ids.meeting.decide, LEAD, { asFirstPosted: true });
-    const [stale] = await t.fake.waitForResponse();
-    expect(said(stale!)).toContain('cancelled');
+    const stale = await d.heard();
+    expect(said(stale)).toContain('cancelled');
     expect(t.fake.okCallsTo('views.open')).toEqual([]);
   });
 
@@ -987,13 +987,13 @@ describe('workspaces', () => {
     const other = meetingDriver(t, 'T0OTHERTEAM');
     t.fake.reset();
     await other.command('meetings', 'U0OTHER', CHANNEL);
-    const [reply] = await t.fake.waitForResponse();
-    expect(JSON.stringify(reply!.body)).toContain('has no project yet');
+    const reply = await other.heard();
+    expect(JSON.stringify(reply.body)).toContain('has no project yet');
     // It says where the person goes next: back to the command, not to a hypothesis form.
-    expect(JSON.stringify(reply!.body)).toContain(
+    expect(JSON.stringify(reply.body)).toContain(
       "then `/hypothesis meetings` lists the project's decision meetings",
     );
-    expect(JSON.stringify(reply!.body)).not.toContain('straight to your hypothesis');
+    expect(JSON.stringify(reply.body)).not.toContain('straight to your hypothesis');
     await d.press(kickoff, ids.meeting.decide, LEAD, { team: 'T0OTHERTEAM' });
     const [refusal] = await t.fake.waitForResponse(undefined, { count: 2 }).then((r) => r.slice(-1));
     expect(said(refusal!)).toContain('does not exist in this workspace');

@@ -2,8 +2,8 @@ import { ids } from '../../blocks/ids.js';
 import type { DecisionMeeting, Project } from '../../src/db/schema/index.js';
 import { TEAM, type TestApp } from '../support/app.js';
 import { buttons, makeProject, withdrawAllPending } from '../support/factories.js';
-import type { RecordedCall } from '../../src/sandbox/slack/embeddedSlack.js';
-import { elementsOf, messageAt, messageShown, pressInMessage } from '../support/messages.js';
+import type { RecordedCall, ResponseUrlPost } from '../../src/sandbox/slack/embeddedSlack.js';
+import { elementsOf, messageAt, messageShown, pressInMessage, responseIdOf } from '../support/messages.js';
 import { submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
 import { blockAction, slashCommand, type SlackReply } from '../../src/sandbox/slack/requests.js';
 
@@ -43,8 +43,24 @@ export function meetingDriver(t: TestApp, teamId: string) {
   const nextView = (callbackId: string, act: () => Promise<unknown>): Promise<SentView> =>
     viewOpenedBy(t.fake, callbackId, act);
 
-  const command = (text: string, userId: string, channelId: string) =>
-    slashCommand(t.target, { text, userId, teamId, channelId, responseUrl: t.fake.responseUrl() });
+  // The response_url of the driver's latest command or press: its answer is the one heard().
+  let latestUrl: string | undefined;
+
+  const command = (text: string, userId: string, channelId: string) => {
+    latestUrl = t.fake.responseUrl();
+    return slashCommand(t.target, { text, userId, teamId, channelId, responseUrl: latestUrl });
+  };
+
+  /**
+   * What the app posted to the response_url of the latest command or press: that answer only,
+   * whatever an earlier test's late work may post meanwhile.
+   */
+  const heard = async (): Promise<ResponseUrlPost> => {
+    if (!latestUrl) throw new Error('heard(): nothing was sent yet');
+    const id = responseIdOf(latestUrl);
+    const [answer] = await t.fake.waitForResponse((r) => r.id === id);
+    return answer!;
+  };
 
   /**
    * Presses a button in a message the app really posted, as `userId` (of `team`), on the
@@ -67,14 +83,18 @@ export function meetingDriver(t: TestApp, teamId: string) {
     if (
       shown.some((e) => e.action_id === actionId) ||
       !shown.some((e) => e.action_id === ids.meeting.leadControls)
-    )
-      return pressInMessage(t, who, source, actionId, asShown);
-    const before = t.fake.responses.length;
+    ) {
+      const pressed = await pressInMessage(t, who, source, actionId, asShown);
+      latestUrl = pressed.responseUrl;
+      return pressed;
+    }
     const reply = await pressInMessage(t, who, source, ids.meeting.leadControls, asShown);
-    const [controls] = await t.fake.waitForResponse((r) => t.fake.responses.indexOf(r) >= before);
-    const el = elementsOf(controls!.body.blocks).find((e) => e.action_id === actionId);
+    latestUrl = reply.responseUrl;
+    const controls = await heard();
+    const el = elementsOf(controls.body.blocks).find((e) => e.action_id === actionId);
     if (!el) return reply;
     const { channel, ts } = messageAt(source);
+    latestUrl = t.fake.responseUrl();
     return blockAction(t.target, {
       ...who,
       actionId,
@@ -83,8 +103,8 @@ export function meetingDriver(t: TestApp, teamId: string) {
       channelId: channel,
       messageTs: ts,
       container: { type: 'message', is_ephemeral: true, channel_id: channel },
-      message: { text: controls!.body.text ?? '', blocks: controls!.body.blocks },
-      responseUrl: t.fake.responseUrl(),
+      message: { text: controls.body.text ?? '', blocks: controls.body.blocks },
+      responseUrl: latestUrl,
     });
   };
 
@@ -101,6 +121,7 @@ export function meetingDriver(t: TestApp, teamId: string) {
   return {
     nextView,
     command,
+    heard,
     press,
     buttonsNow,
     fillAndSubmit,

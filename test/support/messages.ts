@@ -104,17 +104,18 @@ export function messageShown(
  * presses the recorded post as it first arrived instead: a second device that still shows
  * it. Slack sends a fresh response_url with it.
  */
-export function pressInMessage(
+export async function pressInMessage(
   t: { target: SlackTarget; fake: EmbeddedSlack },
   who: Who,
   posted: RecordedCall | MessageAt,
   actionId: string,
   opts: { asFirstPosted?: boolean } = {},
-): Promise<SlackReply> {
+): Promise<Pressed> {
   const { channel, ts, visibleTo } = 'method' in posted ? messageAt(posted) : posted;
   const message = messageShown(t.fake, who.userId, posted, opts);
   const el = find(message.blocks, actionId, `the message ${ts} in ${channel}`);
-  return blockAction(t.target, {
+  const responseUrl = t.fake.responseUrl({ for: { channel, user: who.userId, messageTs: ts } });
+  const reply = await blockAction(t.target, {
     ...who,
     actionId,
     blockId: el.block_id,
@@ -126,9 +127,18 @@ export function pressInMessage(
       ? { container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: true } }
       : {}),
     message: { text: message.text ?? '', blocks: message.blocks },
-    responseUrl: t.fake.responseUrl({ for: { channel, user: who.userId, messageTs: ts } }),
+    responseUrl,
   });
+  return { ...reply, responseUrl };
 }
+
+/** A press's HTTP answer, and the response_url Slack sent with it (where the app may answer later). */
+export interface Pressed extends SlackReply {
+  responseUrl: string;
+}
+
+/** The id under which the embedded Slack records what was posted to `responseUrl`. */
+export const responseIdOf = (responseUrl: string): string => responseUrl.split('/').pop()!;
 
 /**
  * The message as the app first posted it: what a second device that has not caught up with
