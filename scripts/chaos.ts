@@ -267,7 +267,6 @@ async function main(): Promise<number> {
         }
         const asked = r.process;
         const responseUrl = fake.responseUrl();
-        const id = responseUrl.split('/').at(-1);
         const reply = await slashCommand(
           { url: `http://127.0.0.1:${r.port}/slack/events`, signingSecret: SIGNING_SECRET },
           { text: 'help', userId: 'U0AFTERDB', teamId: TEAM, channelId: 'C0LOAD', responseUrl },
@@ -282,12 +281,10 @@ async function main(): Promise<number> {
         answered =
           reply?.status === 200 &&
           (await Promise.race([
-            fake
-              .waitForResponse((post) => post.id === id, { timeoutMs: Math.max(1, deadline - Date.now()) })
-              .then(
-                () => true,
-                () => false,
-              ),
+            fake.answerTo(responseUrl, { timeoutMs: Math.max(1, deadline - Date.now()) }).then(
+              () => true,
+              () => false,
+            ),
             killed,
           ]));
         waiting = false;

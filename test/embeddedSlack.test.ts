@@ -700,6 +700,22 @@ describe('the fake Slack over plain HTTP', () => {
     expect(res.body).toEqual({ ok: false, error: 'not_authed' });
   });
 
+  it('gives the answer posted to one response_url, not a post to another', async () => {
+    const mine = fake.responseUrl();
+    const other = fake.responseUrl();
+    const post = (url: string, text: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+      });
+    await post(other, 'not the answer');
+    const answering = fake.answerTo(mine);
+    await post(mine, 'the answer');
+    expect((await answering).body).toEqual({ text: 'the answer' });
+    await expect(fake.answerTo(fake.responseUrl(), { timeoutMs: 100 })).rejects.toThrow(/response_url/);
+  });
+
   it('records response_url posts, checks their blocks, and can answer them slowly', async () => {
     const url = fake.responseUrl();
     expect(url).toMatch(new RegExp(`^${fake.baseUrl}response/`));

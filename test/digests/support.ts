@@ -48,11 +48,8 @@ export async function concluded(
 
 export async function command(t: TestApp, text: string, userId: string, channelId: string) {
   const responseUrl = t.fake.responseUrl();
-  const before = t.fake.responses.length;
   await slashCommand(t.target, { text, userId, teamId: TEAM, channelId, responseUrl });
-  const [reply] = await t.fake.waitForResponse((r) => r.id === responseUrl.split('/').pop());
-  void before;
-  return reply!.body as { text: string; blocks?: unknown[] };
+  return (await t.fake.answerTo(responseUrl)).body as { text: string; blocks?: unknown[] };
 }
 
 export const postsIn = (t: TestApp, channel: string): RecordedCall[] =>

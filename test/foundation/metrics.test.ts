@@ -130,15 +130,16 @@ describe('who may scrape', () => {
     const before = await scrape();
     t.fake.reset();
     // No project in this channel: the answer is a private reply through the response_url.
+    const responseUrl = t.fake.responseUrl();
     await slashCommand(t.target, {
       text: 'new',
       userId: OWNER,
       teamId: TEAM,
       channelId: 'C0METRICSNOPROJECT',
-      responseUrl: t.fake.responseUrl(),
+      responseUrl,
     });
-    const [reply] = await t.fake.waitForResponse();
-    expect(String(reply!.body.text)).toMatch(/project/i);
+    const reply = await t.fake.answerTo(responseUrl);
+    expect(String(reply.body.text)).toMatch(/project/i);
     const after = await scrape();
     const delta = (series: string) => after.value(series) - before.value(series);
     expect(delta('labbook_slack_api_calls_total{method="response_url",outcome="ok"}')).toBe(1);

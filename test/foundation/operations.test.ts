@@ -334,9 +334,8 @@ describe('the database going away', () => {
         responseUrl,
       });
       expect(reply.status).toBe(200);
-      const id = responseUrl.split('/').at(-1);
-      const [answer] = await fresh.fake.waitForResponse((post) => post.id === id);
-      expect(answer!.body).toMatchObject({ response_type: 'ephemeral', text: APOLOGY });
+      const answer = await fresh.fake.answerTo(responseUrl);
+      expect(answer.body).toMatchObject({ response_type: 'ephemeral', text: APOLOGY });
     } finally {
       await database.end();
       await fresh.stop();

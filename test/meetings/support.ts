@@ -3,7 +3,7 @@ import type { DecisionMeeting, Project } from '../../src/db/schema/index.js';
 import { TEAM, type TestApp } from '../support/app.js';
 import { buttons, makeProject, withdrawAllPending } from '../support/factories.js';
 import type { RecordedCall, ResponseUrlPost } from '../../src/sandbox/slack/embeddedSlack.js';
-import { elementsOf, messageAt, messageShown, pressInMessage, responseIdOf } from '../support/messages.js';
+import { elementsOf, messageAt, messageShown, pressInMessage } from '../support/messages.js';
 import { submit, viewOpenedBy, type FillValue, type SentView } from '../support/modals.js';
 import { blockAction, slashCommand, type SlackReply } from '../../src/sandbox/slack/requests.js';
 
@@ -57,9 +57,7 @@ export function meetingDriver(t: TestApp, teamId: string) {
    */
   const heard = async (): Promise<ResponseUrlPost> => {
     if (!latestUrl) throw new Error('heard(): nothing was sent yet');
-    const id = responseIdOf(latestUrl);
-    const [answer] = await t.fake.waitForResponse((r) => r.id === id);
-    return answer!;
+    return t.fake.answerTo(latestUrl);
   };
 
   /**

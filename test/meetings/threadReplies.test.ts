@@ -72,8 +72,8 @@ describe('plain replies in the kickoff thread', () => {
     // is forged from the question as the app sent it.
     t.fake.reset();
     await d.press(question!, ids.meeting.replyIsProposal, ALICE, { asFirstPosted: true });
-    const [refused] = await t.fake.waitForResponse();
-    expect(String(refused!.body.text)).toContain(`Only <@${BOB}>, who wrote the reply`);
+    const refused = await d.heard();
+    expect(String(refused.body.text)).toContain(`Only <@${BOB}>, who wrote the reply`);
     await d.press(question!, ids.meeting.replyIsProposal, BOB);
     await expect.poll(async () => (await rows(meeting.id)).map((r) => r.meant)).toEqual(['proposal']);
     const answered = t.fake.responses.find((r) =>

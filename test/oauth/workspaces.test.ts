@@ -124,8 +124,7 @@ describe('two workspaces side by side', () => {
       });
       expect(ack.status).toBe(200);
       // This command's own reply: another test's may still be on its way.
-      const [reply] = await t.fake.waitForResponse((r) => r.id === responseUrl.split('/').pop());
-      expect(JSON.stringify(reply!.body)).toContain('now go out');
+      expect(JSON.stringify((await t.fake.answerTo(responseUrl)).body)).toContain('now go out');
     }
 
     // users.info (is this person an admin?) went out once per workspace, with its own token.
@@ -337,7 +336,6 @@ describe('uninstall and revocation', () => {
     });
     const [lookup] = await t.fake.waitFor('users.info', (c) => c.args.user === acme.admin);
     expect(lookup!.token).toBe(again.botToken);
-    const [reply] = await t.fake.waitForResponse((r) => r.id === responseUrl.split('/').pop());
-    expect(JSON.stringify(reply!.body)).toContain('now go out');
+    expect(JSON.stringify((await t.fake.answerTo(responseUrl)).body)).toContain('now go out');
   });
 });

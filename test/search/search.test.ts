@@ -137,8 +137,10 @@ const search = async (words: string, teamId = TEAM) => {
     responseUrl,
   });
   expect(ack.status).toBe(200);
-  const [reply] = await t.fake.waitForResponse((r) => r.id === responseUrl.split('/').at(-1));
-  return reply!.body as { text: string; blocks?: { type: string; text?: { text: string } }[] };
+  return (await t.fake.answerTo(responseUrl)).body as {
+    text: string;
+    blocks?: { type: string; text?: { text: string } }[];
+  };
 };
 
 /** The result sections, as a person reads them. */

@@ -137,9 +137,6 @@ export interface Pressed extends SlackReply {
   responseUrl: string;
 }
 
-/** The id under which the embedded Slack records what was posted to `responseUrl`. */
-export const responseIdOf = (responseUrl: string): string => responseUrl.split('/').pop()!;
-
 /**
  * The message as the app first posted it: what a second device that has not caught up with
  * the app's chat.updates still shows (asFirstPosted, for a test of a stale press).

@@ -414,6 +414,16 @@ export class EmbeddedSlack {
     );
   }
 
+  /**
+   * The first post to `responseUrl` (one that responseUrl() issued): the app's answer to the
+   * request that carried it, whatever else is posted to other response_urls meanwhile.
+   */
+  async answerTo(responseUrl: string, opts: Pick<WaitOpts, 'timeoutMs'> = {}): Promise<ResponseUrlPost> {
+    const id = responseUrl.slice(responseUrl.lastIndexOf('/') + 1);
+    const [answer] = await this.waitForResponse((r) => r.id === id, opts);
+    return answer!;
+  }
+
   /** Points Socket Mode clients at a WebSocket server of the test's. */
   useSocketMode(url: string): void {
     this.socketModeUrl = url;
