@@ -25,6 +25,7 @@ import { viewOpenedBy } from '../test/support/modals.js';
 import { logLines, ROOT, spawnLabbook, type LabbookProcess } from '../test/support/process.js';
 import { profileBreakdown } from './cpuProfile.js';
 import type { LoadJob, LoadRequest, LoadResult } from './loadWorker.js';
+import { percentile } from './percentile.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
@@ -264,7 +265,7 @@ class Run {
 
   constructor(private readonly server: Server) {}
 
-  async add(run: () => Promise<Latencies>): Promise<void> {
+  async add(run: () => Promise<LoadResult>): Promise<void> {
     const before = await cpuMs(this.server.pid);
     const { latencies, failures } = await run();
     this.cpuMs += (await cpuMs(this.server.pid)) - before;
@@ -273,17 +274,12 @@ class Run {
   }
 
   get p50(): number {
-    return quantile(this.latencies, 0.5);
+    return percentile(this.latencies, 0.5);
   }
 
   get p95(): number {
-    return quantile(this.latencies, 0.95);
+    return percentile(this.latencies, 0.95);
   }
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
 /** User + system CPU time of a process, in ms (/proc/<pid>/stat, in clock ticks of 10 ms). */
@@ -314,8 +310,6 @@ async function ackTimeInside(metricsUrl: string, surface: 'command' | 'view') {
   };
 }
 
-type Latencies = LoadResult;
-
 /** The load generator's process (bench/loadWorker.ts), started on first use. */
 let worker: { child: ChildProcess; lines: AsyncIterator<string> } | undefined;
 
@@ -326,7 +320,7 @@ async function load(
   total: number,
   concurrency = CONCURRENCY,
   apartMs = 0,
-): Promise<Latencies> {
+): Promise<LoadResult> {
   if (!worker) {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/loadWorker.ts')], {
       cwd: ROOT,

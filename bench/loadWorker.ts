@@ -5,8 +5,7 @@
  * and writes one line back: each request's latency, and how many did not answer 200.
  */
 import { createInterface } from 'node:readline';
-import type { SentView } from '../src/sandbox/slack/forms.js';
-import type { FillValue } from '../src/sandbox/slack/forms.js';
+import type { FillValue, SentView } from '../src/sandbox/slack/forms.js';
 import { slashCommand, type CommandArgs, type SlackTarget } from '../src/sandbox/slack/requests.js';
 import { submit } from '../test/support/modals.js';
 

@@ -9,6 +9,7 @@ import type { Db } from '../src/db/index.js';
 import { searchQuery, searchRecord } from '../src/db/search.js';
 import { TEAM } from '../test/support/app.js';
 import { makeProject } from '../test/support/factories.js';
+import { percentile } from './percentile.js';
 
 const ROUNDS = 40;
 const QUERIES = [
@@ -86,11 +87,6 @@ async function time(db: Db): Promise<Timing> {
     }
   }
   return { p50: percentile(all, 0.5), p95: percentile(all, 0.95), byQuery };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
