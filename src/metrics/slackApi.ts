@@ -35,9 +35,12 @@ function outcomeOfStatus(status: number): SlackCallOutcome {
   return status === 200 ? 'ok' : 'error';
 }
 
+// One decoder for every answer: this runs on each Slack call.
+const utf8 = new TextDecoder();
+
 function okIn(body: ArrayBuffer): boolean {
   try {
-    return (JSON.parse(new TextDecoder().decode(body)) as { ok?: unknown }).ok === true;
+    return (JSON.parse(utf8.decode(body)) as { ok?: unknown }).ok === true;
   } catch {
     return false;
   }
